@@ -1,0 +1,25 @@
+// Status unions, defined once and imported by workflows, the server and the console.
+
+export const CAMPAIGN_STATUSES = ['scheduled', 'running', 'completed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const PHASE_STATUSES = ['pending', 'active', 'done'] as const;
+export type PhaseStatus = (typeof PHASE_STATUSES)[number];
+
+/** How a phase ended: at its deadline, early on an official's action, or cut short by cancellation. */
+export const PHASE_END_REASONS = ['deadline', 'advanced', 'cancelled'] as const;
+export type PhaseEndReason = (typeof PHASE_END_REASONS)[number];
+
+export const UNIT_STATUSES = ['pending', 'active', 'completed', 'cancelled', 'failed'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export const ACTION_KINDS = ['launch', 'advance', 'amend-deadline', 'cancel'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export const REGION_LEVELS = ['province', 'city', 'county', 'town', 'village'] as const;
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+
+/** Levels that run as unit workflows; villages are rows, not workflows (bounded fan-out). */
+export const WORKFLOW_LEVELS: readonly RegionLevel[] = ['county', 'town'];
+
+export const TERMINAL_CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled'];

@@ -1,0 +1,78 @@
+// Configuration: one zod schema, parsed once at start. A bad variable is named and the process exits.
+// Nothing else in the project reads process.env (scripts pass it in here).
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+export const ConfigSchema = z.object({
+  /** HTTP port of the API and console. */
+  PORT: port.default(3000),
+  /** Interface to listen on; containers set 0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Which parts this process runs: the API, the Temporal worker, or both (the embedded default). */
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** PostgreSQL connection string. When unset, the embedded PGlite database is used. */
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+  /** PGlite data directory (only without DATABASE_URL). */
+  PGLITE_DIR: z.string().min(1).default('.data/pglite'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('campaigns'),
+  /** Base URL of Temporal's web UI, for links from the console; empty to hide the links. */
+  TEMPORAL_UI_URL: z.preprocess(emptyAsUndefined, z.url().optional()).default('http://localhost:8233'),
+  /** Built console assets served by the API. */
+  WEB_DIST: z.string().min(1).default('web/dist'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Variables the launcher (`npm start`) reads on top of the app's own. */
+export const LauncherSchema = z.object({
+  /** `auto` starts a local Temporal dev server unless TEMPORAL_ADDRESS answers; `off` never does. */
+  TEMPORAL_DEV_SERVER: z.enum(['auto', 'off']).default('auto'),
+  /** Folder for the dev server's database file and PGlite data. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Folder where the toolchain (Temporal CLI, test server) is cached. */
+  TOOLS_DIR: z.string().min(1).default('.tools'),
+  TEMPORAL_UI_PORT: port.default(8233),
+});
+export type LauncherConfig = z.infer<typeof LauncherSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${String(i.path[0] ?? '?')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  return parseWith(ConfigSchema, env);
+}
+
+export function loadLauncherConfig(env: Record<string, string | undefined>): LauncherConfig {
+  return parseWith(LauncherSchema, env);
+}
+
+/** For entry points: parse or print the named problems and exit. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

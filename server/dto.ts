@@ -1,0 +1,182 @@
+// The API's request and response shapes: zod schemas that validate requests, describe responses in
+// /api/openapi.json, and whose inferred types the console imports (type-only), so the two never drift.
+import { z } from 'zod';
+import {
+  ACTION_KINDS,
+  CAMPAIGN_STATUSES,
+  PHASE_END_REASONS,
+  PHASE_STATUSES,
+  REGION_LEVELS,
+  UNIT_STATUSES,
+} from '../domain/status';
+
+const actor = z.string().trim().min(1).max(64).default('市人社局');
+const reason = z.string().trim().min(2, '请填写理由(至少 2 个字)').max(500);
+
+/** A plan as an object, or as JSON/YAML text (what a user pastes or uploads). */
+export const PlanSourceSchema = z.union([z.record(z.string(), z.unknown()), z.string().min(1).max(20_000_000)]);
+
+export const PreviewRequestSchema = z.object({ plan: PlanSourceSchema }).strict();
+export const LaunchRequestSchema = z.object({ plan: PlanSourceSchema, actor: actor }).strict();
+export const AdvanceRequestSchema = z
+  .object({ actor, reason, expectedPhaseKey: z.string().optional() })
+  .strict();
+export const AmendDeadlineRequestSchema = z
+  .object({
+    actor,
+    reason,
+    phaseKey: z.string().min(1),
+    /** Local date or date-time in the plan's time zone (`YYYY-MM-DD` means end of that day). */
+    deadline: z.string().min(1),
+  })
+  .strict();
+export const CancelRequestSchema = z.object({ actor, reason }).strict();
+
+export const TargetsDto = z.object({
+  enrolled: z.number().nullable(),
+  paying: z.number().nullable(),
+  paymentRate: z.number().nullable(),
+  mobileShare: z.number().nullable(),
+});
+
+export const ProgressDto = z.object({
+  enrolled: z.number(),
+  paid: z.number(),
+  amountYuan: z.number(),
+  mobilePaid: z.number(),
+  hardshipCovered: z.number(),
+});
+
+export const PhaseDto = z.object({
+  key: z.string(),
+  seq: z.number(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  /** ISO instants. */
+  startAt: z.string(),
+  deadlineAt: z.string(),
+  status: z.enum(PHASE_STATUSES),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  endReason: z.enum(PHASE_END_REASONS).nullable(),
+});
+
+export const CampaignSummaryDto = z.object({
+  id: z.string(),
+  title: z.string(),
+  year: z.number(),
+  regionCode: z.string(),
+  regionName: z.string(),
+  timeZone: z.string(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  currentPhaseKey: z.string().nullable(),
+  workflowId: z.string(),
+  launchedAt: z.string(),
+  updatedAt: z.string(),
+  targets: TargetsDto,
+  progress: ProgressDto,
+  unitCount: z.number(),
+});
+
+export const UnitDto = z.object({
+  code: z.string(),
+  parentCode: z.string(),
+  name: z.string(),
+  level: z.enum(REGION_LEVELS),
+  status: z.enum(UNIT_STATUSES),
+  /** null for villages (rows, not workflows). */
+  workflowId: z.string().nullable(),
+  phaseKey: z.string().nullable(),
+  targets: TargetsDto,
+  progress: ProgressDto,
+  childCount: z.number(),
+  updatedAt: z.string(),
+});
+
+export const ActionDto = z.object({
+  id: z.string(),
+  kind: z.enum(ACTION_KINDS),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  at: z.string(),
+});
+
+export const CampaignDetailDto = CampaignSummaryDto.extend({
+  phases: z.array(PhaseDto),
+  actions: z.array(ActionDto),
+  /** The owning region's direct children (counties for a city plan). */
+  units: z.array(UnitDto),
+  temporalUiUrl: z.string().nullable(),
+});
+
+export const UnitDetailDto = z.object({
+  campaignId: z.string(),
+  unit: UnitDto,
+  /** From the owning region down to this unit's parent, for breadcrumbs. */
+  ancestors: z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(REGION_LEVELS) })),
+  children: z.array(UnitDto),
+  temporalUiUrl: z.string().nullable(),
+});
+
+export const PlanIssueDto = z.object({ path: z.string(), message: z.string() });
+
+export const PreviewDto = z.object({
+  plan: z.object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number(),
+    regionName: z.string(),
+    timeZone: z.string(),
+  }),
+  phases: z.array(
+    z.object({ key: z.string(), nameZh: z.string(), nameEn: z.string(), startAt: z.string(), deadlineAt: z.string(), startLocal: z.string(), deadlineLocal: z.string() }),
+  ),
+  unitCounts: z.record(z.string(), z.number()),
+  workflowCount: z.number(),
+  targets: TargetsDto,
+  warnings: z.array(z.string()),
+});
+
+export const LaunchResultDto = z.object({
+  created: z.boolean(),
+  campaign: CampaignSummaryDto,
+});
+
+export const ExamplePlanDto = z.object({ name: z.string(), title: z.string(), file: z.string() });
+
+export const HealthDto = z.object({
+  status: z.enum(['ok', 'degraded']),
+  temporal: z.object({ ok: z.boolean(), error: z.string().optional() }),
+  database: z.object({ ok: z.boolean(), kind: z.enum(['pglite', 'postgres']), error: z.string().optional() }),
+});
+
+export const AppConfigDto = z.object({
+  temporalUiUrl: z.string().nullable(),
+  namespace: z.string(),
+  defaultActor: z.string(),
+});
+
+/** RFC 9457 problem details; `errors` names each failing field. */
+export const ProblemDto = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string().optional(),
+  errors: z.array(PlanIssueDto).optional(),
+});
+
+export type Targets = z.infer<typeof TargetsDto>;
+export type Progress = z.infer<typeof ProgressDto>;
+export type PhaseView = z.infer<typeof PhaseDto>;
+export type CampaignSummary = z.infer<typeof CampaignSummaryDto>;
+export type CampaignDetail = z.infer<typeof CampaignDetailDto>;
+export type UnitView = z.infer<typeof UnitDto>;
+export type UnitDetail = z.infer<typeof UnitDetailDto>;
+export type ActionView = z.infer<typeof ActionDto>;
+export type Preview = z.infer<typeof PreviewDto>;
+export type LaunchResult = z.infer<typeof LaunchResultDto>;
+export type ExamplePlan = z.infer<typeof ExamplePlanDto>;
+export type Health = z.infer<typeof HealthDto>;
+export type AppConfig = z.infer<typeof AppConfigDto>;
+export type Problem = z.infer<typeof ProblemDto>;
