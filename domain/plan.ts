@@ -124,7 +124,8 @@ export const ReportingSchema = z
     end: z.union([localDate, z.object({ phase: z.string() }).strict()]).optional(),
     dueTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '应为 HH:mm').default('24:00'),
     shift: z.enum(['next-working-day', 'none']).default('next-working-day'),
-    byLevel: z.record(z.enum(REGION_LEVELS), z.object({ rule: scheduleRule }).strict()).optional(),
+    // partialRecord: a plan overrides the rule for some levels only (z.record with enum keys would demand all five).
+    byLevel: z.partialRecord(z.enum(REGION_LEVELS), z.object({ rule: scheduleRule }).strict()).optional(),
   })
   .strict();
 

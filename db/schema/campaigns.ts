@@ -1,0 +1,109 @@
+// Read model of campaigns: rows the workflows write at every transition, read by the console's lists.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const campaigns = pgTable('campaigns', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  year: integer('year').notNull(),
+  regionCode: text('region_code').notNull(),
+  regionName: text('region_name').notNull(),
+  regionLevel: text('region_level').notNull(),
+  timeZone: text('time_zone').notNull(),
+  status: text('status').notNull(),
+  currentPhaseKey: text('current_phase_key'),
+  workflowId: text('workflow_id').notNull(),
+  /** The validated plan as launched; amendments are recorded as actions and on the phases rows. */
+  plan: jsonb('plan').notNull(),
+  planHash: text('plan_hash').notNull(),
+  launchedBy: text('launched_by').notNull(),
+  launchedAt: ts('launched_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** The workflow's transition counter: a write carrying an older version never overwrites a newer one. */
+  version: integer('version').notNull().default(0),
+});
+
+export const phases = pgTable(
+  'phases',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    seq: integer('seq').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    startAt: ts('start_at').notNull(),
+    deadlineAt: ts('deadline_at').notNull(),
+    status: text('status').notNull().default('pending'),
+    startedAt: ts('started_at'),
+    endedAt: ts('ended_at'),
+    endReason: text('end_reason'),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.key] })],
+);
+
+export const units = pgTable(
+  'units',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    parentCode: text('parent_code').notNull(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    depth: integer('depth').notNull(),
+    /** Order within the parent, as in the plan. */
+    ord: integer('ord').notNull(),
+    status: text('status').notNull().default('pending'),
+    workflowId: text('workflow_id'),
+    phaseKey: text('phase_key'),
+    targetEnrolled: integer('target_enrolled'),
+    targetPaying: integer('target_paying'),
+    targetPaymentRate: doublePrecision('target_payment_rate'),
+    targetMobileShare: doublePrecision('target_mobile_share'),
+    enrolled: integer('enrolled').notNull().default(0),
+    paid: integer('paid').notNull().default(0),
+    /** Money in fen (0.01 yuan) so that sums are exact. */
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull().default(0),
+    mobilePaid: integer('mobile_paid').notNull().default(0),
+    hardshipCovered: integer('hardship_covered').notNull().default(0),
+    childCount: integer('child_count').notNull().default(0),
+    version: integer('version').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.code] }),
+    index('units_parent_idx').on(t.campaignId, t.parentCode, t.ord),
+  ],
+);
+
+export const actions = pgTable(
+  'actions',
+  {
+    /** Idempotency key made in the workflow (campaign id + update id): a retried write is a no-op. */
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    detail: jsonb('detail').notNull().default(sql`'{}'::jsonb`),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('actions_campaign_idx').on(t.campaignId, t.at)],
+);

@@ -1,0 +1,96 @@
+// The HTTP app. createApp never listens: server/main.ts does, and tests mount it in-process.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import express, { type Request } from 'express';
+import type { CampaignService } from './campaigns';
+import {
+  AdvanceRequestSchema,
+  AmendDeadlineRequestSchema,
+  CancelRequestSchema,
+  LaunchRequestSchema,
+  PreviewRequestSchema,
+  type AppConfig,
+  type Health,
+} from './dto';
+import { errorMiddleware } from './errors';
+import { demoPlan, listExamples, loadExample } from './examples';
+import { openApiDocument } from './openapi';
+
+export interface AppDeps {
+  campaigns: CampaignService;
+  health: () => Promise<Health>;
+  config: AppConfig;
+  /** Built console; omitted in API-only tests. */
+  webDist?: string;
+  now?: () => number;
+}
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+
+const idempotencyKey = (req: Request) => {
+  const key = req.get('Idempotency-Key');
+  return key && /^[\w.:-]{8,128}$/.test(key) ? key : undefined;
+};
+
+export function createApp(deps: AppDeps) {
+  const { campaigns } = deps;
+  const now = deps.now ?? Date.now;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', express.json({ limit: '25mb' }), express.text({ type: YAML_TYPES, limit: '25mb' }));
+
+  app.get('/api/health', async (_req, res) => {
+    const h = await deps.health();
+    res.status(h.status === 'ok' ? 200 : 503).json(h);
+  });
+  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
+  app.get('/api/config', (_req, res) => void res.json(deps.config));
+
+  app.get('/api/plans/examples', (_req, res) => void res.json(listExamples()));
+  app.get('/api/plans/examples/:name', (req, res) => void res.json(loadExample(req.params.name)));
+  app.post('/api/plans/preview', (req, res) => {
+    const body = typeof req.body === 'string' ? { plan: req.body } : PreviewRequestSchema.parse(req.body);
+    res.json(campaigns.preview(body.plan));
+  });
+
+  app.get('/api/campaigns', async (_req, res) => void res.json(await campaigns.list()));
+  app.post('/api/campaigns', async (req, res) => {
+    const body =
+      typeof req.body === 'string'
+        ? LaunchRequestSchema.parse({ plan: req.body, actor: req.get('X-Actor') ?? undefined })
+        : LaunchRequestSchema.parse(req.body);
+    const result = await campaigns.launch(body.plan, body.actor);
+    res.status(result.created ? 201 : 200).json(result);
+  });
+  app.post('/api/demo', async (req, res) => {
+    const result = await campaigns.launch(demoPlan(now()) as Record<string, unknown>, deps.config.defaultActor);
+    res.status(result.created ? 201 : 200).json(result);
+  });
+  app.get('/api/campaigns/:id', async (req, res) => void res.json(await campaigns.detail(req.params.id)));
+  app.get('/api/campaigns/:id/units/:code', async (req, res) => void res.json(await campaigns.unit(req.params.id, req.params.code)));
+  app.post('/api/campaigns/:id/advance', async (req, res) => {
+    res.json(await campaigns.advance(req.params.id, AdvanceRequestSchema.parse(req.body), idempotencyKey(req)));
+  });
+  app.post('/api/campaigns/:id/deadline', async (req, res) => {
+    res.json(await campaigns.amendDeadline(req.params.id, AmendDeadlineRequestSchema.parse(req.body), idempotencyKey(req)));
+  });
+  app.post('/api/campaigns/:id/cancel', async (req, res) => {
+    res.json(await campaigns.cancel(req.params.id, CancelRequestSchema.parse(req.body), idempotencyKey(req)));
+  });
+  app.use('/api', (req, res) => {
+    res.status(404).type('application/problem+json').json({ type: 'urn:problem:not-found', title: '未找到', status: 404, detail: `没有接口 ${req.method} ${req.path}` });
+  });
+
+  if (deps.webDist) {
+    const dist = resolve(deps.webDist);
+    const index = resolve(dist, 'index.html');
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    app.get('/{*path}', (_req, res) => {
+      if (existsSync(index)) res.sendFile(index);
+      else res.status(503).type('text/plain; charset=utf-8').send('控制台尚未构建:请运行 npm run build:web(npm start 会自动构建)');
+    });
+  }
+
+  app.use(errorMiddleware);
+  return app;
+}

@@ -1,0 +1,353 @@
+// What the API (and the CLI through it) can do with campaigns: preview and launch plans, read the
+// read model, and send officials' actions to the campaign workflow as Updates.
+import { randomUUID, createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../domain/plan';
+import { WORKFLOW_LEVELS, type RegionLevel } from '../domain/status';
+import { formatLocal, localToInstant, parseLocal } from '../domain/time';
+import type { Db } from '../db/client';
+import { actions, campaigns, phases, units } from '../db/schema';
+import {
+  advancePhaseUpdate,
+  amendDeadlineUpdate,
+  cancelCampaignUpdate,
+  workflowIds,
+  type CampaignView,
+} from '../workflows/messages';
+import type { campaignWorkflow } from '../workflows/campaign';
+import { badRequest, notFound } from './errors';
+import type {
+  ActionView,
+  CampaignDetail,
+  CampaignSummary,
+  LaunchResult,
+  PhaseView,
+  Preview,
+  Progress,
+  Targets,
+  UnitDetail,
+  UnitView,
+} from './dto';
+import { readPlanSource, type PlanSource } from './planSource';
+
+export interface CampaignServiceDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  temporalUiUrl: string | undefined;
+  /** The clock used to refuse plans whose deadlines have all passed (tests move it). */
+  now?: () => number;
+}
+
+type CampaignRow = typeof campaigns.$inferSelect;
+type UnitRow = typeof units.$inferSelect;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const progressColumns = {
+  enrolled: sql<number>`coalesce(sum(${units.enrolled}), 0)::int`.as('enrolled'),
+  paid: sql<number>`coalesce(sum(${units.paid}), 0)::int`.as('paid'),
+  amountFen: sql<number>`coalesce(sum(${units.amountFen}), 0)::bigint`.as('amount_fen'),
+  mobilePaid: sql<number>`coalesce(sum(${units.mobilePaid}), 0)::int`.as('mobile_paid'),
+  hardshipCovered: sql<number>`coalesce(sum(${units.hardshipCovered}), 0)::int`.as('hardship_covered'),
+  unitCount: sql<number>`count(*)::int`.as('unit_count'),
+};
+
+function toProgress(r: { enrolled: number; paid: number; amountFen: number | string; mobilePaid: number; hardshipCovered: number }): Progress {
+  return {
+    enrolled: Number(r.enrolled),
+    paid: Number(r.paid),
+    amountYuan: Number(r.amountFen) / 100,
+    mobilePaid: Number(r.mobilePaid),
+    hardshipCovered: Number(r.hardshipCovered),
+  };
+}
+
+function planTargets(plan: Plan): Targets {
+  const t = plan.targets;
+  return {
+    enrolled: t.enrolled ?? null,
+    paying: t.paying ?? null,
+    paymentRate: t.paymentRate ?? null,
+    mobileShare: t.mobileShare ?? null,
+  };
+}
+
+function toUnitView(r: UnitRow): UnitView {
+  return {
+    code: r.code,
+    parentCode: r.parentCode,
+    name: r.name,
+    level: r.level as RegionLevel,
+    status: r.status as UnitView['status'],
+    workflowId: r.workflowId ?? (WORKFLOW_LEVELS.includes(r.level as RegionLevel) ? workflowIds.unit(r.campaignId, r.code) : null),
+    phaseKey: r.phaseKey,
+    targets: {
+      enrolled: r.targetEnrolled,
+      paying: r.targetPaying,
+      paymentRate: r.targetPaymentRate,
+      mobileShare: r.targetMobileShare,
+    },
+    progress: toProgress(r),
+    childCount: r.childCount,
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export function createCampaignService(deps: CampaignServiceDeps) {
+  const { db, client } = deps;
+  const now = deps.now ?? Date.now;
+
+  const temporalLink = (workflowId: string) =>
+    deps.temporalUiUrl
+      ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`
+      : null;
+
+  function checked(source: PlanSource): { plan: Plan; phases: ResolvedPhase[] } {
+    const read = readPlanSource(source);
+    if (!read.ok) throw badRequest('方案无法解析', read.errors);
+    const result = validatePlan(read.value, now());
+    if (!result.ok) throw badRequest(`方案有 ${result.errors.length} 处错误`, result.errors);
+    return { plan: result.plan, phases: result.phases };
+  }
+
+  function preview(source: PlanSource): Preview {
+    const { plan, phases: resolved } = checked(source);
+    const unitCounts: Record<string, number> = {};
+    let workflowCount = 1;
+    for (const n of flattenBreakdown(plan)) {
+      unitCounts[n.level] = (unitCounts[n.level] ?? 0) + 1;
+      if (WORKFLOW_LEVELS.includes(n.level)) workflowCount++;
+    }
+    const warnings: string[] = [];
+    const t = now();
+    const running = resolved.find((p) => p.startAt <= t && t < p.deadlineAt);
+    const past = resolved.filter((p) => p.deadlineAt <= t);
+    if (past.length) warnings.push(`${past.map((p) => p.nameZh).join('、')}已过截止时间,启动后将直接标记为已结束`);
+    if (running) warnings.push(`启动后立即进入「${running.nameZh}」`);
+    return {
+      plan: { id: plan.id, title: plan.title, year: plan.year, regionName: plan.region.name, timeZone: plan.timeZone },
+      phases: resolved.map((p) => ({
+        key: p.key,
+        nameZh: p.nameZh,
+        nameEn: p.nameEn,
+        startAt: new Date(p.startAt).toISOString(),
+        deadlineAt: new Date(p.deadlineAt).toISOString(),
+        startLocal: formatLocal(p.startAt, plan.timeZone),
+        deadlineLocal: formatLocal(p.deadlineAt, plan.timeZone),
+      })),
+      unitCounts,
+      workflowCount,
+      targets: planTargets(plan),
+      warnings,
+    };
+  }
+
+  async function launch(source: PlanSource, actor: string): Promise<LaunchResult> {
+    const { plan } = checked(source);
+    const workflowId = workflowIds.campaign(plan.id);
+    const planHash = createHash('sha256').update(JSON.stringify(plan)).digest('hex');
+    const inserted = await db
+      .insert(campaigns)
+      .values({
+        id: plan.id,
+        title: plan.title,
+        year: plan.year,
+        regionCode: plan.region.code,
+        regionName: plan.region.name,
+        regionLevel: plan.region.level,
+        timeZone: plan.timeZone,
+        status: 'scheduled',
+        workflowId,
+        plan,
+        planHash,
+        launchedBy: actor,
+      })
+      .onConflictDoNothing()
+      .returning({ id: campaigns.id });
+    // Starting again after a crash between the insert and the start heals; a running or finished
+    // campaign with this ID is never started a second time.
+    try {
+      await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [{ campaignId: plan.id, launchedBy: actor }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+    return { created: inserted.length > 0, campaign: await summary(plan.id) };
+  }
+
+  async function summaries(where?: ReturnType<typeof eq>): Promise<CampaignSummary[]> {
+    const totals = db
+      .select({ campaignId: units.campaignId, ...progressColumns })
+      .from(units)
+      .where(eq(units.depth, 1))
+      .groupBy(units.campaignId)
+      .as('totals');
+    const rows = await db
+      .select({
+        c: campaigns,
+        t: {
+          enrolled: totals.enrolled,
+          paid: totals.paid,
+          amountFen: totals.amountFen,
+          mobilePaid: totals.mobilePaid,
+          hardshipCovered: totals.hardshipCovered,
+          unitCount: totals.unitCount,
+        },
+      })
+      .from(campaigns)
+      .leftJoin(totals, eq(totals.campaignId, campaigns.id))
+      .where(where)
+      .orderBy(desc(campaigns.launchedAt));
+    return rows.map(({ c, t }) => toSummary(c, t));
+  }
+
+  function toSummary(c: CampaignRow, t: { enrolled: number; paid: number; amountFen: number; mobilePaid: number; hardshipCovered: number; unitCount: number } | null): CampaignSummary {
+    return {
+      id: c.id,
+      title: c.title,
+      year: c.year,
+      regionCode: c.regionCode,
+      regionName: c.regionName,
+      timeZone: c.timeZone,
+      status: c.status as CampaignSummary['status'],
+      currentPhaseKey: c.currentPhaseKey,
+      workflowId: c.workflowId,
+      launchedAt: c.launchedAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+      targets: planTargets(c.plan as Plan),
+      progress: toProgress(t ?? { enrolled: 0, paid: 0, amountFen: 0, mobilePaid: 0, hardshipCovered: 0 }),
+      unitCount: t?.unitCount ?? 0,
+    };
+  }
+
+  async function summary(id: string): Promise<CampaignSummary> {
+    const [s] = await summaries(eq(campaigns.id, id));
+    if (!s) throw notFound(`没有编号为 ${id} 的活动`);
+    return s;
+  }
+
+  async function detail(id: string): Promise<CampaignDetail> {
+    const s = await summary(id);
+    const [phaseRows, actionRows, unitRows] = await Promise.all([
+      db.select().from(phases).where(eq(phases.campaignId, id)).orderBy(asc(phases.seq)),
+      db.select().from(actions).where(eq(actions.campaignId, id)).orderBy(asc(actions.at)),
+      db
+        .select()
+        .from(units)
+        .where(and(eq(units.campaignId, id), eq(units.depth, 1)))
+        .orderBy(asc(units.ord)),
+    ]);
+    return {
+      ...s,
+      phases: phaseRows.map(
+        (p): PhaseView => ({
+          key: p.key,
+          seq: p.seq,
+          nameZh: p.nameZh,
+          nameEn: p.nameEn,
+          startAt: p.startAt.toISOString(),
+          deadlineAt: p.deadlineAt.toISOString(),
+          status: p.status as PhaseView['status'],
+          startedAt: iso(p.startedAt),
+          endedAt: iso(p.endedAt),
+          endReason: p.endReason as PhaseView['endReason'],
+        }),
+      ),
+      actions: actionRows.map(
+        (a): ActionView => ({
+          id: a.id,
+          kind: a.kind as ActionView['kind'],
+          actor: a.actor,
+          reason: a.reason,
+          detail: a.detail as Record<string, unknown>,
+          at: a.at.toISOString(),
+        }),
+      ),
+      units: unitRows.map(toUnitView),
+      temporalUiUrl: temporalLink(s.workflowId),
+    };
+  }
+
+  async function unit(id: string, code: string): Promise<UnitDetail> {
+    const [row] = await db.select().from(units).where(and(eq(units.campaignId, id), eq(units.code, code)));
+    if (!row) throw notFound(`活动 ${id} 中没有代码为 ${code} 的单位`);
+    const [children, [campaign]] = await Promise.all([
+      db.select().from(units).where(and(eq(units.campaignId, id), eq(units.parentCode, code))).orderBy(asc(units.ord)),
+      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel }).from(campaigns).where(eq(campaigns.id, id)),
+    ]);
+    // Ancestors: walk parent codes up to the owning region (depth is at most a handful).
+    const ancestors: UnitDetail['ancestors'] = [];
+    let parent = row.parentCode;
+    while (parent !== campaign.code) {
+      const [p] = await db
+        .select({ code: units.code, name: units.name, level: units.level, parentCode: units.parentCode })
+        .from(units)
+        .where(and(eq(units.campaignId, id), eq(units.code, parent)));
+      if (!p) break;
+      ancestors.unshift({ code: p.code, name: p.name, level: p.level as RegionLevel });
+      parent = p.parentCode;
+    }
+    ancestors.unshift({ code: campaign.code, name: campaign.name, level: campaign.level as RegionLevel });
+    const view = toUnitView(row);
+    return {
+      campaignId: id,
+      unit: view,
+      ancestors,
+      children: children.map(toUnitView),
+      temporalUiUrl: view.workflowId ? temporalLink(view.workflowId) : null,
+    };
+  }
+
+  async function handleFor(id: string) {
+    const s = await summary(id);
+    return client.workflow.getHandle<typeof campaignWorkflow>(s.workflowId);
+  }
+
+  async function advance(id: string, req: { actor: string; reason: string; expectedPhaseKey?: string }, updateId: string = randomUUID()) {
+    const handle = await handleFor(id);
+    await handle.executeUpdate(advancePhaseUpdate, { args: [req], updateId });
+    return detail(id);
+  }
+
+  async function amendDeadline(
+    id: string,
+    req: { actor: string; reason: string; phaseKey: string; deadline: string },
+    updateId: string = randomUUID(),
+  ) {
+    const s = await summary(id);
+    if (!parseLocal(req.deadline)) {
+      throw badRequest('截止时间格式不正确', [{ path: 'deadline', message: '应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:mm' }]);
+    }
+    const deadlineAt = localToInstant(req.deadline, s.timeZone, 'deadline');
+    const handle = client.workflow.getHandle<typeof campaignWorkflow>(s.workflowId);
+    await handle.executeUpdate(amendDeadlineUpdate, {
+      args: [{ actor: req.actor, reason: req.reason, phaseKey: req.phaseKey, deadlineAt, deadlineLocal: req.deadline }],
+      updateId,
+    });
+    return detail(id);
+  }
+
+  async function cancel(id: string, req: { actor: string; reason: string }, updateId: string = randomUUID()) {
+    const handle = await handleFor(id);
+    await handle.executeUpdate(cancelCampaignUpdate, { args: [req], updateId });
+    return detail(id);
+  }
+
+  /** The live view from the workflow itself (one Query per detail view, never per row). */
+  async function live(id: string): Promise<CampaignView> {
+    const handle = await handleFor(id);
+    return handle.query('campaignView');
+  }
+
+  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel, live, temporalLink };
+}
+
+export type CampaignService = ReturnType<typeof createCampaignService>;

@@ -1,0 +1,125 @@
+// Wires the parts together for a process: database, Temporal client and connection, worker, app.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { openDatabase, type Database } from '../db/client';
+import { createApp } from './app';
+import { createCampaignService } from './campaigns';
+import type { Config } from './config';
+import type { Health } from './dto';
+import { createWorker } from './worker';
+
+export interface RuntimeOptions {
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  workerOptions?: Partial<WorkerOptions>;
+  now?: () => number;
+  /** Give up connecting to Temporal after this long (the launcher starts it just before). */
+  connectTimeoutMs?: number;
+}
+
+export interface AppRuntime {
+  database: Database;
+  client: Client;
+  worker?: Worker;
+  workerRun?: Promise<void>;
+  app?: ReturnType<typeof createApp>;
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+/** Quiet SDK logs below the configured level (once per process). */
+export function installRuntime(level: Config['LOG_LEVEL']): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const core = level === 'debug' ? 'INFO' : 'WARN';
+  Runtime.install({
+    logger: new (class {
+      log(l: string, message: string, meta?: Record<string, unknown>) {
+        const order = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+        if (order.indexOf(l) >= Math.max(order.indexOf(level.toUpperCase()), level === 'debug' ? 0 : order.indexOf('WARN'))) console.error(`[temporal ${l.toLowerCase()}] ${message}`, meta ?? '');
+      }
+      trace() {}
+      debug() {}
+      info(m: string, meta?: Record<string, unknown>) { this.log('INFO', m, meta); }
+      warn(m: string, meta?: Record<string, unknown>) { this.log('WARN', m, meta); }
+      error(m: string, meta?: Record<string, unknown>) { this.log('ERROR', m, meta); }
+    })(),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core }) } },
+  });
+}
+
+async function retrying<T>(what: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > until) throw new Error(`${what}: ${(e as Error).message}`);
+      if (attempt === 1) console.error(`[runtime] waiting for ${what}…`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<AppRuntime> {
+  installRuntime(config.LOG_LEVEL);
+  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+  const timeout = opts.connectTimeoutMs ?? 60_000;
+  const connection = await retrying(`Temporal at ${config.TEMPORAL_ADDRESS}`, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }), timeout);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (config.ROLE !== 'api') {
+    nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      db: database.db,
+      workflowBundle: opts.workflowBundle,
+      options: opts.workerOptions,
+    });
+    workerRun = worker.run();
+  }
+
+  let app: ReturnType<typeof createApp> | undefined;
+  if (config.ROLE !== 'worker') {
+    const campaigns = createCampaignService({
+      db: database.db,
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+      now: opts.now,
+    });
+    const health = async (): Promise<Health> => {
+      const [t, d] = await Promise.allSettled([connection.healthService.check({}), database.ping()]);
+      const temporal = t.status === 'fulfilled' ? { ok: true } : { ok: false, error: String((t.reason as Error).message) };
+      const db = d.status === 'fulfilled' ? { ok: true, kind: database.kind } : { ok: false, kind: database.kind, error: String((d.reason as Error).message) };
+      return { status: temporal.ok && db.ok ? 'ok' : 'degraded', temporal, database: db };
+    };
+    app = createApp({
+      campaigns,
+      health,
+      config: { temporalUiUrl: config.TEMPORAL_UI_URL ?? null, namespace: config.TEMPORAL_NAMESPACE, defaultActor: '市人社局' },
+      webDist: config.WEB_DIST,
+      now: opts.now,
+    });
+  }
+
+  return {
+    database,
+    client,
+    worker,
+    workerRun,
+    app,
+    async shutdown() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun?.catch((e) => console.error('[runtime] worker stopped with', e));
+      await nativeConnection?.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+// The single workflowsPath for the worker bundle.
+export { campaignWorkflow } from './campaign';
+export { unitWorkflow } from './unit';
