@@ -12,11 +12,12 @@ import {
   advancePhaseUpdate,
   amendDeadlineUpdate,
   cancelCampaignUpdate,
+  campaignViewQuery,
   workflowIds,
   type CampaignView,
 } from '../workflows/messages';
 import type { campaignWorkflow } from '../workflows/campaign';
-import { badRequest, notFound } from './errors';
+import { HttpProblem, badRequest, notFound } from './errors';
 import type {
   ActionView,
   CampaignDetail,
@@ -39,6 +40,8 @@ export interface CampaignServiceDeps {
   temporalUiUrl: string | undefined;
   /** The clock used to refuse plans whose deadlines have all passed (tests move it). */
   now?: () => number;
+  /** Continue-as-new threshold passed to new campaigns (tests exercise continue-as-new with a low one). */
+  historyLimit?: number;
 }
 
 type CampaignRow = typeof campaigns.$inferSelect;
@@ -173,7 +176,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId,
-        args: [{ campaignId: plan.id, launchedBy: actor }],
+        args: [{ campaignId: plan.id, launchedBy: actor, historyLimit: deps.historyLimit }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
@@ -306,13 +309,17 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     };
   }
 
+  /** A finished campaign's workflow has closed: say so plainly rather than "workflow not found". */
   async function handleFor(id: string) {
     const s = await summary(id);
-    return client.workflow.getHandle<typeof campaignWorkflow>(s.workflowId);
+    if (s.status === 'completed' || s.status === 'cancelled') {
+      throw new HttpProblem(422, '操作被拒绝', `活动已${s.status === 'completed' ? '结束' : '撤销'},不能再操作`);
+    }
+    return { handle: client.workflow.getHandle<typeof campaignWorkflow>(s.workflowId), summary: s };
   }
 
   async function advance(id: string, req: { actor: string; reason: string; expectedPhaseKey?: string }, updateId: string = randomUUID()) {
-    const handle = await handleFor(id);
+    const { handle } = await handleFor(id);
     await handle.executeUpdate(advancePhaseUpdate, { args: [req], updateId });
     return detail(id);
   }
@@ -322,12 +329,11 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     req: { actor: string; reason: string; phaseKey: string; deadline: string },
     updateId: string = randomUUID(),
   ) {
-    const s = await summary(id);
+    const { handle, summary: s } = await handleFor(id);
     if (!parseLocal(req.deadline)) {
       throw badRequest('截止时间格式不正确', [{ path: 'deadline', message: '应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:mm' }]);
     }
     const deadlineAt = localToInstant(req.deadline, s.timeZone, 'deadline');
-    const handle = client.workflow.getHandle<typeof campaignWorkflow>(s.workflowId);
     await handle.executeUpdate(amendDeadlineUpdate, {
       args: [{ actor: req.actor, reason: req.reason, phaseKey: req.phaseKey, deadlineAt, deadlineLocal: req.deadline }],
       updateId,
@@ -336,15 +342,15 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   }
 
   async function cancel(id: string, req: { actor: string; reason: string }, updateId: string = randomUUID()) {
-    const handle = await handleFor(id);
+    const { handle } = await handleFor(id);
     await handle.executeUpdate(cancelCampaignUpdate, { args: [req], updateId });
     return detail(id);
   }
 
   /** The live view from the workflow itself (one Query per detail view, never per row). */
   async function live(id: string): Promise<CampaignView> {
-    const handle = await handleFor(id);
-    return handle.query('campaignView');
+    const s = await summary(id);
+    return client.workflow.getHandle(s.workflowId).query(campaignViewQuery);
   }
 
   return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel, live, temporalLink };

@@ -295,7 +295,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       }
       continue;
     }
-    const at = Date.now();
+    // A transition made by its timer is stamped with the plan's instant (the timer fires at or just after it).
+    const at = due;
     if (p.status === 'pending') {
       await persist([startPhase(at)], undefined, 'phase');
     } else {

@@ -1,0 +1,71 @@
+// Temporal for tests: the Java time-skipping server through the toolchain's wrapper, the workflow
+// bundle built once per test process, and a worker + campaign service on a fresh database.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { openDatabase, type Database } from '../../db/client';
+import { createCampaignService, type CampaignService } from '../../server/campaigns';
+import { installRuntime } from '../../server/runtime';
+import { WORKFLOWS_PATH, createWorker } from '../../server/worker';
+import { toolchain } from './toolchain';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  installRuntime('warn');
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  return bundle;
+}
+
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+
+export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installRuntime('warn');
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: toolchain().testServer } },
+  });
+}
+
+export interface Harness {
+  database: Database;
+  worker: Worker;
+  campaigns: CampaignService;
+  taskQueue: string;
+  client: Client;
+}
+
+/** A worker on a unique task queue and a campaign service, both on a fresh database (PGlite by default). */
+export async function harness(
+  env: { client: Client; nativeConnection: TestWorkflowEnvironment['nativeConnection']; namespace?: string },
+  opts: { databaseUrl?: string; historyLimit?: number; now?: () => number } = {},
+): Promise<Harness> {
+  const database = await openDatabase({ url: opts.databaseUrl });
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+  });
+  const campaigns = createCampaignService({
+    db: database.db,
+    client: env.client,
+    taskQueue,
+    namespace: env.namespace ?? 'default',
+    temporalUiUrl: undefined,
+    historyLimit: opts.historyLimit,
+    now: opts.now,
+  });
+  return { database, worker, campaigns, taskQueue, client: env.client };
+}
+
+/** Keeps a workflow's history under test-artifacts/histories for `npm run record-histories`. */
+export async function keepHistory(client: Client, workflowId: string, name: string): Promise<void> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  mkdirSync('test-artifacts/histories', { recursive: true });
+  // Binary protobuf: exact, and free of the JSON converter's dependence on one protobufjs copy.
+  writeFileSync(`test-artifacts/histories/${name}.binpb`, temporal.api.history.v1.History.encode(history).finish());
+}
