@@ -1,0 +1,158 @@
+// The HTTP API through the in-process app factory, against a real Temporal test server and PGlite.
+import type { Server } from 'node:http';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
+import { createApp } from '../../server/app';
+import { loadExample } from '../../server/examples';
+import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let server: Server;
+let base: string;
+let stopWorker: () => void;
+let workerDone: Promise<void>;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  h = await harness(env);
+  const app = createApp({
+    campaigns: h.campaigns,
+    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
+    config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
+  });
+  server = app.listen(0);
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  workerDone = h.worker.run();
+  stopWorker = () => h.worker.shutdown();
+});
+afterAll(async () => {
+  server?.close();
+  stopWorker?.();
+  await workerDone;
+  await h?.database.close();
+  await env?.teardown();
+});
+
+const plan = (id: string) => shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2035-09-28', { id });
+const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(base + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const get = (path: string) => fetch(base + path);
+
+describe('API', () => {
+  it('describes itself from the zod schemas', async () => {
+    const res = await get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/campaigns', '/api/campaigns/{id}/deadline', '/api/plans/preview', '/api/health']));
+    const launch = doc.paths['/api/campaigns'].post.requestBody.content['application/json'].schema;
+    expect(launch.required).toContain('plan');
+  });
+
+  it('refuses a bad plan with 400 and every failing path, launching nothing', async () => {
+    const bad = { ...plan('api-bad'), phases: [{ key: 'a', name: { zh: '甲', en: 'A' }, start: '2035-10-10', deadline: '2035-10-01' }] };
+    const res = await post('/api/campaigns', { plan: bad });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const body = await res.json();
+    expect(body.errors).toContainEqual({ path: 'phases[0].deadline', message: '截止时间应晚于开始时间' });
+    const yaml = await post('/api/campaigns', 'id: [unclosed', { 'content-type': 'application/yaml' });
+    expect(yaml.status).toBe(400);
+    expect((await yaml.json()).errors[0].path).toMatch(/第 1 行/);
+    const missing = await post('/api/campaigns', { plan: { id: 'x1' } });
+    expect((await missing.json()).errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['title', 'year', 'region', 'phases']));
+    const notAPlan = await post('/api/campaigns', { nope: 1 });
+    expect(notAPlan.status).toBe(400);
+    expect(await (await get('/api/campaigns')).json()).toEqual([]);
+  });
+
+  it('previews a plan without launching it', async () => {
+    const res = await post('/api/plans/preview', { plan: stringify(plan('api-preview')) });
+    expect(res.status).toBe(200);
+    const p = await res.json();
+    expect(p.phases[0]).toMatchObject({ key: 'deployment', startLocal: '2035-09-28 00:00', deadlineLocal: '2035-10-01 00:00' });
+    expect(p.unitCounts).toMatchObject({ county: 7, village: 1300 });
+    expect(p.workflowCount).toBe(1 + 7 + p.unitCounts.town);
+    expect(await (await get('/api/campaigns')).json()).toEqual([]);
+  });
+
+  it('launches idempotently, reads the campaign and its units, and maps actions to HTTP', async () => {
+    const first = await post('/api/campaigns', { plan: plan('api-main'), actor: '王处长' });
+    expect(first.status).toBe(201);
+    const again = await post('/api/campaigns', { plan: plan('api-main') });
+    expect(again.status).toBe(200);
+    expect((await again.json()).created).toBe(false);
+    expect((await (await get('/api/campaigns')).json()).map((c: { id: string }) => c.id)).toEqual(['api-main']);
+
+    await expect.poll(async () => (await (await get('/api/campaigns/api-main')).json()).units.length, { timeout: 30_000 }).toBe(7);
+    const detail = await (await get('/api/campaigns/api-main')).json();
+    expect(detail).toMatchObject({ status: 'scheduled', targets: { enrolled: 1470000, paying: 564000 } });
+    expect(detail.actions[0]).toMatchObject({ kind: 'launch', actor: '王处长' });
+    const county = detail.units[0];
+    const unit = await (await get(`/api/campaigns/api-main/units/${county.code}`)).json();
+    expect(unit.ancestors).toEqual([{ code: '440700', name: '江门市', level: 'city' }]);
+    expect(unit.children.length).toBeGreaterThan(0);
+    const town = await (await get(`/api/campaigns/api-main/units/${unit.children[0].code}`)).json();
+    expect(town.ancestors.map((a: { code: string }) => a.code)).toEqual(['440700', county.code]);
+    expect(town.children.every((v: { level: string; workflowId: string | null }) => v.level === 'village' && v.workflowId === null)).toBe(true);
+
+    expect((await get('/api/campaigns/nope')).status).toBe(404);
+    expect((await get('/api/campaigns/api-main/units/999999')).status).toBe(404);
+    expect((await get('/api/nothing-here')).status).toBe(404);
+
+    const advanced = await post('/api/campaigns/api-main/advance', { actor: '王处长', reason: '提前部署' });
+    expect(advanced.status).toBe(200);
+    expect((await advanced.json()).currentPhaseKey).toBe('deployment');
+
+    const badDate = await post('/api/campaigns/api-main/deadline', { reason: '调整', phaseKey: 'payment', deadline: '明天' });
+    expect(badDate.status).toBe(400);
+    expect((await badDate.json()).errors).toEqual([{ path: 'deadline', message: '应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:mm' }]);
+    const noReason = await post('/api/campaigns/api-main/cancel', {});
+    expect(noReason.status).toBe(400);
+    expect((await noReason.json()).errors.map((e: { path: string }) => e.path)).toEqual(['reason']);
+    const past = await post('/api/campaigns/api-main/deadline', { reason: '调整', phaseKey: 'payment', deadline: '2020-01-01' });
+    expect(past.status).toBe(422);
+    expect((await past.json()).detail).toMatch(/已经过去/);
+
+    const cancelled = await post('/api/campaigns/api-main/cancel', { actor: '王处长', reason: '测试撤销' });
+    expect(cancelled.status).toBe(200);
+    expect((await cancelled.json()).status).toBe('cancelled');
+    const twice = await post('/api/campaigns/api-main/advance', { reason: '再试一次' });
+    expect(twice.status).toBe(422);
+  });
+
+  it('launches the demo plan, starting today', async () => {
+    const res = await post('/api/demo', {});
+    expect(res.status).toBe(201);
+    const { campaign } = await res.json();
+    expect(campaign.id).toMatch(/^demo-jiangmen-\d{8}$/);
+    await expect.poll(async () => (await (await get(`/api/campaigns/${campaign.id}`)).json()).currentPhaseKey, { timeout: 30_000 }).toBe('deployment');
+  });
+});
+
+describe('health', () => {
+  it('reports Temporal and the database, and 503 when one is unreachable', async () => {
+    const { loadConfig } = await import('../../server/config');
+    const { startRuntime } = await import('../../server/runtime');
+    const runtime = await startRuntime(loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api' }));
+    const srv = runtime.app!.listen(0);
+    await new Promise((r) => srv.once('listening', r));
+    const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/api/health`;
+    try {
+      const ok = await fetch(url);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: 'pglite' } });
+      await runtime.database.close();
+      const down = await fetch(url);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'degraded', temporal: { ok: true }, database: { ok: false } });
+    } finally {
+      srv.close();
+      await runtime.client.connection.close();
+    }
+  });
+});
