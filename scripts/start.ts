@@ -1,0 +1,66 @@
+// `npm start`: the product on its embedded defaults. Obtains the Temporal CLI, starts the dev server
+// (state in .data/temporal.db), builds the console, then runs the API and worker in one process on
+// PGlite (.data/pglite). Ctrl-C stops all of it; the next start keeps every campaign.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfigOrExit, loadLauncherConfig } from '../server/config';
+import { ensureTemporalCli, projectRoot, startDevServer, type DevServer } from './tools';
+
+const env = process.env;
+const launcher = loadLauncherConfig(env);
+const config = loadConfigOrExit(env);
+const dataDir = path.resolve(projectRoot, launcher.DATA_DIR);
+mkdirSync(dataDir, { recursive: true });
+
+function answers(address: string): Promise<boolean> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port: Number(port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn(cmd, args, { cwd: projectRoot, stdio: 'inherit', env: { ...env, ...extraEnv } });
+}
+
+let dev: DevServer | undefined;
+if (launcher.TEMPORAL_DEV_SERVER === 'auto' && !(await answers(config.TEMPORAL_ADDRESS))) {
+  const cli = await ensureTemporalCli(path.resolve(projectRoot, launcher.TOOLS_DIR));
+  const port = Number(config.TEMPORAL_ADDRESS.split(':')[1] ?? 7233);
+  console.error(`[start] Temporal dev server on ${config.TEMPORAL_ADDRESS}, UI http://localhost:${launcher.TEMPORAL_UI_PORT}`);
+  dev = await startDevServer({ temporalCli: cli, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort: launcher.TEMPORAL_UI_PORT });
+}
+
+console.error('[start] building the console (web/dist)…');
+const build = run(process.execPath, [path.join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+const built = await new Promise<number>((r) => build.once('exit', (code) => r(code ?? 1)));
+if (built !== 0) {
+  await dev?.stop();
+  process.exit(built);
+}
+
+const app = run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  PGLITE_DIR: env.PGLITE_DIR ?? path.join(dataDir, 'pglite'),
+});
+console.error(`[start] console: http://localhost:${config.PORT}  (first time? click 「启动演示活动」 or run: npm run demo)`);
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  if (app.exitCode === null) {
+    app.kill('SIGTERM');
+    await new Promise((r) => app.once('exit', r));
+  }
+  await dev?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+app.once('exit', (code) => void stop(code ?? 0));
