@@ -17,7 +17,6 @@ export async function startStack(): Promise<Stack> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: dev.address,
     PGLITE_DIR: 'memory://',
-    PORT: '0',
     WEB_DIST: 'web/dist',
     TEMPORAL_UI_URL: '',
     LOG_LEVEL: 'warn',

@@ -1,0 +1,44 @@
+import { NavLink, Outlet } from 'react-router';
+import { paths } from '../../config/paths';
+import { LANGUAGES, LANGUAGE_NAMES, useI18n } from '../../lib/i18n';
+
+export function MainLayout() {
+  const { t, language, setLanguage } = useI18n();
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <NavLink to={paths.campaigns.getHref()} className="brand-title">
+            {t('app.title')}
+          </NavLink>
+          <span className="brand-subtitle">{t('app.subtitle')}</span>
+        </div>
+        <nav className="app-nav">
+          <NavLink to={paths.campaigns.getHref()} end data-testid="nav-campaigns">
+            {t('nav.campaigns')}
+          </NavLink>
+          <NavLink to={paths.launch.getHref()} data-testid="nav-launch">
+            {t('nav.launch')}
+          </NavLink>
+        </nav>
+        <div className="language-switch" role="group" aria-label={t('nav.language')}>
+          {LANGUAGES.map((l) => (
+            <button
+              key={l}
+              type="button"
+              className={l === language ? 'link-button active' : 'link-button'}
+              aria-pressed={l === language}
+              onClick={() => setLanguage(l)}
+              data-testid={`language-${l}`}
+            >
+              {LANGUAGE_NAMES[l]}
+            </button>
+          ))}
+        </div>
+      </header>
+      <main className="app-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

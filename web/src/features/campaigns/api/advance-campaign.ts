@@ -1,0 +1,11 @@
+import { api } from '../../../lib/api-client';
+import type { AdvanceRequest, CampaignDetail } from '../../../types/api';
+import { useCampaignAction, type ActionMutationConfig } from './campaign-actions';
+
+export type AdvanceCampaignInput = { campaignId: string; data: AdvanceRequest };
+
+export const advanceCampaign = ({ campaignId, data }: AdvanceCampaignInput): Promise<CampaignDetail> =>
+  api.post<CampaignDetail>(`/api/campaigns/${encodeURIComponent(campaignId)}/advance`, data);
+
+export const useAdvanceCampaign = ({ mutationConfig }: { mutationConfig?: ActionMutationConfig<AdvanceCampaignInput> } = {}) =>
+  useCampaignAction(advanceCampaign, mutationConfig);

@@ -1,0 +1,11 @@
+import { api } from '../../../lib/api-client';
+import type { ActionRequest, CampaignDetail } from '../../../types/api';
+import { useCampaignAction, type ActionMutationConfig } from './campaign-actions';
+
+export type CancelCampaignInput = { campaignId: string; data: ActionRequest };
+
+export const cancelCampaign = ({ campaignId, data }: CancelCampaignInput): Promise<CampaignDetail> =>
+  api.post<CampaignDetail>(`/api/campaigns/${encodeURIComponent(campaignId)}/cancel`, data);
+
+export const useCancelCampaign = ({ mutationConfig }: { mutationConfig?: ActionMutationConfig<CancelCampaignInput> } = {}) =>
+  useCampaignAction(cancelCampaign, mutationConfig);

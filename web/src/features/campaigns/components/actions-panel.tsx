@@ -1,0 +1,249 @@
+// The official's three actions. Each asks for a reason (it goes into the action log) and shows the
+// server's answer: a refusal (422) in its own words, field errors (400) by name.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { ErrorMessage } from '../../../components/ui/error-message';
+import { useAppConfig } from '../../../lib/app-config';
+import { deadlineInputs, localDate } from '../../../lib/format';
+import { useI18n } from '../../../lib/i18n';
+import type { CampaignDetail, PhaseView } from '../../../types/api';
+import { useAdvanceCampaign } from '../api/advance-campaign';
+import { useAmendDeadline } from '../api/amend-deadline';
+import { useCancelCampaign } from '../api/cancel-campaign';
+import { isLive } from '../api/get-campaign';
+
+export function ActionsPanel({ campaign }: { campaign: CampaignDetail }) {
+  const { t } = useI18n();
+  const config = useAppConfig();
+  const [actorInput, setActorInput] = useState<string | null>(null);
+  const actor = actorInput ?? config.data?.defaultActor ?? '';
+
+  if (!isLive(campaign.status)) {
+    return (
+      <section className="card" data-testid="actions-panel">
+        <h2>{t('actions.heading')}</h2>
+        <p className="muted" data-testid="actions-closed">
+          {t('actions.closed', { status: t(`campaignStatus.${campaign.status}`) })}
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" data-testid="actions-panel">
+      <h2>{t('actions.heading')}</h2>
+      <label className="field field-inline">
+        <span>{t('actions.actor')}</span>
+        <input value={actor} onChange={(e) => setActorInput(e.target.value)} maxLength={64} data-testid="action-actor" />
+      </label>
+      <div className="actions-grid">
+        <AdvanceForm campaign={campaign} actor={actor} />
+        <AmendDeadlineForm campaign={campaign} actor={actor} />
+        <CancelForm campaign={campaign} actor={actor} />
+      </div>
+    </section>
+  );
+}
+
+function ActionBox({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  return (
+    <div className="action-box" data-testid={testId}>
+      <h3>{title}</h3>
+      {children}
+    </div>
+  );
+}
+
+function ReasonField({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <label className="field">
+      <span>{t('actions.reason')}</span>
+      <textarea
+        rows={2}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={t('actions.reason.placeholder')}
+        minLength={2}
+        maxLength={500}
+        required
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
+function Outcome({ mutation, testId }: { mutation: { isError: boolean; isSuccess: boolean; error: unknown }; testId: string }) {
+  const { t } = useI18n();
+  if (mutation.isError) return <ErrorMessage error={mutation.error} testId={`${testId}-error`} />;
+  if (mutation.isSuccess)
+    return (
+      <p className="alert alert-ok" data-testid={`${testId}-ok`}>
+        {t('actions.done')}
+      </p>
+    );
+  return null;
+}
+
+function phaseName(p: PhaseView | undefined, language: string): string {
+  if (!p) return '';
+  return language === 'zh-CN' ? p.nameZh : p.nameEn;
+}
+
+function AdvanceForm({ campaign, actor }: { campaign: CampaignDetail; actor: string }) {
+  const { t, language } = useI18n();
+  const [reason, setReason] = useState('');
+  const advance = useAdvanceCampaign({ mutationConfig: { onSuccess: () => setReason('') } });
+  const phases = [...campaign.phases].sort((a, b) => a.seq - b.seq);
+  const current = phases.find((p) => p.key === campaign.currentPhaseKey);
+  const help = current
+    ? t(current === phases[phases.length - 1] ? 'actions.advance.helpLast' : 'actions.advance.help', {
+        phase: phaseName(current, language),
+      })
+    : phases[0] && campaign.status === 'scheduled'
+      ? t('actions.advance.helpStart', { phase: phaseName(phases[0], language) })
+      : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    advance.mutate({
+      campaignId: campaign.id,
+      data: { actor, reason, ...(campaign.currentPhaseKey ? { expectedPhaseKey: campaign.currentPhaseKey } : {}) },
+    });
+  };
+  return (
+    <ActionBox title={t('action.advance')} testId="advance-form">
+      <form onSubmit={submit}>
+        {help && <p className="muted small">{help}</p>}
+        <ReasonField value={reason} onChange={setReason} testId="advance-reason" />
+        <button type="submit" className="button" disabled={advance.isPending} data-testid="advance-submit">
+          {advance.isPending ? t('actions.pending') : t('actions.advance.submit')}
+        </button>
+      </form>
+      <Outcome mutation={advance} testId="advance" />
+    </ActionBox>
+  );
+}
+
+function AmendDeadlineForm({ campaign, actor }: { campaign: CampaignDetail; actor: string }) {
+  const { t, language } = useI18n();
+  const open = [...campaign.phases].sort((a, b) => a.seq - b.seq).filter((p) => p.status !== 'done');
+  const [phaseKey, setPhaseKey] = useState<string>('');
+  const selected = open.find((p) => p.key === phaseKey) ?? open[0];
+  const [date, setDate] = useState<string | null>(null);
+  const [time, setTime] = useState('');
+  const [reason, setReason] = useState('');
+  const amend = useAmendDeadline({
+    mutationConfig: {
+      onSuccess: () => {
+        setReason('');
+        setDate(null);
+        setTime('');
+      },
+    },
+  });
+
+  if (!selected) {
+    return (
+      <ActionBox title={t('action.amend-deadline')} testId="amend-form">
+        <p className="muted">{t('actions.amend.noPhase')}</p>
+      </ActionBox>
+    );
+  }
+
+  const shownDate = date ?? deadlineInputs(selected.deadlineAt, campaign.timeZone).date;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const deadline = time ? `${shownDate}T${time}` : shownDate;
+    amend.mutate({ campaignId: campaign.id, data: { actor, reason, phaseKey: selected.key, deadline } });
+  };
+  return (
+    <ActionBox title={t('action.amend-deadline')} testId="amend-form">
+      <form onSubmit={submit}>
+        <label className="field">
+          <span>{t('actions.amend.phase')}</span>
+          <select
+            value={selected.key}
+            onChange={(e) => {
+              setPhaseKey(e.target.value);
+              setDate(null);
+              setTime('');
+            }}
+            data-testid="amend-phase"
+          >
+            {open.map((p) => (
+              <option key={p.key} value={p.key}>
+                {phaseName(p, language)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="field-row">
+          <label className="field">
+            <span>{t('actions.amend.date')}</span>
+            <input
+              type="date"
+              value={shownDate}
+              min={localDate(Date.now(), campaign.timeZone)}
+              onChange={(e) => setDate(e.target.value)}
+              required
+              data-testid="amend-date"
+            />
+          </label>
+          <label className="field">
+            <span>{t('actions.amend.time')}</span>
+            <input type="time" value={time} onChange={(e) => setTime(e.target.value)} data-testid="amend-time" />
+          </label>
+        </div>
+        <ReasonField value={reason} onChange={setReason} testId="amend-reason" />
+        <button type="submit" className="button" disabled={amend.isPending} data-testid="amend-submit">
+          {amend.isPending ? t('actions.pending') : t('actions.amend.submit')}
+        </button>
+      </form>
+      <Outcome mutation={amend} testId="amend" />
+    </ActionBox>
+  );
+}
+
+function CancelForm({ campaign, actor }: { campaign: CampaignDetail; actor: string }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const cancel = useCancelCampaign({ mutationConfig: { onSettled: () => setConfirming(false) } });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    cancel.mutate({ campaignId: campaign.id, data: { actor, reason } });
+  };
+  return (
+    <ActionBox title={t('action.cancel')} testId="cancel-form">
+      <form onSubmit={submit}>
+        <ReasonField
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setConfirming(false);
+          }}
+          testId="cancel-reason"
+        />
+        {confirming ? (
+          <div className="confirm" role="alertdialog" data-testid="cancel-confirm">
+            <p>{t('actions.cancel.confirm')}</p>
+            <button type="submit" className="button button-danger" disabled={cancel.isPending} data-testid="cancel-confirm-yes">
+              {cancel.isPending ? t('actions.pending') : t('actions.cancel.yes')}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirming(false)} data-testid="cancel-confirm-no">
+              {t('common.cancel')}
+            </button>
+          </div>
+        ) : (
+          <button type="submit" className="button button-danger-outline" data-testid="cancel-submit">
+            {t('actions.cancel.submit')}
+          </button>
+        )}
+      </form>
+      <Outcome mutation={cancel} testId="cancel" />
+    </ActionBox>
+  );
+}

@@ -1,0 +1,110 @@
+import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
+import { formatNumber, formatPercent } from '../../../lib/format';
+import { useI18n } from '../../../lib/i18n';
+import type { Preview } from '../../../types/api';
+
+function isLevel(key: string): key is RegionLevel {
+  return (REGION_LEVELS as readonly string[]).includes(key);
+}
+
+export function PlanPreview({ preview }: { preview: Preview }) {
+  const { t, language } = useI18n();
+  const n = (v: number) => formatNumber(v, language);
+  const levels = Object.entries(preview.unitCounts).sort(
+    ([a], [b]) => (isLevel(a) ? REGION_LEVELS.indexOf(a) : 99) - (isLevel(b) ? REGION_LEVELS.indexOf(b) : 99),
+  );
+  const targets = preview.targets;
+  return (
+    <section className="card" data-testid="plan-preview">
+      <h2>{t('launch.preview.heading')}</h2>
+      <p data-testid="preview-plan">
+        {t('launch.preview.plan', {
+          title: preview.plan.title,
+          year: preview.plan.year,
+          region: preview.plan.regionName,
+          id: preview.plan.id,
+        })}{' '}
+        <span className="muted small">{t('common.timeZone', { zone: preview.plan.timeZone })}</span>
+      </p>
+
+      <h3>{t('launch.preview.phases')}</h3>
+      <div className="table-wrap">
+        <table className="table" data-testid="preview-phases">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t('launch.preview.phase.name')}</th>
+              <th>{t('launch.preview.phase.key')}</th>
+              <th>{t('launch.preview.phase.start')}</th>
+              <th>{t('launch.preview.phase.deadline')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.phases.map((p, i) => (
+              <tr key={p.key}>
+                <td>{i + 1}</td>
+                <td>{language === 'zh-CN' ? p.nameZh : p.nameEn}</td>
+                <td>
+                  <code>{p.key}</code>
+                </td>
+                <td className="nowrap">{p.startLocal}</td>
+                <td className="nowrap">{p.deadlineLocal}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="preview-grid">
+        <div>
+          <h3>{t('launch.preview.units')}</h3>
+          <dl className="facts" data-testid="preview-units">
+            {levels.map(([level, count]) => (
+              <div key={level}>
+                <dt>{isLevel(level) ? t(`level.${level}`) : level}</dt>
+                <dd>{n(count)}</dd>
+              </div>
+            ))}
+          </dl>
+          <p data-testid="preview-workflows">{t('launch.preview.workflows', { count: n(preview.workflowCount) })}</p>
+        </div>
+        <div>
+          <h3>{t('launch.preview.targets')}</h3>
+          <dl className="facts" data-testid="preview-targets">
+            <div>
+              <dt>{t('figures.enrolled')}</dt>
+              <dd>{targets.enrolled === null ? t('common.none') : n(targets.enrolled)}</dd>
+            </div>
+            <div>
+              <dt>{t('figures.paid')}</dt>
+              <dd>{targets.paying === null ? t('common.none') : n(targets.paying)}</dd>
+            </div>
+            {targets.paymentRate !== null && (
+              <div>
+                <dt>{t('figures.paymentRateTarget', { rate: '' }).trim()}</dt>
+                <dd>{formatPercent(targets.paymentRate, language)}</dd>
+              </div>
+            )}
+            {targets.mobileShare !== null && (
+              <div>
+                <dt>{t('figures.mobileShare')}</dt>
+                <dd>{formatPercent(targets.mobileShare, language)}</dd>
+              </div>
+            )}
+          </dl>
+        </div>
+      </div>
+
+      <h3>{t('launch.preview.warnings')}</h3>
+      {preview.warnings.length === 0 ? (
+        <p className="muted">{t('launch.preview.noWarnings')}</p>
+      ) : (
+        <ul className="warnings" data-testid="preview-warnings">
+          {preview.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+// The one place that talks HTTP. Every failure becomes an ApiError whose message a person can read:
+// the server's problem `detail` (e.g. why an advance was refused), its field errors, or a plain
+// sentence for network and non-JSON failures.
+import type { PlanIssue, Problem } from '../types/api';
+import { env } from '../config/env';
+import { translate } from './i18n';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the server could not be reached. */
+    readonly status: number,
+    readonly problem: Problem | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Field-level errors of a 400 (e.g. plan paths such as `phases[1].deadline`). */
+  get issues(): PlanIssue[] {
+    return this.problem?.errors ?? [];
+  }
+}
+
+function isProblem(value: unknown): value is Problem {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { title?: unknown }).title === 'string' &&
+    typeof (value as { status?: unknown }).status === 'number'
+  );
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (isProblem(body)) {
+    return new ApiError(body.detail || body.title, response.status, body);
+  }
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return new ApiError((body as { message: string }).message, response.status);
+  }
+  return new ApiError(
+    translate('error.http', { status: response.status, statusText: response.statusText }).trim(),
+    response.status,
+  );
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${env.API_BASE}${path}`, {
+      method,
+      signal,
+      headers: {
+        Accept: 'application/json, application/problem+json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(translate('error.network'), 0);
+  }
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  try {
+    return (await response.json()) as T;
+  } catch {
+    throw new ApiError(translate('error.badResponse', { status: response.status }), response.status);
+  }
+}
+
+export const api = {
+  get: <T>(path: string, options: { signal?: AbortSignal } = {}) => request<T>('GET', path, undefined, options.signal),
+  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+};
+
+/** A readable sentence for any error a query or mutation may throw. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
