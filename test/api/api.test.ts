@@ -88,10 +88,12 @@ describe('API', () => {
     expect((await again.json()).created).toBe(false);
     expect((await (await get('/api/campaigns')).json()).map((c: { id: string }) => c.id)).toEqual(['api-main']);
 
-    await expect.poll(async () => (await (await get('/api/campaigns/api-main')).json()).units.length, { timeout: 30_000 }).toBe(7);
+    // The launch action is recorded after the units are materialised: once it is there, so are they.
+    await expect.poll(async () => (await (await get('/api/campaigns/api-main')).json()).actions.length, { timeout: 30_000 }).toBe(1);
     const detail = await (await get('/api/campaigns/api-main')).json();
     expect(detail).toMatchObject({ status: 'scheduled', targets: { enrolled: 1470000, paying: 564000 } });
     expect(detail.actions[0]).toMatchObject({ kind: 'launch', actor: '王处长' });
+    expect(detail.units).toHaveLength(7);
     const county = detail.units[0];
     const unit = await (await get(`/api/campaigns/api-main/units/${county.code}`)).json();
     expect(unit.ancestors).toEqual([{ code: '440700', name: '江门市', level: 'city' }]);
