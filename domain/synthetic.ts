@@ -19,6 +19,24 @@ export interface ProvincePlanOptions {
 }
 
 /** Shaped like Jiangmen's calendar: a short deployment, then about a month per phase. */
+/**
+ * Jiangmen's ladder (seed 001: criticism circular and supervision of laggards; the delays are made up):
+ * shared by the shipped example plan and the synthetic province. A fresh copy each call.
+ */
+export function jiangmenEscalation(): NonNullable<Plan['escalation']> {
+  return {
+    ladder: [
+      { rung: 'reminder', name: '提醒', delayWorkingDays: 0, notify: ['unit'] },
+      { rung: 'warning', name: '预警', delayWorkingDays: 1, notify: ['unit', 'parent'] },
+      { rung: 'circular', name: '通报批评', delayWorkingDays: 3, notify: ['unit', 'parent', 'city'] },
+      { rung: 'supervision', name: '督办', delayWorkingDays: 5, notify: ['unit', 'parent', 'city'] },
+      { rung: 'accountability', name: '问责', delayWorkingDays: 10, notify: ['unit', 'parent', 'city'] },
+    ],
+    paceMargin: 0.05,
+    warningWindowDays: 3,
+  };
+}
+
 export const DEFAULT_PHASE_DAYS = [3, 31, 30, 31] as const;
 
 const PHASES = [
@@ -151,16 +169,6 @@ export function makeProvincePlan(options: ProvincePlanOptions): Plan {
       dueTime: '24:00',
       shift: 'next-working-day',
     },
-    escalation: {
-      ladder: [
-        { rung: 'reminder', name: '提醒', delayWorkingDays: 0, notify: ['unit'] },
-        { rung: 'warning', name: '预警', delayWorkingDays: 1, notify: ['unit', 'parent'] },
-        { rung: 'circular', name: '通报批评', delayWorkingDays: 3, notify: ['unit', 'parent', 'city'] },
-        { rung: 'supervision', name: '督办', delayWorkingDays: 5, notify: ['unit', 'parent', 'city'] },
-        { rung: 'accountability', name: '问责', delayWorkingDays: 10, notify: ['unit', 'parent', 'city'] },
-      ],
-      paceMargin: 0.05,
-      warningWindowDays: 3,
-    },
+    escalation: jiangmenEscalation(),
   };
 }

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Document, Scalar, YAMLMap, YAMLSeq, isPair, isScalar, isSeq, visit } from 'yaml';
 import { validatePlan, type PlanInput, type RegionNode, type Targets } from '../domain/plan';
+import { jiangmenEscalation } from '../domain/synthetic';
 import { localToInstant } from '../domain/time';
 
 /** A plan input whose breakdown is fully spelled out (the schema's input type leaves it `unknown`). */
@@ -276,17 +277,7 @@ export function buildJiangmen2023(): ExamplePlan {
       dueTime: '24:00',
       shift: 'next-working-day',
     },
-    escalation: {
-      ladder: [
-        { rung: 'reminder', name: '提醒', delayWorkingDays: 0, notify: ['unit'] },
-        { rung: 'warning', name: '预警', delayWorkingDays: 1, notify: ['unit', 'parent'] },
-        { rung: 'circular', name: '通报批评', delayWorkingDays: 3, notify: ['unit', 'parent', 'city'] },
-        { rung: 'supervision', name: '督办', delayWorkingDays: 5, notify: ['unit', 'parent', 'city'] },
-        { rung: 'accountability', name: '问责', delayWorkingDays: 10, notify: ['unit', 'parent', 'city'] },
-      ],
-      paceMargin: 0.05,
-      warningWindowDays: 3,
-    },
+    escalation: jiangmenEscalation(),
     breakdown,
   };
 }

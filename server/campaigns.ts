@@ -12,9 +12,7 @@ import {
   advancePhaseUpdate,
   amendDeadlineUpdate,
   cancelCampaignUpdate,
-  campaignViewQuery,
   workflowIds,
-  type CampaignView,
 } from '../workflows/messages';
 import type { campaignWorkflow } from '../workflows/campaign';
 import { HttpProblem, badRequest, notFound } from './errors';
@@ -99,6 +97,24 @@ function toUnitView(r: UnitRow): UnitView {
   };
 }
 
+/** The campaigns row of a newly launched plan: its workflow has not run yet. */
+export function newCampaignRow(plan: Plan, launchedBy: string): typeof campaigns.$inferInsert {
+  return {
+    id: plan.id,
+    title: plan.title,
+    year: plan.year,
+    regionCode: plan.region.code,
+    regionName: plan.region.name,
+    regionLevel: plan.region.level,
+    timeZone: plan.timeZone,
+    status: 'scheduled',
+    workflowId: workflowIds.campaign(plan.id),
+    plan,
+    planHash: createHash('sha256').update(JSON.stringify(plan)).digest('hex'),
+    launchedBy,
+  };
+}
+
 export function createCampaignService(deps: CampaignServiceDeps) {
   const { db, client } = deps;
   const now = deps.now ?? Date.now;
@@ -151,23 +167,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   async function launch(source: PlanSource, actor: string): Promise<LaunchResult> {
     const { plan } = checked(source);
     const workflowId = workflowIds.campaign(plan.id);
-    const planHash = createHash('sha256').update(JSON.stringify(plan)).digest('hex');
     const inserted = await db
       .insert(campaigns)
-      .values({
-        id: plan.id,
-        title: plan.title,
-        year: plan.year,
-        regionCode: plan.region.code,
-        regionName: plan.region.name,
-        regionLevel: plan.region.level,
-        timeZone: plan.timeZone,
-        status: 'scheduled',
-        workflowId,
-        plan,
-        planHash,
-        launchedBy: actor,
-      })
+      .values(newCampaignRow(plan, actor))
       .onConflictDoNothing()
       .returning({ id: campaigns.id });
     // Starting again after a crash between the insert and the start heals; a running or finished
@@ -347,13 +349,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return detail(id);
   }
 
-  /** The live view from the workflow itself (one Query per detail view, never per row). */
-  async function live(id: string): Promise<CampaignView> {
-    const s = await summary(id);
-    return client.workflow.getHandle(s.workflowId).query(campaignViewQuery);
-  }
-
-  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel, live, temporalLink };
+  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel };
 }
 
 export type CampaignService = ReturnType<typeof createCampaignService>;

@@ -2,7 +2,6 @@
 // action; counties run as child workflows; every transition is written to the read model.
 import {
   ApplicationFailure,
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -11,10 +10,8 @@ import {
   log,
   proxyActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DbActivities, PhasePatch, ActionRecord } from '../activities/db';
 import type { PhaseEndReason } from '../domain/status';
 import {
@@ -30,17 +27,13 @@ import {
   type CampaignResult,
   type CampaignState,
   type CampaignView,
-  type UnitSpec,
 } from './messages';
-import { unitWorkflow } from './unit';
+import { startUnits } from './children';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CampaignNotFound'] },
 });
-
-/** Marks a unit failed whatever its own last write was. */
-const FAILED_VERSION = 2_000_000_000;
 
 const reject = (message: string) => ApplicationFailure.create({ type: REJECTION, message, nonRetryable: true });
 
@@ -316,37 +309,4 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
 function shouldContinueAsNew(historyLimit: number | undefined): boolean {
   const info = workflowInfo();
   return historyLimit ? info.historyLength >= historyLimit : info.continueAsNewSuggested;
-}
-
-/**
- * Starts one child per unit. Children outlive a continue-as-new of their parent (ABANDON) and are
- * addressed by their business ID afterwards; a child that fails becomes a 'failed' row, not a crash.
- */
-export async function startUnits(
-  campaignId: string,
-  children: UnitSpec[],
-  phaseKey: string | null,
-  historyLimit: number | undefined,
-): Promise<void> {
-  await Promise.all(
-    children.map(async (unit) => {
-      const workflowId = workflowIds.unit(campaignId, unit.code);
-      try {
-        const handle = await startChild(unitWorkflow, {
-          workflowId,
-          args: [{ campaignId, unit, phaseKey, historyLimit }],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-        });
-        handle.result().catch((err) => markFailed(campaignId, unit, workflowId, err));
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-        await markFailed(campaignId, unit, workflowId, err);
-      }
-    }),
-  );
-}
-
-async function markFailed(campaignId: string, unit: UnitSpec, workflowId: string, err: unknown): Promise<void> {
-  log.error('unit workflow failed', { unit: unit.code, error: String(err) });
-  await db.recordUnitState({ campaignId, code: unit.code, version: FAILED_VERSION, status: 'failed', phaseKey: null, workflowId });
 }

@@ -96,7 +96,7 @@ export interface UnitState {
   children: UnitSpec[];
   childrenStarted: boolean;
   version: number;
-  /** Phase changes and the end not yet passed to children. */
+  /** Set when the campaign has ended; the unit then finishes. */
   ended: { status: 'completed' | 'cancelled'; reason: string | null } | null;
 }
 

@@ -20,7 +20,7 @@ import {
   type UnitInput,
   type UnitState,
 } from './messages';
-import { startUnits } from './campaign';
+import { startUnits } from './children';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '1 minute',

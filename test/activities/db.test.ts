@@ -6,6 +6,7 @@ import { createDbActivities } from '../../activities/db';
 import { openDatabase, type Database } from '../../db/client';
 import { actions, campaigns, phases, units } from '../../db/schema';
 import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
+import { newCampaignRow } from '../../server/campaigns';
 import { loadExample } from '../../server/examples';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
@@ -23,20 +24,7 @@ describe.each(['pglite', 'postgres'] as const)('read model on %s', (kind) => {
     if (kind === 'postgres') pg = await createTestDatabase();
     database = await openDatabase({ url: pg?.url });
     expect(database.kind).toBe(kind);
-    await database.db.insert(campaigns).values({
-      id: plan.id,
-      title: plan.title,
-      year: plan.year,
-      regionCode: plan.region.code,
-      regionName: plan.region.name,
-      regionLevel: plan.region.level,
-      timeZone: plan.timeZone,
-      status: 'scheduled',
-      workflowId: 'campaign/db-test',
-      plan,
-      planHash: 'x',
-      launchedBy: '测试',
-    });
+    await database.db.insert(campaigns).values(newCampaignRow(plan, '测试'));
   });
   afterAll(async () => {
     await database?.close();

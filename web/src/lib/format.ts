@@ -1,5 +1,6 @@
 // Numbers and instants for people: grouped numbers, one-decimal percentages, and wall-clock times in
-// the plan's time zone (never the browser's), via Intl.
+// the plan's time zone (never the browser's), through the same pure rules the server uses.
+import { formatLocal, localDateOf, zonedParts } from '../../../domain/time';
 import type { Language } from './i18n';
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -32,61 +33,22 @@ export function ratio(actual: number, target: number | null | undefined): number
   return actual / target;
 }
 
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-function zoneFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = zoneFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    zoneFormats.set(timeZone, f);
-  }
-  return f;
-}
-
-export function wallClock(instant: number | string | Date, timeZone: string): WallClock {
-  const date = instant instanceof Date ? instant : new Date(instant);
-  const parts: Record<string, string> = {};
-  for (const p of zoneFormat(timeZone).formatToParts(date)) parts[p.type] = p.value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-  };
-}
-
+const ms = (instant: number | string | Date) => new Date(instant).getTime();
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** `YYYY-MM-DD` in the zone. */
 export function localDate(instant: number | string | Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+  return localDateOf(ms(instant), timeZone);
 }
 
 /** `YYYY-MM-DD HH:mm` in the zone. */
 export function formatDateTime(instant: number | string | Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+  return formatLocal(ms(instant), timeZone);
 }
 
 /** A start: midnight shows as the bare date, which is how plans are written. */
 export function formatStart(instant: number | string, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
+  const w = zonedParts(ms(instant), timeZone);
   return w.hour === 0 && w.minute === 0 ? localDate(instant, timeZone) : formatDateTime(instant, timeZone);
 }
 
@@ -95,17 +57,17 @@ export function formatStart(instant: number | string, timeZone: string): string 
  * as the previous date, as the plan said it ("9月30日前").
  */
 export function formatDeadline(instant: number | string, timeZone: string): string {
-  const ms = new Date(instant).getTime();
-  const w = wallClock(ms, timeZone);
-  return w.hour === 0 && w.minute === 0 ? localDate(ms - 1, timeZone) : formatDateTime(ms, timeZone);
+  const at = ms(instant);
+  const w = zonedParts(at, timeZone);
+  return w.hour === 0 && w.minute === 0 ? localDate(at - 1, timeZone) : formatDateTime(at, timeZone);
 }
 
 /** The `YYYY-MM-DD` and `HH:mm` an input would show for a deadline (midnight as the date before). */
 export function deadlineInputs(instant: number | string, timeZone: string): { date: string; time: string } {
-  const ms = new Date(instant).getTime();
-  const w = wallClock(ms, timeZone);
-  if (w.hour === 0 && w.minute === 0) return { date: localDate(ms - 1, timeZone), time: '' };
-  return { date: localDate(ms, timeZone), time: `${pad(w.hour)}:${pad(w.minute)}` };
+  const at = ms(instant);
+  const w = zonedParts(at, timeZone);
+  if (w.hour === 0 && w.minute === 0) return { date: localDate(at - 1, timeZone), time: '' };
+  return { date: localDate(at, timeZone), time: `${pad(w.hour)}:${pad(w.minute)}` };
 }
 
 export interface Remaining {
