@@ -110,46 +110,87 @@ export const ContributionPolicySchema = z
   })
   .strict();
 
-const scheduleRule = z.discriminatedUnion('kind', [
+export const SCHEDULE_RULE_KINDS = ['days-of-month', 'weekly', 'daily'] as const;
+
+/** days-of-month: a month without the day (the 30th in February) uses its last day. weekly: 1 = Monday .. 7 = Sunday. */
+export const ScheduleRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('days-of-month'), days: z.array(z.number().int().min(1).max(31)).min(1) }).strict(),
   z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(1).max(7) }).strict(),
   z.object({ kind: z.literal('daily') }).strict(),
 ]);
+export type ScheduleRule = z.infer<typeof ScheduleRuleSchema>;
 
-/** 报告时间表 — carried and validated here, used by the reporting capability. */
+const dueTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '应为 HH:mm');
+
+/** Levels that run as workflows and can be asked to report. */
+export const REPORTING_LEVELS = ['county', 'town'] as const;
+export type ReportingLevel = (typeof REPORTING_LEVELS)[number];
+
+/** 报告时间表: when each reporting unit's figures are due. */
 export const ReportingSchema = z
   .object({
-    rule: scheduleRule,
+    rule: ScheduleRuleSchema,
     start: localDate,
+    /** A date, or a phase whose deadline ends the schedule; default: the last phase's deadline. */
     end: z.union([localDate, z.object({ phase: z.string() }).strict()]).optional(),
-    dueTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '应为 HH:mm').default('24:00'),
+    /** Time of day the report is due on its due date; 24:00 is the end of the day. */
+    dueTime: dueTime.default('24:00'),
+    /** 节假日顺延: a due date on a non-working day moves to the next working day. */
     shift: z.enum(['next-working-day', 'none']).default('next-working-day'),
+    /** Which workflow levels submit reports. */
+    levels: z.array(z.enum(REPORTING_LEVELS)).min(1).default(['county', 'town']),
     // partialRecord: a plan overrides the rule for some levels only (z.record with enum keys would demand all five).
-    byLevel: z.partialRecord(z.enum(REGION_LEVELS), z.object({ rule: scheduleRule }).strict()).optional(),
+    byLevel: z
+      .partialRecord(z.enum(REPORTING_LEVELS), z.object({ rule: ScheduleRuleSchema, dueTime: dueTime.optional() }).strict())
+      .optional(),
   })
   .strict();
+export type Reporting = z.infer<typeof ReportingSchema>;
 
 export const ESCALATION_RUNGS = ['reminder', 'warning', 'circular', 'supervision', 'accountability'] as const;
+export type EscalationRung = (typeof ESCALATION_RUNGS)[number];
+export const NOTIFY_TARGETS = ['unit', 'parent', 'city'] as const;
+export type NotifyTarget = (typeof NOTIFY_TARGETS)[number];
 
-/** 升级阶梯 — carried and validated here, used by the escalation capability. */
+const LadderSchema = z
+  .array(
+    z
+      .object({
+        rung: z.enum(ESCALATION_RUNGS),
+        name: z.string().min(1),
+        /** Working days after the missed due date (missed-report track) or after the lag was first seen (behind-pace track). */
+        delayWorkingDays: z.number().int().nonnegative(),
+        notify: z.array(z.enum(NOTIFY_TARGETS)).min(1),
+      })
+      .strict(),
+  )
+  .min(1)
+  .refine((l) => l.every((r, i) => i === 0 || r.delayWorkingDays >= l[i - 1].delayWorkingDays), {
+    message: '阶梯的延迟天数应逐级不减',
+  });
+export type Ladder = z.infer<typeof LadderSchema>;
+
+/** 升级阶梯: the missed-report ladder, an optional separate behind-pace ladder, and the pace rule. */
 export const EscalationSchema = z
   .object({
-    ladder: z
-      .array(
-        z
-          .object({
-            rung: z.enum(ESCALATION_RUNGS),
-            name: z.string().min(1),
-            delayWorkingDays: z.number().int().nonnegative(),
-            notify: z.array(z.enum(['unit', 'parent', 'city'])).min(1),
-          })
-          .strict(),
-      )
-      .min(1),
+    ladder: LadderSchema,
+    /** Ladder of the behind-pace (序时进度) track; default: the same as `ladder`. */
+    paceLadder: LadderSchema.optional(),
+    pace: z
+      .object({
+        /** The phase over which the target is expected to be reached; default `payment`, else the last phase. */
+        phase: z.string().optional(),
+        metric: z.enum(['paying', 'enrolled']).default('paying'),
+        /** Expected share of the target by date; linear over the phase when absent. */
+        curve: z.array(z.object({ date: localDate, share: rate }).strict()).min(1).optional(),
+      })
+      .strict()
+      .optional(),
     paceMargin: rate.default(0.05),
     warningWindowDays: z.number().int().nonnegative().default(3),
   })
   .strict();
+export type Escalation = z.infer<typeof EscalationSchema>;
 
 export const BREAKDOWN_RULES = ['sum-equals', 'sum-at-least', 'none'] as const;
 
@@ -268,6 +309,15 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
   if (plan.reporting?.end && typeof plan.reporting.end === 'object' && !seenKeys.has(plan.reporting.end.phase)) {
     errors.push({ path: 'reporting.end.phase', message: `没有键为 ${plan.reporting.end.phase} 的阶段` });
   }
+  const pace = plan.escalation?.pace;
+  if (pace?.phase !== undefined && !seenKeys.has(pace.phase)) {
+    errors.push({ path: 'escalation.pace.phase', message: `没有键为 ${pace.phase} 的阶段` });
+  }
+  pace?.curve?.forEach((point, i, curve) => {
+    if (i === 0) return;
+    if (point.date <= curve[i - 1].date) errors.push({ path: `escalation.pace.curve[${i}].date`, message: '进度曲线的日期应严格递增' });
+    if (point.share < curve[i - 1].share) errors.push({ path: `escalation.pace.curve[${i}].share`, message: '进度曲线的比例不应下降' });
+  });
 
   return errors.length ? { ok: false, errors } : { ok: true, plan, phases };
 }

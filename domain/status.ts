@@ -13,7 +13,7 @@ export type PhaseEndReason = (typeof PHASE_END_REASONS)[number];
 export const UNIT_STATUSES = ['pending', 'active', 'completed', 'cancelled', 'failed'] as const;
 export type UnitStatus = (typeof UNIT_STATUSES)[number];
 
-export const ACTION_KINDS = ['launch', 'advance', 'amend-deadline', 'cancel'] as const;
+export const ACTION_KINDS = ['launch', 'advance', 'amend-deadline', 'cancel', 'approve-circular', 'calendar-change'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export const REGION_LEVELS = ['province', 'city', 'county', 'town', 'village'] as const;

@@ -168,6 +168,7 @@ export function makeProvincePlan(options: ProvincePlanOptions): Plan {
       end: { phase: 'verification' },
       dueTime: '24:00',
       shift: 'next-working-day',
+      levels: ['county', 'town'],
     },
     escalation: jiangmenEscalation(),
   };

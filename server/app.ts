@@ -1,7 +1,7 @@
 // The HTTP app. createApp never listens: server/main.ts does, and tests mount it in-process.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import express, { type Request } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { CampaignService } from './campaigns';
 import {
   AdvanceRequestSchema,
@@ -15,9 +15,27 @@ import {
 import { errorMiddleware } from './errors';
 import { demoPlan, listExamples, loadExample } from './examples';
 import { openApiDocument } from './openapi';
+import type { ReportingService } from './reporting';
+import {
+  ApproveCircularRequestSchema,
+  EscalationQuerySchema,
+  PutCalendarRequestSchema,
+  RespondEscalationRequestSchema,
+  SubmitReportRequestSchema,
+} from './reportingDto';
+import { z } from 'zod';
+
+const DaysSchema = z.object({ days: z.coerce.number().int().min(1).max(90).default(7) });
+const InboxQuerySchema = z.object({ recipient: z.string().regex(/^\d{2,15}$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const YearSchema = z.coerce.number().int().min(2000).max(2100);
+const SeqSchema = z.coerce.number().int().min(1);
 
 export interface AppDeps {
   campaigns: CampaignService;
+  /** Reporting, escalation, calendar and circular routes. */
+  reporting?: ReportingService;
+  /** Extra routers mounted under /api before the not-found handler (the tax-feed upload). */
+  routers?: Router[];
   health: () => Promise<Health>;
   config: AppConfig;
   /** Built console; omitted in API-only tests. */
@@ -48,9 +66,9 @@ export function createApp(deps: AppDeps) {
 
   app.get('/api/plans/examples', (_req, res) => void res.json(listExamples()));
   app.get('/api/plans/examples/:name', (req, res) => void res.json(loadExample(req.params.name)));
-  app.post('/api/plans/preview', (req, res) => {
+  app.post('/api/plans/preview', async (req, res) => {
     const body = typeof req.body === 'string' ? { plan: req.body } : PreviewRequestSchema.parse(req.body);
-    res.json(campaigns.preview(body.plan));
+    res.json(await campaigns.preview(body.plan));
   });
 
   app.get('/api/campaigns', async (_req, res) => void res.json(await campaigns.list()));
@@ -77,6 +95,45 @@ export function createApp(deps: AppDeps) {
   app.post('/api/campaigns/:id/cancel', async (req, res) => {
     res.json(await campaigns.cancel(req.params.id, CancelRequestSchema.parse(req.body), idempotencyKey(req)));
   });
+  const r = deps.reporting;
+  if (r) {
+    app.get('/api/calendar', async (_req, res) => void res.json(await r.calendar()));
+    app.put('/api/calendar/:year', async (req, res) => {
+      res.json(await r.putCalendar(YearSchema.parse(req.params.year), PutCalendarRequestSchema.parse(req.body)));
+    });
+    app.get('/api/deadlines', async (req, res) => void res.json(await r.deadlines(DaysSchema.parse(req.query).days)));
+    app.get('/api/inbox', async (req, res) => {
+      const q = InboxQuerySchema.parse(req.query);
+      res.json({ messages: await r.inbox(q.recipient, q.limit) });
+    });
+    app.get('/api/campaigns/:id/units/:code/reporting', async (req, res) => void res.json(await r.unitReporting(req.params.id, req.params.code)));
+    app.post('/api/campaigns/:id/units/:code/reports', async (req, res) => {
+      const body = SubmitReportRequestSchema.parse(req.body);
+      res.status(201).json(await r.submitReport(req.params.id, req.params.code, body, req.get('X-Source') === 'console' ? 'console' : 'api', idempotencyKey(req)));
+    });
+    app.get('/api/campaigns/:id/escalations', async (req, res) => {
+      res.json({ escalations: await r.escalations(req.params.id, EscalationQuerySchema.parse(req.query)) });
+    });
+    app.post('/api/campaigns/:id/escalations/respond', async (req, res) => {
+      res.json(await r.respond(req.params.id, RespondEscalationRequestSchema.parse(req.body), idempotencyKey(req)));
+    });
+    app.get('/api/campaigns/:id/circulars', async (req, res) => void res.json({ circulars: await r.circulars(req.params.id) }));
+    app.post('/api/campaigns/:id/circulars/approve', async (req, res) => {
+      res.json(await r.approveCircular(req.params.id, ApproveCircularRequestSchema.parse(req.body), idempotencyKey(req)));
+    });
+    app.get('/api/campaigns/:id/circulars/:seq/print', async (req, res) => {
+      res.type('text/html; charset=utf-8').send(await r.circularHtml(req.params.id, SeqSchema.parse(req.params.seq)));
+    });
+    app.get('/api/campaigns/:id/circulars/:seq/xlsx', async (req, res) => {
+      const file = await r.circularXlsx(req.params.id, SeqSchema.parse(req.params.seq));
+      res
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .attachment(file.fileName)
+        .send(Buffer.from(file.bytes));
+    });
+  }
+  for (const router of deps.routers ?? []) app.use(router);
+
   app.use('/api', (req, res) => {
     res.status(404).type('application/problem+json').json({ type: 'urn:problem:not-found', title: '未找到', status: 404, detail: `没有接口 ${req.method} ${req.path}` });
   });

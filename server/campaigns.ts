@@ -29,6 +29,8 @@ import type {
   UnitView,
 } from './dto';
 import { readPlanSource, type PlanSource } from './planSource';
+import { createReportingService } from './reporting';
+import type { Light } from './reportingDto';
 
 export interface CampaignServiceDeps {
   db: Db;
@@ -76,7 +78,10 @@ function planTargets(plan: Plan): Targets {
   };
 }
 
-function toUnitView(r: UnitRow): UnitView {
+type Lights = Map<string, { self: Light; rolled: Light }>;
+
+function toUnitView(r: UnitRow, lights?: Lights): UnitView {
+  const light = lights?.get(r.code) ?? { self: 'green' as const, rolled: 'green' as const };
   return {
     code: r.code,
     parentCode: r.parentCode,
@@ -94,6 +99,17 @@ function toUnitView(r: UnitRow): UnitView {
     progress: toProgress(r),
     childCount: r.childCount,
     updatedAt: r.updatedAt.toISOString(),
+    light: light.rolled,
+    lightSelf: light.self,
+    reporting: {
+      nextPeriodKey: r.nextPeriodKey,
+      nextDueAt: iso(r.nextDueAt),
+      overdue: r.overdue,
+      paceBehind: r.paceBehind,
+      paceExpected: r.paceExpected,
+      targetMissed: r.targetMissed,
+    },
+    tax: r.taxPaid === null || r.taxAsOf === null ? null : { paid: r.taxPaid, amountYuan: Number(r.taxAmountFen ?? 0) / 100, asOf: r.taxAsOf },
   };
 }
 
@@ -118,6 +134,7 @@ export function newCampaignRow(plan: Plan, launchedBy: string): typeof campaigns
 export function createCampaignService(deps: CampaignServiceDeps) {
   const { db, client } = deps;
   const now = deps.now ?? Date.now;
+  const reportingService = createReportingService({ db, client, now });
 
   const temporalLink = (workflowId: string) =>
     deps.temporalUiUrl
@@ -132,7 +149,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return { plan: result.plan, phases: result.phases };
   }
 
-  function preview(source: PlanSource): Preview {
+  async function preview(source: PlanSource): Promise<Preview> {
     const { plan, phases: resolved } = checked(source);
     const unitCounts: Record<string, number> = {};
     let workflowCount = 1;
@@ -141,6 +158,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       if (WORKFLOW_LEVELS.includes(n.level)) workflowCount++;
     }
     const warnings: string[] = [];
+    const reportingPreview = await reportingService.preview(plan, resolved);
     const t = now();
     const running = resolved.find((p) => p.startAt <= t && t < p.deadlineAt);
     const past = resolved.filter((p) => p.deadlineAt <= t);
@@ -160,7 +178,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       unitCounts,
       workflowCount,
       targets: planTargets(plan),
-      warnings,
+      warnings: [...warnings, ...(reportingPreview?.warnings.map((w) => w.message.zh) ?? [])],
+      reporting: reportingPreview,
     };
   }
 
@@ -241,6 +260,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function detail(id: string): Promise<CampaignDetail> {
     const s = await summary(id);
+    const [plan] = await db.select({ plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, id));
+    const lights = await reportingService.lights(id, plan?.plan);
     const [phaseRows, actionRows, unitRows] = await Promise.all([
       db.select().from(phases).where(eq(phases.campaignId, id)).orderBy(asc(phases.seq)),
       db.select().from(actions).where(eq(actions.campaignId, id)).orderBy(asc(actions.at)),
@@ -276,7 +297,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
           at: a.at.toISOString(),
         }),
       ),
-      units: unitRows.map(toUnitView),
+      units: unitRows.map((u) => toUnitView(u, lights)),
       temporalUiUrl: temporalLink(s.workflowId),
     };
   }
@@ -286,8 +307,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     if (!row) throw notFound(`活动 ${id} 中没有代码为 ${code} 的单位`);
     const [children, [campaign]] = await Promise.all([
       db.select().from(units).where(and(eq(units.campaignId, id), eq(units.parentCode, code))).orderBy(asc(units.ord)),
-      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel }).from(campaigns).where(eq(campaigns.id, id)),
+      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel, plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, id)),
     ]);
+    const lights = await reportingService.lights(id, campaign.plan);
     // Ancestors: walk parent codes up to the owning region (depth is at most a handful).
     const ancestors: UnitDetail['ancestors'] = [];
     let parent = row.parentCode;
@@ -301,12 +323,12 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       parent = p.parentCode;
     }
     ancestors.unshift({ code: campaign.code, name: campaign.name, level: campaign.level as RegionLevel });
-    const view = toUnitView(row);
+    const view = toUnitView(row, lights);
     return {
       campaignId: id,
       unit: view,
       ancestors,
-      children: children.map(toUnitView),
+      children: children.map((c) => toUnitView(c, lights)),
       temporalUiUrl: view.workflowId ? temporalLink(view.workflowId) : null,
     };
   }

@@ -24,6 +24,20 @@ export const ConfigSchema = z.object({
   /** Built console assets served by the API. */
   WEB_DIST: z.string().min(1).default('web/dist'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Webhook that receives every notification as JSON (optional). */
+  NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** SMTP server for notification e-mail, e.g. smtp://user:pass@mail.example.gov.cn:587 (optional). */
+  SMTP_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+  SMTP_FROM: z.string().min(3).default('城乡居保征缴 <noreply@localhost>'),
+  /** Comma-separated addresses that receive every notification by e-mail (with SMTP_URL). */
+  NOTIFY_EMAIL_TO: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** How often the outbox dispatcher looks for notifications to deliver, in seconds. */
+  OUTBOX_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** Folder the weekly schedule scans for the tax bureau's payment-feed CSV files (optional). */
+  TAX_FEED_INBOX: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Cron expression of the tax-feed pickup, in TAX_FEED_TIME_ZONE. Default: Mondays 06:00. */
+  TAX_FEED_CRON: z.string().min(9).default('0 6 * * 1'),
+  TAX_FEED_TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

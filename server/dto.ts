@@ -1,6 +1,7 @@
 // The API's request and response shapes: zod schemas that validate requests, describe responses in
 // /api/openapi.json, and whose inferred types the console imports (type-only), so the two never drift.
 import { z } from 'zod';
+import { ReportingPreviewDto } from './reportingDto';
 import {
   ACTION_KINDS,
   CAMPAIGN_STATUSES,
@@ -91,6 +92,20 @@ export const UnitDto = z.object({
   progress: ProgressDto,
   childCount: z.number(),
   updatedAt: z.string(),
+  /** Worst of the unit and everything under it: red (overdue, missed target), yellow (behind pace), blue (due soon), green. */
+  light: z.enum(['red', 'yellow', 'blue', 'green']),
+  /** The unit's own light, before the roll-up. */
+  lightSelf: z.enum(['red', 'yellow', 'blue', 'green']),
+  reporting: z.object({
+    nextPeriodKey: z.string().nullable(),
+    nextDueAt: z.string().nullable(),
+    overdue: z.boolean(),
+    paceBehind: z.boolean(),
+    paceExpected: z.number().nullable(),
+    targetMissed: z.boolean(),
+  }),
+  /** The tax bureau's latest paid figures (税务到账), beside the reported ones. */
+  tax: z.object({ paid: z.number(), amountYuan: z.number(), asOf: z.string() }).nullable(),
 });
 
 export const ActionDto = z.object({
@@ -136,6 +151,8 @@ export const PreviewDto = z.object({
   workflowCount: z.number(),
   targets: TargetsDto,
   warnings: z.array(z.string()),
+  /** Every phase deadline and report due date per level, with the calendar's shifts; null without a reporting block. */
+  reporting: ReportingPreviewDto.nullable(),
 });
 
 export const LaunchResultDto = z.object({

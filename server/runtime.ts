@@ -1,4 +1,5 @@
 // Wires the parts together for a process: database, Temporal client and connection, worker, app.
+import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { openDatabase, type Database } from '../db/client';
@@ -7,6 +8,9 @@ import { createCampaignService } from './campaigns';
 import type { Config } from './config';
 import type { Health } from './dto';
 import { createWorker } from './worker';
+import { ensureOutboxDispatcher } from './outbox';
+import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
+import { createReportingService } from './reporting';
 
 export interface RuntimeOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -77,10 +81,21 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       db: database.db,
+      notify: config,
       workflowBundle: opts.workflowBundle,
       options: opts.workerOptions,
     });
     workerRun = worker.run();
+    // Singletons owned by the workers: starting them again is a no-op.
+    await ensureOutboxDispatcher(client, config.TEMPORAL_TASK_QUEUE, config.OUTBOX_POLL_SECONDS);
+    if (config.TAX_FEED_INBOX) {
+      await ensureTaxFeedSchedule(client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        dir: resolve(config.TAX_FEED_INBOX),
+        cron: config.TAX_FEED_CRON,
+        timeZone: config.TAX_FEED_TIME_ZONE,
+      });
+    }
   }
 
   let app: ReturnType<typeof createApp> | undefined;
@@ -101,6 +116,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     };
     app = createApp({
       campaigns,
+      reporting: createReportingService({ db: database.db, client, now: opts.now }),
+      routers: [taxFeedRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE })],
       health,
       config: { temporalUiUrl: config.TEMPORAL_UI_URL ?? null, namespace: config.TEMPORAL_NAMESPACE, defaultActor: '市人社局' },
       webDist: config.WEB_DIST,

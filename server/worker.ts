@@ -2,6 +2,9 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createDbActivities } from '../activities/db';
+import { channelsFrom, createOutboxActivities, type NotifyConfig } from '../activities/outbox';
+import { createReportingActivities } from '../activities/reporting';
+import { createTaxFeedActivities } from '../activities/taxFeed';
 import type { Db } from '../db/client';
 
 const require = createRequire(import.meta.url);
@@ -12,17 +15,26 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   db: Db;
+  /** Notification channels (webhook, SMTP); console inbox only when omitted. */
+  notify?: NotifyConfig;
   /** Prebuilt bundle (tests bundle once per process); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   options?: Partial<WorkerOptions>;
 }
+
+const NO_NOTIFY: NotifyConfig = { NOTIFY_WEBHOOK_URL: undefined, SMTP_URL: undefined, SMTP_FROM: 'noreply@localhost', NOTIFY_EMAIL_TO: undefined };
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createDbActivities(deps.db),
+    activities: {
+      ...createDbActivities(deps.db),
+      ...createReportingActivities(deps.db, deps.notify ? channelsFrom(deps.notify) : undefined),
+      ...createOutboxActivities(deps.db, deps.notify ?? NO_NOTIFY),
+      ...createTaxFeedActivities(deps.db),
+    },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.options,
   });

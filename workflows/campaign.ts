@@ -8,16 +8,22 @@ import {
   currentUpdateInfo,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DbActivities, PhasePatch, ActionRecord } from '../activities/db';
+import type { ReportingActivities } from '../activities/reporting';
+import type { PhaseWindow } from '../domain/escalation';
+import { computeSchedule } from '../domain/schedule';
 import type { PhaseEndReason } from '../domain/status';
 import {
   REJECTION,
   advancePhaseUpdate,
   amendDeadlineUpdate,
+  approveCircularUpdate,
+  calendarChangedSignal,
   campaignEndedSignal,
   campaignViewQuery,
   cancelCampaignUpdate,
@@ -27,10 +33,18 @@ import {
   type CampaignResult,
   type CampaignState,
   type CampaignView,
+  type CampaignReportingState,
+  type UnitReportingContext,
 } from './messages';
 import { startUnits } from './children';
+import { Alarm } from './alarm';
 
 const db = proxyActivities<DbActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CampaignNotFound'] },
+});
+
+const rep = proxyActivities<ReportingActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CampaignNotFound'] },
 });
@@ -48,6 +62,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     version: 0,
     cancelReason: null,
   };
+  const alarm = new Alarm();
   /** Bumped by every action so that the timer loop re-reads the phases. */
   let wake = 0;
   /** Read-model writes and unit notifications, strictly in transition order. */
@@ -95,17 +110,46 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     };
     const phaseKey = activeKey();
     const at = Date.now();
+    const windows = state.reporting ? phaseWindows() : undefined;
     const end = { status: state.status === 'cancelled' ? ('cancelled' as const) : ('completed' as const), reason: state.cancelReason };
     chain = chain.then(async () => {
       await db.recordCampaignTransition(transition);
       if (notify === 'phase') {
-        await notifyUnits((id) => getExternalWorkflowHandle(id).signal(phaseChangedSignal, { phaseKey, at }));
+        await notifyUnits((id) =>
+          getExternalWorkflowHandle(id).signal(phaseChangedSignal, windows ? { phaseKey, at, phases: windows } : { phaseKey, at }),
+        );
       } else if (notify === 'end') {
         await notifyUnits((id) => getExternalWorkflowHandle(id).signal(campaignEndedSignal, end));
       }
     });
     return chain;
   };
+
+  const phaseWindows = (): PhaseWindow[] =>
+    state.phases.map(({ key, nameZh, startAt, deadlineAt }) => ({ key, nameZh, startAt, deadlineAt }));
+
+  const unitContext = (r: CampaignReportingState): UnitReportingContext => ({
+    timeZone: r.timeZone,
+    cityCode: r.cityCode,
+    reporting: r.reporting,
+    escalation: r.escalation,
+    calendar: r.calendar,
+    phases: phaseWindows(),
+  });
+
+  /** 通报 at each period's close of the level directly under the campaign's region (counties of a city plan). */
+  const planCirculars = (r: CampaignReportingState) => {
+    const level = state.children[0]?.level;
+    const schedule = r.reporting && level ? computeSchedule({ reporting: r.reporting, level, timeZone: r.timeZone, phases: phaseWindows(), calendar: r.calendar }) : null;
+    r.circularLevel = schedule ? level : null;
+    const drafted = new Set(r.circulars.filter((c) => c.drafted).map((c) => c.key));
+    r.circulars = [
+      ...r.circulars.filter((c) => c.drafted),
+      ...(schedule?.periods ?? []).filter((p) => !drafted.has(p.key)).map((p) => ({ key: p.key, dueAt: p.dueAt, drafted: false, approved: false, id: null })),
+    ];
+  };
+
+  const nextCircular = () => state.reporting?.circulars.find((c) => !c.drafted);
 
   const startPhase = (at: number): PhasePatch => {
     const p = current();
@@ -182,6 +226,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
         patches.push({ key: next.key, startAt: req.deadlineAt });
       }
       wake++;
+      if (state.reporting) planCirculars(state.reporting);
       await persist(patches, {
         id: actionId('amend'),
         kind: 'amend-deadline',
@@ -189,7 +234,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
         reason: req.reason,
         detail: { phaseKey: p.key, from, to: req.deadlineAt, deadlineLocal: req.deadlineLocal, nextStartMovedTo },
         at: Date.now(),
-      });
+      }, state.reporting ? 'phase' : undefined);
       return view();
     },
     {
@@ -236,6 +281,49 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     { validator: (_req) => ensureOpen() },
   );
 
+  setHandler(
+    approveCircularUpdate,
+    async (req) => {
+      const r = state.reporting!;
+      const c = r.circulars.find((x) => x.id === req.circularId)!;
+      c.approved = true;
+      const at = Date.now();
+      await rep.publishCircular({ circularId: c.id!, actor: req.actor, note: req.note, at, cityCode: r.cityCode });
+      await persist([], { id: actionId('approve-circular'), kind: 'approve-circular', actor: req.actor, reason: req.note, detail: { circularId: c.id, periodKey: c.key }, at });
+      return { circularId: c.id!, status: 'published' as const };
+    },
+    {
+      validator: (req) => {
+        if (!state.materialised) throw reject('活动仍在初始化,请稍后再试');
+        const c = state.reporting?.circulars.find((x) => x.id === req.circularId);
+        if (!c) throw reject(`没有编号为 ${req.circularId} 的通报草稿`);
+        if (c.approved) throw reject('该通报已发布');
+        if (!req.note.trim()) throw reject('请填写审核意见');
+      },
+    },
+  );
+
+  setHandler(calendarChangedSignal, (change) => {
+    const r = state.reporting;
+    if (!r || terminal()) return;
+    r.calendar = change.calendar;
+    r.calendarChanges += 1;
+    planCirculars(r);
+    wake++;
+    const at = Date.now();
+    void persist([], {
+      id: `${campaignId}/calendar-change/${r.calendarChanges}`,
+      kind: 'calendar-change',
+      actor: change.actor,
+      reason: change.summary.zh,
+      detail: { year: change.year, summary: change.summary },
+      at,
+    });
+    chain = chain.then(() =>
+      notifyUnits((id) => getExternalWorkflowHandle(id).signal(calendarChangedSignal, change)),
+    );
+  });
+
   if (!state.materialised) {
     const m = await db.materialiseCampaign(campaignId);
     state.phases = m.phases.map((p) => ({
@@ -271,21 +359,39 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       detail: { workflowId: workflowInfo().workflowId, units: state.children.length },
       at,
     });
-    await startUnits(campaignId, state.children, activeKey(), input.historyLimit);
+    // Campaigns launched before reporting existed replay without these steps.
+    if (patched('reporting-v1')) {
+      const base = await rep.loadReportingContext(campaignId);
+      const calendar = await rep.loadCalendar();
+      state.reporting = { ...base, calendar, circularLevel: null, circulars: [], calendarChanges: 0 };
+      planCirculars(state.reporting);
+    }
+    await startUnits(campaignId, state.children, activeKey(), input.historyLimit, state.reporting && unitContext(state.reporting));
   }
 
   while (!terminal()) {
     const p = current();
-    const due = p.status === 'pending' ? p.startAt : p.deadlineAt;
+    const phaseDue = p.status === 'pending' ? p.startAt : p.deadlineAt;
+    const circular = nextCircular();
+    const due = circular && circular.dueAt < phaseDue ? circular.dueAt : phaseDue;
     const waitMs = due - Date.now();
     if (waitMs > 0) {
       const seen = wake;
-      await condition(() => wake !== seen, waitMs);
+      // Campaigns that report never cancel a timer (see alarm.ts); older ones keep their commands for replay.
+      if (state.reporting) await alarm.wait(due, () => wake !== seen);
+      else await condition(() => wake !== seen, waitMs);
       if (shouldContinueAsNew(input.historyLimit)) {
         await chain;
         await condition(allHandlersFinished);
         return continueAsNew<typeof campaignWorkflow>({ ...input, state });
       }
+      continue;
+    }
+    if (circular && circular.dueAt === due) {
+      const seq = state.reporting!.circulars.indexOf(circular) + 1;
+      const drafted = await rep.draftCircular({ campaignId, periodKey: circular.key, seq, dueAt: circular.dueAt, level: state.reporting!.circularLevel!, at: due });
+      circular.drafted = true;
+      circular.id = drafted.id;
       continue;
     }
     // A transition made by its timer is stamped with the plan's instant (the timer fires at or just after it).

@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, log, proxyActivities, startChild } from '@temporalio/workflow';
 import type { DbActivities } from '../activities/db';
-import { workflowIds, type UnitSpec } from './messages';
+import { workflowIds, type UnitReportingContext, type UnitSpec } from './messages';
 import type { unitWorkflow } from './unit';
 
 const db = proxyActivities<DbActivities>({
@@ -23,6 +23,7 @@ export async function startUnits(
   children: UnitSpec[],
   phaseKey: string | null,
   historyLimit: number | undefined,
+  reporting?: UnitReportingContext,
 ): Promise<void> {
   await Promise.all(
     children.map(async (unit) => {
@@ -30,7 +31,7 @@ export async function startUnits(
       try {
         const handle = await startChild<typeof unitWorkflow>('unitWorkflow', {
           workflowId,
-          args: [{ campaignId, unit, phaseKey, historyLimit }],
+          args: [{ campaignId, unit, phaseKey, historyLimit, ...(reporting ? { reporting } : {}) }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
         handle.result().catch((err) => markFailed(campaignId, unit, workflowId, err));

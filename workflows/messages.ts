@@ -2,6 +2,11 @@
 // No runtime imports beyond the define* helpers: the server sends through these typed definitions,
 // never through string names. A shipped wire name never changes.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReportFigures } from '../activities/reporting';
+import type { ReportingState } from './reporting';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { EscalationTrack, PhaseWindow, Text } from '../domain/escalation';
+import type { Escalation, Reporting } from '../domain/plan';
 import type { CampaignStatus, PhaseEndReason, PhaseStatus, RegionLevel, UnitStatus } from '../domain/status';
 
 export const DEFAULT_TASK_QUEUE = 'campaigns';
@@ -40,9 +45,25 @@ export interface CampaignState {
   /** Workflow-level children of the owning region (counties of a city plan). */
   children: UnitSpec[];
   materialised: boolean;
+  /** Reporting context and 通报 schedule (absent on campaigns launched before reporting existed). */
+  reporting?: CampaignReportingState;
   /** Transition counter written with every read-model update, so an old write never wins. */
   version: number;
   cancelReason: string | null;
+}
+
+export interface CampaignReportingState {
+  timeZone: string;
+  cityCode: string;
+  cityName: string;
+  title: string;
+  reporting: Reporting | null;
+  escalation: Escalation | null;
+  calendar: WorkingCalendar;
+  /** The level whose period closes draft a circular (the children of the campaign's region). */
+  circularLevel: RegionLevel | null;
+  circulars: Array<{ key: string; dueAt: number; drafted: boolean; approved: boolean; id: string | null }>;
+  calendarChanges: number;
 }
 
 export interface CampaignInput {
@@ -86,8 +107,20 @@ export interface UnitInput {
   unit: UnitSpec;
   /** The campaign's current phase when this unit started. */
   phaseKey: string | null;
+  /** What the unit needs to keep its report schedule and escalate (absent on units started before reporting existed). */
+  reporting?: UnitReportingContext;
   state?: UnitState;
   historyLimit?: number;
+}
+
+/** Plain JSON handed from the campaign to its units, and from counties to towns. */
+export interface UnitReportingContext {
+  timeZone: string;
+  cityCode: string;
+  reporting: Reporting | null;
+  escalation: Escalation | null;
+  phases: PhaseWindow[];
+  calendar: WorkingCalendar;
 }
 
 export interface UnitState {
@@ -98,11 +131,15 @@ export interface UnitState {
   version: number;
   /** Set when the campaign has ended; the unit then finishes. */
   ended: { status: 'completed' | 'cancelled'; reason: string | null } | null;
+  /** The unit's report schedule and escalation tracks. */
+  reporting?: ReportingState;
 }
 
 export interface PhaseChange {
   phaseKey: string | null;
   at: number;
+  /** The phases as they now stand (deadlines may have been amended); sent by campaigns that report. */
+  phases?: PhaseWindow[];
 }
 export interface CampaignEnd {
   status: 'completed' | 'cancelled';
@@ -110,6 +147,59 @@ export interface CampaignEnd {
 }
 export const phaseChangedSignal = defineSignal<[PhaseChange]>('phaseChanged');
 export const campaignEndedSignal = defineSignal<[CampaignEnd]>('campaignEnded');
+
+/** An official added or corrected a calendar year: units move their future due dates. */
+export interface CalendarChange {
+  calendar: WorkingCalendar;
+  year: number;
+  summary: Text;
+  actor: string;
+}
+export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarChanged');
+
+export interface ReportRequest {
+  periodKey: string;
+  figures: ReportFigures;
+  actor: string;
+  source: 'console' | 'api';
+  note?: string | null;
+}
+export interface ReportReceipt {
+  periodKey: string;
+  revision: number;
+  late: boolean;
+  dueAt: number;
+  submittedAt: number;
+}
+export const submitReportUpdate = defineUpdate<ReportReceipt, [ReportRequest]>('submitReport');
+
+export const ESCALATION_RESPONSES = ['acknowledge', 'answer', 'waive'] as const;
+export type EscalationResponseKind = (typeof ESCALATION_RESPONSES)[number];
+export interface EscalationResponseRequest {
+  escalationId: string;
+  kind: EscalationResponseKind;
+  actor: string;
+  text: string;
+}
+export interface EscalationResponseReceipt {
+  escalationId: string;
+  status: 'acknowledged' | 'answered' | 'waived';
+}
+export const respondEscalationUpdate = defineUpdate<EscalationResponseReceipt, [EscalationResponseRequest]>('respondEscalation');
+
+export interface ApproveCircularRequest {
+  circularId: string;
+  actor: string;
+  note: string;
+}
+export const approveCircularUpdate = defineUpdate<{ circularId: string; status: 'published' }, [ApproveCircularRequest]>('approveCircular');
+
+/** A unit's schedule and escalation state, for tests and diagnosis (the console reads the database). */
+export interface UnitReportingView {
+  periods: Array<{ key: string; dueAt: number; dueDate: string; status: string; revisions: number }>;
+  fired: Array<{ id: string; track: EscalationTrack; episode: string; status: string }>;
+}
+export const unitReportingQuery = defineQuery<UnitReportingView>('unitReporting');
 
 /** ApplicationFailure types the server maps to HTTP 422. */
 export const REJECTION = 'CampaignActionRejected';

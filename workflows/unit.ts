@@ -12,22 +12,32 @@ import {
 } from '@temporalio/workflow';
 import type { DbActivities } from '../activities/db';
 import {
+  calendarChangedSignal,
   campaignEndedSignal,
   phaseChangedSignal,
+  respondEscalationUpdate,
+  submitReportUpdate,
+  unitReportingQuery,
   workflowIds,
+  type CalendarChange,
   type CampaignEnd,
   type PhaseChange,
   type UnitInput,
   type UnitState,
 } from './messages';
 import { startUnits } from './children';
+import { UnitReporting, initialReportingState } from './reporting';
+import { Alarm } from './alarm';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-type Pending = { kind: 'phase'; change: PhaseChange } | { kind: 'end'; end: CampaignEnd };
+type Pending =
+  | { kind: 'phase'; change: PhaseChange }
+  | { kind: 'end'; end: CampaignEnd }
+  | { kind: 'calendar'; change: CalendarChange };
 
 export interface UnitResult {
   status: UnitState['status'];
@@ -45,10 +55,21 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
     version: 0,
     ended: null,
   };
+  // Units started before reporting existed have no context and keep their old behaviour (replay-safe).
+  if (input.reporting && !state.reporting) state.reporting = initialReportingState(input.reporting, unit);
+  const reporting = state.reporting ? new UnitReporting(campaignId, unit, state.reporting) : null;
+  const alarm = new Alarm();
   // Signals are queued and handled by the main loop, in arrival order.
   const pending: Pending[] = input.pending ?? [];
   setHandler(phaseChangedSignal, (change) => void pending.push({ kind: 'phase', change }));
   setHandler(campaignEndedSignal, (end) => void pending.push({ kind: 'end', end }));
+  setHandler(calendarChangedSignal, (change) => void pending.push({ kind: 'calendar', change }));
+  if (reporting) {
+    const open = () => state.ended === null;
+    setHandler(unitReportingQuery, () => reporting.view());
+    setHandler(submitReportUpdate, (req) => reporting.submitReport(req), { validator: (req) => reporting.validateReport(req, open()) });
+    setHandler(respondEscalationUpdate, (req) => reporting.respond(req), { validator: (req) => reporting.validateResponse(req) });
+  }
 
   const record = () =>
     db.recordUnitState({ campaignId, code: unit.code, version: ++state.version, status: state.status, phaseKey: state.phaseKey, workflowId });
@@ -63,19 +84,31 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
 
   if (!input.state) {
     await record();
+    if (reporting) await reporting.writeSchedule();
     state.children = await db.listChildUnits(campaignId, unit.code);
-    await startUnits(campaignId, state.children, state.phaseKey, input.historyLimit);
+    await startUnits(campaignId, state.children, state.phaseKey, input.historyLimit, state.reporting?.ctx);
     state.childrenStarted = true;
   }
 
   while (state.ended === null) {
-    await condition(() => pending.length > 0);
+    // Without reporting there is no timer: the same commands as before reporting existed.
+    if (reporting) {
+      await alarm.wait(reporting.nextEventAt(), () => pending.length > 0);
+      await reporting.processDue(Date.now());
+    } else {
+      await condition(() => pending.length > 0);
+    }
     while (pending.length > 0 && state.ended === null) {
       const next = pending.shift()!;
       if (next.kind === 'phase') {
+        const phaseMoved = next.change.phases !== undefined && state.phaseKey === next.change.phaseKey;
         state.phaseKey = next.change.phaseKey;
-        await record();
+        if (!phaseMoved) await record();
+        if (reporting && next.change.phases) await reporting.reschedule({ phases: next.change.phases });
         await forward((id) => getExternalWorkflowHandle(id).signal(phaseChangedSignal, next.change));
+      } else if (next.kind === 'calendar') {
+        if (reporting) await reporting.reschedule({ calendar: next.change });
+        await forward((id) => getExternalWorkflowHandle(id).signal(calendarChangedSignal, next.change));
       } else {
         state.ended = next.end;
         state.status = next.end.status;

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -82,6 +83,25 @@ export const units = pgTable(
     mobilePaid: integer('mobile_paid').notNull().default(0),
     hardshipCovered: integer('hardship_covered').notNull().default(0),
     childCount: integer('child_count').notNull().default(0),
+    /** The latest period this unit reported for itself (a county that does not report shows its towns' sum). */
+    ownPeriodKey: text('own_period_key'),
+    /** The unit's next open report period and when it is due (for the traffic light and the deadlines board). */
+    nextPeriodKey: text('next_period_key'),
+    nextDueAt: ts('next_due_at'),
+    /** A missed report is open (red). */
+    overdue: boolean('overdue').notNull().default(false),
+    /** The target was missed at a phase deadline (red). */
+    targetMissed: boolean('target_missed').notNull().default(false),
+    /** Behind the expected pace at the last check (yellow). */
+    paceBehind: boolean('pace_behind').notNull().default(false),
+    /** The expected figure at the last pace check. */
+    paceExpected: integer('pace_expected'),
+    /** The tax bureau's latest paid figures for the unit (税务到账), beside the reported ones. */
+    taxPaid: integer('tax_paid'),
+    taxAmountFen: bigint('tax_amount_fen', { mode: 'number' }),
+    taxAsOf: text('tax_as_of'),
+    /** The unit workflow's write counter for reporting columns. */
+    reportingVersion: integer('reporting_version').notNull().default(0),
     version: integer('version').notNull().default(0),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -20,6 +20,7 @@ beforeAll(async () => {
   h = await harness(env);
   const app = createApp({
     campaigns: h.campaigns,
+    reporting: h.reporting,
     health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
     config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
   });

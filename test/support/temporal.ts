@@ -1,5 +1,6 @@
 // Temporal for tests: the Java time-skipping server through the toolchain's wrapper, the workflow
 // bundle built once per test process, and a worker + campaign service on a fresh database.
+import type { WorkerOptions } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
@@ -10,6 +11,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { createCampaignService, type CampaignService } from '../../server/campaigns';
 import { installRuntime } from '../../server/runtime';
 import { WORKFLOWS_PATH, createWorker } from '../../server/worker';
+import { createReportingService, type ReportingService } from '../../server/reporting';
 import { toolchain } from './toolchain';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -32,6 +34,7 @@ export interface Harness {
   database: Database;
   worker: Worker;
   campaigns: CampaignService;
+  reporting: ReportingService;
   taskQueue: string;
   client: Client;
 }
@@ -39,7 +42,7 @@ export interface Harness {
 /** A worker on a unique task queue and a campaign service, both on a fresh database (PGlite by default). */
 export async function harness(
   env: { client: Client; nativeConnection: TestWorkflowEnvironment['nativeConnection']; namespace?: string },
-  opts: { databaseUrl?: string; historyLimit?: number; now?: () => number } = {},
+  opts: { databaseUrl?: string; historyLimit?: number; now?: () => number; workerOptions?: Partial<WorkerOptions> } = {},
 ): Promise<Harness> {
   const database = await openDatabase({ url: opts.databaseUrl });
   const taskQueue = `test-${randomUUID()}`;
@@ -49,6 +52,7 @@ export async function harness(
     taskQueue,
     db: database.db,
     workflowBundle: await workflowBundle(),
+    options: opts.workerOptions,
   });
   const campaigns = createCampaignService({
     db: database.db,
@@ -59,7 +63,8 @@ export async function harness(
     historyLimit: opts.historyLimit,
     now: opts.now,
   });
-  return { database, worker, campaigns, taskQueue, client: env.client };
+  const reporting = createReportingService({ db: database.db, client: env.client, now: opts.now });
+  return { database, worker, campaigns, reporting, taskQueue, client: env.client };
 }
 
 /** Keeps a workflow's history under test-artifacts/histories for `npm run record-histories`. */
