@@ -73,6 +73,8 @@ export interface ReportWrite {
   actor: string;
   note: string | null;
   at: number;
+  /** The unit's next open period after this report (for the deadlines board and the blue light). */
+  next?: { key: string; dueAt: number } | null;
 }
 
 export interface EscalationWrite {
@@ -290,6 +292,12 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
               notInArray(escalations.status, CLOSED_STATUSES),
             ),
           );
+        if (w.next !== undefined) {
+          await tx
+            .update(units)
+            .set({ nextPeriodKey: w.next?.key ?? null, nextDueAt: w.next ? new Date(w.next.dueAt) : null })
+            .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
+        }
         await refreshOverdue(tx, w.campaignId, w.unitCode);
         for (const code of await lineage(tx, w.campaignId, w.unitCode)) await rollUp(tx, w.campaignId, code);
         return { stored: true };

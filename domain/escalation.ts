@@ -3,7 +3,7 @@
 import { addWorkingDays, type WorkingCalendar } from './calendar';
 import type { Escalation, Ladder, NotifyTarget } from './plan';
 import { dueInstant } from './schedule';
-import { formatLocal, localToInstant } from './time';
+import { formatDueLocal, localToInstant } from './time';
 
 export const ESCALATION_TRACKS = ['missed-report', 'behind-pace'] as const;
 export type EscalationTrack = (typeof ESCALATION_TRACKS)[number];
@@ -59,7 +59,7 @@ export function missedReason(input: {
   delayWorkingDays: number;
   rungDate: string;
 }): Text {
-  const due = formatLocal(input.dueAt, input.timeZone);
+  const due = formatDueLocal(input.dueAt, input.timeZone);
   const shiftZh = input.shiftReason ? `(${input.shiftReason.zh})` : '';
   const shiftEn = input.shiftReason ? ` (${input.shiftReason.en})` : '';
   if (input.delayWorkingDays === 0) {
@@ -129,7 +129,7 @@ export function evaluatePace(input: {
   const expected = Math.ceil(input.target * input.expectedShare);
   const gap = input.expectedShare - actualShare;
   const behind = gap > input.margin;
-  const when = formatLocal(input.at, input.timeZone);
+  const when = formatDueLocal(input.at, input.timeZone);
   const name = METRIC_NAME[input.metric];
   const reason: Text = behind
     ? {
@@ -145,7 +145,7 @@ export function evaluatePace(input: {
 
 export function targetMissedReason(phase: PhaseWindow, evaluation: PaceEvaluation, timeZone: string): Text {
   const name = METRIC_NAME[evaluation.metric];
-  const when = formatLocal(phase.deadlineAt, timeZone);
+  const when = formatDueLocal(phase.deadlineAt, timeZone);
   return {
     zh: `阶段「${phase.nameZh}」于 ${when} 截止,${name.zh} ${num(evaluation.actual)},未完成目标 ${num(evaluation.target)}(完成 ${pct(evaluation.actualShare)}),升级一级。`,
     en: `Phase ${phase.key} ended at ${when} with ${name.en} at ${num(evaluation.actual)}, short of the target ${num(evaluation.target)} (${pct(evaluation.actualShare)}): raised one more rung.`,

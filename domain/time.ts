@@ -117,6 +117,19 @@ export function formatLocal(instantMs: number, timeZone: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
 }
 
+/**
+ * A due instant as officials write it: midnight is the end of the previous day (`2023-10-16 24:00`),
+ * not the start of the next, so "due the 16th" never reads as a day late.
+ */
+export function formatDueLocal(instantMs: number, timeZone: string): string {
+  const p = zonedParts(instantMs, timeZone);
+  if (p.hour === 0 && p.minute === 0 && p.second === 0) {
+    const prev = zonedParts(instantMs - 1, timeZone);
+    return `${prev.year}-${pad(prev.month)}-${pad(prev.day)} 24:00`;
+  }
+  return formatLocal(instantMs, timeZone);
+}
+
 /** `YYYY-MM-DD` of an instant in the zone. */
 export function localDateOf(instantMs: number, timeZone: string): string {
   const p = zonedParts(instantMs, timeZone);

@@ -9,7 +9,7 @@ import { calendarDiff, parseCalendarYear, shippedCalendar, type CalendarYear } f
 import type { Plan, ResolvedPhase } from '../domain/plan';
 import { previewReporting } from '../domain/schedule';
 import type { RegionLevel } from '../domain/status';
-import { formatLocal } from '../domain/time';
+import { formatDueLocal } from '../domain/time';
 import type { Db } from '../db/client';
 import {
   calendarChanges,
@@ -205,7 +205,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
         level: l.level,
         dueTime: l.dueTime,
         rule: l.rule as Record<string, unknown>,
-        periods: l.periods.map((q) => ({ ...q, dueAt: new Date(q.dueAt).toISOString(), dueLocal: formatLocal(q.dueAt, plan.timeZone) })),
+        periods: l.periods.map((q) => ({ ...q, dueAt: new Date(q.dueAt).toISOString(), dueLocal: formatDueLocal(q.dueAt, plan.timeZone) })),
       })),
       warnings: p.warnings,
     };
@@ -228,7 +228,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
           rawDate: p.rawDate,
           dueDate: p.dueDate,
           dueAt: p.dueAt.toISOString(),
-          dueLocal: formatLocal(p.dueAt.getTime(), c.timeZone),
+          dueLocal: formatDueLocal(p.dueAt.getTime(), c.timeZone),
           shifted: p.shifted,
           reason: p.reason as PeriodView['reason'],
           calendarKnown: p.calendarKnown,
@@ -388,8 +388,8 @@ export function createReportingService(deps: ReportingServiceDeps) {
         unitName,
         at: p.dueAt.toISOString(),
         label: {
-          zh: `${unitName} ${p.periodKey} 期报表截止 ${formatLocal(p.dueAt.getTime(), tz)}${p.shifted ? '(节假日顺延)' : ''}`,
-          en: `${unitName}: report for ${p.periodKey} due ${formatLocal(p.dueAt.getTime(), tz)}${p.shifted ? ' (moved past a holiday)' : ''}`,
+          zh: `${unitName} ${p.periodKey} 期报表截止 ${formatDueLocal(p.dueAt.getTime(), tz)}${p.shifted ? '(节假日顺延)' : ''}`,
+          en: `${unitName}: report for ${p.periodKey} due ${formatDueLocal(p.dueAt.getTime(), tz)}${p.shifted ? ' (moved past a holiday)' : ''}`,
         },
       })),
       ...phaseRows.map(({ p, title, tz }) => ({
@@ -399,7 +399,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
         unitCode: null,
         unitName: null,
         at: p.deadlineAt.toISOString(),
-        label: { zh: `「${p.nameZh}」截止 ${formatLocal(p.deadlineAt.getTime(), tz)}`, en: `${p.nameEn} ends ${formatLocal(p.deadlineAt.getTime(), tz)}` },
+        label: { zh: `「${p.nameZh}」截止 ${formatDueLocal(p.deadlineAt.getTime(), tz)}`, en: `${p.nameEn} ends ${formatDueLocal(p.deadlineAt.getTime(), tz)}` },
       })),
       ...rungRows.map(({ e, unitName, title, tz }) => ({
         kind: 'escalation' as const,
@@ -409,8 +409,8 @@ export function createReportingService(deps: ReportingServiceDeps) {
         unitName,
         at: e.nextRungAt!.toISOString(),
         label: {
-          zh: `${unitName} ${e.episode} 期仍未报送,将于 ${formatLocal(e.nextRungAt!.getTime(), tz)} 升级(当前「${e.rungName}」)`,
-          en: `${unitName}: still no report for ${e.episode}; escalates at ${formatLocal(e.nextRungAt!.getTime(), tz)} (now: ${e.rung})`,
+          zh: `${unitName} ${e.episode} 期仍未报送,将于 ${formatDueLocal(e.nextRungAt!.getTime(), tz)} 升级(当前「${e.rungName}」)`,
+          en: `${unitName}: still no report for ${e.episode}; escalates at ${formatDueLocal(e.nextRungAt!.getTime(), tz)} (now: ${e.rung})`,
         },
       })),
     ].sort((a, b) => a.at.localeCompare(b.at));

@@ -114,15 +114,20 @@ export class UnitReporting {
   }
 
   /** Writes the schedule and the next due report to the read model. */
-  async writeSchedule(): Promise<void> {
+  private nextOpen(): { key: string; dueAt: number } | null {
     const now = Date.now();
-    const next = this.state.periods.find((p) => !p.processed && p.status === 'open' && p.dueAt > now) ?? null;
+    const next = this.state.periods.find((p) => !p.processed && p.status === 'open' && p.dueAt > now);
+    return next ? { key: next.key, dueAt: next.dueAt } : null;
+  }
+
+  async writeSchedule(): Promise<void> {
+    const next = this.nextOpen();
     await rep.recordSchedule({
       campaignId: this.campaignId,
       unitCode: this.unit.code,
       version: ++this.state.version,
       periods: this.state.periods.map(({ revisions: _r, processed: _p, ...p }) => p),
-      next: next && { key: next.key, dueAt: next.dueAt },
+      next,
     });
   }
 
@@ -358,6 +363,7 @@ export class UnitReporting {
       actor: req.actor,
       note: req.note ?? null,
       at,
+      next: this.nextOpen(),
     });
     return { periodKey: period.key, revision, late, dueAt: period.dueAt, submittedAt: at };
   }

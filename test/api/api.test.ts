@@ -137,6 +137,91 @@ describe('API', () => {
   });
 });
 
+describe('reporting API', () => {
+  const put = (path: string, body: unknown) => fetch(base + path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('serves the shipped calendar, refuses a bad year by path, and records an added one', async () => {
+    const cal = await (await get('/api/calendar')).json();
+    expect(cal.years.map((y: { year: number }) => y.year)).toEqual([2023, 2024, 2025, 2026]);
+    expect(cal.years[0]).toMatchObject({ origin: 'shipped', source: { docNo: '国办发明电〔2022〕16号' } });
+    const year2027 = {
+      year: 2027,
+      source: { title: '测试通知', issuer: '测试', publishedOn: '2026-11-01' },
+      holidays: [{ name: { zh: '国庆节', en: 'National Day' }, from: '2027-10-01', to: '2027-10-07' }],
+      makeupWorkdays: [{ date: '2027-10-09', for: '国庆节' }],
+    };
+    const bad = await put('/api/calendar/2027', { calendar: { ...year2027, makeupWorkdays: [{ date: '2027-10-06', for: '国庆节' }] }, actor: '王科长', reason: '测试' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors.map((e: { path: string }) => e.path)).toContain('calendar.makeupWorkdays[0].date');
+    const ok = await put('/api/calendar/2027', { calendar: year2027, actor: '王科长', reason: '国务院通知已发布' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ year: 2027, version: 1 });
+    const after = await (await get('/api/calendar')).json();
+    expect(after.years.find((y: { year: number }) => y.year === 2027)).toMatchObject({ origin: 'official', updatedBy: '王科长' });
+    expect(after.changes[0]).toMatchObject({ year: 2027, actor: '王科长', reason: '国务院通知已发布' });
+  });
+
+  it('previews every report due date per level with the calendar shift and warns of an unknown year', async () => {
+    const res = await post('/api/plans/preview', { plan: shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2023-09-28', { id: 'api-preview-2023' }) });
+    // A 2023 plan is refused as over; preview the same dates in a future year instead, and the real 2023 through domain tests.
+    expect(res.status).toBe(400);
+    const p = await (await post('/api/plans/preview', { plan: plan('api-preview-reporting') })).json();
+    expect(p.reporting.levels.map((l: { level: string }) => l.level)).toEqual(['county', 'town']);
+    const county = p.reporting.levels[0];
+    expect(county.periods[0]).toMatchObject({ key: '2035-10-15', rawDate: '2035-10-15' });
+    // 2035-12-01 is a Saturday: weekends only for a year with no notice, so Monday 12-03.
+    const dec1 = county.periods.find((x: { key: string }) => x.key === '2035-12-01');
+    expect(dec1).toMatchObject({ dueDate: '2035-12-03', shifted: true });
+    expect(p.reporting.warnings[0]).toMatchObject({ code: 'calendar-year-missing', year: 2035 });
+    expect(p.warnings.join('\n')).toMatch(/2035/);
+  });
+
+  it('takes a report as an Update: refuses bad figures with the reason, amends, and lists it', async () => {
+    const launched = await post('/api/campaigns', { plan: plan('api-reports'), actor: '王处长' });
+    expect(launched.status).toBe(201);
+    const detail = async () => (await get('/api/campaigns/api-reports')).json();
+    await expect.poll(async () => (await detail()).actions.length, { timeout: 30_000 }).toBe(1);
+    const county = (await detail()).units[0].code;
+    const schedule = async () => (await get(`/api/campaigns/api-reports/units/${county}/reporting`)).json();
+    await expect.poll(async () => (await schedule()).periods.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const first = (await schedule()).periods[0];
+    const body = { periodKey: first.key, enrolled: 1000, paid: 400, amountYuan: 72000.5, mobilePaid: 390, hardshipCovered: 12, actor: '蓬江区填报员' };
+
+    const tooMany = await post(`/api/campaigns/api-reports/units/${county}/reports`, { ...body, paid: 1001 });
+    expect(tooMany.status).toBe(422);
+    expect((await tooMany.json()).detail).toMatch(/缴费人数 1001 不能大于参保人数 1000/);
+    const negative = await post(`/api/campaigns/api-reports/units/${county}/reports`, { ...body, enrolled: -1 });
+    expect(negative.status).toBe(400);
+    expect((await negative.json()).errors.map((e: { path: string }) => e.path)).toEqual(['enrolled']);
+    const noPeriod = await post(`/api/campaigns/api-reports/units/${county}/reports`, { ...body, periodKey: '2035-10-16' });
+    expect(noPeriod.status).toBe(422);
+    expect((await noPeriod.json()).detail).toMatch(/没有 2035-10-16 这一报送期/);
+
+    const ok = await post(`/api/campaigns/api-reports/units/${county}/reports`, body);
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ periodKey: first.key, revision: 1, late: false });
+    const amended = await post(`/api/campaigns/api-reports/units/${county}/reports`, { ...body, paid: 450 });
+    expect(await amended.json()).toMatchObject({ revision: 2 });
+    const after = await schedule();
+    expect(after.reports.map((r: { revision: number; paid: number; amountYuan: number }) => [r.revision, r.paid, r.amountYuan])).toEqual([
+      [1, 400, 72000.5],
+      [2, 450, 72000.5],
+    ]);
+    expect(after.periods[0].status).toBe('reported');
+    const unit = (await detail()).units[0];
+    expect(unit.progress.paid).toBe(450);
+    // Reported: the next open period is the following one.
+    expect(unit.reporting.nextPeriodKey).toBe(after.periods[1].key);
+
+    expect((await get('/api/campaigns/api-reports/escalations?status=active')).status).toBe(200);
+    expect((await get('/api/campaigns/api-reports/escalations?track=nope')).status).toBe(400);
+    const deadlines = await (await get('/api/deadlines?days=30')).json();
+    expect(deadlines).toMatchObject({ items: expect.any(Array), truncated: false });
+    expect((await get('/api/campaigns/api-reports/circulars/1/print')).status).toBe(404);
+    expect((await get(`/api/campaigns/api-reports/units/999999/reporting`)).status).toBe(404);
+  });
+});
+
 describe('health', () => {
   it('reports Temporal and the database, and 503 when one is unreachable', async () => {
     const { loadConfig } = await import('../../server/config');

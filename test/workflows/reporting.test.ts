@@ -235,7 +235,9 @@ describe('reporting and escalation', () => {
       for (const s of scheduled) {
         const lag = s.at - byId.get(s.id)!.firedAt.getTime();
         expect(lag, s.id).toBeGreaterThanOrEqual(0);
-        expect(lag, s.id).toBeLessThan(5_000);
+        // Rungs of one instant are recorded one after another (a pace check reads progress first), on a
+        // two-core machine running the whole suite: well under a minute, against a day between instants.
+        expect(lag, s.id).toBeLessThan(60_000);
       }
     }
 

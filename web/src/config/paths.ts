@@ -2,9 +2,29 @@
 export const paths = {
   campaigns: { path: '/', getHref: () => '/' },
   launch: { path: '/launch', getHref: () => '/launch' },
+  /** 近期截止: every campaign's deadlines in the next days. */
+  deadlines: { path: '/deadlines', getHref: () => '/deadlines' },
+  /** 节假日安排: the working-day calendar, its change log and the editor. */
+  calendar: { path: '/calendar', getHref: () => '/calendar' },
+  /** 通知: messages sent to a unit (by region code). */
+  inbox: {
+    path: '/inbox',
+    getHref: (recipient?: string) => (recipient ? `/inbox?recipient=${encodeURIComponent(recipient)}` : '/inbox'),
+  },
   campaign: {
     path: '/campaigns/:campaignId',
     getHref: (campaignId: string) => `/campaigns/${encodeURIComponent(campaignId)}`,
+  },
+  /** 督办台账: the campaign's escalations, filterable. */
+  escalations: {
+    path: '/campaigns/:campaignId/escalations',
+    getHref: (campaignId: string, filters?: { region?: string }) =>
+      `/campaigns/${encodeURIComponent(campaignId)}/escalations${filters?.region ? `?region=${encodeURIComponent(filters.region)}` : ''}`,
+  },
+  /** 通报: drafts and published circulars of the campaign. */
+  circulars: {
+    path: '/campaigns/:campaignId/circulars',
+    getHref: (campaignId: string) => `/campaigns/${encodeURIComponent(campaignId)}/circulars`,
   },
   unit: {
     path: '/campaigns/:campaignId/units/:unitCode',

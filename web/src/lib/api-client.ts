@@ -51,7 +51,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   );
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${env.API_BASE}${path}`, {
@@ -60,6 +60,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
       headers: {
         Accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        // Actions say where they come from, and carry a key that makes a resent request harmless.
+        ...(method === 'GET' ? {} : { 'X-Source': 'console', 'Idempotency-Key': crypto.randomUUID() }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -79,7 +81,16 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
 export const api = {
   get: <T>(path: string, options: { signal?: AbortSignal } = {}) => request<T>('GET', path, undefined, options.signal),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, body),
 };
+
+/** A query string from the defined, non-empty values: `?track=missed-report&limit=50`, or ''. */
+export function queryString(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
 
 /** A readable sentence for any error a query or mutation may throw. */
 export function errorMessage(error: unknown): string {

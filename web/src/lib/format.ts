@@ -80,3 +80,20 @@ export function remaining(fromMs: number, toMs: number): Remaining {
   const total = Math.max(0, Math.floor((toMs - fromMs) / 60_000));
   return { days: Math.floor(total / 1440), hours: Math.floor((total % 1440) / 60), minutes: total % 60 };
 }
+
+/**
+ * A due instant as the plan wrote it: a report due at "24:00" falls at the next day's 00:00, which
+ * would read as a day late, so midnight shows as `YYYY-MM-DD 24:00` of the day before.
+ */
+export function formatDue(instant: number | string | Date, timeZone: string): string {
+  const d = dueParts(instant, timeZone);
+  return `${d.date} ${d.time}`;
+}
+
+/** The local date a due instant belongs to and its time, with midnight as 24:00 of the day before. */
+export function dueParts(instant: number | string | Date, timeZone: string): { date: string; time: string } {
+  const at = ms(instant);
+  const w = zonedParts(at, timeZone);
+  if (w.hour === 0 && w.minute === 0) return { date: localDate(at - 1, timeZone), time: '24:00' };
+  return { date: localDate(at, timeZone), time: `${pad(w.hour)}:${pad(w.minute)}` };
+}

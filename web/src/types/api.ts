@@ -16,6 +16,45 @@ export type {
   UnitView,
 } from '../../../server/dto';
 
+export type {
+  CalendarView,
+  CalendarYearView,
+  CircularView,
+  DeadlineItem,
+  DeadlinesView,
+  EscalationView,
+  InboxMessageView,
+  Light,
+  PeriodView,
+  PutCalendarResult,
+  ReportingPreviewView,
+  ReportReceiptView,
+  ReportView,
+  UnitReportingView,
+} from '../../../server/reportingDto';
+
+import type { z } from 'zod';
+import type {
+  ApproveCircularRequestSchema,
+  CalendarView,
+  CircularView,
+  EscalationView,
+  PeriodView,
+  PutCalendarRequestSchema,
+  RespondEscalationRequestSchema,
+  SubmitReportRequestSchema,
+} from '../../../server/reportingDto';
+
+export type CalendarChangeView = CalendarView['changes'][number];
+export type EscalationTrack = EscalationView['track'];
+export type EscalationRung = EscalationView['rung'];
+export type EscalationStatus = EscalationView['status'];
+export type EscalationResponseKind = EscalationView['responses'][number]['kind'];
+export type PeriodStatus = PeriodView['status'];
+export type CircularRankingRow = CircularView['content']['ranking'][number];
+/** A filter on the escalation board: a status, or `active` (open, acknowledged or answered). */
+export type EscalationStatusFilter = EscalationStatus | 'active';
+
 /** One failing field of a plan or request: `phases[1].deadline` and what is wrong with it. */
 export interface PlanIssue {
   path: string;
@@ -37,4 +76,29 @@ export interface AmendDeadlineRequest extends ActionRequest {
   phaseKey: string;
   /** `YYYY-MM-DD` (end of that day) or `YYYY-MM-DDTHH:mm`, local to the plan's time zone. */
   deadline: string;
+}
+
+/** Request bodies of the reporting routes, as the server's zod schemas accept them (defaults optional). */
+export type SubmitReportRequest = z.input<typeof SubmitReportRequestSchema>;
+export type RespondEscalationRequest = z.input<typeof RespondEscalationRequestSchema>;
+export type ApproveCircularRequest = z.input<typeof ApproveCircularRequestSchema>;
+export type PutCalendarRequest = z.input<typeof PutCalendarRequestSchema>;
+
+export interface RespondEscalationResult {
+  escalationId: string;
+  status: EscalationStatus;
+}
+
+export interface ApproveCircularResult {
+  circularId: string;
+  status: 'published';
+}
+
+/** GET /api/campaigns/:id/escalations query (EscalationQuerySchema). */
+export interface EscalationFilters {
+  track?: EscalationTrack;
+  rung?: EscalationRung;
+  status?: EscalationStatusFilter;
+  region?: string;
+  limit?: number;
 }

@@ -20,6 +20,15 @@ export function MainLayout() {
           <NavLink to={paths.launch.getHref()} data-testid="nav-launch">
             {t('nav.launch')}
           </NavLink>
+          <NavLink to={paths.deadlines.getHref()} data-testid="nav-deadlines">
+            {t('nav.deadlines')}
+          </NavLink>
+          <NavLink to={paths.calendar.getHref()} data-testid="nav-calendar">
+            {t('nav.calendar')}
+          </NavLink>
+          <NavLink to={paths.inbox.getHref()} data-testid="nav-inbox">
+            {t('nav.inbox')}
+          </NavLink>
         </nav>
         <div className="language-switch" role="group" aria-label={t('nav.language')}>
           {LANGUAGES.map((l) => (

@@ -2,6 +2,7 @@ import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
 import { formatNumber, formatPercent } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { Preview } from '../../../types/api';
+import { CalendarWarnings, ReportingPreview } from './reporting-preview';
 
 function isLevel(key: string): key is RegionLevel {
   return (REGION_LEVELS as readonly string[]).includes(key);
@@ -14,6 +15,8 @@ export function PlanPreview({ preview }: { preview: Preview }) {
     ([a], [b]) => (isLevel(a) ? REGION_LEVELS.indexOf(a) : 99) - (isLevel(b) ? REGION_LEVELS.indexOf(b) : 99),
   );
   const targets = preview.targets;
+  // What the calendar says about each phase's deadline day (a holiday, a weekend): phases are never shifted.
+  const notes = new Map((preview.reporting?.phases ?? []).map((p) => [p.key, p.note]));
   return (
     <section className="card" data-testid="plan-preview">
       <h2>{t('launch.preview.heading')}</h2>
@@ -27,6 +30,8 @@ export function PlanPreview({ preview }: { preview: Preview }) {
         <span className="muted small">{t('common.timeZone', { zone: preview.plan.timeZone })}</span>
       </p>
 
+      {preview.reporting && <CalendarWarnings warnings={preview.reporting.warnings} />}
+
       <h3>{t('launch.preview.phases')}</h3>
       <div className="table-wrap">
         <table className="table" data-testid="preview-phases">
@@ -37,11 +42,14 @@ export function PlanPreview({ preview }: { preview: Preview }) {
               <th>{t('launch.preview.phase.key')}</th>
               <th>{t('launch.preview.phase.start')}</th>
               <th>{t('launch.preview.phase.deadline')}</th>
+              {preview.reporting && <th>{t('preview.col.calendarNote')}</th>}
             </tr>
           </thead>
           <tbody>
-            {preview.phases.map((p, i) => (
-              <tr key={p.key}>
+            {preview.phases.map((p, i) => {
+              const note = notes.get(p.key) ?? null;
+              return (
+              <tr key={p.key} className={note ? 'row-shifted' : undefined}>
                 <td>{i + 1}</td>
                 <td>{language === 'zh-CN' ? p.nameZh : p.nameEn}</td>
                 <td>
@@ -49,8 +57,14 @@ export function PlanPreview({ preview }: { preview: Preview }) {
                 </td>
                 <td className="nowrap">{p.startLocal}</td>
                 <td className="nowrap">{p.deadlineLocal}</td>
+                {preview.reporting && (
+                  <td data-testid={`phase-note-${p.key}`}>
+                    {note ? (language === 'zh-CN' ? note.zh : note.en) : <span className="muted">{t('common.none')}</span>}
+                  </td>
+                )}
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       </div>
@@ -94,6 +108,15 @@ export function PlanPreview({ preview }: { preview: Preview }) {
           </dl>
         </div>
       </div>
+
+      <h3>{t('preview.reportingHeading')}</h3>
+      {preview.reporting ? (
+        <ReportingPreview reporting={preview.reporting} timeZone={preview.plan.timeZone} />
+      ) : (
+        <p className="muted" data-testid="reporting-preview-none">
+          {t('preview.noReporting')}
+        </p>
+      )}
 
       <h3>{t('launch.preview.warnings')}</h3>
       {preview.warnings.length === 0 ? (

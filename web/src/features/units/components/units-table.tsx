@@ -1,12 +1,16 @@
 // Subordinate units with their targets and progress: the counties of a campaign, the towns of a
-// county, the villages of a town. A row drills down when there is something below it to see.
+// county, the villages of a town. A row drills down when there is something below it to see. Each row
+// leads with its traffic light (rolled up from the units below) and shows the tax bureau's paid figure
+// (税务到账) beside the reported one.
 import { Link, useNavigate } from 'react-router';
+import { DEFAULT_TIME_ZONE } from '../../../../../domain/time';
 import { ProgressBar } from '../../../components/ui/progress-bar';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { TemporalLink } from '../../../components/ui/temporal-link';
+import { TrafficLight } from '../../../components/ui/traffic-light';
 import { paths } from '../../../config/paths';
-import { formatAmount, formatNumber, ratio } from '../../../lib/format';
-import { useI18n } from '../../../lib/i18n';
+import { formatAmount, formatDateTime, formatDue, formatNumber, ratio } from '../../../lib/format';
+import { useI18n, type Language, type Translate } from '../../../lib/i18n';
 import type { Progress, Targets, UnitView } from '../../../types/api';
 
 /** Paying is what a collection campaign is judged on; enrolment stands in when no paying target is set. */
@@ -18,7 +22,30 @@ export function canDrillDown(unit: UnitView): boolean {
   return unit.childCount > 0 || unit.workflowId !== null;
 }
 
-export function UnitsTable({ campaignId, units, testId }: { campaignId: string; units: UnitView[]; testId: string }) {
+/** Why a unit's light is what it is, in one sentence for the tooltip and screen readers. */
+export function lightDetail(u: UnitView, t: Translate, language: Language, timeZone: string): string {
+  const r = u.reporting;
+  const parts: string[] = [];
+  if (r.overdue) parts.push(t('light.why.overdue'));
+  if (r.targetMissed) parts.push(t('light.why.targetMissed'));
+  if (r.paceBehind)
+    parts.push(r.paceExpected === null ? t('light.why.paceBehind') : t('light.why.paceBehindExpected', { expected: formatNumber(r.paceExpected, language) }));
+  if (r.nextDueAt) parts.push(t('light.why.nextDue', { period: r.nextPeriodKey ?? '', at: formatDue(r.nextDueAt, timeZone) }));
+  return parts.join(';');
+}
+
+export function UnitsTable({
+  campaignId,
+  units,
+  testId,
+  timeZone = DEFAULT_TIME_ZONE,
+}: {
+  campaignId: string;
+  units: UnitView[];
+  testId: string;
+  /** The plan's zone, for due times. */
+  timeZone?: string;
+}) {
   const { t, language } = useI18n();
   const navigate = useNavigate();
   const n = (v: number) => formatNumber(v, language);
@@ -38,12 +65,17 @@ export function UnitsTable({ campaignId, units, testId }: { campaignId: string; 
       <table className="table units-table" data-testid={testId}>
         <thead>
           <tr>
+            <th>{t('units.col.light')}</th>
             <th>{t('units.col.code')}</th>
             <th>{t('units.col.name')}</th>
             <th className="num">{t('units.col.enrolled')}</th>
             <th className="num">{t('units.col.paid')}</th>
+            <th className="num" title={t('units.col.tax.help')}>
+              {t('units.col.tax')}
+            </th>
             <th className="num">{t('units.col.amount')}</th>
             <th title={t('units.completion.help')}>{t('units.col.completion')}</th>
+            <th>{t('units.col.nextDue')}</th>
             <th>{t('units.col.status')}</th>
             <th>{t('units.col.timeline')}</th>
           </tr>
@@ -58,8 +90,12 @@ export function UnitsTable({ campaignId, units, testId }: { campaignId: string; 
                 className={drill ? 'clickable' : undefined}
                 data-testid={`unit-row-${u.code}`}
                 data-status={u.status}
+                data-light={u.light}
                 onClick={drill ? () => void navigate(href) : undefined}
               >
+                <td>
+                  <TrafficLight light={u.light} lightSelf={u.lightSelf} detail={lightDetail(u, t, language, timeZone)} testId={`unit-light-${u.code}`} compact />
+                </td>
                 <td>
                   <code>{u.code}</code>
                 </td>
@@ -74,9 +110,30 @@ export function UnitsTable({ campaignId, units, testId }: { campaignId: string; 
                 </td>
                 <td className="num">{ofTarget(u.progress.enrolled, u.targets.enrolled)}</td>
                 <td className="num">{ofTarget(u.progress.paid, u.targets.paying)}</td>
+                <td className="num" data-testid={`unit-tax-${u.code}`}>
+                  {u.tax ? (
+                    <span title={t('units.tax.asOf', { at: formatDateTime(u.tax.asOf, timeZone) })}>
+                      {n(u.tax.paid)}
+                      <div className="muted small">{t('common.yuan', { amount: formatAmount(u.tax.amountYuan, language) })}</div>
+                    </span>
+                  ) : (
+                    <span className="muted">{t('common.none')}</span>
+                  )}
+                </td>
                 <td className="num">{formatAmount(u.progress.amountYuan, language)}</td>
                 <td>
                   <ProgressBar value={completion(u.targets, u.progress)} compact />
+                </td>
+                <td className="nowrap small">
+                  {u.reporting.nextDueAt ? (
+                    <>
+                      {formatDue(u.reporting.nextDueAt, timeZone)}
+                      {u.reporting.nextPeriodKey && <div className="muted">{t('units.nextPeriod', { period: u.reporting.nextPeriodKey })}</div>}
+                    </>
+                  ) : (
+                    <span className="muted">{t('common.none')}</span>
+                  )}
+                  {u.reporting.overdue && <div className="danger-text">{t('units.overdue')}</div>}
                 </td>
                 <td>
                   <StatusBadge kind="unit" status={u.status} testId={`unit-status-${u.code}`} />

@@ -1,0 +1,168 @@
+// 录入或更正某年节假日安排: paste or upload the year's notice as JSON (or start from a year on file),
+// say who and why, and send it. The server checks every field and answers with each failing path;
+// running campaigns move their future due dates and record why.
+import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
+import { ActorField } from '../../../components/ui/actor-field';
+import { ErrorMessage, IssueList } from '../../../components/ui/error-message';
+import { ApiError } from '../../../lib/api-client';
+import { useI18n, type Translate } from '../../../lib/i18n';
+import { useActor } from '../../../lib/use-actor';
+import type { CalendarYearView } from '../../../types/api';
+import { usePutCalendar } from '../api/put-calendar';
+
+/** The notice alone, as an official would type it: without the server's bookkeeping fields. */
+function noticeJson(y: CalendarYearView): string {
+  const { year, source, holidays, makeupWorkdays } = y;
+  return JSON.stringify({ year, source, holidays, makeupWorkdays }, null, 2);
+}
+
+function template(year: number): string {
+  return JSON.stringify(
+    {
+      year,
+      source: { title: `国务院办公厅关于${year}年部分节假日安排的通知`, issuer: '国务院办公厅', docNo: '', publishedOn: `${year - 1}-11-01`, url: '' },
+      holidays: [{ name: { zh: '元旦', en: "New Year's Day" }, from: `${year}-01-01`, to: `${year}-01-01` }],
+      makeupWorkdays: [],
+    },
+    null,
+    2,
+  );
+}
+
+type Parsed = { ok: true; year: number; calendar: unknown } | { ok: false; message: string };
+
+function parse(text: string, t: Translate): Parsed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: t('calendarEditor.badJson', { detail: e instanceof Error ? e.message : String(e) }) };
+  }
+  const year = (value as { year?: unknown } | null)?.year;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: t('calendarEditor.notObject') };
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 2000 || year > 2100) return { ok: false, message: t('calendarEditor.noYear') };
+  return { ok: true, year, calendar: value };
+}
+
+export function CalendarEditor({ years }: { years: CalendarYearView[] }) {
+  const { t, language } = useI18n();
+  const id = useId();
+  const [actor, setActor] = useActor();
+  const [text, setText] = useState('');
+  const [reason, setReason] = useState('');
+  const [clientError, setClientError] = useState<string | null>(null);
+  const put = usePutCalendar({ mutationConfig: { onSuccess: () => setReason('') } });
+
+  const replace = (next: string) => {
+    setText(next);
+    setClientError(null);
+    put.reset();
+  };
+  const load = (e: ChangeEvent<HTMLSelectElement>) => {
+    const value = e.target.value;
+    e.target.value = '';
+    if (value === 'new') {
+      const next = Math.max(new Date().getFullYear(), ...years.map((y) => y.year)) + 1;
+      replace(template(next));
+      return;
+    }
+    const y = years.find((x) => String(x.year) === value);
+    if (y) replace(noticeJson(y));
+  };
+  const upload = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    if (!file) return;
+    try {
+      replace(await file.text());
+    } catch {
+      setClientError(t('launch.fileError', { name: file.name }));
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    put.reset();
+    const parsed = parse(text, t);
+    if (!parsed.ok) return setClientError(parsed.message);
+    if (!reason.trim()) return setClientError(t('calendarEditor.reasonRequired'));
+    if (!actor.trim()) return setClientError(t('reportForm.check.actor'));
+    setClientError(null);
+    put.mutate({ year: parsed.year, data: { calendar: parsed.calendar, actor: actor.trim(), reason: reason.trim() } });
+  };
+
+  const issues = put.error instanceof ApiError ? put.error.issues : [];
+  return (
+    <section className="card" data-testid="calendar-editor">
+      <h2>{t('calendarEditor.heading')}</h2>
+      <p className="muted small">{t('calendarEditor.help')}</p>
+      <form onSubmit={submit} noValidate>
+        <div className="field-row">
+          <label className="field" htmlFor={`${id}-load`}>
+            <span>{t('calendarEditor.load')}</span>
+            <select id={`${id}-load`} defaultValue="" onChange={load} data-testid="calendar-load">
+              <option value="">{t('calendarEditor.load.choose')}</option>
+              {[...years]
+                .sort((a, b) => b.year - a.year)
+                .map((y) => (
+                  <option key={y.year} value={y.year}>
+                    {t('calendarEditor.load.year', { year: y.year })}
+                  </option>
+                ))}
+              <option value="new">{t('calendarEditor.load.new')}</option>
+            </select>
+          </label>
+          <label className="field" htmlFor={`${id}-file`}>
+            <span>{t('calendarEditor.file')}</span>
+            <input id={`${id}-file`} type="file" accept=".json,application/json" onChange={(e) => void upload(e)} data-testid="calendar-file" />
+          </label>
+        </div>
+        <label className="field" htmlFor={`${id}-text`}>
+          <span>{t('calendarEditor.json')}</span>
+          <textarea
+            id={`${id}-text`}
+            className="plan-text"
+            rows={16}
+            spellCheck={false}
+            value={text}
+            onChange={(e) => replace(e.target.value)}
+            placeholder={'{\n  "year": 2027,\n  "source": { … },\n  "holidays": [ … ],\n  "makeupWorkdays": [ … ]\n}'}
+            data-testid="calendar-json"
+          />
+        </label>
+        <label className="field">
+          <span>{t('calendarEditor.reason')}</span>
+          <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} placeholder={t('calendarEditor.reason.placeholder')} data-testid="calendar-reason" />
+        </label>
+        <div className="form-actions">
+          <ActorField value={actor} onChange={setActor} testId="calendar-actor" inline />
+          <button type="submit" className="button button-primary" disabled={put.isPending || text.trim() === ''} data-testid="calendar-submit">
+            {put.isPending ? t('actions.pending') : t('calendarEditor.submit')}
+          </button>
+        </div>
+      </form>
+      {clientError && (
+        <p className="alert alert-error" role="alert" data-testid="calendar-client-error">
+          {clientError}
+        </p>
+      )}
+      {put.isError &&
+        (issues.length > 0 ? (
+          <div className="alert alert-error" role="alert" data-testid="calendar-errors">
+            <p>{put.error.message}</p>
+            <p>{t('calendarEditor.errors', { count: issues.length })}</p>
+            <IssueList issues={issues} />
+          </div>
+        ) : (
+          <ErrorMessage error={put.error} testId="calendar-error" />
+        ))}
+      {put.isSuccess && (
+        <div className="alert alert-ok" role="status" data-testid="calendar-saved">
+          <p>
+            <strong>{t('calendarEditor.saved', { year: put.data.year, version: put.data.version })}</strong>
+          </p>
+          <p>{language === 'zh-CN' ? put.data.summary.zh : put.data.summary.en}</p>
+          <p className="small">{t('calendarEditor.notified', { count: put.data.campaignsNotified })}</p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+// Every report revision of a unit, newest first: a correction is a new revision, never an overwrite.
+import { Badge } from '../../../components/ui/badge';
+import { formatAmount, formatDateTime, formatNumber } from '../../../lib/format';
+import { useI18n } from '../../../lib/i18n';
+import type { ReportView } from '../../../types/api';
+
+/** Reports typed into the console (or its API); other sources (an import, a feed) are named. */
+const CONSOLE_SOURCES: ReadonlySet<string> = new Set(['console', 'api']);
+
+export function ReportList({ reports, timeZone }: { reports: ReportView[]; timeZone: string }) {
+  const { t, language } = useI18n();
+  const n = (v: number) => formatNumber(v, language);
+  if (reports.length === 0) {
+    return (
+      <p className="muted" data-testid="report-list-empty">
+        {t('reports.empty')}
+      </p>
+    );
+  }
+  const rows = [...reports].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt) || b.revision - a.revision);
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="report-list">
+        <thead>
+          <tr>
+            <th>{t('reports.col.period')}</th>
+            <th className="num">{t('reports.col.revision')}</th>
+            <th className="num">{t('figures.enrolled')}</th>
+            <th className="num">{t('figures.paid')}</th>
+            <th className="num">{t('reports.col.amount')}</th>
+            <th className="num">{t('reports.col.mobile')}</th>
+            <th className="num">{t('figures.hardship')}</th>
+            <th>{t('reports.col.timeliness')}</th>
+            <th>{t('reports.col.actor')}</th>
+            <th>{t('reports.col.submittedAt')}</th>
+            <th>{t('reports.col.note')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} data-testid="report-row" data-period={r.periodKey} data-revision={r.revision} data-late={r.late}>
+              <td className="nowrap">{r.periodKey}</td>
+              <td className="num">{t('reports.revision', { n: r.revision })}</td>
+              <td className="num">{n(r.enrolled)}</td>
+              <td className="num">{n(r.paid)}</td>
+              <td className="num">{formatAmount(r.amountYuan, language)}</td>
+              <td className="num">{n(r.mobilePaid)}</td>
+              <td className="num">{n(r.hardshipCovered)}</td>
+              <td>
+                {r.late ? <Badge tone="warn">{t('reports.late')}</Badge> : <Badge tone="ok">{t('reports.onTime')}</Badge>}
+              </td>
+              <td>
+                {r.actor}
+                {!CONSOLE_SOURCES.has(r.source) && <div className="muted small">{t('reports.source', { source: r.source })}</div>}
+              </td>
+              <td className="nowrap">{formatDateTime(r.submittedAt, timeZone)}</td>
+              <td className="small">{r.note || <span className="muted">{t('common.none')}</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
