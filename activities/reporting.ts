@@ -6,6 +6,7 @@ import { and, asc, desc, eq, lte, max, ne, notInArray, sql } from 'drizzle-orm';
 import { CalendarYearSchema, shippedCalendar, type WorkingCalendar } from '../domain/calendar';
 import type { EscalationTrack, Text } from '../domain/escalation';
 import { PlanSchema, type Escalation, type Reporting } from '../domain/plan';
+import type { ScheduledPeriod } from '../domain/schedule';
 import type { Db } from '../db/client';
 import {
   calendarYears,
@@ -40,15 +41,8 @@ export interface ReportingContext {
   calendar: WorkingCalendar;
 }
 
-export interface PeriodRecord {
-  key: string;
-  seq: number;
-  rawDate: string;
-  dueDate: string;
-  dueAt: number;
-  shifted: boolean;
-  reason: Text | null;
-  calendarKnown: boolean;
+/** A scheduled period as the unit keeps it: what happened, and why its due date last moved. */
+export interface PeriodRecord extends ScheduledPeriod {
   status: 'open' | 'reported' | 'late' | 'missed';
   changeNote: Text | null;
 }
@@ -430,7 +424,7 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
         const status = { acknowledge: 'acknowledged', answer: 'answered', waive: 'waived' }[input.kind];
         await tx
           .update(escalations)
-          .set({ status, ...(input.kind === 'waive' ? { resolvedAt: new Date(input.at), resolution: `豁免:${input.text}`, nextRungAt: null } : {}) })
+          .set({ status, ...(input.kind === 'waive' ? { resolvedAt: new Date(input.at), resolution: `豁免:${input.actor}:${input.text}`, nextRungAt: null } : {}) })
           .where(and(eq(escalations.id, input.escalationId), notInArray(escalations.status, CLOSED_STATUSES)));
       });
     },

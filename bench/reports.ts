@@ -56,6 +56,10 @@ const GOAL_ALL_REPORTED_SECONDS = 60;
 const READY_TIMEOUT_MS = 300_000;
 /** Give up waiting for the read model after this long past the last round trip. */
 const READ_MODEL_TIMEOUT_MS = 120_000;
+/** A submission without an answer after this long counts as failed (the Update itself is not withdrawn). */
+const SUBMIT_TIMEOUT_MS = 30_000;
+/** Stop issuing new submissions this long after the first one (when the answers do not come back). */
+const ISSUE_CUTOFF_MS = 120_000;
 /** Bounded wait for the cancellation to reach every unit before the worker stops. */
 const CANCEL_TIMEOUT_MS = 90_000;
 const TIME_ZONE = 'Asia/Shanghai';
@@ -145,6 +149,23 @@ async function cleanUp(): Promise<void> {
   }
 }
 
+/** p, or a rejection with `message` after ms (then onTimeout is called; p is left to settle on its own). */
+async function deadline<T>(p: Promise<T>, ms: number, message: string, onTimeout: () => void = () => {}): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => {
+        reject(new Error(message));
+        onTimeout();
+      }, ms)),
+  );
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Resolves to true when p settles within ms, false otherwise (p keeps running). */
 async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -230,6 +251,8 @@ interface Result {
   launchSeconds: number;
   periodRows: number;
   sent: number;
+  unsent: number;
+  readModelTimeoutSeconds: number;
   failed: Submission[];
   issueSeconds: number;
   wallSeconds: number;
@@ -254,7 +277,7 @@ async function run(database: Database, client: Client, native: NativeConnection,
     what: 'campaign worker',
     run: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
+      if (!(await within(workerRun, 60_000))) log('worker did not stop within 60 s');
     },
   });
   const campaignService = createCampaignService({ db, client, taskQueue, namespace: 'default', temporalUiUrl: undefined });
@@ -274,7 +297,11 @@ async function run(database: Database, client: Client, native: NativeConnection,
     cancelled = true;
     log('cancelling the campaign');
     const started = Date.now();
-    await campaignService.cancel(id, { actor: ACTOR, reason: '基准测试结束' });
+    const answered = await within(
+      campaignService.cancel(id, { actor: ACTOR, reason: '基准测试结束' }).catch((e: unknown) => log(`cancel failed: ${errorText(e)}`)),
+      CANCEL_TIMEOUT_MS,
+    );
+    if (!answered) log(`the cancel Update got no answer within ${CANCEL_TIMEOUT_MS / 1000} s`);
     const ended = await within(client.workflow.getHandle(workflowIds.campaign(id)).result(), CANCEL_TIMEOUT_MS);
     if (!ended) log(`campaign workflow did not end within ${CANCEL_TIMEOUT_MS / 1000} s`);
     let state = await readiness(db, id);
@@ -355,10 +382,12 @@ async function run(database: Database, client: Client, native: NativeConnection,
   let readModelSeconds: number | undefined;
   let submittingDone = false;
   let lastDoneAt = Infinity;
+  // Shortened once submissions failed: the read model cannot then reach 1,500 reports.
+  let readModelTimeoutMs = READ_MODEL_TIMEOUT_MS;
   let readModelNote = '';
   const watcher = (async () => {
     let last = Date.now();
-    while (Date.now() - lastDoneAt < READ_MODEL_TIMEOUT_MS) {
+    while (Date.now() - lastDoneAt < readModelTimeoutMs) {
       const n = await reportCount(db, id);
       if (n === TOWNS) {
         reportsRowsSeconds ??= secondsSince(started);
@@ -386,7 +415,13 @@ async function run(database: Database, client: Client, native: NativeConnection,
 
   const pending: Promise<void>[] = [];
   let progressAt = Date.now();
+  let unsent = 0;
   for (let i = 0; i < targets.length; i++) {
+    if (Date.now() - started > ISSUE_CUTOFF_MS) {
+      unsent = targets.length - i;
+      log(`stopping: ${ISSUE_CUTOFF_MS / 1000} s since the first submission, ${unsent} reports not sent`);
+      break;
+    }
     // Token bucket of one: submission i may start at started + i / rate.
     const at = started + (i * 1000) / RATE_PER_SECOND;
     if (at > Date.now()) await sleep(at - Date.now());
@@ -394,9 +429,15 @@ async function run(database: Database, client: Client, native: NativeConnection,
     const { code, periodKey } = targets[i];
     const issuedAt = Date.now();
     inFlight++;
+    // A submission given up on is aborted too, so that its Update call does not outlive the client.
+    const abort = new AbortController();
     pending.push(
-      reportingService
-        .submitReport(id, code, { periodKey, ...figures(i), actor: ACTOR }, 'api')
+      deadline(
+        client.withAbortSignal(abort.signal, () => reportingService.submitReport(id, code, { periodKey, ...figures(i), actor: ACTOR }, 'api')),
+        SUBMIT_TIMEOUT_MS,
+        `no answer within ${SUBMIT_TIMEOUT_MS / 1000} s`,
+        () => abort.abort(),
+      )
         .then(
           () => void submissions.push({ code, issuedAt, ms: Date.now() - issuedAt }),
           (e: unknown) => void submissions.push({ code, issuedAt, ms: Date.now() - issuedAt, error: errorText(e) }),
@@ -413,17 +454,18 @@ async function run(database: Database, client: Client, native: NativeConnection,
     }
   }
   const issueSeconds = secondsSince(started);
-  log(`all ${TOWNS} issued in ${issueSeconds.toFixed(1)} s; waiting for the last round trips`);
+  log(`${TOWNS - unsent} issued in ${issueSeconds.toFixed(1)} s; waiting for the last round trips`);
   await Promise.all(pending);
   const wallSeconds = secondsSince(started);
+  const failed = submissions.filter((s) => s.error);
+  if (failed.length || unsent) readModelTimeoutMs = 15_000;
   lastDoneAt = Date.now();
   submittingDone = true;
   const peakRssReports = rss.reset();
-  const failed = submissions.filter((s) => s.error);
   log(`all answered in ${wallSeconds.toFixed(1)} s (${failed.length} failed); memory: ${memory()}; waiting for the read model`);
   await watcher;
   if (readModelSeconds !== undefined) log(`read model complete ${readModelSeconds.toFixed(1)} s after the first submission`);
-  else log(`read model not complete ${READ_MODEL_TIMEOUT_MS / 1000} s after the last round trip: ${readModelNote}`);
+  else log(`read model not complete ${readModelTimeoutMs / 1000} s after the last round trip: ${readModelNote}`);
   const totals = await rollUpState(db, id);
   const loadAfter = load();
 
@@ -435,6 +477,8 @@ async function run(database: Database, client: Client, native: NativeConnection,
     launchSeconds,
     periodRows: ready.periodRows,
     sent: submissions.length,
+    unsent,
+    readModelTimeoutSeconds: readModelTimeoutMs / 1000,
     failed,
     issueSeconds,
     wallSeconds,
@@ -498,7 +542,7 @@ async function main(argv: string[]): Promise<void> {
   const ok = r.sent - r.failed.length;
   const rate = ok / r.wallSeconds;
   const rt = r.roundTrips;
-  const p = (q: number) => `${Math.round(percentile(rt, q))} ms`;
+  const p = (q: number) => (rt.length ? `${Math.round(percentile(rt, q))} ms` : 'n/a');
   const p99 = percentile(rt, 99);
   const rateMet = rate >= GOAL_RATE;
   const p99Met = rt.length > 0 && p99 < GOAL_P99_MS;
@@ -510,8 +554,8 @@ async function main(argv: string[]): Promise<void> {
     `  machine                         ${cpus().length} cores; load average ${r.loadBefore} before the reports, ${r.loadAfter} after (1/5/15 min; other work on the machine counts)`,
     `  launch call returned            ${r.launchSeconds.toFixed(2)} s`,
     `  province ready                  ${r.readySeconds!.toFixed(1)} s after launch (all units active, all towns scheduled, ${r.periodRows} period rows)`,
-    `  paced at                        ${RATE_PER_SECOND}/s, at most ${MAX_IN_FLIGHT} in flight; all issued in ${r.issueSeconds.toFixed(1)} s`,
-    `  reports sent                    ${r.sent}`,
+    `  paced at                        ${RATE_PER_SECOND}/s, at most ${MAX_IN_FLIGHT} in flight; ${r.sent} issued in ${r.issueSeconds.toFixed(1)} s`,
+    `  reports sent                    ${r.sent}${r.unsent ? ` (${r.unsent} not sent: stopped ${ISSUE_CUTOFF_MS / 1000} s after the first)` : ''}`,
     `  failed                          ${r.failed.length}`,
     ...r.failed.slice(0, 5).map((f) => `    ${f.code}: ${f.error}`),
     `  wall time                       ${r.wallSeconds.toFixed(1)} s (first submission to last answer)`,
@@ -520,7 +564,7 @@ async function main(argv: string[]): Promise<void> {
     `  report rows complete            ${r.reportsRowsSeconds === undefined ? 'not reached' : `${r.reportsRowsSeconds.toFixed(1)} s after the first submission`}`,
     `  read model + roll-ups complete  ${
       r.readModelSeconds === undefined
-        ? `not within ${READ_MODEL_TIMEOUT_MS / 1000} s of the last answer (${r.readModelNote})`
+        ? `not within ${r.readModelTimeoutSeconds} s of the last answer (${r.readModelNote})`
         : `${r.readModelSeconds.toFixed(1)} s after the first submission`
     }`,
     `  paid at the end                 city total ${r.totals.cityPaid}, sum of reports ${r.totals.reportsPaid}, all ${TOWNS} submissions ${r.expectedPaid}; ${r.totals.mismatchedCounties}/${COUNTIES} counties off`,

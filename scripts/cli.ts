@@ -36,9 +36,10 @@ async function call(method: string, path: string, body?: unknown) {
   return data;
 }
 
-function printLaunch(r: { created: boolean; campaign: { id: string; title: string } }) {
+function printLaunch(r: { created: boolean; campaign: { id: string; title: string }; warnings?: string[] }) {
   console.log(`${r.created ? '✓ 已启动' : '• 已存在(未重复启动)'} ${r.campaign.title}`);
   console.log(`  ${api}/campaigns/${encodeURIComponent(r.campaign.id)}`);
+  for (const w of r.warnings ?? []) console.log(`  ! ${w}`);
 }
 
 switch (command) {
@@ -62,6 +63,10 @@ switch (command) {
       console.log(`${p.plan.title}(${p.plan.timeZone})`);
       for (const ph of p.phases) console.log(`  ${ph.nameZh}  ${ph.startLocal} → ${ph.deadlineLocal}`);
       console.log(`  单位:${JSON.stringify(p.unitCounts)},工作流 ${p.workflowCount} 个`);
+      for (const level of p.reporting?.levels ?? []) {
+        console.log(`  ${level.level === 'county' ? '区县' : '乡镇'}报送:`);
+        for (const q of level.periods) console.log(`    ${q.key} → ${q.dueLocal}${q.reason ? `  (${q.reason.zh})` : ''}`);
+      }
       for (const w of p.warnings) console.log(`  ! ${w}`);
     } else {
       printLaunch(await call('POST', '/api/campaigns', { plan: text, ...(actor ? { actor } : {}) }));

@@ -184,8 +184,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   }
 
   async function launch(source: PlanSource, actor: string): Promise<LaunchResult> {
-    const { plan } = checked(source);
+    const { plan, phases: resolved } = checked(source);
     const workflowId = workflowIds.campaign(plan.id);
+    const warnings = (await reportingService.preview(plan, resolved))?.warnings.map((w) => w.message.zh) ?? [];
     const inserted = await db
       .insert(campaigns)
       .values(newCampaignRow(plan, actor))
@@ -204,7 +205,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     }
-    return { created: inserted.length > 0, campaign: await summary(plan.id) };
+    return { created: inserted.length > 0, campaign: await summary(plan.id), warnings };
   }
 
   async function summaries(where?: ReturnType<typeof eq>): Promise<CampaignSummary[]> {

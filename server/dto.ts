@@ -158,6 +158,8 @@ export const PreviewDto = z.object({
 export const LaunchResultDto = z.object({
   created: z.boolean(),
   campaign: CampaignSummaryDto,
+  /** What the official should know, e.g. a year whose holiday notice is not on file (weekends only). */
+  warnings: z.array(z.string()),
 });
 
 export const ExamplePlanDto = z.object({ name: z.string(), title: z.string(), file: z.string() });

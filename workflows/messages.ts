@@ -2,7 +2,7 @@
 // No runtime imports beyond the define* helpers: the server sends through these typed definitions,
 // never through string names. A shipped wire name never changes.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ReportFigures } from '../activities/reporting';
+import type { ReportFigures, ReportingContext } from '../activities/reporting';
 import type { ReportingState } from './reporting';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { EscalationTrack, PhaseWindow, Text } from '../domain/escalation';
@@ -52,14 +52,7 @@ export interface CampaignState {
   cancelReason: string | null;
 }
 
-export interface CampaignReportingState {
-  timeZone: string;
-  cityCode: string;
-  cityName: string;
-  title: string;
-  reporting: Reporting | null;
-  escalation: Escalation | null;
-  calendar: WorkingCalendar;
+export interface CampaignReportingState extends ReportingContext {
   /** The level whose period closes draft a circular (the children of the campaign's region). */
   circularLevel: RegionLevel | null;
   circulars: Array<{ key: string; dueAt: number; drafted: boolean; approved: boolean; id: string | null }>;

@@ -179,6 +179,8 @@ describe('reporting API', () => {
   it('takes a report as an Update: refuses bad figures with the reason, amends, and lists it', async () => {
     const launched = await post('/api/campaigns', { plan: plan('api-reports'), actor: '王处长' });
     expect(launched.status).toBe(201);
+    // 2035 has no holiday notice on file: the launch says so.
+    expect((await launched.json()).warnings.join('\n')).toMatch(/2035年节假日安排尚未公布/);
     const detail = async () => (await get('/api/campaigns/api-reports')).json();
     await expect.poll(async () => (await detail()).actions.length, { timeout: 30_000 }).toBe(1);
     const county = (await detail()).units[0].code;

@@ -100,3 +100,44 @@ describe('pace', () => {
     expect(paceRungReady(cal, escalation.ladder, 3, '2023-11-17', '2023-12-31')).toBe(false);
   });
 });
+
+describe('traffic lights', () => {
+  it('colours each unit by its own state and rolls the worst up the hierarchy', async () => {
+    const { computeLights } = await import('../../server/reporting');
+    const now = Date.parse('2023-11-10T00:00:00Z');
+    const row = (code: string, parentCode: string, s: Partial<{ overdue: boolean; targetMissed: boolean; paceBehind: boolean; dueInDays: number }> = {}) => ({
+      code,
+      parentCode,
+      overdue: s.overdue ?? false,
+      targetMissed: s.targetMissed ?? false,
+      paceBehind: s.paceBehind ?? false,
+      nextDueAt: s.dueInDays === undefined ? null : new Date(now + s.dueInDays * 86_400_000),
+    });
+    const lights = computeLights(
+      [
+        row('A', 'CITY'),
+        row('A1', 'A', { dueInDays: 2 }),
+        row('A2', 'A', { dueInDays: 5 }),
+        row('B', 'CITY', { dueInDays: 1 }),
+        row('B1', 'B'),
+        row('B1x', 'B1', { paceBehind: true }),
+        row('C', 'CITY', { paceBehind: true }),
+        row('C1', 'C', { overdue: true }),
+        row('D', 'CITY', { targetMissed: true }),
+      ],
+      now,
+      3,
+    );
+    expect(Object.fromEntries([...lights].map(([code, l]) => [code, `${l.self}/${l.rolled}`]))).toEqual({
+      A: 'green/blue',
+      A1: 'blue/blue',
+      A2: 'green/green',
+      B: 'blue/yellow',
+      B1: 'green/yellow',
+      B1x: 'yellow/yellow',
+      C: 'yellow/red',
+      C1: 'red/red',
+      D: 'red/red',
+    });
+  });
+});

@@ -5,6 +5,7 @@
 // is written out below; the histories prove each rung was recorded once.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, asc, eq } from 'drizzle-orm';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
 import type { PlanInput } from '../../domain/plan';
@@ -170,6 +171,18 @@ describe('reporting and escalation', () => {
           return [p.dueDate, p.dueAt.toISOString(), (p.changeNote as { zh: string } | null)?.zh ?? ''];
         }, { timeout: 30_000 })
         .toEqual(['2031-11-05', bj18('2031-11-05'), expect.stringMatching(/2031年节假日安排由王科长更新.*2031-11-03 调整为 2031-11-05/)]);
+      // C's reminder for 11-01 fired at 11-05 18:00; an official waives that period, a supervisor acknowledges D's lag.
+      await sleepUntil('2031-11-05T12:00:00Z');
+      const id = (code: string, track: string, episode: string, rung: string) => `${plan.id}/${code}/${track}/${episode}/${rung}`;
+      await expect(
+        h.reporting.respond(plan.id, { escalationId: id(C, 'missed-report', '2031-11-01', 'reminder'), kind: 'waive', actor: '李局长', text: '' }),
+      ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/豁免须说明理由/) } });
+      expect(
+        await h.reporting.respond(plan.id, { escalationId: id(C, 'missed-report', '2031-11-01', 'reminder'), kind: 'waive', actor: '李局长', text: '该区系统故障,已线下报送' }),
+      ).toEqual({ escalationId: id(C, 'missed-report', '2031-11-01', 'reminder'), status: 'waived' });
+      expect(
+        await h.reporting.respond(plan.id, { escalationId: id(D, 'behind-pace', '2031-10-15', 'reminder'), kind: 'acknowledge', actor: '丁区社保局', text: '已收到,正在组织' }),
+      ).toMatchObject({ status: 'acknowledged' });
       await h.client.workflow.getHandle(workflowIds.campaign(plan.id)).result();
       for (const code of [A, B, C, D, `${A}001`, `${B}001`, `${C}001`, `${D}001`]) await h.client.workflow.getHandle(workflowIds.unit(plan.id, code)).result();
     });
@@ -202,8 +215,8 @@ describe('reporting and escalation', () => {
         ['supervision', bj18('2031-10-20')],
         ['accountability', bj18('2031-10-22')],
       ]),
-      // 11-01: moved from Mon 11-03 to Wed 11-05 by the correction; the campaign ends 11-07 24:00 before supervision.
-      ...missed(C, '2031-11-01', [['reminder', bj18('2031-11-05')], ['warning', bj18('2031-11-06')], ['circular', bj18('2031-11-07')]]),
+      // 11-01: moved from Mon 11-03 to Wed 11-05 by the correction; waived after its reminder, so nothing more.
+      ...missed(C, '2031-11-01', [['reminder', bj18('2031-11-05')]]),
       ...pace(C),
       // D reports on time but far behind pace: 10 of 1000 against an expected 14.5% on 10-15.
       ...pace(D),
@@ -219,6 +232,8 @@ describe('reporting and escalation', () => {
     expect((rows.find((e) => e.unitCode === D && e.rung === 'circular')!.reason as { zh: string }).zh).toMatch(/未完成目标 1,000/);
     expect(rows.filter((e) => e.unitCode === B).every((e) => e.status === 'resolved')).toBe(true);
     expect(cAccountability.notified).toEqual([C, plan.region.code]);
+    expect(rows.find((e) => e.unitCode === C && e.episode === '2031-11-01')).toMatchObject({ status: 'waived', resolution: expect.stringMatching(/豁免:李局长:该区系统故障/) });
+    expect(rows.find((e) => e.unitCode === D && e.track === 'behind-pace' && e.rung === 'reminder')?.status).toBe('acknowledged');
 
     // The histories: every rung was recorded by exactly one activity, scheduled at (just after) its instant.
     for (const code of [B, C, D]) {
@@ -254,6 +269,12 @@ describe('reporting and escalation', () => {
       ['2031-10-15', 'draft', bj18('2031-10-15')],
       ['2031-11-01', 'draft', bj18('2031-11-05')],
     ]);
+    const html = await h.reporting.circularHtml(plan.id, 1);
+    expect(html).toContain(cs[0].title);
+    expect(html).toMatch(/迟报或未报:<\/strong>乙区、丙区/);
+    const sheet = strFromU8(unzipSync(Buffer.from((await h.reporting.circularXlsx(plan.id, 1)).bytes))['xl/worksheets/sheet1.xml']);
+    expect(sheet).toContain('甲区');
+    expect(sheet).toContain('未报');
     const circularMail = await h.database.db.select().from(outbox).where(and(eq(outbox.kind, 'circular'), eq(outbox.refId, cs[0].id)));
     expect(circularMail.map((m) => m.recipient).sort()).toEqual([A, B, C, D, plan.region.code].sort());
 
