@@ -1,71 +1,31 @@
 // The console in a real browser against the real stack (Temporal dev server, PGlite, worker, API
 // serving the built web/dist): launch the demo, see the seven Jiangmen counties running, drill into a
 // county's towns and come back by the breadcrumb; and a bad plan shows its failing paths.
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { startStack } from '../support/stack';
-import { toolchain } from '../support/toolchain';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const artifacts = path.join(root, 'test-artifacts');
+import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 
 const JIANGMEN_COUNTIES = ['蓬江区', '江海区', '新会区', '台山市', '开平市', '鹤山市', '恩平市'];
 /** Unit workflows start after the campaign's first transition; give the worker time on a slow machine. */
 const LIVE_TIMEOUT_MS = 60_000;
 
-let stack: Awaited<ReturnType<typeof startStack>> | undefined;
-let browser: Browser | undefined;
-
-/**
- * Builds web/dist in a child process: inside vitest NODE_ENV is `test`, which would bundle React's
- * development build; the console under test should be the one `npm start` serves.
- */
-async function buildWeb(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, timeout: 300_000 },
-  );
-}
+let harness: ConsoleHarness | undefined;
+let stack: ConsoleHarness['stack'] | undefined;
 
 beforeAll(async () => {
-  await buildWeb();
-  stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: toolchain().chromium,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  harness = await startConsole('console');
+  stack = harness.stack;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await harness?.stop();
 });
 
-/** A fresh browser context per test; page errors fail the test, and a failure leaves a screenshot. */
-async function openPage(ctx: TestContext): Promise<{ page: Page; pageErrors: string[] }> {
-  if (!browser || !stack) throw new Error('stack or browser not started');
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // One hook, because vitest runs onTestFinished before onTestFailed and the page must outlive the screenshot.
-  ctx.onTestFinished(async () => {
-    if (ctx.task.result?.state === 'fail') {
-      await mkdir(artifacts, { recursive: true });
-      const file = path.join(artifacts, `console-failure-${ctx.task.name.replace(/\W+/g, '-')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    }
-    await context.close();
-  });
-  return { page, pageErrors };
-}
+const openPage = (ctx: TestContext) => {
+  if (!harness) throw new Error('stack or browser not started');
+  return harness.openPage(ctx);
+};
 
 describe('console', () => {
   it('launches the demo, shows the Jiangmen counties running and drills into a county', async (ctx) => {

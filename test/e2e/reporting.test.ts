@@ -5,19 +5,13 @@
 // report in the list; the other does not, so at the due instant the escalation board shows its
 // reminder with the reason, which is acknowledged; and the circular drafted at the period's close is
 // approved and becomes 已发布.
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { addDaysLocal, formatLocal, localDateOf } from '../../domain/time';
-import { startStack } from '../support/stack';
-import { toolchain } from '../support/toolchain';
+import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const artifacts = path.join(root, 'test-artifacts');
 const ZONE = 'Asia/Shanghai';
 
 /** Unit workflows start after the campaign's first transition; give the worker time on a slow machine. */
@@ -30,49 +24,22 @@ const AFTER_DUE_MS = 90_000;
 const REPORTER = { code: '440703', name: '蓬江区' };
 const SILENT = { code: '440704', name: '江海区' };
 
-let stack: Awaited<ReturnType<typeof startStack>> | undefined;
-let browser: Browser | undefined;
-
-/** As console.test.ts: build in a child process so that the production React build is the one tested. */
-async function buildWeb(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, timeout: 300_000 },
-  );
-}
+let harness: ConsoleHarness | undefined;
+let stack: ConsoleHarness['stack'] | undefined;
 
 beforeAll(async () => {
-  await buildWeb();
-  stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: toolchain().chromium,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  harness = await startConsole('reporting');
+  stack = harness.stack;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await harness?.stop();
 });
 
-async function openPage(ctx: TestContext): Promise<{ page: Page; pageErrors: string[] }> {
-  if (!browser || !stack) throw new Error('stack or browser not started');
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  ctx.onTestFinished(async () => {
-    if (ctx.task.result?.state === 'fail') {
-      await mkdir(artifacts, { recursive: true });
-      const file = path.join(artifacts, `reporting-failure-${ctx.task.name.replace(/\W+/g, '-')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    }
-    await context.close();
-  });
-  return { page, pageErrors };
-}
+const openPage = (ctx: TestContext) => {
+  if (!harness) throw new Error('stack or browser not started');
+  return harness.openPage(ctx, { width: 1440, height: 900 });
+};
 
 /**
  * Two counties (one town each), a ten-day payment phase from today, and one county report due at a

@@ -1,0 +1,72 @@
+// The console in a real browser against the real stack: builds web/dist, starts the stack (dev server,
+// PGlite, worker, API serving the build) and Debian's Chromium, and opens one fresh context per test.
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { TestContext } from 'vitest';
+import { startStack, type Stack } from './stack';
+import { toolchain } from './toolchain';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const artifacts = path.join(root, 'test-artifacts');
+
+/**
+ * Builds web/dist in a child process: inside vitest NODE_ENV is `test`, which would bundle React's
+ * development build; the console under test should be the one `npm start` serves.
+ */
+async function buildWeb(): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, timeout: 300_000 },
+  );
+}
+
+export interface ConsoleHarness {
+  stack: Stack;
+  /** A fresh browser context per test; page errors are collected, and a failure leaves a screenshot named `<prefix>-failure-…png`. */
+  openPage(ctx: TestContext, viewport?: { width: number; height: number }): Promise<{ page: Page; pageErrors: string[] }>;
+  stop(): Promise<void>;
+}
+
+export async function startConsole(prefix: string): Promise<ConsoleHarness> {
+  await buildWeb();
+  const stack = await startStack();
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: toolchain().chromium,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  return {
+    stack,
+    async openPage(ctx, viewport = { width: 1366, height: 900 }) {
+      const context: BrowserContext = await browser.newContext({ viewport, locale: 'zh-CN' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      // One hook, because vitest runs onTestFinished before onTestFailed and the page must outlive the screenshot.
+      ctx.onTestFinished(async () => {
+        if (ctx.task.result?.state === 'fail') {
+          await mkdir(artifacts, { recursive: true });
+          const file = path.join(artifacts, `${prefix}-failure-${ctx.task.name.replace(/\W+/g, '-')}.png`);
+          await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+        }
+        await context.close();
+      });
+      return { page, pageErrors };
+    },
+    async stop() {
+      await browser.close();
+      await stack.stop();
+    },
+  };
+}
