@@ -271,7 +271,8 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
           .update(reportPeriods)
           .set({
             status: w.late ? 'late' : 'reported',
-            reportedAt: sql`coalesce(${reportPeriods.reportedAt}, ${new Date(w.at)})`,
+            // An ISO string, not a Date: postgres.js takes no Date inside a raw fragment (PGlite does).
+            reportedAt: sql`coalesce(${reportPeriods.reportedAt}, ${new Date(w.at).toISOString()}::timestamptz)`,
           })
           .where(and(eq(reportPeriods.campaignId, w.campaignId), eq(reportPeriods.unitCode, w.unitCode), eq(reportPeriods.periodKey, w.periodKey)));
         await tx
