@@ -147,20 +147,15 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
       .where(and(eq(units.campaignId, campaignId), eq(units.code, code)));
   };
 
-  /** The unit and its ancestors, bottom up (the campaign's own region has no row). */
+  /** The unit and its ancestors, bottom up (the campaign's own region has no row), in one query. */
   const lineage = async (tx: Tx, campaignId: string, code: string): Promise<string[]> => {
-    const out: string[] = [];
-    let next: string | undefined = code;
-    while (next) {
-      const [row] = await tx
-        .select({ code: units.code, parentCode: units.parentCode })
-        .from(units)
-        .where(and(eq(units.campaignId, campaignId), eq(units.code, next)));
-      if (!row) break;
-      out.push(row.code);
-      next = row.parentCode;
-    }
-    return out;
+    const rows = await tx.execute<{ code: string }>(sql`
+      with recursive up(code, parent_code, depth) as (
+        select code, parent_code, depth from ${units} where campaign_id = ${campaignId} and code = ${code}
+        union all
+        select u.code, u.parent_code, u.depth from ${units} u join up on u.code = up.parent_code where u.campaign_id = ${campaignId}
+      ) select code from up order by depth desc`);
+    return (Array.isArray(rows) ? rows : (rows as { rows: Array<{ code: string }> }).rows).map((r) => r.code);
   };
 
   const refreshOverdue = async (tx: Tx, campaignId: string, unitCode: string) => {
