@@ -244,6 +244,12 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
     /** Stores a report (amendments are new revisions), closes the period's missed-report track, rolls figures up. */
     async recordReport(w: ReportWrite): Promise<{ stored: boolean }> {
       return db.transaction(async (tx) => {
+        // Reports of sibling towns run at once on PostgreSQL: lock the lineage top-down first, so that
+        // each roll-up of a shared county reads its towns after the other report has committed.
+        const chain = await lineage(tx, w.campaignId, w.unitCode);
+        if (chain.length > 0) {
+          await tx.execute(sql`select 1 from ${units} where campaign_id = ${w.campaignId} and code in ${chain} order by depth for update`);
+        }
         const inserted = await tx
           .insert(reports)
           .values({
@@ -289,7 +295,7 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
             .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
         }
         await refreshOverdue(tx, w.campaignId, w.unitCode);
-        for (const code of await lineage(tx, w.campaignId, w.unitCode)) await rollUp(tx, w.campaignId, code);
+        for (const code of chain) await rollUp(tx, w.campaignId, code);
         return { stored: true };
       });
     },

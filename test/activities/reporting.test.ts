@@ -2,7 +2,7 @@
 // roll-up (a county's own report, or its towns' sum when they reported more recently), escalations
 // with their outbox rows in one transaction, closing and waiving, circulars. Each retried call is a
 // no-op.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
 import { createReportingActivities, type ReportWrite } from '../../activities/reporting';
@@ -100,6 +100,26 @@ describe.each(['pglite', 'postgres'] as const)('reporting activities on %s', (ki
     expect(period.status).toBe('reported');
     expect(period.reportedAt?.toISOString()).toBe(new Date(at).toISOString());
     expect(await database.db.select({ id: reports.id }).from(reports).where(eq(reports.campaignId, plan.id))).toHaveLength(4);
+  });
+
+  it('rolls up exactly when every town of a county reports at the same moment', async () => {
+    // The county with the most towns: the more reports at once, the surer a lost update shows.
+    const [{ code: county }] = await database.db
+      .select({ code: units.code })
+      .from(units)
+      .where(and(eq(units.campaignId, plan.id), eq(units.level, 'county')))
+      .orderBy(desc(units.childCount))
+      .limit(1);
+    const towns = (await database.db.select({ code: units.code }).from(units).where(and(eq(units.campaignId, plan.id), eq(units.parentCode, county)))).map((t) => t.code);
+    expect(towns.length).toBeGreaterThanOrEqual(3);
+    // Three bursts, each a later period: a lost update in any of them leaves the county's sum wrong.
+    for (const [round, periodKey] of ['2031-11-03', '2031-11-17', '2031-12-01'].entries()) {
+      await Promise.all(
+        towns.map((code, i) => acts.recordReport(write({ id: `burst-${periodKey}-${code}`, unitCode: code, periodKey, figures: figures(10 * round + i) }))),
+      );
+      const expected = towns.reduce((sum, _c, i) => sum + 10 * round + i, 0);
+      expect((await unit(county)).paid, periodKey).toBe(expected);
+    }
   });
 
   it('records a rung and its notifications together, once; a late report resolves the ladder', async () => {
