@@ -18,28 +18,25 @@
 //      server, drop the PostgreSQL database.
 // The goals: >= 20 reports per second, p99 round trip < 1 s, every town reported within 60 s.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { and, asc, eq, min, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import postgres from 'postgres';
-import { openDatabase, type Database, type Db } from '../db/client';
+import type { Database, Db } from '../db/client';
 import { campaigns, reportPeriods, reports, units } from '../db/schema';
 import { flattenBreakdown } from '../domain/plan';
 import { WORKFLOW_LEVELS } from '../domain/status';
 import { makeProvincePlan } from '../domain/synthetic';
 import { addDaysLocal, localDateOf } from '../domain/time';
 import { createCampaignService } from '../server/campaigns';
-import { loadLauncherConfig } from '../server/config';
 import { toProblem } from '../server/errors';
 import { createReportingService } from '../server/reporting';
 import { installRuntime } from '../server/runtime';
 import { createWorker } from '../server/worker';
 import { workflowIds } from '../workflows/messages';
-import { ensurePostgres, ensureTemporalCli, projectRoot, startDevServer, type DevServer } from '../scripts/tools';
+import { RssPeak, cleanUp, cleanups, startBenchStack, log, mb, processPeakRss, secondsSince, sleep } from './common';
 
 const COUNTIES = 100;
 const TOWNS_PER_COUNTY = 15;
@@ -65,10 +62,6 @@ const CANCEL_TIMEOUT_MS = 90_000;
 const TIME_ZONE = 'Asia/Shanghai';
 const ACTOR = '基准测试';
 
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const secondsSince = (t: number) => (Date.now() - t) / 1000;
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 /** Where this process's memory is: RSS, V8 heap, and memory outside it (PGlite's WASM memory, buffers, the SDK core). */
 const memory = () => {
   const m = process.memoryUsage();
@@ -78,76 +71,6 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
 
 // RssPeak, processPeakRss and createBenchDatabase are small copies of bench/launch.ts's (not exported:
 // importing that file would run its benchmark).
-
-/** Peak RSS of this process (worker, client and PGlite), sampled every 100 ms. */
-class RssPeak {
-  overall = 0;
-  window = 0;
-  private timer = setInterval(() => this.sample(), 100);
-  constructor() {
-    this.timer.unref();
-    this.sample();
-  }
-  sample(): void {
-    const rss = process.memoryUsage().rss;
-    this.overall = Math.max(this.overall, rss);
-    this.window = Math.max(this.window, rss);
-  }
-  /** Starts a new measurement window and returns the peak of the one before. */
-  reset(): number {
-    this.sample();
-    const previous = this.window;
-    this.window = process.memoryUsage().rss;
-    return previous;
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-/** Peak RSS of another process (the dev server), from Linux's high-water mark; undefined elsewhere. */
-function processPeakRss(pid: number): number | undefined {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A throwaway database on the local PostgreSQL, dropped (FORCE) by the returned function. */
-async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `campaigns_bench_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = () => postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-  const sqlc = admin();
-  try {
-    await sqlc.unsafe(`CREATE DATABASE "${name}"`);
-  } finally {
-    await sqlc.end({ timeout: 5 });
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const s = admin();
-      try {
-        await s.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await s.end({ timeout: 5 });
-      }
-    },
-  };
-}
-
-/** Clean-up steps, run last-in first-out, each on its own so that one failing does not skip the rest. */
-const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length) {
-    const step = cleanups.pop()!;
-    await step.run().catch((e: unknown) => log(`clean-up (${step.what}) failed: ${(e as Error).message}`));
-  }
-}
 
 /** p, or a rejection with `message` after ms (then onTimeout is called; p is left to settle on its own). */
 async function deadline<T>(p: Promise<T>, ms: number, message: string, onTimeout: () => void = () => {}): Promise<T> {
@@ -502,34 +425,13 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   installRuntime('warn');
-  const toolsDir = path.resolve(projectRoot, loadLauncherConfig(process.env).TOOLS_DIR);
   const rss = new RssPeak();
   cleanups.push({ what: 'rss sampler', run: async () => rss.stop() });
   const benchStarted = Date.now();
   const loadAtStart = load();
   log(`${cpus().length} CPU cores, load average ${loadAtStart} (1/5/15 min); other work on the machine skews the figures`);
 
-  const [temporalCli, pg] = await Promise.all([ensureTemporalCli(toolsDir), usePostgres ? ensurePostgres(toolsDir) : undefined]);
-  const server: DevServer = await startDevServer({ temporalCli, headless: true });
-  cleanups.push({ what: 'dev server', run: () => server.stop() });
-  log(`dev server at ${server.address} (in memory)`);
-
-  let database: Database;
-  if (pg) {
-    const throwaway = await createBenchDatabase(pg.adminUrl);
-    cleanups.push({ what: 'drop database', run: () => throwaway.drop() });
-    database = await openDatabase({ url: throwaway.url });
-  } else {
-    database = await openDatabase({});
-  }
-  cleanups.push({ what: 'database', run: () => database.close() });
-  const dbLabel = database.kind === 'postgres' ? 'PostgreSQL (throwaway database)' : 'PGlite (in memory)';
-
-  const connection = await Connection.connect({ address: server.address });
-  cleanups.push({ what: 'client connection', run: () => connection.close() });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: server.address });
-  cleanups.push({ what: 'worker connection', run: () => native.close() });
+  const { server, database, dbLabel, client, native } = await startBenchStack(usePostgres);
 
   const r = await run(database, client, native, rss, dbLabel);
   const serverPeak = processPeakRss(server.pid);
