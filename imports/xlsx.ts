@@ -1,0 +1,714 @@
+// Streaming XLSX: the zip is read front to back with fflate's Unzip, and only the parts an import needs
+// are inflated (the workbook and its relationships to find the first sheet, the shared strings, that
+// sheet); every other entry is skipped without being inflated or kept.
+//
+// Hostile archives: the entry count is capped as headers arrive; declared sizes are checked before an
+// entry is started, and because they may lie, actual inflated bytes are counted while inflating, in
+// steps of 4 KiB of compressed input (deflate expands at most ~1032x, so one step yields at most ~4 MiB)
+// and the entry is abandoned the moment it passes maxExpansionRatio x its compressed size or the
+// archive passes maxUncompressedBytes.
+//
+// Shared strings and order: Excel writes xl/sharedStrings.xml AFTER the worksheets, and a cell of type
+// "s" is only an index into that table. A worksheet that arrives before the table (or before the
+// workbook says which sheet comes first) is kept COMPRESSED in memory, in blocks, and inflated and
+// parsed once the table has been read (or at the end of the archive, when it is known there is none).
+// That costs at most the sheet's compressed size, which maxBytes bounds; the table itself is held as
+// UTF-8 in one pool (maxSharedStrings entries, maxSharedStringsBytes bytes), decoded cell by cell.
+// A sheet that arrives after the table, or in a workbook without one (as server/xlsx.ts writes), is
+// parsed as it streams.
+import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
+import { formatBytes, ImportFileError, type ImportFileErrorCode, type Limits } from './limits';
+import type { ImportRow } from './rows';
+import { attr, decodeEntities, decodeText, XmlSyntaxError, XmlTokenizer, type XmlHandler } from './xml';
+
+/** Compressed bytes per inflate step (and per push into the zip reader). */
+const STEP = 4 * 1024;
+/** Any entry may inflate to this much whatever its ratio: a 300-byte part proves nothing at 100x. */
+const RATIO_FLOOR = 1024 * 1024;
+const MAX_TAG = 64 * 1024;
+const MAX_RELATIONSHIPS = 10_000;
+const EMPTY = new Uint8Array(0);
+
+// Part names are compared in lower case: OPC part names are case-insensitive.
+const WORKBOOK = 'xl/workbook.xml';
+const WORKBOOK_RELS = 'xl/_rels/workbook.xml.rels';
+const DEFAULT_SHARED_STRINGS = 'xl/sharedstrings.xml';
+const DEFAULT_SHEET = 'xl/worksheets/sheet1.xml';
+const SHEET_CANDIDATE = /^xl\/worksheets\/[^/]+\.xml$/;
+
+type Route = 'workbook' | 'rels' | 'sharedStrings' | 'sheet' | 'buffer' | 'skip';
+
+export async function* readXlsxRows(source: AsyncIterable<Uint8Array>, fileName: string, limits: Limits): AsyncGenerator<ImportRow, { rows: number; sheet: string }> {
+  const reader = new XlsxReader(fileName, limits);
+  const unzip = new Unzip((file) => reader.onFile(file));
+  unzip.register(reader.decoder(0));
+  unzip.register(reader.decoder(8));
+  const push = (piece: Uint8Array, final: boolean) => {
+    try {
+      unzip.push(piece, final);
+    } catch (e) {
+      reader.fail(reader.error('malformed', `压缩包已损坏或被截断(${e instanceof Error ? e.message : String(e)})`));
+    }
+    if (reader.fatal) throw reader.fatal;
+  };
+  for await (const chunk of source) {
+    for (let off = 0; off < chunk.length; off += STEP) {
+      push(chunk.subarray(off, off + STEP), false);
+      yield* reader.settle(false);
+    }
+  }
+  push(EMPTY, true);
+  yield* reader.settle(true);
+  return { rows: reader.rowCount, sheet: reader.sheetName ?? DEFAULT_SHEET };
+}
+
+/** Where bytes of one entry go once inflated. */
+interface ByteSink {
+  data(bytes: Uint8Array, final: boolean): void;
+}
+
+interface EntryConsumer {
+  push(compressed: Uint8Array, final: boolean): void;
+}
+
+class XlsxReader {
+  fatal: ImportFileError | undefined;
+  rowCount = 0;
+  sheetName: string | undefined;
+  private rows: ImportRow[] = [];
+  private entries = 0;
+  inflatedTotal = 0;
+  private routesTaken = new Set<Route>();
+  private firstSheetRid: string | undefined;
+  private workbookDone = false;
+  private relsDone = false;
+  private relTargets = new Map<string, string>();
+  private sharedStringsPath: string | undefined;
+  private sharedStrings: SharedStrings | undefined;
+  private sharedStringsDone = false;
+  private sheetState: 'waiting' | 'reading' | 'done' = 'waiting';
+  private pending = new Map<string, BufferedEntry>();
+  /** The entry being started: fflate constructs its decoder inside file.start(). */
+  private starting: { name: string; route: Route; compression: number; size?: number } | undefined;
+
+  constructor(
+    readonly fileName: string,
+    readonly limits: Limits,
+  ) {}
+
+  error(code: ImportFileErrorCode, reason: string, line?: number): ImportFileError {
+    return new ImportFileError({ fileName: this.fileName, code, reason, line });
+  }
+
+  fail(e: unknown, entry?: string): void {
+    if (this.fatal) return;
+    if (e instanceof ImportFileError) this.fatal = e;
+    else if (e instanceof XmlSyntaxError) this.fatal = this.error('malformed', `工作簿内容有误(${entry ?? '?'}):${e.message}`);
+    else if (e instanceof TypeError && /encod/i.test(e.message)) this.fatal = this.error('malformed', `工作簿内容不是有效的 UTF-8 XML(${entry ?? '?'})`);
+    else this.fatal = this.error('malformed', `无法读取工作簿(${entry ?? '?'}):${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  /** A zip decoder for one compression method that hands each entry to the consumer its route chose. */
+  decoder(compression: 0 | 8) {
+    const reader = this;
+    return class implements UnzipDecoder {
+      static compression = compression;
+      ondata: AsyncFlateStreamHandler = () => {};
+      private readonly consumer: EntryConsumer;
+      constructor() {
+        this.consumer = reader.consumerFor(reader.starting!);
+      }
+      push(chunk: Uint8Array, final: boolean) {
+        this.consumer.push(chunk, final);
+      }
+    };
+  }
+
+  onFile(file: UnzipFile): void {
+    if (this.fatal) return;
+    if (++this.entries > this.limits.maxEntries) {
+      return this.fail(this.error('too-many-entries', `压缩包中的条目超过 ${this.limits.maxEntries} 个,不像是正常的 Excel 工作簿`));
+    }
+    const name = file.name.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+    if (file.compression !== 0 && file.compression !== 8) {
+      return this.fail(this.error('wrong-type', `压缩包条目“${file.name}”使用了不支持的压缩方式(${file.compression});请用 Excel 打开后另存为“Excel 工作簿(*.xlsx)”再上传`));
+    }
+    const route = this.route(name);
+    if (route !== 'skip' && file.originalSize !== undefined) {
+      const { maxUncompressedBytes, maxExpansionRatio } = this.limits;
+      if (file.originalSize > maxUncompressedBytes) {
+        return this.fail(this.error('zip-bomb', `条目“${file.name}”声明解压后有 ${formatBytes(file.originalSize)},超过 ${formatBytes(maxUncompressedBytes)} 上限`));
+      }
+      if (file.originalSize > Math.max(maxExpansionRatio * (file.size ?? 0), RATIO_FLOOR)) {
+        return this.fail(this.error('zip-bomb', `条目“${file.name}”声明的解压大小是压缩大小的 ${Math.round(file.originalSize / Math.max(1, file.size ?? 0))} 倍,超过 ${maxExpansionRatio} 倍上限(疑似压缩炸弹)`));
+      }
+    }
+    this.routesTaken.add(route);
+    this.starting = { name, route, compression: file.compression, size: file.size };
+    file.ondata = (err: FlateError | null) => {
+      if (err) this.fail(err, name);
+    };
+    file.start();
+    // A stored empty entry never gets a decoder: it is complete as it is.
+    if (file.size === 0) this.consumerFor(this.starting).push(EMPTY, true);
+    this.starting = undefined;
+  }
+
+  private route(name: string): Route {
+    const first = (r: Route): Route => (this.routesTaken.has(r) ? 'skip' : r);
+    if (name === WORKBOOK) return first('workbook');
+    if (name === WORKBOOK_RELS) return first('rels');
+    if (name === (this.sharedStringsPath ?? DEFAULT_SHARED_STRINGS)) return first('sharedStrings');
+    if (this.sheetName !== undefined) {
+      if (name !== this.sheetName || this.sheetState !== 'waiting' || this.pending.has(name)) return 'skip';
+      return this.sharedStringsSettled() ? 'sheet' : 'buffer';
+    }
+    return SHEET_CANDIDATE.test(name) && !this.pending.has(name) ? 'buffer' : 'skip';
+  }
+
+  /** The table has been read, or the workbook's relationships show there is none. */
+  private sharedStringsSettled(): boolean {
+    return this.sharedStringsDone || (this.relsDone && this.sharedStringsPath === undefined);
+  }
+
+  consumerFor(start: { name: string; route: Route; compression: number; size?: number }): EntryConsumer {
+    const { name, route, compression, size } = start;
+    switch (route) {
+      case 'skip':
+        return { push: () => {} };
+      case 'buffer': {
+        const entry = new BufferedEntry(name, compression);
+        this.pending.set(name, entry);
+        return entry;
+      }
+      case 'workbook':
+        return new EntryStream(this, name, compression, size, this.xmlSink(name, new WorkbookHandler(this), () => this.onWorkbookDone()));
+      case 'rels':
+        return new EntryStream(this, name, compression, size, this.xmlSink(name, new RelsHandler(this), () => this.onRelsDone()));
+      case 'sharedStrings': {
+        this.sharedStrings = new SharedStrings(this);
+        const handler = new SharedStringsHandler(this, this.sharedStrings);
+        return new EntryStream(this, name, compression, size, this.xmlSink(name, handler, () => (this.sharedStringsDone = true)));
+      }
+      case 'sheet':
+        this.sheetState = 'reading';
+        return new EntryStream(this, name, compression, size, this.xmlSink(name, new SheetHandler(this), () => (this.sheetState = 'done')));
+    }
+  }
+
+  private xmlSink(entry: string, handler: XmlHandler, done: () => void): ByteSink {
+    const td = new TextDecoder('utf-8', { fatal: true });
+    const xml = new XmlTokenizer(handler, MAX_TAG + this.limits.maxCellChars * 10);
+    return {
+      data: (bytes, final) => {
+        try {
+          const text = td.decode(bytes, { stream: !final });
+          if (text.length > 0) xml.push(text);
+          if (final) {
+            xml.end();
+            done();
+          }
+        } catch (e) {
+          this.fail(e, entry);
+        }
+      },
+    };
+  }
+
+  setFirstSheet(rid: string): void {
+    this.firstSheetRid ??= rid;
+  }
+
+  addRelationship(id: string, type: string, target: string): void {
+    if (this.relTargets.size >= MAX_RELATIONSHIPS) throw this.error('malformed', '工作簿的关系表条目过多');
+    const path = resolvePart('xl/', target).toLowerCase();
+    this.relTargets.set(id, path);
+    if (/\/sharedStrings$/i.test(type)) this.sharedStringsPath = path;
+  }
+
+  private onWorkbookDone(): void {
+    this.workbookDone = true;
+    if (this.firstSheetRid === undefined) throw this.error('malformed', '工作簿中没有工作表');
+    this.resolveSheet();
+  }
+
+  private onRelsDone(): void {
+    this.relsDone = true;
+    this.resolveSheet();
+  }
+
+  /** The first sheet in workbook order, once both the workbook and its relationships have been read. */
+  private resolveSheet(): void {
+    if (!this.workbookDone || !this.relsDone) return;
+    this.sheetName = this.relTargets.get(this.firstSheetRid!) ?? DEFAULT_SHEET;
+  }
+
+  sharedString(index: number, line: number): string {
+    if (!this.sharedStrings) throw this.error('malformed', '单元格引用了共享字符串,但工作簿中没有共享字符串表', line);
+    const s = this.sharedStrings.get(index);
+    if (s === undefined) throw this.error('malformed', `单元格引用的共享字符串(第 ${index} 项)不存在`, line);
+    return s;
+  }
+
+  pushRow(row: ImportRow): void {
+    if (++this.rowCount > this.limits.maxRows) {
+      throw this.error('too-many-rows', `数据超过 ${this.limits.maxRows} 行上限;请按区县拆分后分别上传`, row.line);
+    }
+    this.rows.push(row);
+  }
+
+  private *takeRows(): Generator<ImportRow> {
+    const rows = this.rows;
+    if (rows.length === 0) return;
+    this.rows = [];
+    yield* rows;
+  }
+
+  /**
+   * Called between pushes, outside fflate's callbacks: hands over the rows parsed so far and, once the
+   * first sheet is known and the shared strings are settled (or the archive has ended), inflates a
+   * sheet that had to be kept compressed.
+   */
+  *settle(endOfArchive: boolean): Generator<ImportRow> {
+    yield* this.takeRows();
+    if (this.sheetState !== 'waiting') {
+      if (endOfArchive && this.sheetState !== 'done') throw this.error('malformed', '工作表没有完整读完(文件可能被截断)');
+      return;
+    }
+    if (this.sheetName !== undefined) {
+      // Sheets kept while the first one was unknown: only the first is wanted.
+      for (const name of this.pending.keys()) if (name !== this.sheetName) this.pending.delete(name);
+    }
+    if (!endOfArchive && (this.sheetName === undefined || !this.sharedStringsSettled())) return;
+    const target = this.sheetName ?? (this.pending.has(DEFAULT_SHEET) ? DEFAULT_SHEET : this.pending.keys().next().value);
+    const entry = target === undefined ? undefined : this.pending.get(target);
+    if (!entry || !entry.complete) {
+      if (!endOfArchive) return;
+      if (!this.routesTaken.has('workbook')) {
+        throw this.error('wrong-type', '文件是 ZIP 压缩包,但不是 Excel 工作簿(.xlsx);请上传 CSV 或 XLSX 格式的名单');
+      }
+      throw this.error('malformed', `工作簿中找不到第一个工作表(${target ?? DEFAULT_SHEET})`);
+    }
+    this.pending.clear();
+    this.sheetName = target;
+    yield* this.replay(entry);
+    // replay() moved the state on; read it afresh.
+    if ((this.sheetState as string) !== 'done') throw this.error('malformed', '工作表没有完整读完(文件可能被截断)');
+  }
+
+  private *replay(entry: BufferedEntry): Generator<ImportRow> {
+    const stream = this.consumerFor({ name: entry.name, route: 'sheet', compression: entry.compression, size: entry.bytes });
+    const blocks = entry.take();
+    if (blocks.length === 0) stream.push(EMPTY, true);
+    for (let b = 0; b < blocks.length; b++) {
+      const block = blocks[b];
+      blocks[b] = EMPTY; // released as it is read
+      for (let off = 0; off < block.length; off += STEP) {
+        stream.push(block.subarray(off, off + STEP), b === blocks.length - 1 && off + STEP >= block.length);
+        if (this.fatal) throw this.fatal;
+        yield* this.takeRows();
+      }
+    }
+    if (this.fatal) throw this.fatal;
+    yield* this.takeRows();
+  }
+}
+
+/** One entry's compressed bytes, inflated in steps with the expansion counted as it happens. */
+class EntryStream implements EntryConsumer {
+  private compressedIn = 0;
+  private inflatedOut = 0;
+  private readonly inflater: UnzipInflate | undefined;
+
+  constructor(
+    private readonly reader: XlsxReader,
+    private readonly name: string,
+    compression: number,
+    /** Compressed size when known (fflate cuts the entry at exactly this many bytes). */
+    private readonly compressedSize: number | undefined,
+    private readonly sink: ByteSink,
+  ) {
+    if (compression === 8) {
+      this.inflater = new UnzipInflate();
+      this.inflater.ondata = (err, data, final) => this.out(err, data, final);
+    }
+  }
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (this.reader.fatal) return;
+    if (chunk.length === 0) {
+      if (final) this.step(EMPTY, true);
+      return;
+    }
+    for (let off = 0; off < chunk.length && !this.reader.fatal; off += STEP) {
+      this.step(chunk.subarray(off, off + STEP), final && off + STEP >= chunk.length);
+    }
+  }
+
+  private step(piece: Uint8Array, final: boolean): void {
+    this.compressedIn += piece.length;
+    if (this.inflater) this.inflater.push(piece, final);
+    else this.out(null, piece, final);
+  }
+
+  private out(err: FlateError | null, data: Uint8Array | null, final: boolean): void {
+    const reader = this.reader;
+    if (reader.fatal) return;
+    if (err || !data) return reader.fail(reader.error('malformed', `压缩数据已损坏(${this.name}):${err?.message ?? ''}`));
+    this.inflatedOut += data.length;
+    reader.inflatedTotal += data.length;
+    const { maxExpansionRatio, maxUncompressedBytes } = reader.limits;
+    const compressed = this.compressedSize ?? this.compressedIn;
+    if (this.inflatedOut > Math.max(maxExpansionRatio * compressed, RATIO_FLOOR)) {
+      return reader.fail(
+        reader.error('zip-bomb', `条目“${this.name}”解压后超过压缩大小(${formatBytes(compressed)})的 ${maxExpansionRatio} 倍,疑似压缩炸弹,已停止读取`),
+      );
+    }
+    if (reader.inflatedTotal > maxUncompressedBytes) {
+      return reader.fail(reader.error('zip-bomb', `工作簿解压后的内容超过 ${formatBytes(maxUncompressedBytes)} 上限,已停止读取`));
+    }
+    this.sink.data(data, final);
+  }
+}
+
+/** A compressed entry kept for later, in blocks that grow from 64 KiB to 1 MiB. */
+class BufferedEntry implements EntryConsumer {
+  bytes = 0;
+  complete = false;
+  private blocks: Uint8Array[] = [];
+  private current: Uint8Array | undefined;
+  private used = 0;
+
+  constructor(
+    readonly name: string,
+    readonly compression: number,
+  ) {}
+
+  push(chunk: Uint8Array, final: boolean): void {
+    let off = 0;
+    while (off < chunk.length) {
+      if (!this.current || this.used === this.current.length) {
+        if (this.current) this.blocks.push(this.current);
+        this.current = new Uint8Array(Math.min(1024 * 1024, 64 * 1024 * 2 ** this.blocks.length));
+        this.used = 0;
+      }
+      const n = Math.min(chunk.length - off, this.current.length - this.used);
+      this.current.set(chunk.subarray(off, off + n), this.used);
+      this.used += n;
+      off += n;
+    }
+    this.bytes += chunk.length;
+    if (final) {
+      if (this.current) this.blocks.push(this.current.subarray(0, this.used));
+      this.current = undefined;
+      this.complete = true;
+    }
+  }
+
+  take(): Uint8Array[] {
+    const blocks = this.blocks;
+    this.blocks = [];
+    return blocks;
+  }
+}
+
+/** The shared-string table as UTF-8 in one growing pool with end offsets: compact, and no string in it
+ * keeps a whole inflated chunk alive the way a sliced JS string would. */
+class SharedStrings {
+  count = 0;
+  private pool = new Uint8Array(64 * 1024);
+  private used = 0;
+  private ends = new Uint32Array(1024);
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly reader: XlsxReader) {}
+
+  add(s: string): void {
+    const { maxSharedStrings, maxSharedStringsBytes } = this.reader.limits;
+    if (this.count >= maxSharedStrings) throw this.reader.error('too-large', `共享字符串表超过 ${maxSharedStrings} 项上限`);
+    const need = this.used + Buffer.byteLength(s);
+    if (need > maxSharedStringsBytes) throw this.reader.error('too-large', `共享字符串表超过 ${formatBytes(maxSharedStringsBytes)} 上限`);
+    if (need > this.pool.length) {
+      const pool = new Uint8Array(Math.min(Math.max(this.pool.length * 2, need), maxSharedStringsBytes));
+      pool.set(this.pool.subarray(0, this.used));
+      this.pool = pool;
+    }
+    if (this.count === this.ends.length) {
+      const ends = new Uint32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.used += this.encoder.encodeInto(s, this.pool.subarray(this.used)).written;
+    this.ends[this.count++] = this.used;
+  }
+
+  get(index: number): string | undefined {
+    if (!(index >= 0 && index < this.count)) return undefined;
+    return this.decoder.decode(this.pool.subarray(index === 0 ? 0 : this.ends[index - 1], this.ends[index]));
+  }
+}
+
+class WorkbookHandler implements XmlHandler {
+  constructor(private readonly reader: XlsxReader) {}
+  open(name: string, attrs: string): void {
+    if (name !== 'sheet') return;
+    // r:id, whatever the relationships namespace's prefix is in this file.
+    const m = /(?:^|\s)[A-Za-z_][\w.-]*:id\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
+    if (m) this.reader.setFirstSheet(decodeEntities(m[1] ?? m[2]));
+  }
+  close(): void {}
+  text(): void {}
+}
+
+class RelsHandler implements XmlHandler {
+  constructor(private readonly reader: XlsxReader) {}
+  open(name: string, attrs: string): void {
+    if (name !== 'Relationship' || attr(attrs, 'TargetMode') === 'External') return;
+    const id = attr(attrs, 'Id');
+    const target = attr(attrs, 'Target');
+    if (id !== undefined && target !== undefined) this.reader.addRelationship(id, attr(attrs, 'Type') ?? '', target);
+  }
+  close(): void {}
+  text(): void {}
+}
+
+class SharedStringsHandler implements XmlHandler {
+  private inItem = false;
+  private collecting = false;
+  /** Depth inside <rPh> (phonetic runs): their text is not part of the value. */
+  private phonetic = 0;
+  private raw = '';
+  private readonly maxRaw: number;
+
+  constructor(
+    private readonly reader: XlsxReader,
+    private readonly table: SharedStrings,
+  ) {
+    // Excel's own cap is 32,767 characters; entities may make the raw text longer than the value.
+    this.maxRaw = Math.max(reader.limits.maxCellChars, 32_767) * 10;
+  }
+
+  open(name: string, attrs: string, selfClosing: boolean): void {
+    if (name === 't') {
+      if (this.inItem && this.phonetic === 0 && !selfClosing) this.collecting = true;
+    } else if (name === 'si') {
+      if (selfClosing) this.table.add('');
+      else {
+        this.inItem = true;
+        this.raw = '';
+      }
+    } else if (name === 'rPh') {
+      if (!selfClosing) this.phonetic++;
+    } else if (name === 'sst') {
+      const declared = Number(attr(attrs, 'uniqueCount'));
+      const max = this.reader.limits.maxSharedStrings;
+      if (declared > max) throw this.reader.error('too-large', `共享字符串表声明有 ${declared} 项,超过 ${max} 项上限`);
+    }
+  }
+
+  close(name: string): void {
+    if (name === 't') this.collecting = false;
+    else if (name === 'rPh') this.phonetic--;
+    else if (name === 'si' && this.inItem) {
+      this.inItem = false;
+      this.table.add(decodeText(this.raw));
+      this.raw = '';
+    }
+  }
+
+  text(raw: string): void {
+    if (!this.collecting) return;
+    if (this.raw.length + raw.length > this.maxRaw) throw this.reader.error('too-large', '共享字符串表中有超长的文本');
+    this.raw = this.raw.length === 0 ? raw : this.raw + raw;
+  }
+}
+
+/** Rows of a worksheet: <row r="3"><c r="B3" t="s"><v>0</v></c>…</row>; gaps from the r references. */
+class SheetHandler implements XmlHandler {
+  private inRow = false;
+  private row = 0;
+  private cells: string[] = [];
+  private nextColumn = 0;
+  private inCell = false;
+  private column = 0;
+  private type = 'n';
+  private inInline = false;
+  private phonetic = 0;
+  private collecting = false;
+  private raw = '';
+  private readonly maxRaw: number;
+
+  constructor(private readonly reader: XlsxReader) {
+    this.maxRaw = reader.limits.maxCellChars * 10 + 100;
+  }
+
+  open(name: string, attrs: string, selfClosing: boolean): void {
+    switch (name) {
+      case 'c':
+        if (!this.inRow) return;
+        this.startCell(attrs);
+        if (selfClosing) this.endCell();
+        return;
+      case 'v':
+        if (this.inCell && !selfClosing) this.collecting = true;
+        return;
+      case 't':
+        if (this.inInline && this.phonetic === 0 && !selfClosing) this.collecting = true;
+        return;
+      case 'is':
+        if (this.inCell && !selfClosing) this.inInline = true;
+        return;
+      case 'rPh':
+        if (!selfClosing) this.phonetic++;
+        return;
+      case 'row':
+        this.startRow(attrs);
+        if (selfClosing) this.endRow();
+        return;
+      case 'dimension':
+        this.checkDimension(attrs);
+        return;
+    }
+  }
+
+  close(name: string): void {
+    switch (name) {
+      case 'v':
+      case 't':
+        this.collecting = false;
+        return;
+      case 'is':
+        this.inInline = false;
+        return;
+      case 'rPh':
+        this.phonetic--;
+        return;
+      case 'c':
+        this.endCell();
+        return;
+      case 'row':
+        this.endRow();
+        return;
+    }
+  }
+
+  text(raw: string): void {
+    if (!this.collecting) return;
+    if (this.raw.length + raw.length > this.maxRaw) this.tooLong();
+    this.raw = this.raw.length === 0 ? raw : this.raw + raw;
+  }
+
+  /** The used range, when it claims more rows than allowed, refuses the file before any row is read. */
+  private checkDimension(attrs: string): void {
+    const ref = attr(attrs, 'ref');
+    const m = ref && /^\$?[A-Za-z]{1,3}\$?(\d+)(?::\$?[A-Za-z]{1,3}\$?(\d+))?$/.exec(ref);
+    if (!m || m[2] === undefined) return;
+    const rows = Number(m[2]) - Number(m[1]) + 1;
+    if (rows > this.reader.limits.maxRows) {
+      throw this.reader.error('too-many-rows', `工作表的数据区域(${ref})有 ${rows} 行,超过 ${this.reader.limits.maxRows} 行上限;请按区县拆分后分别上传`);
+    }
+  }
+
+  private startRow(attrs: string): void {
+    const r = attr(attrs, 'r');
+    const row = r === undefined ? this.row + 1 : Number(r);
+    if (!(Number.isInteger(row) && row > 0)) throw this.reader.error('malformed', `工作表的行号“${r}”无效`);
+    this.row = row;
+    this.inRow = true;
+    this.cells = [];
+    this.nextColumn = 0;
+  }
+
+  private endRow(): void {
+    if (!this.inRow) return;
+    this.inRow = false;
+    const cells = this.cells;
+    this.cells = [];
+    let filled = false;
+    for (let i = 0; i < cells.length; i++) {
+      if (cells[i] === undefined) cells[i] = '';
+      else filled = true;
+    }
+    if (filled) this.reader.pushRow({ line: this.row, cells });
+  }
+
+  private startCell(attrs: string): void {
+    const ref = attr(attrs, 'r');
+    const column = ref === undefined ? this.nextColumn : columnIndex(ref);
+    if (column < 0) throw this.reader.error('malformed', `单元格位置“${ref}”无效`, this.row);
+    this.column = column;
+    this.type = attr(attrs, 't') ?? 'n';
+    this.inCell = true;
+    this.inInline = false;
+    this.collecting = false;
+    this.raw = '';
+  }
+
+  private endCell(): void {
+    if (!this.inCell) return;
+    this.inCell = false;
+    this.collecting = false;
+    const value = this.value();
+    this.raw = '';
+    this.nextColumn = this.column + 1;
+    if (value === '') return;
+    if (this.column >= this.reader.limits.maxColumns) {
+      throw this.reader.error('too-large', `列数超过 ${this.reader.limits.maxColumns} 列上限`, this.row);
+    }
+    if (value.length > this.reader.limits.maxCellChars) this.tooLong();
+    this.cells[this.column] = value;
+  }
+
+  private value(): string {
+    const raw = this.raw;
+    switch (this.type) {
+      case 's': {
+        const text = raw.trim();
+        if (text === '') return '';
+        const index = Number(text);
+        if (!Number.isInteger(index)) throw this.reader.error('malformed', `共享字符串序号“${text}”无效`, this.row);
+        return this.reader.sharedString(index, this.row);
+      }
+      case 'inlineStr':
+      case 'str':
+        return decodeText(raw);
+      case 'b': {
+        const text = raw.trim();
+        return text === '1' ? 'TRUE' : text === '0' ? 'FALSE' : decodeEntities(text);
+      }
+      default:
+        // Numbers (and dates, which are numbers with a date style) as the text the file stores.
+        return decodeEntities(raw).trim();
+    }
+  }
+
+  private tooLong(): never {
+    throw this.reader.error('too-large', `单元格超过 ${this.reader.limits.maxCellChars} 个字符`, this.row);
+  }
+}
+
+/** "B3" -> 1; "$AA$10" -> 26; -1 when not a cell reference within Excel's 16,384 columns. */
+export function columnIndex(ref: string): number {
+  let n = 0;
+  let letters = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) & ~32; // upper case
+    if (c >= 65 && c <= 90) {
+      n = n * 26 + (c - 64);
+      letters++;
+    } else if (ref.charCodeAt(i) !== 36 /* $ */) break;
+  }
+  return letters === 0 || letters > 3 || n > 16_384 ? -1 : n - 1;
+}
+
+/** A relationship target resolved against the folder of the part that names it ("/xl/x" is absolute). */
+function resolvePart(base: string, target: string): string {
+  const joined = target.startsWith('/') ? target.slice(1) : base + target;
+  const out: string[] = [];
+  for (const seg of joined.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.' && seg !== '') out.push(seg);
+  }
+  return out.join('/');
+}
