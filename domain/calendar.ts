@@ -172,6 +172,14 @@ export function shippedCalendar(): WorkingCalendar {
   return calendarOf(JSON.parse(JSON.stringify(shipped)) as CalendarYear[]);
 }
 
+/**
+ * Only the years a campaign can touch (a due date shifted into January needs the next year's notice):
+ * what a unit workflow carries in its input, instead of every year on file.
+ */
+export function calendarBetween(cal: WorkingCalendar, fromYear: number, toYear: number): WorkingCalendar {
+  return { years: Object.fromEntries(Object.entries(cal.years).filter(([y]) => Number(y) >= fromYear && Number(y) <= toYear + 1)) };
+}
+
 export function knownYears(cal: WorkingCalendar): number[] {
   return Object.keys(cal.years).map(Number).sort((a, b) => a - b);
 }

@@ -16,6 +16,7 @@ import {
 import type { DbActivities, PhasePatch, ActionRecord } from '../activities/db';
 import type { ReportingActivities } from '../activities/reporting';
 import type { PhaseWindow } from '../domain/escalation';
+import { calendarBetween } from '../domain/calendar';
 import { computeSchedule } from '../domain/schedule';
 import type { PhaseEndReason } from '../domain/status';
 import {
@@ -128,14 +129,19 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
   const phaseWindows = (): PhaseWindow[] =>
     state.phases.map(({ key, nameZh, startAt, deadlineAt }) => ({ key, nameZh, startAt, deadlineAt }));
 
-  const unitContext = (r: CampaignReportingState): UnitReportingContext => ({
-    timeZone: r.timeZone,
-    cityCode: r.cityCode,
-    reporting: r.reporting,
-    escalation: r.escalation,
-    calendar: r.calendar,
-    phases: phaseWindows(),
-  });
+  const unitContext = (r: CampaignReportingState): UnitReportingContext => {
+    const years = state.phases.map((p) => new Date(p.deadlineAt).getUTCFullYear());
+    const first = new Date(state.phases[0].startAt).getUTCFullYear();
+    return {
+      timeZone: r.timeZone,
+      cityCode: r.cityCode,
+      reporting: r.reporting,
+      escalation: r.escalation,
+      // Each of a province's 1,600 unit inputs carries the calendar: only the years this campaign spans.
+      calendar: calendarBetween(r.calendar, first - 1, Math.max(...years)),
+      phases: phaseWindows(),
+    };
+  };
 
   /** 通报 at each period's close of the level directly under the campaign's region (counties of a city plan). */
   const planCirculars = (r: CampaignReportingState) => {
