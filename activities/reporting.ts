@@ -18,7 +18,9 @@ import {
   reports,
   units,
 } from '../db/schema';
+import { createDbActivities, type UnitTransition } from './db';
 import { enqueue, type Channels, type OutboxMessage } from './outbox';
+import type { UnitSpec } from '../workflows/messages';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -117,6 +119,7 @@ export interface CircularContent {
 const CLOSED_STATUSES = ['resolved', 'waived'];
 
 export function createReportingActivities(db: Db, channels: Channels = { webhook: false, email: false }) {
+  const dbActivities = createDbActivities(db);
   /** Effective figures of one unit: its own latest report, or its children's sum when they reported more recently. */
   const rollUp = async (tx: Tx, campaignId: string, code: string): Promise<void> => {
     const [own] = await tx
@@ -170,6 +173,54 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
       .where(and(eq(units.campaignId, campaignId), eq(units.code, unitCode)));
   };
 
+  /** A unit's periods with their due dates and states, and its next due report. */
+  const recordSchedule = async (w: ScheduleWrite): Promise<void> => {
+    await db.transaction(async (tx) => {
+      const moved = await tx
+        .update(units)
+        .set({
+          nextPeriodKey: w.next?.key ?? null,
+          nextDueAt: w.next ? new Date(w.next.dueAt) : null,
+          reportingVersion: w.version,
+        })
+        .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode), lte(units.reportingVersion, w.version)))
+        .returning({ code: units.code });
+      if (moved.length === 0 || w.periods.length === 0) return;
+      const rows = w.periods.map((p) => ({
+        campaignId: w.campaignId,
+        unitCode: w.unitCode,
+        periodKey: p.key,
+        seq: p.seq,
+        rawDate: p.rawDate,
+        dueDate: p.dueDate,
+        dueAt: new Date(p.dueAt),
+        shifted: p.shifted,
+        reason: p.reason,
+        calendarKnown: p.calendarKnown,
+        status: p.status,
+        changeNote: p.changeNote,
+        version: w.version,
+      }));
+      await tx
+        .insert(reportPeriods)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [reportPeriods.campaignId, reportPeriods.unitCode, reportPeriods.periodKey],
+          set: {
+            dueDate: sql`excluded.due_date`,
+            dueAt: sql`excluded.due_at`,
+            shifted: sql`excluded.shifted`,
+            reason: sql`excluded.reason`,
+            calendarKnown: sql`excluded.calendar_known`,
+            status: sql`excluded.status`,
+            changeNote: sql`excluded.change_note`,
+            version: sql`excluded.version`,
+          },
+          setWhere: sql`${reportPeriods.version} <= excluded.version`,
+        });
+    });
+  };
+
   return {
     /** The shipped calendar years with every official correction laid over them. */
     async loadCalendar(): Promise<WorkingCalendar> {
@@ -193,53 +244,17 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
       };
     },
 
-    /** A unit's periods with their due dates and states, and its next due report. */
-    async recordSchedule(w: ScheduleWrite): Promise<void> {
-      await db.transaction(async (tx) => {
-        const moved = await tx
-          .update(units)
-          .set({
-            nextPeriodKey: w.next?.key ?? null,
-            nextDueAt: w.next ? new Date(w.next.dueAt) : null,
-            reportingVersion: w.version,
-          })
-          .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode), lte(units.reportingVersion, w.version)))
-          .returning({ code: units.code });
-        if (moved.length === 0 || w.periods.length === 0) return;
-        const rows = w.periods.map((p) => ({
-          campaignId: w.campaignId,
-          unitCode: w.unitCode,
-          periodKey: p.key,
-          seq: p.seq,
-          rawDate: p.rawDate,
-          dueDate: p.dueDate,
-          dueAt: new Date(p.dueAt),
-          shifted: p.shifted,
-          reason: p.reason,
-          calendarKnown: p.calendarKnown,
-          status: p.status,
-          changeNote: p.changeNote,
-          version: w.version,
-        }));
-        await tx
-          .insert(reportPeriods)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [reportPeriods.campaignId, reportPeriods.unitCode, reportPeriods.periodKey],
-            set: {
-              dueDate: sql`excluded.due_date`,
-              dueAt: sql`excluded.due_at`,
-              shifted: sql`excluded.shifted`,
-              reason: sql`excluded.reason`,
-              calendarKnown: sql`excluded.calendar_known`,
-              status: sql`excluded.status`,
-              changeNote: sql`excluded.change_note`,
-              version: sql`excluded.version`,
-            },
-            setWhere: sql`${reportPeriods.version} <= excluded.version`,
-          });
-      });
+    /**
+     * A unit workflow's first step in one activity (a province starts 1,600 of them): its state row,
+     * its schedule, and its workflow-level children to start.
+     */
+    async startUnit(input: { transition: UnitTransition; schedule: ScheduleWrite }): Promise<UnitSpec[]> {
+      await dbActivities.recordUnitState(input.transition);
+      await recordSchedule(input.schedule);
+      return dbActivities.listChildUnits(input.transition.campaignId, input.transition.code);
     },
+
+    recordSchedule,
 
     /** Stores a report (amendments are new revisions), closes the period's missed-report track, rolls figures up. */
     async recordReport(w: ReportWrite): Promise<{ stored: boolean }> {

@@ -3,7 +3,7 @@
 // by rung at instants worked out in domain/. All state is plain JSON carried across continue-as-new;
 // every write goes through an idempotent activity whose key is made here, so a rung fires once.
 import { ApplicationFailure, currentUpdateInfo, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PeriodRecord, ReportingActivities } from '../activities/reporting';
+import type { PeriodRecord, ReportingActivities, ScheduleWrite } from '../activities/reporting';
 import { localDateOf } from '../domain/time';
 import {
   escalationId,
@@ -120,15 +120,19 @@ export class UnitReporting {
     return next ? { key: next.key, dueAt: next.dueAt } : null;
   }
 
-  async writeSchedule(): Promise<void> {
-    const next = this.nextOpen();
-    await rep.recordSchedule({
+  /** The schedule as the read model keeps it, with the next write counter. */
+  scheduleWrite(): ScheduleWrite {
+    return {
       campaignId: this.campaignId,
       unitCode: this.unit.code,
       version: ++this.state.version,
       periods: this.state.periods.map(({ revisions: _r, processed: _p, ...p }) => p),
-      next,
-    });
+      next: this.nextOpen(),
+    };
+  }
+
+  async writeSchedule(): Promise<void> {
+    await rep.recordSchedule(this.scheduleWrite());
   }
 
   /** The earliest instant something is due: a report, a rung, or a phase deadline to check. */

@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DbActivities } from '../activities/db';
+import type { ReportingActivities } from '../activities/reporting';
 import {
   calendarChangedSignal,
   campaignEndedSignal,
@@ -28,6 +29,11 @@ import {
 import { startUnits } from './children';
 import { UnitReporting, initialReportingState } from './reporting';
 import { Alarm } from './alarm';
+
+const rep = proxyActivities<ReportingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '1 minute',
@@ -71,8 +77,8 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
     setHandler(respondEscalationUpdate, (req) => reporting.respond(req), { validator: (req) => reporting.validateResponse(req) });
   }
 
-  const record = () =>
-    db.recordUnitState({ campaignId, code: unit.code, version: ++state.version, status: state.status, phaseKey: state.phaseKey, workflowId });
+  const transition = () => ({ campaignId, code: unit.code, version: ++state.version, status: state.status, phaseKey: state.phaseKey, workflowId });
+  const record = () => db.recordUnitState(transition());
 
   const forward = async (send: (id: string) => Promise<void>) => {
     await Promise.all(
@@ -83,9 +89,12 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
   };
 
   if (!input.state) {
-    await record();
-    if (reporting) await reporting.writeSchedule();
-    state.children = await db.listChildUnits(campaignId, unit.code);
+    if (reporting) {
+      state.children = await rep.startUnit({ transition: transition(), schedule: reporting.scheduleWrite() });
+    } else {
+      await record();
+      state.children = await db.listChildUnits(campaignId, unit.code);
+    }
     await startUnits(campaignId, state.children, state.phaseKey, input.historyLimit, state.reporting?.ctx);
     state.childrenStarted = true;
   }
