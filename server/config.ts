@@ -31,6 +31,8 @@ export const ConfigSchema = z.object({
   SMTP_FROM: z.string().min(3).default('城乡居保征缴 <noreply@localhost>'),
   /** Comma-separated addresses that receive every notification by e-mail (with SMTP_URL). */
   NOTIFY_EMAIL_TO: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Workflows a worker keeps cached (unset: the SDK's default, sized from memory). Lower it to bound a worker's memory. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).optional()),
   /** How often the outbox dispatcher looks for notifications to deliver, in seconds. */
   OUTBOX_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** Folder the weekly schedule scans for the tax bureau's payment-feed CSV files (optional). */

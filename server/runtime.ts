@@ -83,7 +83,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       db: database.db,
       notify: config,
       workflowBundle: opts.workflowBundle,
-      options: opts.workerOptions,
+      options: {
+        ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+        ...opts.workerOptions,
+      },
     });
     workerRun = worker.run();
     // Singletons owned by the workers: starting them again is a no-op.
