@@ -132,3 +132,19 @@ export async function startBenchStack(usePostgres: boolean): Promise<BenchStack>
   cleanups.push({ what: 'worker connection', run: () => native.close() });
   return { server, database, dbLabel, client, native };
 }
+
+/** Runs a benchmark's main: Ctrl-C and failures still stop the workers and the server and drop the throwaway database. */
+export async function runBench(main: (argv: string[]) => Promise<void>): Promise<void> {
+  process.once('SIGINT', () => {
+    log('interrupted: cleaning up');
+    void cleanUp().finally(() => process.exit(130));
+  });
+  try {
+    await main(process.argv.slice(2));
+  } catch (e) {
+    log(`failed: ${(e as Error).stack ?? String(e)}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}

@@ -30,7 +30,7 @@ import { installRuntime } from '../server/runtime';
 import { createWorker } from '../server/worker';
 import { workflowIds } from '../workflows/messages';
 import type { emptyWorkflow } from './workflows';
-import { RssPeak, cleanUp, cleanups, startBenchStack, log, mb, pool, processPeakRss, secondsSince, sleep } from './common';
+import { RssPeak, cleanups, runBench, startBenchStack, log, mb, pool, processPeakRss, secondsSince, sleep } from './common';
 
 const COUNTIES = 100;
 const TOWNS_PER_COUNTY = 15;
@@ -200,17 +200,4 @@ async function main(argv: string[]): Promise<void> {
   log(`done in ${secondsSince(benchStarted).toFixed(0)} s (cleaning up)`);
 }
 
-// Ctrl-C still stops the workers and the server and drops the throwaway database.
-process.once('SIGINT', () => {
-  log('interrupted: cleaning up');
-  void cleanUp().finally(() => process.exit(130));
-});
-
-try {
-  await main(process.argv.slice(2));
-} catch (e) {
-  log(`failed: ${(e as Error).stack ?? String(e)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await runBench(main);

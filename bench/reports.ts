@@ -36,7 +36,7 @@ import { createReportingService } from '../server/reporting';
 import { installRuntime } from '../server/runtime';
 import { createWorker } from '../server/worker';
 import { workflowIds } from '../workflows/messages';
-import { RssPeak, cleanUp, cleanups, startBenchStack, log, mb, processPeakRss, secondsSince, sleep } from './common';
+import { RssPeak, cleanups, runBench, startBenchStack, log, mb, processPeakRss, secondsSince, sleep } from './common';
 
 const COUNTIES = 100;
 const TOWNS_PER_COUNTY = 15;
@@ -482,17 +482,4 @@ async function main(argv: string[]): Promise<void> {
   log(`done in ${secondsSince(benchStarted).toFixed(0)} s (cleaning up)`);
 }
 
-// Ctrl-C still cancels the campaign, stops the worker and the server and drops the throwaway database.
-process.once('SIGINT', () => {
-  log('interrupted: cleaning up');
-  void cleanUp().finally(() => process.exit(130));
-});
-
-try {
-  await main(process.argv.slice(2));
-} catch (e) {
-  log(`failed: ${(e as Error).stack ?? String(e)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+await runBench(main);

@@ -261,8 +261,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function detail(id: string): Promise<CampaignDetail> {
     const s = await summary(id);
-    const [plan] = await db.select({ plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, id));
-    const lights = await reportingService.lights(id, plan?.plan);
+    const lights = await reportingService.lights(id);
     const [phaseRows, actionRows, unitRows] = await Promise.all([
       db.select().from(phases).where(eq(phases.campaignId, id)).orderBy(asc(phases.seq)),
       db.select().from(actions).where(eq(actions.campaignId, id)).orderBy(asc(actions.at)),
@@ -308,9 +307,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     if (!row) throw notFound(`活动 ${id} 中没有代码为 ${code} 的单位`);
     const [children, [campaign]] = await Promise.all([
       db.select().from(units).where(and(eq(units.campaignId, id), eq(units.parentCode, code))).orderBy(asc(units.ord)),
-      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel, plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, id)),
+      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel }).from(campaigns).where(eq(campaigns.id, id)),
     ]);
-    const lights = await reportingService.lights(id, campaign.plan);
+    const lights = await reportingService.lights(id);
     // Ancestors: walk parent codes up to the owning region (depth is at most a handful).
     const ancestors: UnitDetail['ancestors'] = [];
     let parent = row.parentCode;

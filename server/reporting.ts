@@ -58,6 +58,8 @@ export interface ReportingServiceDeps {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const ACTIVE_ESCALATION = ['open', 'acknowledged', 'answered'];
+/** The plan schema's default for escalation.warningWindowDays, for plans without an escalation block. */
+const DEFAULT_WARNING_WINDOW_DAYS = 3;
 const LIGHT_RANK: Record<Light, number> = { green: 0, blue: 1, yellow: 2, red: 3 };
 
 export interface LightRow {
@@ -122,7 +124,12 @@ export function createReportingService(deps: ReportingServiceDeps) {
     return client.workflow.getHandle(workflowIds.unit(id, code));
   }
 
-  async function lights(campaignId: string, plan: unknown) {
+  /** Lights of every unit of a campaign; the warning window is read from the plan in the database, not the whole plan. */
+  async function lights(campaignId: string) {
+    const [window] = await db
+      .select({ days: sql<number | null>`(${campaigns.plan} -> 'escalation' ->> 'warningWindowDays')::int` })
+      .from(campaigns)
+      .where(eq(campaigns.id, campaignId));
     const rows = await db
       .select({
         code: units.code,
@@ -134,8 +141,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
       })
       .from(units)
       .where(eq(units.campaignId, campaignId));
-    const window = (plan as Plan | undefined)?.escalation?.warningWindowDays ?? 3;
-    return computeLights(rows, now(), window);
+    return computeLights(rows, now(), window?.days ?? DEFAULT_WARNING_WINDOW_DAYS);
   }
 
   // ---- calendar ----

@@ -34,7 +34,8 @@ import {
   type UnitSpec,
 } from './messages';
 
-const rep = proxyActivities<ReportingActivities>({
+/** The reporting activities as every unit workflow calls them (also its first step, see unit.ts). */
+export const rep = proxyActivities<ReportingActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['UnitNotFound', 'CampaignNotFound'] },
 });

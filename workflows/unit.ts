@@ -11,7 +11,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DbActivities } from '../activities/db';
-import type { ReportingActivities } from '../activities/reporting';
 import {
   calendarChangedSignal,
   campaignEndedSignal,
@@ -27,13 +26,8 @@ import {
   type UnitState,
 } from './messages';
 import { startUnits } from './children';
-import { UnitReporting, initialReportingState } from './reporting';
+import { UnitReporting, initialReportingState, rep } from './reporting';
 import { Alarm } from './alarm';
-
-const rep = proxyActivities<ReportingActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '1 minute',
