@@ -1,5 +1,6 @@
 // The campaign plan: one zod schema, plus the consistency rules a schema cannot express.
 // A plan is data, never code: phases, dates, targets, breakdown, policy, reporting and escalation.
+import { HARDSHIP_CATEGORIES, parseCategory } from './hardship';
 import { z } from 'zod';
 import { REGION_LEVELS, type RegionLevel } from './status';
 import {
@@ -103,8 +104,16 @@ export const ContributionPolicySchema = z
         mode: z.enum(['full-minimum', 'partial']),
         minimum: z.number().nonnegative().optional(),
         perCategory: z.record(z.string(), z.number().nonnegative()).optional(),
+        /** Age (>= 16) is judged on this date; default 31 December of the campaign year. */
+        referenceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional(),
       })
       .strict()
+      .refine((h) => h.mode !== 'full-minimum' || h.minimum !== undefined, { message: '全额代缴(full-minimum)须给出 minimum(最低档金额)', path: ['minimum'] })
+      .refine((h) => h.mode !== 'partial' || Object.keys(h.perCategory ?? {}).length > 0, { message: '部分代缴(partial)须按类别给出 perCategory 金额', path: ['perCategory'] })
+      .refine((h) => Object.keys(h.perCategory ?? {}).every((k) => parseCategory(k) !== null), {
+        message: `perCategory 的类别应为:${HARDSHIP_CATEGORIES.map((c) => `${c.key}(${c.zh})`).join('、')}`,
+        path: ['perCategory'],
+      })
       .optional(),
     collectiveSubsidyCap: z.number().nonnegative().optional(),
   })

@@ -47,6 +47,7 @@ if (built !== 0) {
 
 const app = run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
   PGLITE_DIR: env.PGLITE_DIR ?? path.join(dataDir, 'pglite'),
+  UPLOAD_DIR: env.UPLOAD_DIR ?? path.join(dataDir, 'uploads'),
 });
 console.error(`[start] console: http://localhost:${config.PORT}  (first time? click 「启动演示活动」 or run: npm run demo)`);
 

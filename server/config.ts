@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('campaigns'),
   /** Base URL of Temporal's web UI, for links from the console; empty to hide the links. */
   TEMPORAL_UI_URL: z.preprocess(emptyAsUndefined, z.url().optional()).default('http://localhost:8233'),
+  /** Uploaded roster and hardship files (kept by their sha256); API and workers must share it. */
+  UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
   /** Built console assets served by the API. */
   WEB_DIST: z.string().min(1).default('web/dist'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -9,6 +9,7 @@ import type { Config } from './config';
 import type { Health } from './dto';
 import { createWorker } from './worker';
 import { ensureOutboxDispatcher } from './outbox';
+import { hardshipRouter } from './hardship';
 import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
 import { createReportingService } from './reporting';
 
@@ -81,6 +82,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       db: database.db,
+      uploadDir: config.UPLOAD_DIR,
       notify: config,
       workflowBundle: opts.workflowBundle,
       options: {
@@ -120,7 +122,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     app = createApp({
       campaigns,
       reporting: createReportingService({ db: database.db, client, now: opts.now }),
-      routers: [taxFeedRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE })],
+      routers: [
+        taxFeedRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+        hardshipRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR, now: opts.now }),
+      ],
       health,
       config: { temporalUiUrl: config.TEMPORAL_UI_URL ?? null, namespace: config.TEMPORAL_NAMESPACE, defaultActor: '市人社局' },
       webDist: config.WEB_DIST,

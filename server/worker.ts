@@ -2,6 +2,8 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createDbActivities } from '../activities/db';
+import { createListImportActivities } from '../activities/listImport';
+import { createScreeningActivities } from '../activities/screening';
 import { channelsFrom, createOutboxActivities, type NotifyConfig } from '../activities/outbox';
 import { createReportingActivities } from '../activities/reporting';
 import { createTaxFeedActivities } from '../activities/taxFeed';
@@ -15,12 +17,16 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   db: Db;
+  /** Where uploaded roster and hardship files are kept (shared with the API). */
+  uploadDir?: string;
   /** Notification channels (webhook, SMTP); console inbox only when omitted. */
   notify?: NotifyConfig;
   /** Prebuilt bundle (tests bundle once per process); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   options?: Partial<WorkerOptions>;
 }
+
+export const DEFAULT_UPLOAD_DIR = '.data/uploads';
 
 const NO_NOTIFY: NotifyConfig = { NOTIFY_WEBHOOK_URL: undefined, SMTP_URL: undefined, SMTP_FROM: 'noreply@localhost', NOTIFY_EMAIL_TO: undefined };
 
@@ -34,6 +40,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createReportingActivities(deps.db, deps.notify ? channelsFrom(deps.notify) : undefined),
       ...createOutboxActivities(deps.db, deps.notify ?? NO_NOTIFY),
       ...createTaxFeedActivities(deps.db),
+      ...createListImportActivities(deps.db, { uploadDir: deps.uploadDir ?? DEFAULT_UPLOAD_DIR }),
+      ...createScreeningActivities(deps.db),
     },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.options,

@@ -3,3 +3,4 @@ export { campaignWorkflow } from './campaign';
 export { unitWorkflow } from './unit';
 export * from './taxFeed';
 export * from './outbox';
+export * from './hardship';

@@ -1,6 +1,9 @@
 // The whole product as `npm start` runs it, on free ports: a Temporal dev server, PGlite, the worker
 // and the API serving the built console. For browser tests.
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../server/config';
 import { startRuntime } from '../../server/runtime';
 import { startDevServer } from './devServer';
@@ -17,6 +20,7 @@ export async function startStack(): Promise<Stack> {
   const config = loadConfig({
     TEMPORAL_ADDRESS: dev.address,
     PGLITE_DIR: 'memory://',
+    UPLOAD_DIR: mkdtempSync(path.join(tmpdir(), 'campaign-uploads-')),
     WEB_DIST: 'web/dist',
     TEMPORAL_UI_URL: '',
     LOG_LEVEL: 'warn',

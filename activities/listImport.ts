@@ -1,0 +1,484 @@
+// Importing a roster (花名册) or a hardship list into the database, all or nothing.
+//
+// The file is read as a stream (imports/rows.ts), each row validated (domain/idNumber.ts,
+// domain/hardship.ts) and the valid rows loaded with COPY, tagged with the import's id, in chunks that
+// commit on their own. Nobody reads rows of an import that is not current, so the chunks are invisible
+// until the swap: one transaction that moves the list's `current_lists` pointer to this import. Bad rows
+// are written to `import_errors` (values masked) as they are met; duplicates within the file are found
+// afterwards by SQL over the loaded rows, so no ID set is held in memory. Any error refuses the file:
+// its rows are deleted and the current version of the list is untouched.
+//
+// The activity heartbeats its progress (the console shows it) and a checkpoint: the last line whose
+// rows and errors are committed. A retry after a worker restart deletes what lies past the checkpoint
+// and carries on from there.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { openCopy, type CopyValue } from '../db/copy';
+import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, uploads } from '../db/schema';
+import {
+  categoryName,
+  parseEnrolmentStatus,
+  parseTier,
+  parseYesNo,
+  yuanToFen,
+  type HardshipCategory,
+} from '../domain/hardship';
+import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
+import { localDateOf } from '../domain/time';
+import { HARDSHIP_FIELDS, ROSTER_FIELDS, mapHeaders } from '../imports/headers';
+import { ImportFileError, readRows, type ImportRow } from '../imports/rows';
+
+export type ListKind = 'roster' | 'hardship';
+
+/** Fields each list must have, and those used when present. */
+export const LIST_FIELDS = {
+  roster: {
+    required: ['idNumber', 'name', 'villageCode', 'enrolmentStatus'],
+    optional: ['tier', 'lastYearTier', 'paymentStatus', 'drawingPension'],
+    aliases: ROSTER_FIELDS,
+  },
+  hardship: { required: ['idNumber', 'name'], optional: [], aliases: { idNumber: HARDSHIP_FIELDS.idNumber, name: HARDSHIP_FIELDS.name } },
+} as const;
+
+export const FIELD_LABELS: Record<string, string> = {
+  idNumber: '身份证号',
+  name: '姓名',
+  villageCode: '户籍地行政区划代码',
+  enrolmentStatus: '参保状态',
+  tier: '本年缴费档次',
+  lastYearTier: '上年缴费档次',
+  paymentStatus: '缴费状态',
+  drawingPension: '是否领取待遇',
+};
+
+export interface ListMapping {
+  ok: boolean;
+  columns?: Record<string, number>;
+  missing?: string[];
+  ambiguous?: string[];
+}
+
+/** Required fields by header (or the user's override), optional ones where a column is found. */
+export function mapListHeaders(list: ListKind, header: readonly string[], override?: Record<string, number>): ListMapping {
+  const spec = LIST_FIELDS[list];
+  const aliases = spec.aliases as Record<string, readonly string[]>;
+  const pick = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, aliases[k]]));
+  const required = mapHeaders(header, pick(spec.required), override);
+  if (!required.ok) return { ok: false, missing: required.missing, ambiguous: required.ambiguous };
+  const columns: Record<string, number> = { ...required.columns };
+  const used = new Set(Object.values(columns));
+  for (const key of spec.optional) {
+    const one = mapHeaders(header, pick([key]), override?.[key] !== undefined ? { [key]: override[key] } : undefined);
+    if (one.ok && !used.has(one.columns[key])) {
+      columns[key] = one.columns[key];
+      used.add(one.columns[key]);
+    }
+  }
+  return { ok: true, columns };
+}
+
+/** What an import records of its file's layout: the header's place among the non-empty rows, and field -> column. */
+export interface StoredMapping {
+  headerRow: number;
+  columns: Record<string, number>;
+}
+
+/** Rows looked at for the header. */
+export const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * The header among the first rows: the first row where every required field is found, else the row
+ * with the most fields found (so that the console's picker shows the right cells).
+ */
+export function findHeaderRow(list: ListKind, rows: readonly (readonly string[])[]): number {
+  const spec = LIST_FIELDS[list];
+  const aliases = spec.aliases as Record<string, readonly string[]>;
+  let best = 0;
+  let bestScore = -1;
+  for (let i = 0; i < rows.length; i++) {
+    if (mapListHeaders(list, rows[i]).ok) return i;
+    const score = [...spec.required, ...spec.optional].filter((k) => mapHeaders(rows[i], { [k]: aliases[k] }).ok).length;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export interface ImportListInput {
+  importId: string;
+}
+export interface ImportListResult {
+  importId: string;
+  status: 'stored' | 'refused';
+  rowsTotal: number;
+  rowsStored: number;
+  errorCount: number;
+  version: number | null;
+  message: string | null;
+}
+export interface ImportHeartbeat {
+  stage: 'reading' | 'checking-duplicates' | 'swapping' | 'done';
+  rowsRead: number;
+  bytesRead: number;
+  totalBytes: number;
+  /** Checkpoint: rows and errors up to this line are committed. */
+  committedLine: number;
+  committedErrors: number;
+  committedValid: number;
+}
+
+/** Errors kept for the report; the count goes on. */
+export const MAX_STORED_ERRORS = 10_000;
+/** Rows per COPY statement (each commits on its own). */
+const CHUNK_ROWS = { postgres: 100_000, pglite: 10_000 };
+const HEARTBEAT_EVERY = 5_000;
+
+const ROSTER_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'village_code', 'status', 'tier_fen', 'last_year_tier_fen', 'payment_status', 'drawing_pension', 'birth_date'];
+const HARDSHIP_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'category', 'birth_date'];
+const ERROR_COLUMNS = ['import_id', 'seq', 'line', 'column', 'value', 'reason'];
+
+interface RowError {
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+const clip = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** Validates one data row into COPY values, or the row's errors (every failing field named). */
+function makeRowReader(
+  list: ListKind,
+  importId: string,
+  header: readonly string[],
+  columns: Record<string, number>,
+  ctx: { today: string; category: HardshipCategory | null; tiersFen: Set<number> | null },
+) {
+  const col = (key: string) => header[columns[key]]?.trim() || FIELD_LABELS[key];
+  const cell = (row: ImportRow, key: string) => (columns[key] === undefined ? '' : (row.cells[columns[key]] ?? '').trim());
+  return (row: ImportRow): { values: CopyValue[] } | { errors: RowError[] } => {
+    const errors: RowError[] = [];
+    const err = (key: string, value: string, reason: string) => errors.push({ line: row.line, column: col(key), value, reason });
+    const rawId = cell(row, 'idNumber');
+    const id = validateIdNumber(rawId, { today: ctx.today });
+    if (!id.ok) err('idNumber', maskIdNumber(rawId), id.reason);
+    const name = cell(row, 'name').normalize('NFKC').replace(/\s+/g, ' ');
+    if (name === '') err('name', '', '姓名为空');
+    else if (name.length > 50) err('name', '', `姓名过长(${name.length} 个字符,上限 50)`);
+    else if (/^\d{6,}[\dXx]*$/.test(name)) err('name', '', '姓名列是一串数字,可能与身份证号列错位;请检查列对应关系');
+
+    if (list === 'hardship') {
+      if (errors.length > 0 || !id.ok) return { errors };
+      return { values: [importId, id.id, row.line, name, ctx.category, id.birthDate] };
+    }
+
+    const village = cell(row, 'villageCode').normalize('NFKC').replace(/\s/g, '');
+    if (!/^\d{12}$/.test(village)) err('villageCode', clip(village), '户籍地行政区划代码应为 12 位数字(村、社区级)');
+    const statusText = cell(row, 'enrolmentStatus');
+    const status = parseEnrolmentStatus(statusText);
+    if (!status) err('enrolmentStatus', clip(statusText), '参保状态无法识别:应为 已参保、未参保、暂停/终止 或 死亡');
+    const tierText = cell(row, 'tier');
+    const tier = parseTier(tierText);
+    if (tier === undefined) err('tier', clip(tierText), '缴费档次应为金额数字(元),如 180');
+    else if (tier !== null && ctx.tiersFen && !ctx.tiersFen.has(yuanToFen(tier))) {
+      err('tier', clip(tierText), `缴费档次 ${tier} 元不在本年方案的档次中`);
+    }
+    const lastText = cell(row, 'lastYearTier');
+    const last = parseTier(lastText);
+    if (last === undefined) err('lastYearTier', clip(lastText), '上年缴费档次应为金额数字(元)');
+    const drawingText = cell(row, 'drawingPension');
+    const drawing = parseYesNo(drawingText);
+    if (drawing === null) err('drawingPension', clip(drawingText), '是否领取待遇应为 是 或 否');
+    const payment = cell(row, 'paymentStatus');
+    if (errors.length > 0 || !id.ok) return { errors };
+    return {
+      values: [
+        importId,
+        id.id,
+        row.line,
+        name,
+        village,
+        status,
+        tier === null || tier === undefined ? null : yuanToFen(tier),
+        last === null || last === undefined ? null : yuanToFen(last),
+        payment === '' ? null : clip(payment, 40),
+        drawing,
+        id.birthDate,
+      ],
+    };
+  };
+}
+
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+export const IMPORT_NOT_FOUND = 'ImportNotFound';
+
+export function createListImportActivities(db: Db, opts: { uploadDir: string; now?: () => number }) {
+  const now = opts.now ?? Date.now;
+  const client = (db as unknown as { $client: { constructor: { name: string } } }).$client;
+  const chunkRows = client.constructor.name === 'PGlite' ? CHUNK_ROWS.pglite : CHUNK_ROWS.postgres;
+
+  async function finish(importId: string, patch: Partial<typeof listImports.$inferInsert>) {
+    await db.update(listImports).set({ ...patch, finishedAt: new Date(now()) }).where(eq(listImports.id, importId));
+  }
+
+  async function resultOf(importId: string): Promise<ImportListResult> {
+    const [row] = await db.select().from(listImports).where(eq(listImports.id, importId));
+    return {
+      importId,
+      status: row.status === 'refused' ? 'refused' : 'stored',
+      rowsTotal: row.rowsTotal,
+      rowsStored: row.rowsStored,
+      errorCount: row.errorCount,
+      version: row.version,
+      message: row.message,
+    };
+  }
+
+  async function dropRows(list: ListKind, importId: string, afterLine = 0) {
+    const table = list === 'roster' ? rosterRows : hardshipRows;
+    await db.delete(table).where(and(eq(table.importId, importId), gt(table.line, afterLine)));
+  }
+
+  return {
+    /**
+     * Reads, validates and stores one uploaded file as the next version of its list, or refuses it
+     * whole. Idempotent: an import already stored or refused returns its result.
+     */
+    async importList(input: ImportListInput): Promise<ImportListResult> {
+      const ctx = activityContext();
+      const [imp] = await db.select().from(listImports).where(eq(listImports.id, input.importId));
+      if (!imp) throw ApplicationFailure.nonRetryable(`导入 ${input.importId} 不存在`, IMPORT_NOT_FOUND);
+      if (imp.status === 'stored' || imp.status === 'refused' || imp.status === 'superseded') return resultOf(imp.id);
+      const list = imp.list as ListKind;
+      const [campaign] = await db.select({ plan: campaigns.plan, timeZone: campaigns.timeZone }).from(campaigns).where(eq(campaigns.id, imp.campaignId));
+      const [upload] = await db.select().from(uploads).where(eq(uploads.id, imp.uploadId));
+      if (!campaign || !upload) throw ApplicationFailure.nonRetryable(`导入 ${imp.id} 的活动或上传文件记录不存在`, IMPORT_NOT_FOUND);
+      const path = join(opts.uploadDir, upload.id);
+      const totalBytes = (await stat(path)).size;
+
+      const plan = campaign.plan as { contributionPolicy?: { tiers?: number[]; hardship?: { minimum?: number } } };
+      const tiers = plan.contributionPolicy?.tiers;
+      const tiersFen = tiers ? new Set([...tiers, ...(plan.contributionPolicy?.hardship?.minimum ? [plan.contributionPolicy.hardship.minimum] : [])].map(yuanToFen)) : null;
+      const today = localDateOf(now(), campaign.timeZone);
+
+      // Resume from the last committed checkpoint, or start clean.
+      const previous = ctx?.info.heartbeatDetails as ImportHeartbeat | undefined;
+      const checkpoint = previous && previous.stage === 'reading' ? previous : undefined;
+      await dropRows(list, imp.id, checkpoint?.committedLine ?? 0);
+      await db.delete(importErrors).where(and(eq(importErrors.importId, imp.id), gt(importErrors.seq, checkpoint?.committedErrors ?? 0)));
+      await db.update(listImports).set({ status: 'running' }).where(eq(listImports.id, imp.id));
+
+      const progress: ImportHeartbeat = {
+        stage: 'reading',
+        rowsRead: 0,
+        bytesRead: 0,
+        totalBytes,
+        committedLine: checkpoint?.committedLine ?? 0,
+        committedErrors: checkpoint?.committedErrors ?? 0,
+        committedValid: checkpoint?.committedValid ?? 0,
+      };
+      const beat = () => ctx?.heartbeat({ ...progress });
+
+      let errorCount = progress.committedErrors;
+      let valid = progress.committedValid;
+      let pendingRows: CopyValue[][] = [];
+      let pendingErrors: CopyValue[][] = [];
+      let lastLine = 0;
+      const table = list === 'roster' ? 'roster_rows' : 'hardship_rows';
+      const columns = list === 'roster' ? ROSTER_COLUMNS : HARDSHIP_COLUMNS;
+
+      const commit = async () => {
+        if (pendingRows.length > 0) {
+          const copy = await openCopy(db, table, columns);
+          try {
+            await copy.write(pendingRows);
+            await copy.end();
+          } catch (e) {
+            await copy.abort(e as Error);
+            throw e;
+          }
+        }
+        if (pendingErrors.length > 0) {
+          const copy = await openCopy(db, 'import_errors', ERROR_COLUMNS);
+          await copy.write(pendingErrors);
+          await copy.end();
+        }
+        valid += pendingRows.length;
+        pendingRows = [];
+        pendingErrors = [];
+        progress.committedLine = lastLine;
+        progress.committedErrors = errorCount;
+        progress.committedValid = valid;
+        beat();
+      };
+
+      const source = (async function* () {
+        for await (const chunk of createReadStream(path)) {
+          progress.bytesRead += (chunk as Buffer).length;
+          yield chunk as Uint8Array;
+        }
+      })();
+      const mapping = imp.mapping as StoredMapping;
+      let header: string[] | undefined;
+      let seen = 0;
+      let readRow: ReturnType<typeof makeRowReader> | undefined;
+      let encoding: string | null = null;
+      try {
+        const rows = readRows(source, { fileName: imp.fileName, size: totalBytes });
+        for (;;) {
+          const next = await rows.next();
+          if (next.done) {
+            encoding = next.value.encoding ?? next.value.kind;
+            break;
+          }
+          const row = next.value;
+          if (!header) {
+            // Title rows above the header (“某某县低保对象名单”) are skipped.
+            if (seen++ < mapping.headerRow) continue;
+            header = row.cells;
+            readRow = makeRowReader(list, imp.id, header, mapping.columns, { today, category: imp.category as HardshipCategory | null, tiersFen });
+            continue;
+          }
+          progress.rowsRead++;
+          if (row.line <= progress.committedLine) continue;
+          lastLine = row.line;
+          const r = readRow!(row);
+          if ('values' in r) pendingRows.push(r.values);
+          else {
+            for (const e of r.errors) {
+              errorCount++;
+              if (errorCount <= MAX_STORED_ERRORS) pendingErrors.push([imp.id, errorCount, e.line, e.column, e.value, e.reason]);
+            }
+          }
+          if (pendingRows.length >= chunkRows) await commit();
+          else if (progress.rowsRead % HEARTBEAT_EVERY === 0) beat();
+          if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
+        }
+        await commit();
+      } catch (e) {
+        if (!(e instanceof ImportFileError)) throw e;
+        // The file itself is refused (type, caps, encoding): nothing of it is kept.
+        await dropRows(list, imp.id);
+        await db.delete(importErrors).where(eq(importErrors.importId, imp.id));
+        await finish(imp.id, { status: 'refused', rowsTotal: progress.rowsRead, rowsStored: 0, errorCount: 0, message: e.message, encoding });
+        return resultOf(imp.id);
+      }
+      const rowsTotal = progress.rowsRead;
+      if (!header || rowsTotal === 0) {
+        await dropRows(list, imp.id);
+        await finish(imp.id, { status: 'refused', rowsTotal: 0, rowsStored: 0, errorCount: 0, message: `${imp.fileName}:文件没有数据行(只有表头或为空)`, encoding });
+        return resultOf(imp.id);
+      }
+
+      // Duplicates within the file, found over the loaded rows.
+      progress.stage = 'checking-duplicates';
+      beat();
+      const t = list === 'roster' ? rosterRows : hardshipRows;
+      const idCol = header[mapping.columns.idNumber]?.trim() || '身份证号';
+      const dups = await db
+        .select({ idNumber: t.idNumber, lines: sql<number[]>`array_agg(${t.line} order by ${t.line})` })
+        .from(t)
+        .where(eq(t.importId, imp.id))
+        .groupBy(t.idNumber)
+        .having(sql`count(*) > 1`);
+      if (dups.length > 0) {
+        const dupErrors: CopyValue[][] = [];
+        for (const d of dups) {
+          for (const line of d.lines.slice(1)) {
+            errorCount++;
+            if (errorCount <= MAX_STORED_ERRORS) dupErrors.push([imp.id, errorCount, line, idCol, maskIdNumber(d.idNumber), `身份证号与第 ${d.lines[0]} 行重复(同一名单中每人只能出现一次)`]);
+          }
+        }
+        const copy = await openCopy(db, 'import_errors', ERROR_COLUMNS);
+        await copy.write(dupErrors);
+        await copy.end();
+      }
+
+      if (errorCount > 0) {
+        await dropRows(list, imp.id);
+        await finish(imp.id, {
+          status: 'refused',
+          rowsTotal,
+          rowsStored: 0,
+          errorCount,
+          encoding,
+          message: `${imp.fileName}:${errorCount} 处错误,整个文件未导入;请按错误报告修改后重新上传(现有名单未受影响)`,
+        });
+        return resultOf(imp.id);
+      }
+
+      // The swap: one transaction moves the pointer; the old version is marked superseded.
+      progress.stage = 'swapping';
+      beat();
+      let superseded: string | undefined;
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${imp.campaignId}/${imp.listKey}`}))`);
+        const [cur] = await tx.select().from(currentLists).where(and(eq(currentLists.campaignId, imp.campaignId), eq(currentLists.listKey, imp.listKey)));
+        const [{ maxVersion }] = await tx
+          .select({ maxVersion: sql<number>`coalesce(max(${listImports.version}), 0)::int` })
+          .from(listImports)
+          .where(and(eq(listImports.campaignId, imp.campaignId), eq(listImports.listKey, imp.listKey)));
+        const version = maxVersion + 1;
+        if (cur) {
+          superseded = cur.importId;
+          await tx.update(listImports).set({ status: 'superseded' }).where(eq(listImports.id, cur.importId));
+        }
+        await tx
+          .insert(currentLists)
+          .values({ campaignId: imp.campaignId, listKey: imp.listKey, importId: imp.id, version, storedAt: new Date(now()) })
+          .onConflictDoUpdate({ target: [currentLists.campaignId, currentLists.listKey], set: { importId: imp.id, version, storedAt: new Date(now()) } });
+        await tx
+          .update(listImports)
+          .set({ status: 'stored', version, rowsTotal, rowsStored: valid, errorCount: 0, message: null, encoding, finishedAt: new Date(now()) })
+          .where(eq(listImports.id, imp.id));
+      });
+      // A superseded roster is not read again (results keep what they need); its rows only take space.
+      if (superseded && list === 'roster') await dropRows('roster', superseded);
+      progress.stage = 'done';
+      beat();
+      return resultOf(imp.id);
+    },
+
+    /** Links the screening run an import started (for the console's import view). */
+    async linkScreeningRun(input: { importId: string; runId: string }): Promise<void> {
+      await db.update(listImports).set({ screeningRunId: input.runId }).where(eq(listImports.id, input.importId));
+    },
+  };
+}
+
+export type ListImportActivities = ReturnType<typeof createListImportActivities>;
+
+/** The latest stored version of each list of a campaign. */
+export async function currentListsOf(db: Db, campaignId: string) {
+  return db
+    .select({
+      importId: currentLists.importId,
+      listKey: currentLists.listKey,
+      version: currentLists.version,
+      storedAt: currentLists.storedAt,
+      list: listImports.list,
+      category: listImports.category,
+      department: listImports.department,
+      listDate: listImports.listDate,
+      rows: listImports.rowsStored,
+    })
+    .from(currentLists)
+    .innerJoin(listImports, eq(listImports.id, currentLists.importId))
+    .where(eq(currentLists.campaignId, campaignId))
+    .orderBy(currentLists.listKey, desc(currentLists.storedAt));
+}
+
+export { categoryName };

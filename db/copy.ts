@@ -1,0 +1,82 @@
+// Bulk loading with COPY on both databases: PostgreSQL streams `COPY … FROM STDIN` through postgres.js;
+// PGlite (embedded, WASM) takes each batch as a blob (`COPY … FROM '/dev/blob'`). Rows go in PostgreSQL's
+// text format, so no value is ever interpolated into SQL.
+import { PGlite } from '@electric-sql/pglite';
+import type { Sql } from 'postgres';
+import type { Db } from './client';
+
+export type CopyValue = string | number | boolean | null | undefined | readonly string[];
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** One value in COPY text format: \N for null, backslash escapes for the separators. */
+function encodeValue(v: CopyValue): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return escapeText(v);
+  // A text[] literal: {"a","b"} with quotes and backslashes escaped, then escaped again for COPY.
+  return escapeText(`{${v.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+}
+const escapeText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+
+export function copyLine(values: readonly CopyValue[]): string {
+  return `${values.map(encodeValue).join('\t')}\n`;
+}
+
+/** A COPY into one table: `write` batches of rows, then `end`. Each batch is committed when written (PGlite) or at end (PostgreSQL). */
+export interface CopyWriter {
+  write(rows: readonly (readonly CopyValue[])[]): Promise<void>;
+  end(): Promise<void>;
+  /** Abandons the COPY (PostgreSQL rolls the statement back). */
+  abort(err: Error): Promise<void>;
+}
+
+export async function openCopy(db: Db, table: string, columns: readonly string[]): Promise<CopyWriter> {
+  if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error(`openCopy: bad identifier in ${table}(${columns.join(',')})`);
+  const statement = `COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM`;
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (client instanceof PGlite) {
+    return {
+      async write(rows) {
+        if (rows.length === 0) return;
+        await client.query(`${statement} '/dev/blob'`, [], { blob: new Blob([rows.map(copyLine).join('')]) });
+      },
+      async end() {},
+      async abort() {},
+    };
+  }
+  const sql = client as Sql;
+  const stream = await sql.unsafe(`${statement} STDIN`).writable();
+  let failed: Error | undefined;
+  stream.on('error', (e: Error) => {
+    failed ??= e;
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+  });
+  finished.catch(() => {});
+  return {
+    async write(rows) {
+      if (failed) throw failed;
+      if (rows.length === 0) return;
+      const ok = stream.write(rows.map(copyLine).join(''));
+      if (!ok) await new Promise<void>((resolve, reject) => {
+        stream.once('drain', resolve);
+        stream.once('error', reject);
+      });
+      if (failed) throw failed;
+    },
+    async end() {
+      stream.end();
+      await finished;
+      if (failed) throw failed;
+    },
+    async abort(err) {
+      stream.destroy(err);
+      await finished.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,631 @@
+// Hardship screening over HTTP: uploads, imports, screening runs, results, refusals and the ledger and
+// mobilisation-list exports. Routes and shapes are in ./hardshipDto.ts. The router's paths are absolute:
+// mount it with `app.use(router)` before the `/api` not-found handler and the error middleware.
+//
+// Personal data: ID numbers leave this module masked (440703********123X); nothing personal is ever read
+// from a URL (searches and refusals are POST bodies that name a result by its opaque id).
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import express, { Router, type Request } from 'express';
+import { findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
+import type { ScreeningHeartbeat } from '../activities/screening';
+import type { Db } from '../db/client';
+import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
+import {
+  HARDSHIP_CATEGORIES,
+  INELIGIBLE_ZH,
+  OUTCOME_ZH,
+  REFUSAL_STATEMENT_ZH,
+  categoryName,
+  resolvePolicy,
+  type ContributionRules,
+  type IneligibleReason,
+  type Outcome,
+} from '../domain/hardship';
+import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
+import { DEFAULT_LIMITS, ImportFileError, readRows } from '../imports/rows';
+import type { ListImportWorkflowInput } from '../workflows/hardship';
+import type { ScreeningInput } from '../activities/screening';
+import { HttpProblem, badRequest, notFound } from './errors';
+import {
+  EVIDENCE_MAX_BYTES,
+  LIST_KINDS,
+  RecordRefusalRequestSchema,
+  ResultSearchRequestSchema,
+  StartImportRequestSchema,
+  StartScreeningRequestSchema,
+  type HardshipOverview,
+  type ImportView,
+  type ResultPage,
+  type ResultView,
+  type RunView,
+  type UnitSummaries,
+  type StartImportRequest,
+  type UploadView,
+} from './hardshipDto';
+import { writeXlsx, type Cell } from './xlsx';
+import { z } from 'zod';
+
+export interface HardshipDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  uploadDir: string;
+  now?: () => number;
+}
+
+const importWorkflowId = (importId: string) => `hardship-import/${importId}`;
+const screeningWorkflowId = (runId: string) => `hardship-screening/${runId}`;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const ListQuery = z.object({ list: z.enum(LIST_KINDS, { error: '参数 list 应为 roster(花名册)或 hardship(困难群体名单)' }) });
+const UnitQuery = z.object({ unit: z.string().regex(/^\d{6}(\d{3}){0,2}$/, '单位代码应为 6、9 或 12 位数字').optional() });
+const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+
+/** Magic bytes of the evidence types accepted. */
+const EVIDENCE_MAGIC: Record<string, number[]> = {
+  'application/pdf': [0x25, 0x50, 0x44, 0x46],
+  'image/jpeg': [0xff, 0xd8, 0xff],
+  'image/png': [0x89, 0x50, 0x4e, 0x47],
+};
+
+export function hardshipRouter(deps: HardshipDeps): Router {
+  const { db, client } = deps;
+  const now = deps.now ?? Date.now;
+  const router = Router();
+  const base = '/api/campaigns/:id/hardship';
+
+  async function campaignOf(id: string) {
+    const [c] = await db.select({ id: campaigns.id, plan: campaigns.plan, year: campaigns.year, regionCode: campaigns.regionCode, regionName: campaigns.regionName, regionLevel: campaigns.regionLevel }).from(campaigns).where(eq(campaigns.id, id));
+    if (!c) throw notFound(`征缴活动 ${id} 不存在`);
+    return c;
+  }
+
+  async function heartbeatOf<T>(workflowId: string, activityType: string): Promise<T | null> {
+    try {
+      const desc = await client.workflow.getHandle(workflowId).describe();
+      const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
+      const payload = pending?.heartbeatDetails?.payloads?.[0];
+      return payload ? (client.options.loadedDataConverter.payloadConverter.fromPayload(payload) as T) : null;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return null;
+      throw e;
+    }
+  }
+
+  async function importView(row: typeof listImports.$inferSelect, withErrors: boolean): Promise<ImportView> {
+    let progress: ImportView['progress'] = null;
+    if (row.status === 'pending' || row.status === 'running') {
+      const hb = await heartbeatOf<ImportHeartbeat>(row.workflowId, 'importList');
+      if (hb) progress = { stage: hb.stage, rowsRead: hb.rowsRead, bytesRead: hb.bytesRead, totalBytes: hb.totalBytes, fraction: hb.stage === 'reading' ? (hb.totalBytes > 0 ? Math.min(1, hb.bytesRead / hb.totalBytes) * 0.95 : 0) : hb.stage === 'done' ? 1 : 0.97 };
+    }
+    const errors = withErrors
+      ? await db.select({ line: importErrors.line, column: importErrors.column, value: importErrors.value, reason: importErrors.reason }).from(importErrors).where(eq(importErrors.importId, row.id)).orderBy(asc(importErrors.line), asc(importErrors.seq)).limit(200)
+      : undefined;
+    return {
+      id: row.id,
+      list: row.list as ListKind,
+      category: row.category,
+      categoryName: row.category ? categoryName(row.category) : null,
+      department: row.department,
+      listDate: row.listDate,
+      version: row.version,
+      fileName: row.fileName,
+      sizeBytes: row.sizeBytes,
+      status: row.status as ImportView['status'],
+      progress,
+      rowsTotal: row.rowsTotal,
+      rowsStored: row.rowsStored,
+      errorCount: row.errorCount,
+      message: row.message,
+      ...(errors ? { errors } : {}),
+      actor: row.actor,
+      createdAt: row.createdAt.toISOString(),
+      finishedAt: iso(row.finishedAt),
+      workflowId: row.workflowId,
+      screeningRunId: row.screeningRunId,
+    };
+  }
+
+  async function runRow(campaignId: string, runId: string) {
+    const where =
+      runId === 'latest'
+        ? and(eq(screeningRuns.campaignId, campaignId), eq(screeningRuns.status, 'completed'))
+        : and(eq(screeningRuns.campaignId, campaignId), eq(screeningRuns.id, runId));
+    const [run] = await db.select().from(screeningRuns).where(where).orderBy(desc(screeningRuns.startedAt)).limit(1);
+    if (!run) throw notFound(runId === 'latest' ? '该活动还没有完成的困难群体筛查' : `筛查批次 ${runId} 不存在`);
+    return run;
+  }
+
+  async function runView(run: typeof screeningRuns.$inferSelect): Promise<RunView> {
+    let progress: RunView['progress'] = null;
+    if (run.status === 'running') {
+      const hb = await heartbeatOf<ScreeningHeartbeat>(run.workflowId, 'screenPeople');
+      const total = run.total ?? 0;
+      progress = hb ? { done: hb.done, total: hb.total, fraction: hb.total > 0 ? hb.done / hb.total : 0 } : { done: 0, total, fraction: 0 };
+    } else if (run.status === 'completed') progress = { done: run.total ?? 0, total: run.total ?? 0, fraction: 1 };
+    const changes = run.status === 'completed' ? (run.changes as RunView['changes']) : null;
+    return {
+      id: run.id,
+      scope: run.scope,
+      status: run.status as RunView['status'],
+      progress,
+      counts: (run.counts as RunView['counts']) ?? null,
+      ineligibleByReason: (run.ineligibleByReason as Record<string, number>) ?? null,
+      changes,
+      lists: run.lists as RunView['lists'],
+      actor: run.actor,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: iso(run.finishedAt),
+      workflowId: run.workflowId,
+    };
+  }
+
+  /** Results under a unit: by the village code's prefix; the campaign's own region means everyone. */
+  function underUnit(campaign: { regionCode: string }, unitCode: string | undefined): SQL | undefined {
+    if (!unitCode || unitCode === campaign.regionCode) return undefined;
+    return sql`${screeningResults.villageCode} like ${`${unitCode}%`}`;
+  }
+
+  async function unitNames(campaignId: string) {
+    const rows = await db.select({ code: units.code, name: units.name, level: units.level, parentCode: units.parentCode, ord: units.ord }).from(units).where(eq(units.campaignId, campaignId));
+    return new Map(rows.map((r) => [r.code, r]));
+  }
+
+  // ---- uploads and imports ----
+
+  router.post(`${base}/uploads`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const { list } = ListQuery.parse(req.query);
+    const fileName = fileNameOf(req);
+    const declared = Number(req.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > DEFAULT_LIMITS.maxBytes) throw tooLarge(fileName);
+    res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req));
+  });
+
+  router.post(`${base}/imports`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const prepared = await prepareImport(deps, campaign.id, StartImportRequestSchema.parse(req.body));
+    try {
+      const args: [ListImportWorkflowInput] = [{ importId: prepared.importId, campaignId: campaign.id, screenAfter: prepared.screenAfter, actor: prepared.actor }];
+      await client.workflow.start('listImportWorkflow', { workflowId: prepared.workflowId, taskQueue: deps.taskQueue, args });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+    res.status(prepared.created ? 202 : 200).json({ importId: prepared.importId, workflowId: prepared.workflowId, created: prepared.created });
+  });
+
+  router.get(`${base}/imports`, async (req, res) => {
+    await campaignOf(req.params.id);
+    const rows = await db.select().from(listImports).where(eq(listImports.campaignId, req.params.id)).orderBy(desc(listImports.createdAt)).limit(200);
+    res.json({ imports: await Promise.all(rows.map((r) => importView(r, false))) });
+  });
+
+  async function importRow(campaignId: string, importId: string) {
+    const [row] = await db.select().from(listImports).where(and(eq(listImports.campaignId, campaignId), eq(listImports.id, importId)));
+    if (!row) throw notFound(`导入 ${importId} 不存在`);
+    return row;
+  }
+
+  router.get(`${base}/imports/:importId`, async (req, res) => {
+    res.json(await importView(await importRow(req.params.id, req.params.importId), true));
+  });
+
+  router.get(`${base}/imports/:importId/errors.xlsx`, async (req, res) => {
+    const row = await importRow(req.params.id, req.params.importId);
+    const errors = await db.select().from(importErrors).where(eq(importErrors.importId, row.id)).orderBy(asc(importErrors.line), asc(importErrors.seq));
+    const rows: Cell[][] = [
+      ['文件', '行号', '列', '值(已脱敏)', '错误原因'],
+      ...errors.map((e) => [row.fileName, e.line, e.column, e.value, e.reason]),
+    ];
+    if (row.errorCount > errors.length) rows.push([`另有 ${row.errorCount - errors.length} 处错误未列出(错误报告最多列 ${errors.length} 处);请先修改以上错误后重新上传`]);
+    if (row.message && errors.length === 0) rows.push([row.fileName, null, null, null, row.message]);
+    sendXlsx(res, `导入错误报告-${row.fileName.replace(/\.[^.]+$/, '')}.xlsx`, writeXlsx([{ name: '错误报告', rows, widths: [28, 8, 20, 22, 70] }]));
+  });
+
+  // ---- screening ----
+
+  router.post(`${base}/screenings`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const body = StartScreeningRequestSchema.parse(req.body ?? {});
+    const lists = await currentListsOf(db, campaign.id);
+    if (!lists.some((l) => l.list === 'roster')) throw new HttpProblem(409, '无法筛查', '尚未导入花名册:请先导入本年应参保花名册');
+    if (!lists.some((l) => l.list === 'hardship')) throw new HttpProblem(409, '无法筛查', '尚未导入困难群体名单:请先导入至少一份名单');
+    const runId = `${campaign.id}.s${now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const workflowId = screeningWorkflowId(runId);
+    const args: [ScreeningInput] = [{ runId, campaignId: campaign.id, scope: body.countyCode ?? null, actor: body.actor, workflowId }];
+    await client.workflow.start('screeningWorkflow', { workflowId, taskQueue: deps.taskQueue, args });
+    res.status(202).json({ runId, workflowId });
+  });
+
+  router.get(base, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const plan = campaign.plan as { contributionPolicy?: ContributionRules };
+    const policy = resolvePolicy(plan.contributionPolicy, campaign.year);
+    const current = await currentListsOf(db, campaign.id);
+    const runs = await db.select().from(screeningRuns).where(eq(screeningRuns.campaignId, campaign.id)).orderBy(desc(screeningRuns.startedAt)).limit(20);
+    const overview: HardshipOverview = {
+      categories: HARDSHIP_CATEGORIES.map((c) => ({ key: c.key, name: c.zh })),
+      policy: { mode: policy.mode, minimumFen: policy.minimumFen, perCategoryFen: policy.perCategoryFen as Record<string, number>, referenceDate: policy.referenceDate },
+      lists: current.map((l) => ({
+        importId: l.importId,
+        list: l.list as ListKind,
+        category: l.category,
+        categoryName: l.category ? categoryName(l.category) : null,
+        department: l.department,
+        listDate: l.listDate,
+        version: l.version,
+        rows: l.rows,
+        storedAt: l.storedAt.toISOString(),
+      })),
+      runs: await Promise.all(runs.map(runView)),
+      latestRunId: runs.find((r) => r.status === 'completed')?.id ?? null,
+    };
+    res.json(overview);
+  });
+
+  router.get(`${base}/runs/:runId`, async (req, res) => {
+    res.json(await runView(await runRow(req.params.id, req.params.runId)));
+  });
+
+  router.get(`${base}/runs/:runId/summary`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const run = await runRow(campaign.id, req.params.runId);
+    const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const names = await unitNames(campaign.id);
+    const unit = code === campaign.regionCode ? { code, name: campaign.regionName, level: campaign.regionLevel } : names.get(code);
+    if (!unit) throw notFound(`单位 ${code} 不在该活动中`);
+    const childCodes = [...names.values()].filter((u) => u.parentCode === code).sort((a, b) => a.ord - b.ord).map((u) => u.code);
+    const rows = await db.select().from(screeningSummaries).where(and(eq(screeningSummaries.runId, run.id), inArray(screeningSummaries.unitCode, [code, ...childCodes])));
+    const byCode = new Map(rows.map((r) => [r.unitCode, r]));
+    const view = (c: string, name: string, level: string) => {
+      const s = byCode.get(c);
+      return { code: c, name, level, listed: s?.listed ?? 0, covered: s?.covered ?? 0, toMobilise: s?.toMobilise ?? 0, ineligible: s?.ineligible ?? 0, refused: s?.refused ?? 0, govPaidFen: s?.govPaidFen ?? 0 };
+    };
+    const out: UnitSummaries = {
+      runId: run.id,
+      unit: view(code, unit.name, unit.level),
+      children: childCodes.map((c) => view(c, names.get(c)!.name, names.get(c)!.level)),
+    };
+    res.json(out);
+  });
+
+  router.post(`${base}/runs/:runId/results/search`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const run = await runRow(campaign.id, req.params.runId);
+    const q = ResultSearchRequestSchema.parse(req.body ?? {});
+    const conds: (SQL | undefined)[] = [eq(screeningResults.runId, run.id), underUnit(campaign, q.unitCode)];
+    if (q.outcome) conds.push(eq(screeningResults.outcome, q.outcome));
+    if (q.change) conds.push(eq(screeningResults.change, q.change));
+    if (q.query) {
+      const id = validateIdNumber(q.query, { today: '2100-01-01' });
+      if (id.ok) conds.push(eq(screeningResults.idNumber, id.id));
+      else if (/^\d{3,5}[\dXx]$/.test(q.query)) conds.push(sql`${screeningResults.idNumber} like ${`%${q.query.toUpperCase()}`}`);
+      else conds.push(sql`${screeningResults.name} like ${`%${q.query.replace(/[%_\\]/g, (c) => `\\${c}`)}%`}`);
+    }
+    const where = and(...conds);
+    const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(screeningResults).where(where);
+    const rows = await db
+      .select()
+      .from(screeningResults)
+      .where(where)
+      .orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize);
+    const names = await unitNames(campaign.id);
+    const page: ResultPage = { total, page: q.page, pageSize: q.pageSize, rows: rows.map((r) => resultView(r, names)) };
+    res.json(page);
+  });
+
+  // ---- refusals ----
+
+  router.post(`${base}/refusals`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const body = RecordRefusalRequestSchema.parse(req.body);
+    const run = await runRow(campaign.id, body.runId);
+    const evidence = Buffer.from(body.evidence.dataBase64, 'base64');
+    if (evidence.length === 0) throw badRequest('证明材料为空', [{ path: 'evidence.dataBase64', message: '文件内容为空或不是 base64' }]);
+    if (evidence.length > EVIDENCE_MAX_BYTES) throw new HttpProblem(413, '文件过大', `证明材料超过 ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB 上限`);
+    const magic = EVIDENCE_MAGIC[body.evidence.contentType];
+    if (!magic.every((b, i) => evidence[i] === b)) throw badRequest('证明材料的内容与文件类型不符', [{ path: 'evidence.contentType', message: `文件内容不是 ${body.evidence.contentType}` }]);
+    const names = await unitNames(campaign.id);
+    const result = await db.transaction(async (tx) => {
+      const [r] = await tx.select().from(screeningResults).where(and(eq(screeningResults.id, body.resultId), eq(screeningResults.runId, run.id))).for('update');
+      if (!r) throw notFound('筛查结果不存在');
+      if (r.outcome !== 'to-mobilise') throw new HttpProblem(409, '无法登记', `该人员的核查结果为“${OUTCOME_ZH[r.outcome as Outcome]}”,只有待动员参保人员可以登记拒绝参保`);
+      const [refusal] = await tx
+        .insert(refusals)
+        .values({
+          campaignId: campaign.id,
+          idNumber: r.idNumber,
+          statementBy: body.statementBy,
+          visits: body.visits,
+          note: body.note,
+          evidenceName: body.evidence.fileName,
+          evidenceType: body.evidence.contentType,
+          evidenceSha256: createHash('sha256').update(evidence).digest('hex'),
+          evidence,
+          actor: body.actor,
+          recordedAt: new Date(now()),
+        })
+        .returning({ id: refusals.id, recordedAt: refusals.recordedAt });
+      await tx
+        .update(screeningResults)
+        .set({ outcome: 'refused', refusalId: refusal.id, tierFen: null, govPaidFen: 0, personalFen: 0, subsidyFen: 0 })
+        .where(eq(screeningResults.id, r.id));
+      // The run's counts and the summaries of the person's units move with the result.
+      const codes = [campaign.regionCode, ...[...names.keys()].filter((c) => r.villageCode?.startsWith(c))];
+      await tx
+        .update(screeningSummaries)
+        .set({ toMobilise: sql`${screeningSummaries.toMobilise} - 1`, refused: sql`${screeningSummaries.refused} + 1` })
+        .where(and(eq(screeningSummaries.runId, run.id), inArray(screeningSummaries.unitCode, [...new Set(codes)])));
+      await tx.execute(sql`update screening_runs set counts = jsonb_set(jsonb_set(counts, '{toMobilise}', to_jsonb((counts->>'toMobilise')::int - 1)), '{refused}', to_jsonb((counts->>'refused')::int + 1)) where id = ${run.id}`);
+      return { refusalId: refusal.id, recordedAt: refusal.recordedAt };
+    });
+    res.status(201).json({ refusalId: result.refusalId, resultId: body.resultId, outcome: 'refused', recordedAt: result.recordedAt.toISOString() });
+  });
+
+  router.get(`${base}/refusals/:refusalId/evidence`, async (req, res) => {
+    const id = z.coerce.number().int().positive().parse(req.params.refusalId);
+    const [r] = await db.select().from(refusals).where(and(eq(refusals.id, id), eq(refusals.campaignId, req.params.id)));
+    if (!r) throw notFound('证明材料不存在');
+    res.type(r.evidenceType).attachment(r.evidenceName).send(r.evidence);
+  });
+
+  // ---- exports ----
+
+  router.get(`${base}/runs/:runId/ledger.xlsx`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const run = await runRow(campaign.id, req.params.runId);
+    const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const names = await unitNames(campaign.id);
+    const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
+    if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);
+    const rows = await db.select().from(screeningResults).where(and(eq(screeningResults.runId, run.id), underUnit(campaign, code))).orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
+    const refusalRows = rows.some((r) => r.refusalId)
+      ? await db.select({ id: refusals.id, statementBy: refusals.statementBy, visits: refusals.visits, evidenceName: refusals.evidenceName }).from(refusals).where(eq(refusals.campaignId, campaign.id))
+      : [];
+    const refusalOf = new Map(refusalRows.map((r) => [r.id, r]));
+    const sheet: Cell[][] = [
+      [`${unitName} 困难群体参保实名登记管理台账`],
+      [`筛查批次 ${run.id},完成于 ${run.finishedAt?.toISOString().slice(0, 10) ?? '—'};身份证号已脱敏`],
+      ['序号', '姓名', '身份证号', '困难类别', '户籍村(居)', '核查结果', '不符合条件原因', '缴费档次(元)', '政府代缴(元)', '个人缴费(元)', '缴费补贴(元)', '拒绝参保证明', '本次变化'],
+      ...rows.map((r, i) => {
+        const refusal = r.refusalId ? refusalOf.get(r.refusalId) : undefined;
+        return [
+          i + 1,
+          r.name,
+          maskIdNumber(r.idNumber),
+          r.categories.map(categoryName).join('、'),
+          r.villageCode ? (names.get(r.villageCode)?.name ?? r.villageCode) : '—',
+          OUTCOME_ZH[r.outcome as Outcome],
+          r.reason ? INELIGIBLE_ZH[r.reason as IneligibleReason] : '',
+          yuan(r.tierFen),
+          yuan(r.govPaidFen),
+          yuan(r.personalFen),
+          yuan(r.subsidyFen),
+          refusal ? `${REFUSAL_STATEMENT_ZH[refusal.statementBy as keyof typeof REFUSAL_STATEMENT_ZH]}(走访 ${refusal.visits} 次,${refusal.evidenceName})` : '',
+          changeZh(r.change),
+        ];
+      }),
+    ];
+    sendXlsx(res, `困难群体实名登记台账-${unitName}.xlsx`, writeXlsx([{ name: '实名登记台账', rows: sheet, widths: [6, 10, 22, 24, 14, 14, 26, 10, 10, 10, 10, 36, 10] }]));
+  });
+
+  router.get(`${base}/runs/:runId/mobilisation.xlsx`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const run = await runRow(campaign.id, req.params.runId);
+    const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const names = await unitNames(campaign.id);
+    const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
+    if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);
+    const rows = await db
+      .select()
+      .from(screeningResults)
+      .where(and(eq(screeningResults.runId, run.id), eq(screeningResults.outcome, 'to-mobilise'), underUnit(campaign, code)))
+      .orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
+    const byVillage = new Map<string, typeof rows>();
+    for (const r of rows) byVillage.set(r.villageCode ?? '', [...(byVillage.get(r.villageCode ?? '') ?? []), r]);
+    const sheets = [...byVillage].map(([village, people]) => {
+      const villageName = names.get(village)?.name ?? village;
+      return {
+        name: `${villageName}-${village.slice(-3)}`,
+        widths: [6, 10, 22, 24, 10, 10, 10, 24, 20],
+        rows: [
+          [`${villageName} 困难群体待动员参保名单`],
+          [`筛查批次 ${run.id};身份证号已脱敏;请逐户走访并记录,拒绝参保的须取得书面声明`],
+          ['序号', '姓名', '身份证号', '困难类别', '缴费档次(元)', '政府代缴(元)', '个人应缴(元)', '走访记录', '备注'],
+          ...people.map((r, i) => [i + 1, r.name, maskIdNumber(r.idNumber), r.categories.map(categoryName).join('、'), yuan(r.tierFen), yuan(r.govPaidFen), yuan(r.personalFen), '', changeZh(r.change)] as Cell[]),
+        ] as Cell[][],
+      };
+    });
+    if (sheets.length === 0) sheets.push({ name: '待动员名单', widths: [60], rows: [[`${unitName}:本批次没有待动员参保人员`]] });
+    sendXlsx(res, `困难群体待动员名单-${unitName}.xlsx`, writeXlsx(sheets));
+  });
+
+  return router;
+}
+
+const tooLarge = (fileName: string) => new HttpProblem(413, '文件过大', `${fileName}:超过 ${DEFAULT_LIMITS.maxBytes / 1024 / 1024} MB 上限;请按区县拆分后分别上传`);
+
+/**
+ * Writes an uploaded file under UPLOAD_DIR by its sha256 (the same file twice is one upload), refuses
+ * it if it is not a readable list, and finds its header among the first rows.
+ */
+export async function storeUpload(
+  deps: Pick<HardshipDeps, 'db' | 'uploadDir'>,
+  campaignId: string,
+  list: ListKind,
+  fileName: string,
+  source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+  actor = '上传',
+): Promise<UploadView> {
+  await mkdir(deps.uploadDir, { recursive: true });
+  const tmp = join(deps.uploadDir, `.upload-${randomBytes(8).toString('hex')}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    await pipeline(
+      source as NodeJS.ReadableStream,
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          if (size > DEFAULT_LIMITS.maxBytes) return done(tooLarge(fileName));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(tmp),
+    );
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  if (size === 0) {
+    await rm(tmp, { force: true });
+    throw badRequest(`${fileName}:文件为空`);
+  }
+  const uploadId = hash.digest('hex');
+  const path = join(deps.uploadDir, uploadId);
+  await rename(tmp, path);
+
+  // The first rows, to find the header; the file is refused here if it is not a readable list.
+  const first: string[][] = [];
+  try {
+    for await (const row of readRows(createReadStream(path), { fileName, size })) {
+      first.push(row.cells);
+      if (first.length >= HEADER_SEARCH_ROWS) break;
+    }
+  } catch (e) {
+    if (e instanceof ImportFileError) throw badRequest(e.message, [{ path: fileName, message: e.message }]);
+    throw e;
+  }
+  if (first.length === 0) throw badRequest(`${fileName}:文件中没有任何数据`);
+  const fileKind = (await isZip(path)) ? 'xlsx' : 'csv';
+  const headerRow = findHeaderRow(list, first);
+  const headers = first[headerRow].map((h) => h.trim());
+  await deps.db
+    .insert(uploads)
+    .values({ id: uploadId, campaignId, list, fileName, sizeBytes: size, fileKind, headers: { headerRow, headers }, actor })
+    .onConflictDoUpdate({ target: uploads.id, set: { fileName, list, headers: { headerRow, headers } } });
+  return {
+    uploadId,
+    fileName,
+    sizeBytes: size,
+    list,
+    fileKind,
+    headers,
+    fields: [...LIST_FIELDS[list].required.map((k) => ({ key: k, label: FIELD_LABELS[k], required: true })), ...LIST_FIELDS[list].optional.map((k) => ({ key: k, label: FIELD_LABELS[k], required: false }))],
+    mapping: mapListHeaders(list, headers),
+  };
+}
+
+/**
+ * Records an import of an upload (idempotent: the same upload with the same choices is the same
+ * import) and returns the id its workflow runs under. A mapping that still lacks a field is a 400 naming it.
+ */
+export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'>, campaignId: string, body: StartImportRequest) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const [upload] = await db.select().from(uploads).where(and(eq(uploads.id, body.uploadId), eq(uploads.campaignId, campaignId)));
+  if (!upload) throw notFound('上传的文件不存在或不属于该活动;请重新上传');
+  const { headerRow, headers } = upload.headers as { headerRow: number; headers: string[] };
+  const mapping = mapListHeaders(body.list, headers, body.override);
+  if (!mapping.ok) {
+    const errors = [
+      ...(mapping.missing ?? []).map((k) => ({ path: `override.${k}`, message: `未找到“${FIELD_LABELS[k]}”列,请指定对应的列` })),
+      ...(mapping.ambiguous ?? []).map((k) => ({ path: `override.${k}`, message: `“${FIELD_LABELS[k]}”可对应多列,请指定其中一列` })),
+    ];
+    throw badRequest('文件的列与名单字段对应不上', errors);
+  }
+  const stored: StoredMapping = { headerRow, columns: mapping.columns! };
+  const listKey = body.list === 'roster' ? 'roster' : `hardship:${body.category}:${body.department}`;
+  const importId = `${campaignId}.${body.list === 'roster' ? 'r' : 'h'}${createHash('sha256')
+    .update(JSON.stringify([body.uploadId, listKey, body.listDate ?? null, stored, body.screenAfter]))
+    .digest('hex')
+    .slice(0, 16)}`;
+  const workflowId = importWorkflowId(importId);
+  const inserted = await db
+    .insert(listImports)
+    .values({
+      id: importId,
+      campaignId,
+      uploadId: upload.id,
+      list: body.list,
+      listKey,
+      category: body.category ?? null,
+      department: body.department ?? null,
+      listDate: body.listDate ?? null,
+      fileName: upload.fileName,
+      sizeBytes: upload.sizeBytes,
+      mapping: stored,
+      screenAfter: body.screenAfter,
+      workflowId,
+      actor: body.actor,
+      createdAt: new Date(now()),
+    })
+    .onConflictDoNothing()
+    .returning({ id: listImports.id });
+  return { importId, workflowId, created: inserted.length > 0, screenAfter: body.screenAfter, actor: body.actor };
+}
+
+function changeZh(change: string | null): string {
+  return change === 'added' ? '新增' : change === 'categories-changed' ? '类别变化' : change === 'outcome-changed' ? '结果变化' : '';
+}
+
+function resultView(r: typeof screeningResults.$inferSelect, names: Map<string, { name: string }>): ResultView {
+  return {
+    resultId: r.id,
+    idMasked: maskIdNumber(r.idNumber),
+    name: r.name,
+    categories: r.categories,
+    categoryNames: r.categories.map(categoryName),
+    villageCode: r.villageCode,
+    villageName: r.villageCode ? (names.get(r.villageCode)?.name ?? null) : null,
+    outcome: r.outcome as Outcome,
+    outcomeName: OUTCOME_ZH[r.outcome as Outcome],
+    reason: (r.reason as IneligibleReason | null) ?? null,
+    reasonName: r.reason ? INELIGIBLE_ZH[r.reason as IneligibleReason] : null,
+    tierFen: r.tierFen,
+    govPaidFen: r.govPaidFen,
+    personalFen: r.personalFen,
+    subsidyFen: r.subsidyFen,
+    change: (r.change as ResultView['change']) ?? null,
+    refusalId: r.refusalId,
+  };
+}
+
+function fileNameOf(req: Request): string {
+  const raw = req.get('X-File-Name');
+  let name = '上传文件';
+  if (raw) {
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      name = raw;
+    }
+  }
+  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || '上传文件';
+}
+
+function sendXlsx(res: express.Response, fileName: string, bytes: Uint8Array) {
+  res.type(XLSX_TYPE).attachment(fileName).send(Buffer.from(bytes));
+}
+
+async function isZip(path: string): Promise<boolean> {
+  const fd = await open(path);
+  try {
+    const head = Buffer.alloc(2);
+    await fd.read(head, 0, 2, 0);
+    return head[0] === 0x50 && head[1] === 0x4b;
+  } finally {
+    await fd.close();
+  }
+}

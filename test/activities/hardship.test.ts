@@ -1,0 +1,230 @@
+// Hardship imports and screening on both databases, on a dataset whose right answers are known
+// (test/support/hardshipData.ts): every outcome, a person on two lists (once by a legacy 15-digit
+// number), the amounts of the Jiangmen policy, a refused file that leaves the stored list untouched, the
+// same list as UTF-8, UTF-8 with BOM, GBK and XLSX, a second list version (动态清零) with its changes,
+// and screening and import resumed from a heartbeat after an interruption with the same result.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDbActivities } from '../../activities/db';
+import { createListImportActivities, type ImportHeartbeat } from '../../activities/listImport';
+import { createScreeningActivities, type ScreeningHeartbeat } from '../../activities/screening';
+import { openDatabase, type Database } from '../../db/client';
+import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries } from '../../db/schema';
+import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
+import { newCampaignRow } from '../../server/campaigns';
+import { loadExample } from '../../server/examples';
+import { prepareImport, storeUpload } from '../../server/hardship';
+import type { StartImportRequest } from '../../server/hardshipDto';
+import { writeXlsx } from '../../server/xlsx';
+import { A15, csvOf, DIBAO_V1, DIBAO_V2, EXPECTED_RUN1, idOf, LIST_HEADER, P, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V2 } from '../support/hardshipData';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+
+const CAMPAIGN = 'hardship-test';
+const plan = (() => {
+  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: CAMPAIGN });
+  const r = validatePlan(shifted, Date.parse('2026-01-01'));
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.plan;
+})();
+
+type ImportBody = Omit<StartImportRequest, 'screenAfter' | 'actor'> & { screenAfter?: boolean; actor?: string };
+
+describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind) => {
+  let database: Database;
+  let pg: TestDatabase | undefined;
+  let uploadDir: string;
+  let imports: ReturnType<typeof createListImportActivities>;
+  let screening: ReturnType<typeof createScreeningActivities>;
+  let runSeq = 0;
+
+  beforeAll(async () => {
+    if (kind === 'postgres') pg = await createTestDatabase();
+    database = await openDatabase({ url: pg?.url });
+    uploadDir = await mkdtemp(join(tmpdir(), 'hardship-test-'));
+    await database.db.insert(campaigns).values(newCampaignRow(plan, '测试'));
+    await createDbActivities(database.db).materialiseCampaign(CAMPAIGN);
+    imports = createListImportActivities(database.db, { uploadDir });
+    screening = createScreeningActivities(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await pg?.drop();
+    await rm(uploadDir, { recursive: true, force: true });
+  });
+
+  const deps = () => ({ db: database.db, uploadDir });
+  async function importFile(fileName: string, bytes: Uint8Array, body: Omit<ImportBody, 'uploadId'>) {
+    const upload = await storeUpload(deps(), CAMPAIGN, body.list, fileName, Readable.from([Buffer.from(bytes)]));
+    const prepared = await prepareImport(deps(), CAMPAIGN, { screenAfter: false, actor: '测试员', ...body, uploadId: upload.uploadId });
+    return { upload, ...prepared, result: await imports.importList({ importId: prepared.importId }) };
+  }
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const dibao = { list: 'hardship' as const, category: 'dibao' as const, department: '民政局', listDate: '2031-09-01' };
+  async function screen(scope: string | null = null) {
+    const runId = `${CAMPAIGN}.run${++runSeq}`;
+    await screening.beginScreening({ runId, campaignId: CAMPAIGN, scope, actor: '测试员', workflowId: `wf-${runId}` });
+    await screening.screenPeople({ runId });
+    return screening.finishScreening({ runId });
+  }
+  const resultsOf = async (runId: string) =>
+    database.db.select().from(screeningResults).where(eq(screeningResults.runId, runId)).orderBy(asc(screeningResults.idNumber));
+
+  it('refuses a roster with bad rows whole, naming row, column, masked value and reason', async () => {
+    const bad = [
+      ...ROSTER.slice(0, 3),
+      [`${P.K.id.slice(0, 17)}${P.K.id[17] === '0' ? '1' : '0'}`, '坏校验', V1, '已参保', '180', '', '', '否'],
+      [idOf('440703', '19800101', 201), '坏村码', '4407030010', '已参保', '', '', '', '否'],
+      [idOf('440703', '19800101', 202), '坏状态', V1, '在外务工', '', '', '', '否'],
+      [idOf('440703', '19800101', 203), '坏档次', V1, '已参保', '150', '', '', '否'],
+      [P.A.id, '重复的人', V1, '已参保', '180', '', '', '否'],
+    ];
+    const { result, importId } = await importFile('坏花名册.csv', utf8(csvOf(ROSTER_HEADER, bad)), { list: 'roster' });
+    expect(result).toMatchObject({ status: 'refused', errorCount: 5, rowsStored: 0, version: null });
+    const errors = await database.db.select().from(importErrors).where(eq(importErrors.importId, importId)).orderBy(asc(importErrors.line));
+    const wrong = P.K.id[17] === '0' ? '1' : '0';
+    expect(errors.map((e) => [e.line, e.column, e.value, e.reason])).toEqual([
+      [5, '身份证号', `${P.K.id.slice(0, 6)}********${P.K.id.slice(14, 17)}${wrong}`, `校验码错误:按前17位计算,第18位应为“${P.K.id[17]}”,实际为“${wrong}”;请核对号码是否录错`],
+      [6, '户籍地行政区划代码', '4407030010', '户籍地行政区划代码应为 12 位数字(村、社区级)'],
+      [7, '参保状态', '在外务工', '参保状态无法识别:应为 已参保、未参保、暂停/终止 或 死亡'],
+      [8, '本年缴费档次', '150', '缴费档次 150 元不在本年方案的档次中'],
+      [9, '身份证号', `${P.A.id.slice(0, 6)}********${P.A.id.slice(14)}`, '身份证号与第 2 行重复(同一名单中每人只能出现一次)'],
+    ]);
+    const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(rosterRows).where(eq(rosterRows.importId, importId));
+    expect(n).toBe(0);
+    expect(await database.db.select().from(currentLists).where(eq(currentLists.campaignId, CAMPAIGN))).toEqual([]);
+  });
+
+  it('stores the roster and the lists; the same list reads the same from UTF-8, BOM, GBK and XLSX', async () => {
+    const roster = await importFile('花名册.csv', utf8(csvOf(ROSTER_HEADER, ROSTER)), { list: 'roster' });
+    expect(roster.result).toMatchObject({ status: 'stored', rowsTotal: ROSTER.length, rowsStored: ROSTER.length, version: 1 });
+    const j = await database.db.select().from(rosterRows).where(and(eq(rosterRows.importId, roster.importId), eq(rosterRows.idNumber, P.J.id)));
+    expect(j).toHaveLength(1); // lowercase x normalised (or a digit): stored as the canonical number
+
+    const variants: [string, Uint8Array][] = [
+      ['特困-utf8.csv', utf8(csvOf(LIST_HEADER, TEKUN))],
+      ['特困-bom.csv', utf8(`\uFEFF${csvOf(LIST_HEADER, TEKUN)}`)],
+      ['特困-gbk.csv', iconv.encode(csvOf(LIST_HEADER, TEKUN), 'gbk')],
+      ['特困.xlsx', writeXlsx([{ name: '名单', rows: [['江门市特困人员名单(2031年9月)'], LIST_HEADER, ...TEKUN] }])],
+    ];
+    const stored: string[][][] = [];
+    for (const [name, bytes] of variants) {
+      const r = await importFile(name, bytes, { list: 'hardship', category: 'tekun', department: `民政局-${name}`, listDate: '2031-09-01' });
+      expect(r.result, name).toMatchObject({ status: 'stored', rowsStored: 2 });
+      const rows = await database.db.select().from(hardshipRows).where(eq(hardshipRows.importId, r.importId)).orderBy(asc(hardshipRows.idNumber));
+      stored.push(rows.map((x) => [x.idNumber, x.name, x.category, x.birthDate]));
+    }
+    expect(stored[1]).toEqual(stored[0]);
+    expect(stored[2]).toEqual(stored[0]);
+    expect(stored[3]).toEqual(stored[0]);
+    // Keep one tekun list: the other three departments' versions are dropped from the campaign.
+    await database.db.delete(currentLists).where(and(eq(currentLists.campaignId, CAMPAIGN), sql`${currentLists.listKey} <> 'roster' and ${currentLists.listKey} <> 'hardship:tekun:民政局-特困-utf8.csv'`));
+
+    expect((await importFile('低保.csv', utf8(csvOf(LIST_HEADER, DIBAO_V1)), dibao)).result).toMatchObject({ status: 'stored', version: 1 });
+    expect((await importFile('重度残疾.csv', utf8(csvOf(LIST_HEADER, SEVERE)), { list: 'hardship', category: 'severe-disability', department: '残联', listDate: '2031-09-05' })).result).toMatchObject({
+      status: 'stored',
+      rowsStored: 4,
+    });
+    const legacy = await database.db.select({ id: hardshipRows.idNumber }).from(hardshipRows).where(eq(hardshipRows.idNumber, P.A.id));
+    expect(legacy.length).toBeGreaterThanOrEqual(2); // the 15-digit A15 stored as A's 18-digit number
+    expect(A15).toHaveLength(15);
+  });
+
+  it('a refused new version leaves the stored version of that list current', async () => {
+    const before = await database.db.select().from(currentLists).where(eq(currentLists.listKey, 'hardship:dibao:民政局'));
+    const r = await importFile('低保-有错.csv', utf8(csvOf(LIST_HEADER, [...DIBAO_V2, ['', '无号码']])), dibao);
+    expect(r.result).toMatchObject({ status: 'refused', errorCount: 1 });
+    expect(await database.db.select().from(currentLists).where(eq(currentLists.listKey, 'hardship:dibao:民政局'))).toEqual(before);
+  });
+
+  let run1: string;
+  it('screens every listed person once, with the right outcome and amounts', async () => {
+    const r = await screen();
+    run1 = r.runId;
+    expect(r.counts).toEqual({ listed: 10, covered: 3, toMobilise: 2, ineligible: 5, refused: 0, govPaidFen: 36000 });
+    expect(r.changes).toMatchObject({ previousRunId: null, added: 10, removed: 0 });
+    const rows = await resultsOf(run1);
+    const got = Object.fromEntries(
+      rows.map((x) => [x.idNumber, { outcome: x.outcome, reason: x.reason, categories: x.categories, village: x.villageCode, tierFen: x.tierFen, govPaidFen: x.govPaidFen, personalFen: x.personalFen, subsidyFen: x.subsidyFen }]),
+    );
+    expect(got).toEqual(EXPECTED_RUN1);
+    const summaries = Object.fromEntries(
+      (await database.db.select().from(screeningSummaries).where(eq(screeningSummaries.runId, run1))).map((s) => [s.unitCode, [s.listed, s.covered, s.toMobilise, s.ineligible, s.refused, s.govPaidFen]]),
+    );
+    expect(summaries['440700']).toEqual([10, 3, 2, 5, 0, 36000]);
+    expect(summaries[V1]).toEqual([3, 1, 2, 0, 0, 12000]); // A, B, J
+    expect(summaries[V2]).toEqual([2, 1, 0, 1, 0, 12000]); // C, D
+    expect(summaries['440703001']).toEqual([5, 2, 2, 1, 0, 24000]);
+    expect(summaries['440703']).toEqual([5, 2, 2, 1, 0, 24000]);
+    expect(summaries['440704']).toEqual([3, 1, 0, 2, 0, 12000]); // E, F, I
+  });
+
+  it('a new list version shows what changed and puts the newly eligible on the mobilisation list (动态清零)', async () => {
+    // J refuses after two visits; the refusal is honoured by the next run.
+    await database.db.execute(sql`insert into refusals (campaign_id, id_number, statement_by, visits, note, evidence_name, evidence_type, evidence_sha256, evidence, actor)
+      values (${CAMPAIGN}, ${P.J.id}, 'person', 2, '', 'j.pdf', 'application/pdf', 'x', '\\x25504446'::bytea, '测试员')`);
+    expect((await importFile('低保-v2.csv', utf8(csvOf(LIST_HEADER, DIBAO_V2)), dibao)).result).toMatchObject({ status: 'stored', version: 2 });
+    const r = await screen();
+    expect(r.changes).toEqual({ previousRunId: run1, added: 1, removed: 1, categoriesChanged: 1, outcomeChanged: 1, newObligationsFen: 12000 });
+    expect(r.counts).toEqual({ listed: 10, covered: 3, toMobilise: 2, ineligible: 4, refused: 1, govPaidFen: 36000 });
+    const rows = await resultsOf(r.runId);
+    const by = Object.fromEntries(rows.map((x) => [x.idNumber, x]));
+    expect(by[P.L.id]).toMatchObject({ outcome: 'to-mobilise', change: 'added', villageCode: V2, govPaidFen: 12000 });
+    expect(by[P.C.id]).toMatchObject({ outcome: 'covered', change: 'categories-changed', categories: ['dibao', 'tekun'], govPaidFen: 12000 });
+    expect(by[P.J.id]).toMatchObject({ outcome: 'refused', change: 'outcome-changed', govPaidFen: 0 });
+    expect(by[P.J.id].refusalId).not.toBeNull();
+    expect(by[P.D.id]).toBeUndefined();
+    expect(by[P.A.id].change).toBeNull();
+    const removed = await screening.removedSince({ runId: r.runId, previousRunId: run1, limit: 10 });
+    expect(removed.map((x) => x.id_number)).toEqual([P.D.id]);
+  });
+
+  it('screens one county only when asked', async () => {
+    const r = await screen('440704');
+    expect(r.counts).toEqual({ listed: 3, covered: 1, toMobilise: 0, ineligible: 2, refused: 0, govPaidFen: 12000 });
+  });
+
+  it('resumes an interrupted screening from its heartbeat with the same result', async () => {
+    const runId = `${CAMPAIGN}.resume`;
+    await screening.beginScreening({ runId, campaignId: CAMPAIGN, scope: null, actor: '测试员', workflowId: 'wf-resume' });
+    // A previous attempt got as far as C (in ID order) and committed; anything after it may be half-written.
+    const ids = Object.keys(EXPECTED_RUN1).concat(P.L.id).filter((id) => id !== P.D.id).sort();
+    const after = ids[3];
+    const first = new MockActivityEnvironment();
+    await first.run(screening.screenPeople, { runId });
+    // Simulate a half-written batch past the checkpoint: it must be replaced, not duplicated.
+    const env = new MockActivityEnvironment({ heartbeatDetails: { after, done: 4, total: 10 } satisfies ScreeningHeartbeat });
+    const beats: ScreeningHeartbeat[] = [];
+    env.on('heartbeat', (d: ScreeningHeartbeat) => beats.push(d));
+    expect(await env.run(screening.screenPeople, { runId })).toEqual({ screened: 10 });
+    expect(beats.at(-1)).toEqual({ after: ids.at(-1), done: 10, total: 10 });
+    const done = await screening.finishScreening({ runId });
+    const rows = await resultsOf(runId);
+    expect(rows.map((x) => x.idNumber)).toEqual(ids);
+    expect(done.counts.listed).toBe(10);
+  });
+
+  it('resumes an interrupted import from its checkpoint and stores the file once', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => [idOf('440703', '19800101', 300 + i), `居民${i}`]);
+    const upload = await storeUpload(deps(), CAMPAIGN, 'hardship', '特困-续传.csv', Readable.from([Buffer.from(csvOf(LIST_HEADER, rows))]));
+    const prepared = await prepareImport(deps(), CAMPAIGN, { ...dibao, category: 'tekun', department: '续传', uploadId: upload.uploadId, screenAfter: false, actor: '测试员' });
+    // A first attempt committed lines 2..11 (10 rows) and died; line 12 was half-written.
+    await database.db.insert(hardshipRows).values(
+      rows.slice(0, 11).map((r, i) => ({ importId: prepared.importId, idNumber: r[0], line: i + 2, name: r[1], category: 'tekun', birthDate: '1980-01-01' })),
+    );
+    const env = new MockActivityEnvironment({
+      heartbeatDetails: { stage: 'reading', rowsRead: 10, bytesRead: 0, totalBytes: 0, committedLine: 11, committedErrors: 0, committedValid: 10 } satisfies ImportHeartbeat,
+    });
+    const result = await env.run(imports.importList, { importId: prepared.importId });
+    expect(result).toMatchObject({ status: 'stored', rowsTotal: 25, rowsStored: 25 });
+    const stored = await database.db.select().from(hardshipRows).where(eq(hardshipRows.importId, prepared.importId)).orderBy(asc(hardshipRows.line));
+    expect(stored.map((r) => r.line)).toEqual(rows.map((_, i) => i + 2));
+    const [imp] = await database.db.select().from(listImports).where(eq(listImports.id, prepared.importId));
+    expect(imp.status).toBe('stored');
+  });
+});
