@@ -34,6 +34,8 @@ function createRouter() {
             { index: true, element: <CampaignRoute /> },
             { path: paths.escalations.path, element: <EscalationsRoute /> },
             { path: paths.circulars.path, element: <CircularsRoute /> },
+            // Loaded when first opened: the screening pages are large and used by few officials.
+            { path: paths.hardship.path, lazy: async () => ({ Component: (await import('./routes/hardship')).HardshipRoute }) },
           ],
         },
         { path: paths.unit.path, element: <UnitRoute /> },

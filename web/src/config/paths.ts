@@ -26,6 +26,12 @@ export const paths = {
     path: '/campaigns/:campaignId/circulars',
     getHref: (campaignId: string) => `/campaigns/${encodeURIComponent(campaignId)}/circulars`,
   },
+  /** 困难群体: list imports, screening runs, results and exports. `unit` opens the summary at that unit. */
+  hardship: {
+    path: '/campaigns/:campaignId/hardship',
+    getHref: (campaignId: string, filters?: { unit?: string }) =>
+      `/campaigns/${encodeURIComponent(campaignId)}/hardship${filters?.unit ? `?unit=${encodeURIComponent(filters.unit)}` : ''}`,
+  },
   unit: {
     path: '/campaigns/:campaignId/units/:unitCode',
     getHref: (campaignId: string, unitCode: string) =>

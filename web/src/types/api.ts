@@ -102,3 +102,52 @@ export interface EscalationFilters {
   region?: string;
   limit?: number;
 }
+
+// 困难群体: uploads, imports, screening runs, results, refusals (server/hardshipDto.ts).
+export type {
+  HardshipOverview,
+  ImportView,
+  ListKind,
+  ResultPage,
+  ResultView,
+  RunView,
+  UnitSummaries,
+  UploadView,
+} from '../../../server/hardshipDto';
+
+import type {
+  CurrentListDto,
+  ImportErrorDto,
+  ImportView,
+  OutcomeCountsDto,
+  RecordRefusalRequestSchema,
+  RefusalDto,
+  ResultSearchRequestSchema,
+  ResultView,
+  RunView,
+  StartImportRequestSchema,
+  StartImportResultDto,
+  StartScreeningRequestSchema,
+  StartScreeningResultDto,
+  UnitSummaryDto,
+} from '../../../server/hardshipDto';
+
+export type CurrentListView = z.infer<typeof CurrentListDto>;
+export type ImportErrorView = z.infer<typeof ImportErrorDto>;
+export type OutcomeCounts = z.infer<typeof OutcomeCountsDto>;
+export type UnitSummaryView = z.infer<typeof UnitSummaryDto>;
+export type StartImportResult = z.infer<typeof StartImportResultDto>;
+export type StartScreeningResult = z.infer<typeof StartScreeningResultDto>;
+export type RefusalView = z.infer<typeof RefusalDto>;
+/** Request bodies of the hardship routes, as the server's zod schemas accept them (defaults optional). */
+export type StartImportRequest = z.input<typeof StartImportRequestSchema>;
+export type StartScreeningRequest = z.input<typeof StartScreeningRequestSchema>;
+export type ResultSearchRequest = z.input<typeof ResultSearchRequestSchema>;
+export type RecordRefusalRequest = z.input<typeof RecordRefusalRequestSchema>;
+export type ImportStatus = ImportView['status'];
+export type RunStatus = RunView['status'];
+export type HardshipOutcome = ResultView['outcome'];
+export type HardshipChange = NonNullable<ResultView['change']>;
+export type HardshipCategoryKey = NonNullable<StartImportRequest['category']>;
+export type RefusalStatementBy = RecordRefusalRequest['statementBy'];
+export type IneligibleReason = NonNullable<ResultView['reason']>;

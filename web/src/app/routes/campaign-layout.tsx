@@ -1,4 +1,4 @@
-// The campaign's frame: its header and the tabs (概况 · 督办台账 · 通报); the tab's page renders below
+// The campaign's frame: its header and the tabs (概况 · 督办台账 · 通报 · 困难群体); the tab's page renders below
 // with the campaign in the outlet context (one query, shared by the tabs).
 import { Outlet, useOutletContext, useParams } from 'react-router';
 import { ErrorMessage } from '../../components/ui/error-message';

@@ -1,6 +1,7 @@
 // 单位详情: breadcrumbs from the owning region, the unit's light and figures, its children, and its
 // reporting duty: the schedule, the report form, every report revision, its escalations (itself and
 // the units below) with what to do about them, and the messages sent to it.
+import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router';
 import { DEFAULT_TIME_ZONE } from '../../../../domain/time';
 import { Figures } from '../../components/figures';
@@ -21,6 +22,9 @@ import { UnitReportingStatus } from '../../features/units/components/unit-report
 import { UnitsTable } from '../../features/units/components/units-table';
 import { useI18n } from '../../lib/i18n';
 import { LIVE_REFETCH_MS } from '../../lib/react-query';
+
+// The screening's words and components load with the card, not with every page of the console.
+const UnitHardshipCard = lazy(() => import('../../features/hardship/components/unit-hardship-card').then((m) => ({ default: m.UnitHardshipCard })));
 
 export function UnitRoute() {
   const { t } = useI18n();
@@ -55,6 +59,10 @@ export function UnitRoute() {
         <h2>{childLevel ? t('unit.children', { level: t(`level.${childLevel}`) }) : t('units.heading')}</h2>
         <UnitsTable campaignId={d.campaignId} units={d.children} timeZone={timeZone} testId="children-table" />
       </section>
+
+      <Suspense fallback={null}>
+        <UnitHardshipCard campaignId={d.campaignId} unitCode={d.unit.code} />
+      </Suspense>
 
       {reports && (
         <>

@@ -184,6 +184,7 @@ export const en: Record<MessageKey, string> = {
   'tabs.overview': 'Overview',
   'tabs.escalations': 'Escalation board',
   'tabs.circulars': 'Circulars',
+  'tabs.hardship': 'Hardship groups',
 
   'light.red': 'overdue / target missed',
   'light.yellow': 'behind pace',

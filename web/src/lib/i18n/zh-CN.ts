@@ -182,6 +182,7 @@ export const zhCN = {
   'tabs.overview': '概况',
   'tabs.escalations': '督办台账',
   'tabs.circulars': '通报',
+  'tabs.hardship': '困难群体',
 
   'light.red': '逾期/未完成',
   'light.yellow': '进度滞后',
