@@ -14,6 +14,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -227,8 +228,7 @@ export const IMPORT_NOT_FOUND = 'ImportNotFound';
 
 export function createListImportActivities(db: Db, opts: { uploadDir: string; now?: () => number }) {
   const now = opts.now ?? Date.now;
-  const client = (db as unknown as { $client: { constructor: { name: string } } }).$client;
-  const chunkRows = client.constructor.name === 'PGlite' ? CHUNK_ROWS.pglite : CHUNK_ROWS.postgres;
+  const chunkRows = (db as unknown as { $client: unknown }).$client instanceof PGlite ? CHUNK_ROWS.pglite : CHUNK_ROWS.postgres;
 
   async function finish(importId: string, patch: Partial<typeof listImports.$inferInsert>) {
     await db.update(listImports).set({ ...patch, finishedAt: new Date(now()) }).where(eq(listImports.id, importId));
@@ -264,7 +264,7 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
       if (imp.status === 'stored' || imp.status === 'refused' || imp.status === 'superseded') return resultOf(imp.id);
       const list = imp.list as ListKind;
       const [campaign] = await db.select({ plan: campaigns.plan, timeZone: campaigns.timeZone }).from(campaigns).where(eq(campaigns.id, imp.campaignId));
-      const [upload] = await db.select().from(uploads).where(eq(uploads.id, imp.uploadId));
+      const [upload] = await db.select().from(uploads).where(and(eq(uploads.campaignId, imp.campaignId), eq(uploads.id, imp.uploadId)));
       if (!campaign || !upload) throw ApplicationFailure.nonRetryable(`导入 ${imp.id} 的活动或上传文件记录不存在`, IMPORT_NOT_FOUND);
       const path = join(opts.uploadDir, upload.id);
       const totalBytes = (await stat(path)).size;

@@ -514,7 +514,7 @@ export async function storeUpload(
   await deps.db
     .insert(uploads)
     .values({ id: uploadId, campaignId, list, fileName, sizeBytes: size, fileKind, headers: { headerRow, headers }, actor })
-    .onConflictDoUpdate({ target: uploads.id, set: { fileName, list, headers: { headerRow, headers } } });
+    .onConflictDoUpdate({ target: [uploads.campaignId, uploads.id], set: { fileName, list, headers: { headerRow, headers } } });
   return {
     uploadId,
     fileName,

@@ -43,6 +43,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createListImportActivities(deps.db, { uploadDir: deps.uploadDir ?? DEFAULT_UPLOAD_DIR }),
       ...createScreeningActivities(deps.db),
     },
+    // Imports and screenings report progress through heartbeats, shown in the console: send them often.
+    maxHeartbeatThrottleInterval: '2 seconds',
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.options,
   });

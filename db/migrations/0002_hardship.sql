@@ -130,7 +130,7 @@ CREATE TABLE "screening_summaries" (
 );
 --> statement-breakpoint
 CREATE TABLE "uploads" (
-	"id" text PRIMARY KEY NOT NULL,
+	"id" text NOT NULL,
 	"campaign_id" text NOT NULL,
 	"list" text NOT NULL,
 	"file_name" text NOT NULL,
@@ -138,7 +138,8 @@ CREATE TABLE "uploads" (
 	"file_kind" text NOT NULL,
 	"headers" jsonb NOT NULL,
 	"actor" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "uploads_campaign_id_id_pk" PRIMARY KEY("campaign_id","id")
 );
 --> statement-breakpoint
 ALTER TABLE "current_lists" ADD CONSTRAINT "current_lists_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

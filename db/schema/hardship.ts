@@ -12,9 +12,11 @@ import { campaigns } from './campaigns';
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
-/** A file as uploaded, kept on disk under UPLOAD_DIR by its sha256 (the id). */
-export const uploads = pgTable('uploads', {
-  id: text('id').primaryKey(),
+/** A file as uploaded to a campaign, kept on disk under UPLOAD_DIR by its sha256 (the id). */
+export const uploads = pgTable(
+  'uploads',
+  {
+  id: text('id').notNull(),
   campaignId: text('campaign_id')
     .notNull()
     .references(() => campaigns.id, { onDelete: 'cascade' }),
@@ -25,7 +27,10 @@ export const uploads = pgTable('uploads', {
   headers: jsonb('headers').notNull(),
   actor: text('actor').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
-});
+  },
+  // The same file may be uploaded to several campaigns; on disk it is one file.
+  (t) => [primaryKey({ columns: [t.campaignId, t.id] })],
+);
 
 export const listImports = pgTable(
   'list_imports',
