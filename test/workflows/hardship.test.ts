@@ -140,7 +140,7 @@ describe('hardship workflows', () => {
     expect(result).toMatchObject({ status: 'stored', rowsTotal: ROSTER_ROWS, rowsStored: ROSTER_ROWS, errorCount: 0 });
 
     const history = await env.client.workflow.getHandle(killed.roster.workflowId).fetchHistory();
-    const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0);
     expect(Math.max(...attempts)).toBeGreaterThan(1);
 
     // Every line stored once, and the same screening as the uninterrupted run.
