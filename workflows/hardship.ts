@@ -37,11 +37,11 @@ export async function listImportWorkflow(input: ListImportWorkflowInput): Promis
   const result = await heavy.importList({ importId: input.importId });
   if (result.status !== 'stored' || !input.screenAfter) return { ...result, screening: null };
   const runId = `${input.importId}.s`;
+  const run: ScreeningInput = { runId, campaignId: input.campaignId, scope: null, actor: input.actor, workflowId: screeningWorkflowId(runId) };
+  // The run exists (and the console can follow it) before the import shows its link.
+  await light.beginScreening(run);
   await light.linkScreeningRun({ importId: input.importId, runId });
-  const screening = await executeChild(screeningWorkflow, {
-    workflowId: screeningWorkflowId(runId),
-    args: [{ runId, campaignId: input.campaignId, scope: null, actor: input.actor, workflowId: screeningWorkflowId(runId) }],
-  });
+  const screening = await executeChild(screeningWorkflow, { workflowId: run.workflowId, args: [run] });
   return { ...result, screening };
 }
 

@@ -1,0 +1,204 @@
+// The hardship routes through the in-process app against the Temporal test server, a real worker and
+// PGlite: uploads (a refused file type, a title row above the header, a column the user maps by hand),
+// imports followed to the end, a screening started by an import, results searched without any ID
+// number in the response, a refusal with its evidence, and the ledger, mobilisation and error exports.
+import type { Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDbActivities } from '../../activities/db';
+import { openDatabase, type Database } from '../../db/client';
+import { campaigns } from '../../db/schema';
+import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
+import { createApp } from '../../server/app';
+import { newCampaignRow } from '../../server/campaigns';
+import { loadExample } from '../../server/examples';
+import { hardshipRouter } from '../../server/hardship';
+import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../server/hardshipDto';
+import { createWorker } from '../../server/worker';
+import { csvOf, DIBAO_V1, idOf, LIST_HEADER, P, ROSTER, SEVERE, TEKUN, V1 } from '../support/hardshipData';
+import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+
+const CAMPAIGN = 'hardship-api';
+const M = { id: idOf('440703', '19660606', 150), name: '=HYPERLINK("http://x")' };
+
+let env: TestWorkflowEnvironment;
+let database: Database;
+let worker: Worker;
+let workerDone: Promise<void>;
+let server: Server;
+let base: string;
+let uploadDir: string;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  database = await openDatabase({});
+  uploadDir = await mkdtemp(join(tmpdir(), 'hardship-api-'));
+  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: CAMPAIGN });
+  const r = validatePlan(shifted, Date.parse('2026-01-01'));
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  await database.db.insert(campaigns).values(newCampaignRow(r.plan, '测试'));
+  await createDbActivities(database.db).materialiseCampaign(CAMPAIGN);
+  const taskQueue = `hardship-api-${Date.now()}`;
+  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, uploadDir, workflowBundle: await workflowBundle() });
+  workerDone = worker.run();
+  const app = createApp({
+    campaigns: {} as never,
+    routers: [hardshipRouter({ db: database.db, client: env.client, taskQueue, uploadDir })],
+    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: 'pglite' } }),
+    config: { temporalUiUrl: null, namespace: 'default', defaultActor: '市人社局' },
+  });
+  server = app.listen(0);
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/campaigns/${CAMPAIGN}/hardship`;
+}, 120_000);
+afterAll(async () => {
+  server?.close();
+  worker?.shutdown();
+  await workerDone;
+  await database?.close();
+  await env?.teardown();
+  if (uploadDir) await rm(uploadDir, { recursive: true, force: true });
+});
+
+const upload = (list: string, fileName: string, body: string | Uint8Array) =>
+  fetch(`${base}/uploads?list=${list}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) }, body });
+const post = (path: string, body: unknown) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = async <T>(res: Response, status: number): Promise<T> => {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text) as T;
+};
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const v = await read();
+    if (done(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
+const importDone = (id: string) => until(async () => json<ImportView>(await fetch(`${base}/imports/${id}`), 200), (v) => !['pending', 'running'].includes(v.status));
+const sheetText = (bytes: ArrayBuffer, n = 1) => strFromU8(unzipSync(new Uint8Array(bytes))[`xl/worksheets/sheet${n}.xml`]);
+
+describe('hardship API', () => {
+  it('refuses a file that is not a list, naming what it is', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const problem = await json<{ detail: string; errors: { path: string }[] }>(await upload('roster', '花名册.png', png), 400);
+    expect(problem.detail).toContain('PNG 图片');
+    expect(problem.errors[0].path).toBe('花名册.png');
+    expect((await fetch(`${base}/uploads?list=other`, { method: 'POST', body: 'x' })).status).toBe(400);
+  });
+
+  let refusedImport: string;
+  it('finds the header under a title row, and lets the user map a column the aliases do not know', async () => {
+    const header = ['公民身份号码', '人员姓名', '所在村居编码', '参保状态', '缴费档次', '上年缴费档次', '缴费状态', '领取养老金'];
+    const rows = [...ROSTER, [M.id, M.name, V1, '未参保', '', '', '', '否']];
+    const text = `江门市2031年城乡居民养老保险应参保花名册,,,,,,,\r\n${csvOf(header, rows)}`;
+    const up = await json<UploadView>(await upload('roster', '花名册(含标题).csv', text), 201);
+    expect(up.headers).toEqual(header);
+    expect(up.mapping).toEqual({ ok: false, missing: ['villageCode'], ambiguous: [] });
+    const refused = await json<{ errors: { path: string; message: string }[] }>(await post('/imports', { uploadId: up.uploadId, list: 'roster' }), 400);
+    expect(refused.errors).toEqual([{ path: 'override.villageCode', message: '未找到“户籍地行政区划代码”列,请指定对应的列' }]);
+    const started = await json<{ importId: string; created: boolean }>(await post('/imports', { uploadId: up.uploadId, list: 'roster', override: { villageCode: 2 } }), 202);
+    expect(started.created).toBe(true);
+    // The same request again is the same import.
+    expect(await json(await post('/imports', { uploadId: up.uploadId, list: 'roster', override: { villageCode: 2 } }), 200)).toMatchObject({ importId: started.importId, created: false });
+    const done = await importDone(started.importId);
+    expect(done).toMatchObject({ status: 'stored', version: 1, rowsTotal: rows.length, rowsStored: rows.length, errorCount: 0, list: 'roster' });
+
+    // A hardship list with a bad row is refused whole, with a downloadable report.
+    const bad = await json<UploadView>(await upload('hardship', '特困-有错.csv', csvOf(LIST_HEADER, [...TEKUN, ['44070319800101123', '缺一位']])), 201);
+    const badImport = await json<{ importId: string }>(await post('/imports', { uploadId: bad.uploadId, list: 'hardship', category: 'tekun', department: '民政局', listDate: '2031-09-01' }), 202);
+    refusedImport = badImport.importId;
+    const badDone = await importDone(badImport.importId);
+    expect(badDone).toMatchObject({ status: 'refused', errorCount: 1, rowsStored: 0 });
+    expect(badDone.errors).toEqual([{ line: 4, column: '身份证号', value: '***************23', reason: '身份证号应为18位(或1999年以前签发的15位旧号码),实际为17位' }]);
+    const report = await fetch(`${base}/imports/${badImport.importId}/errors.xlsx`);
+    expect(report.headers.get('content-type')).toContain('spreadsheetml');
+    expect(sheetText(await report.arrayBuffer())).toContain('实际为17位');
+  });
+
+  let runId: string;
+  it('imports the lists and screens after the last one, as the import asked', async () => {
+    const lists: [string, string, string, string[][]][] = [
+      ['特困.csv', 'tekun', '民政局', TEKUN],
+      ['重度残疾.csv', 'severe-disability', '残联', SEVERE],
+      ['低保.csv', 'dibao', '民政局', [...DIBAO_V1, [M.id, M.name]]],
+    ];
+    let last: ImportView | undefined;
+    for (const [i, [name, category, department, rows]] of lists.entries()) {
+      const up = await json<UploadView>(await upload('hardship', name, csvOf(LIST_HEADER, rows)), 201);
+      expect(up.mapping.ok).toBe(true);
+      const started = await json<{ importId: string }>(await post('/imports', { uploadId: up.uploadId, list: 'hardship', category, department, listDate: '2031-09-01', screenAfter: i === lists.length - 1 }), 202);
+      last = await until(async () => json<ImportView>(await fetch(`${base}/imports/${started.importId}`), 200), (v) => v.status === 'stored' && (i < lists.length - 1 || v.screeningRunId !== null));
+    }
+    runId = last!.screeningRunId!;
+    expect(runId).toBeTruthy();
+    const run = await until(async () => json<RunView>(await fetch(`${base}/runs/${runId}`), 200), (r) => r.status !== 'running');
+    expect(run).toMatchObject({ status: 'completed', counts: { listed: 11, covered: 3, toMobilise: 3, ineligible: 5, refused: 0, govPaidFen: 36000 } });
+    expect(run.ineligibleByReason).toEqual({ deceased: 1, 'drawing-pension': 1, 'under-16': 1, 'not-local': 2 });
+    const overview = await json<{ lists: { list: string }[]; latestRunId: string }>(await fetch(base), 200);
+    expect(overview.lists.map((l) => l.list).sort()).toEqual(['hardship', 'hardship', 'hardship', 'roster']);
+    expect(overview.latestRunId).toBe(runId);
+    expect(refusedImport).toBeTruthy();
+  });
+
+  it('searches results by name, masked, with no ID number or name in any URL', async () => {
+    const res = await post(`/runs/${runId}/results/search`, { query: '李二' });
+    const text = await res.text();
+    const page = JSON.parse(text) as ResultPage;
+    expect(page.total).toBe(1);
+    expect(page.rows[0]).toMatchObject({ name: '李二', idMasked: `${P.B.id.slice(0, 6)}********${P.B.id.slice(14)}`, outcome: 'to-mobilise', categories: ['dibao', 'severe-disability'], villageName: '北步社区' });
+    expect(text).not.toContain(P.B.id);
+    const byTail = await json<ResultPage>(await post(`/runs/${runId}/results/search`, { query: P.I.id.slice(-4) }), 200);
+    expect(byTail.rows.map((r) => r.name)).toContain('吴九');
+    const byId = await json<ResultPage>(await post(`/runs/${runId}/results/search`, { query: P.I.id }), 200);
+    expect(byId.rows.map((r) => r.name)).toEqual(['吴九']);
+    const mobilise = await json<ResultPage>(await post(`/runs/${runId}/results/search`, { outcome: 'to-mobilise', unitCode: V1 }), 200);
+    expect(mobilise.rows.map((r) => r.name).sort()).toEqual(['=HYPERLINK("http://x")', '李二', '郑十'].sort());
+  });
+
+  it('records a refusal only with evidence that is what it says, and moves the counts', async () => {
+    const page = await json<ResultPage>(await post(`/runs/${runId}/results/search`, { query: '郑十' }), 200);
+    const resultId = page.rows[0].resultId;
+    const pdf = Buffer.from('%PDF-1.4\n% 拒绝参保声明\n').toString('base64');
+    const body = { runId, resultId, statementBy: 'village-committee', visits: 3, note: '三次上门', evidence: { fileName: '声明.pdf', contentType: 'application/pdf', dataBase64: pdf } };
+    const fake = await json<{ errors: { path: string }[] }>(await post('/refusals', { ...body, evidence: { ...body.evidence, dataBase64: Buffer.from('not a pdf').toString('base64') } }), 400);
+    expect(fake.errors[0].path).toBe('evidence.contentType');
+    const once = await json<{ errors: { path: string; message: string }[] }>(await post('/refusals', { ...body, visits: 1 }), 400);
+    expect(once.errors).toEqual([{ path: 'visits', message: '须经至少 2 次上门动员后方可登记拒绝参保' }]);
+    const ok = await json<{ refusalId: number; outcome: string }>(await post('/refusals', body), 201);
+    expect(ok.outcome).toBe('refused');
+    expect((await post('/refusals', body)).status).toBe(409);
+    const run = await json<RunView>(await fetch(`${base}/runs/${runId}`), 200);
+    expect(run.counts).toMatchObject({ toMobilise: 2, refused: 1 });
+    const summary = await json<UnitSummaries>(await fetch(`${base}/runs/${runId}/summary?unit=440703001`), 200);
+    expect(summary.children.find((c) => c.code === V1)).toMatchObject({ listed: 4, covered: 1, toMobilise: 2, refused: 1 });
+    const evidence = await fetch(`${base}/refusals/${ok.refusalId}/evidence`);
+    expect(evidence.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await evidence.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+  });
+
+  it('exports the ledger and the mobilisation list masked, with formula-like names neutralised', async () => {
+    const ledger = await fetch(`${base}/runs/latest/ledger.xlsx?unit=440703`);
+    expect(ledger.status).toBe(200);
+    const xml = sheetText(await ledger.arrayBuffer());
+    for (const p of Object.values(P)) expect(xml).not.toContain(p.id);
+    expect(xml).toContain(`${P.A.id.slice(0, 6)}********${P.A.id.slice(14)}`);
+    expect(xml).toContain(`'=HYPERLINK(&quot;http://x&quot;)`);
+    expect(xml).toContain('经动员拒绝参保');
+    expect(xml).not.toContain('吴九'); // 江海区 is not under 蓬江区
+    const mob = await fetch(`${base}/runs/latest/mobilisation.xlsx?unit=440703001`);
+    const files = unzipSync(new Uint8Array(await mob.arrayBuffer()));
+    const sheets = Object.keys(files).filter((f) => f.startsWith('xl/worksheets/'));
+    expect(sheets).toHaveLength(1); // only 北步社区 has people to mobilise
+    const v1 = strFromU8(files[sheets[0]]);
+    expect(v1).toContain('李二');
+    expect(v1).not.toContain('郑十'); // refused
+    expect((await fetch(`${base}/runs/latest/ledger.xlsx?unit=999999`)).status).toBe(404);
+  });
+});
