@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 const upload = (list: string, fileName: string, body: string | Uint8Array) =>
-  fetch(`${base}/uploads?list=${list}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) }, body });
+  fetch(`${base}/uploads?list=${list}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) }, body: typeof body === 'string' ? body : Buffer.from(body) });
 const post = (path: string, body: unknown) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const json = async <T>(res: Response, status: number): Promise<T> => {
   const text = await res.text();
