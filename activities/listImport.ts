@@ -12,7 +12,7 @@
 // rows and errors are committed. A retry after a worker restart deletes what lies past the checkpoint
 // and carries on from there.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -247,6 +247,18 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
     };
   }
 
+  /**
+   * The uploaded file holds names and ID numbers: once its import is decided it is deleted, unless
+   * another import of the same file is still to run. (Uploading it again brings it back.)
+   */
+  async function forgetFile(uploadId: string, importId: string, path: string) {
+    const others = await db
+      .select({ id: listImports.id })
+      .from(listImports)
+      .where(and(eq(listImports.uploadId, uploadId), sql`${listImports.id} <> ${importId}`, sql`${listImports.status} in ('pending', 'running')`));
+    if (others.length === 0) await rm(path, { force: true });
+  }
+
   async function dropRows(list: ListKind, importId: string, afterLine = 0) {
     const table = list === 'roster' ? rosterRows : hardshipRows;
     await db.delete(table).where(and(eq(table.importId, importId), gt(table.line, afterLine)));
@@ -267,7 +279,14 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
       const [upload] = await db.select().from(uploads).where(and(eq(uploads.campaignId, imp.campaignId), eq(uploads.id, imp.uploadId)));
       if (!campaign || !upload) throw ApplicationFailure.nonRetryable(`导入 ${imp.id} 的活动或上传文件记录不存在`, IMPORT_NOT_FOUND);
       const path = join(opts.uploadDir, upload.id);
-      const totalBytes = (await stat(path)).size;
+      const totalBytes = await stat(path).then(
+        (st) => st.size,
+        () => null,
+      );
+      if (totalBytes === null) {
+        await finish(imp.id, { status: 'failed', message: `${imp.fileName}:上传的文件已不在服务器上(已导入过或已清理);请重新上传` });
+        throw ApplicationFailure.nonRetryable(`导入 ${imp.id} 的文件已不存在`, IMPORT_NOT_FOUND);
+      }
 
       const plan = campaign.plan as { contributionPolicy?: { tiers?: number[]; hardship?: { minimum?: number } } };
       const tiers = plan.contributionPolicy?.tiers;
@@ -374,12 +393,14 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
         await dropRows(list, imp.id);
         await db.delete(importErrors).where(eq(importErrors.importId, imp.id));
         await finish(imp.id, { status: 'refused', rowsTotal: progress.rowsRead, rowsStored: 0, errorCount: 0, message: e.message, encoding });
+        await forgetFile(imp.uploadId, imp.id, path);
         return resultOf(imp.id);
       }
       const rowsTotal = progress.rowsRead;
       if (!header || rowsTotal === 0) {
         await dropRows(list, imp.id);
         await finish(imp.id, { status: 'refused', rowsTotal: 0, rowsStored: 0, errorCount: 0, message: `${imp.fileName}:文件没有数据行(只有表头或为空)`, encoding });
+        await forgetFile(imp.uploadId, imp.id, path);
         return resultOf(imp.id);
       }
 
@@ -417,6 +438,7 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
           encoding,
           message: `${imp.fileName}:${errorCount} 处错误,整个文件未导入;请按错误报告修改后重新上传(现有名单未受影响)`,
         });
+        await forgetFile(imp.uploadId, imp.id, path);
         return resultOf(imp.id);
       }
 
@@ -449,6 +471,7 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
       if (superseded && list === 'roster') await dropRows('roster', superseded);
       progress.stage = 'done';
       beat();
+      await forgetFile(imp.uploadId, imp.id, path);
       return resultOf(imp.id);
     },
 

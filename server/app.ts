@@ -1,6 +1,7 @@
 // The HTTP app. createApp never listens: server/main.ts does, and tests mount it in-process.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import express, { type Request, type Router } from 'express';
 import type { CampaignService } from './campaigns';
 import {
@@ -55,7 +56,9 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api', express.json({ limit: '25mb' }), express.text({ type: YAML_TYPES, limit: '25mb' }));
+  // File uploads are streamed by their routes: no body parser may read them first (a CSV sent as text/plain included).
+  const isYamlBody = (req: IncomingMessage) => !(req.url ?? '').includes('/uploads') && YAML_TYPES.includes((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase());
+  app.use('/api', express.json({ limit: '25mb' }), express.text({ type: isYamlBody, limit: '25mb' }));
 
   app.get('/api/health', async (_req, res) => {
     const h = await deps.health();

@@ -5,7 +5,7 @@
 // Personal data: ID numbers leave this module masked (440703********123X); nothing personal is ever read
 // from a URL (searches and refusals are POST bodies that name a result by its opaque id).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -531,7 +531,7 @@ export async function storeUpload(
  * Records an import of an upload (idempotent: the same upload with the same choices is the same
  * import) and returns the id its workflow runs under. A mapping that still lacks a field is a 400 naming it.
  */
-export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'>, campaignId: string, body: StartImportRequest) {
+export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'> & { uploadDir?: string }, campaignId: string, body: StartImportRequest) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
   const [upload] = await db.select().from(uploads).where(and(eq(uploads.id, body.uploadId), eq(uploads.campaignId, campaignId)));
@@ -552,6 +552,11 @@ export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'>, camp
     .digest('hex')
     .slice(0, 16)}`;
   const workflowId = importWorkflowId(importId);
+  const [existing] = await db.select({ id: listImports.id }).from(listImports).where(eq(listImports.id, importId));
+  if (existing) return { importId, workflowId, created: false, screenAfter: body.screenAfter, actor: body.actor };
+  if (deps.uploadDir && !existsSync(join(deps.uploadDir, upload.id))) {
+    throw new HttpProblem(409, '请重新上传', `${upload.fileName}:该文件已导入过,服务器不再保留;如需再次导入请重新上传`);
+  }
   const inserted = await db
     .insert(listImports)
     .values({

@@ -3,6 +3,7 @@
 // number), the amounts of the Jiangmen policy, a refused file that leaves the stored list untouched, the
 // same list as UTF-8, UTF-8 with BOM, GBK and XLSX, a second list version (动态清零) with its changes,
 // and screening and import resumed from a heartbeat after an interruption with the same result.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,9 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
   it('stores the roster and the lists; the same list reads the same from UTF-8, BOM, GBK and XLSX', async () => {
     const roster = await importFile('花名册.csv', utf8(csvOf(ROSTER_HEADER, ROSTER)), { list: 'roster' });
     expect(roster.result).toMatchObject({ status: 'stored', rowsTotal: ROSTER.length, rowsStored: ROSTER.length, version: 1 });
+    // The uploaded file (names and ID numbers) is not kept once its import is decided.
+    expect(existsSync(join(uploadDir, roster.upload.uploadId))).toBe(false);
+    await expect(prepareImport(deps(), CAMPAIGN, { list: 'roster', uploadId: roster.upload.uploadId, screenAfter: true, actor: '测试员' })).rejects.toThrow('服务器不再保留');
     const j = await database.db.select().from(rosterRows).where(and(eq(rosterRows.importId, roster.importId), eq(rosterRows.idNumber, P.J.id)));
     expect(j).toHaveLength(1); // lowercase x normalised (or a digit): stored as the canonical number
 
