@@ -3,11 +3,22 @@
 //   npm run cli -- launch <plan.yaml|json> [--actor 名字]
 //   npm run cli -- preview <plan.yaml|json>
 //   npm run cli -- list
+//   npm run cli -- import <campaignId> <file.csv|xlsx> --list roster [--screen]
+//   npm run cli -- import <campaignId> <file.csv|xlsx> --list hardship --category dibao --department 民政局 --list-date 2023-09-01 [--screen]
+//       streams the file to the API, prints which column holds which field, imports it with a progress
+//       bar (stderr) and, with --screen, starts a screening once it is stored. A refused file prints its
+//       first errors and the address of the whole error report, and exits 1. --category takes the key or
+//       the Chinese name (低保对象, 特困人员, 易返贫致贫人口, 重度残疾人, 精神/智力残疾人, 重点优抚对象).
 // API address: --api http://host:port (default http://localhost:$PORT or :3000).
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
+import { HARDSHIP_CATEGORIES, parseCategory } from '../domain/hardship';
 import { loadConfigOrExit } from '../server/config';
 import { demoPlan } from '../server/examples';
+import type { ImportView, UploadView } from '../server/hardshipDto';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -17,6 +28,12 @@ const flag = (name: string) => {
 const config = loadConfigOrExit(process.env);
 const api = flag('api') ?? `http://localhost:${config.PORT}`;
 const actor = flag('actor');
+const listFlag = flag('list');
+const categoryFlag = flag('category');
+const departmentFlag = flag('department');
+const listDateFlag = flag('list-date');
+const screenFlag = args.includes('--screen');
+if (screenFlag) args.splice(args.indexOf('--screen'), 1);
 const [command, file] = args;
 
 async function call(method: string, path: string, body?: unknown) {
@@ -40,6 +57,151 @@ function printLaunch(r: { created: boolean; campaign: { id: string; title: strin
   console.log(`${r.created ? '✓ 已启动' : '• 已存在(未重复启动)'} ${r.campaign.title}`);
   console.log(`  ${api}/campaigns/${encodeURIComponent(r.campaign.id)}`);
   for (const w of r.warnings ?? []) console.log(`  ! ${w}`);
+}
+
+/** The problem+json of a failed call as one or more lines on stderr, then exit 1. */
+async function failWith(res: Response): Promise<never> {
+  const data = (await res.json().catch(() => ({}))) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
+  console.error(`✗ ${data.title ?? res.status}${data.detail ? `:${data.detail}` : ''}`);
+  for (const e of data.errors ?? []) console.error(`  - ${e.path}: ${e.message}`);
+  process.exit(1);
+}
+
+const hardshipBase = (campaignId: string) => `/api/campaigns/${encodeURIComponent(campaignId)}/hardship`;
+
+/** Streams the file as the request body: a city's roster is far too large to read into memory. */
+async function uploadFile(campaignId: string, path: string, list: string): Promise<UploadView> {
+  let res: Response;
+  try {
+    res = await fetch(`${api}${hardshipBase(campaignId)}/uploads?list=${list}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent(basename(path)),
+        'idempotency-key': randomUUID(),
+      },
+      body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+  } catch {
+    console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
+    process.exit(1);
+  }
+  if (!res.ok) await failWith(res);
+  return (await res.json()) as UploadView;
+}
+
+const BAR_WIDTH = 30;
+const STAGE_ZH: Record<string, string> = { reading: '读取并校验', 'checking-duplicates': '检查重复身份证号', swapping: '启用新名单', done: '完成' };
+const grouped = (n: number) => n.toLocaleString('zh-CN');
+
+/** A bar redrawn in place on a terminal; on a pipe or log file, one line per tenth or stage. */
+function progressLine(i: ImportView): string {
+  const p = i.progress;
+  const fraction = Math.max(0, Math.min(1, p?.fraction ?? 0));
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const stage = p ? STAGE_ZH[p.stage] ?? p.stage : '排队中';
+  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ${stage}  已读取 ${grouped(p?.rowsRead ?? 0)} 行`;
+}
+
+async function followImport(campaignId: string, importId: string): Promise<ImportView> {
+  const tty = process.stderr.isTTY;
+  let lastLogged = '';
+  for (;;) {
+    const i = (await call('GET', `${hardshipBase(campaignId)}/imports/${encodeURIComponent(importId)}`)) as ImportView;
+    const line = progressLine(i);
+    if (tty) process.stderr.write(`\r${line}`);
+    else {
+      const key = `${i.progress?.stage ?? ''}|${Math.floor((i.progress?.fraction ?? 0) * 10)}`;
+      if (key !== lastLogged) console.error(line);
+      lastLogged = key;
+    }
+    if (i.status !== 'pending' && i.status !== 'running') {
+      if (tty) process.stderr.write('\n');
+      return i;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function importList(campaignId: string | undefined, path: string | undefined) {
+  const usage = '用法:npm run cli -- import <活动ID> <文件.csv|.xlsx> --list roster|hardship [--category 类别 --department 部门 --list-date YYYY-MM-DD] [--screen]';
+  if (!campaignId || !path || (listFlag !== 'roster' && listFlag !== 'hardship')) {
+    console.error(usage);
+    process.exit(2);
+  }
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    console.error(`✗ 找不到文件 ${path}`);
+    process.exit(2);
+  }
+  let category: string | undefined;
+  if (listFlag === 'hardship') {
+    const problems: string[] = [];
+    category = categoryFlag ? parseCategory(categoryFlag) ?? undefined : undefined;
+    if (!categoryFlag) problems.push('请用 --category 指定困难群体类别');
+    else if (!category) problems.push(`无法识别类别“${categoryFlag}”,可用:${HARDSHIP_CATEGORIES.map((c) => `${c.key}(${c.zh})`).join('、')}`);
+    if (!departmentFlag) problems.push('请用 --department 指定名单提供部门(如 民政局、残联、农业农村局)');
+    if (!listDateFlag || !/^\d{4}-\d{2}-\d{2}$/.test(listDateFlag)) problems.push('请用 --list-date 指定名单日期(YYYY-MM-DD)');
+    if (problems.length > 0) {
+      for (const p of problems) console.error(`✗ ${p}`);
+      console.error(usage);
+      process.exit(2);
+    }
+  }
+
+  console.error(`上传 ${basename(path)}(${(size / 1024 / 1024).toFixed(1)} MB)…`);
+  const upload = await uploadFile(campaignId, path, listFlag);
+  const label = (key: string) => upload.fields.find((f) => f.key === key)?.label ?? key;
+  if (!upload.mapping.ok) {
+    const parts = [
+      upload.mapping.missing?.length ? `缺少:${upload.mapping.missing.map(label).join('、')}` : '',
+      upload.mapping.ambiguous?.length ? `有多列可能对应:${upload.mapping.ambiguous.map(label).join('、')}` : '',
+    ].filter(Boolean);
+    console.error(`✗ 表头无法完全识别(${parts.join(';')})。`);
+    console.error(`  文件表头:${upload.headers.map((h, i) => `${i + 1}.${h}`).join('  ')}`);
+    console.error(`  需要的字段:${upload.fields.map((f) => `${f.label}${f.required ? '' : '(选填)'}`).join('、')}`);
+    console.error('  请把表头改成上述字段名后重试,或在控制台“困难群体”页面上传并手工选择各字段对应的列。');
+    process.exit(1);
+  }
+  console.log(`表头识别(${upload.fileKind.toUpperCase()},${upload.headers.length} 列):`);
+  for (const f of upload.fields) {
+    const c = upload.mapping.columns?.[f.key];
+    console.log(`  ${f.label.padEnd(10, '　')} ← ${c === undefined ? '(无)' : `第 ${c + 1} 列“${upload.headers[c]}”`}`);
+  }
+
+  const started = (await call('POST', `${hardshipBase(campaignId)}/imports`, {
+    uploadId: upload.uploadId,
+    list: listFlag,
+    ...(listFlag === 'hardship' ? { category, department: departmentFlag, listDate: listDateFlag } : {}),
+    screenAfter: screenFlag,
+    ...(actor ? { actor } : {}),
+  })) as { importId: string; created: boolean };
+  if (!started.created) console.error('• 该文件此前已提交导入,显示原导入的结果');
+  const done = await followImport(campaignId, started.importId);
+
+  if (done.status === 'stored') {
+    console.log(`✓ 已导入 ${grouped(done.rowsStored)} 行${done.version ? `(第 ${done.version} 版)` : ''}`);
+    if (done.screeningRunId) {
+      console.log(`  已开始筛查 ${done.screeningRunId}`);
+      console.log(`  ${api}/campaigns/${encodeURIComponent(campaignId)}/hardship?run=${encodeURIComponent(done.screeningRunId)}`);
+    }
+    return;
+  }
+  if (done.status === 'superseded') {
+    console.log('• 该导入已被更新的版本替换');
+    return;
+  }
+  console.error(`✗ ${done.status === 'refused' ? '未通过校验,未导入任何数据' : '导入失败'}${done.message ? `:${done.message}` : ''}`);
+  const errors = done.errors ?? [];
+  if (errors.length > 0) {
+    console.error(`  前 ${Math.min(20, errors.length)} 处错误(共 ${grouped(done.errorCount)} 处):`);
+    for (const e of errors.slice(0, 20)) console.error(`  第 ${e.line} 行  ${e.column}  “${e.value}”  ${e.reason}`);
+  }
+  if (done.errorCount > 0) console.error(`  完整错误报告:${api}${hardshipBase(campaignId)}/imports/${encodeURIComponent(done.id)}/errors.xlsx`);
+  process.exit(1);
 }
 
 switch (command) {
@@ -77,7 +239,13 @@ switch (command) {
     for (const c of await call('GET', '/api/campaigns')) console.log(`${c.status.padEnd(10)} ${c.id}  ${c.title}`);
     break;
   }
+  case 'import': {
+    await importList(args[1], args[2]);
+    break;
+  }
   default:
-    console.error('用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list  [--api URL] [--actor 名字]');
+    console.error(
+      '用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship [...]  [--api URL] [--actor 名字]',
+    );
     process.exit(2);
 }
