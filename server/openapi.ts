@@ -1,6 +1,7 @@
 // /api/openapi.json, described from the same zod schemas that validate the requests.
 import { z } from 'zod';
 import * as dto from './dto';
+import * as hd from './hardshipDto';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const out = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { unrepresentable: 'any' }) } });
@@ -64,6 +65,76 @@ export function openApiDocument() {
       '/api/campaigns/{id}/advance': action('提前进入下一阶段', dto.AdvanceRequestSchema),
       '/api/campaigns/{id}/deadline': action('调整阶段截止时间', dto.AmendDeadlineRequestSchema),
       '/api/campaigns/{id}/cancel': action('撤销活动', dto.CancelRequestSchema),
+      ...hardshipPaths(),
     },
+  };
+}
+
+const runParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' }, description: '筛查批次编号,或 latest' };
+const importParam = { name: 'importId', in: 'path', required: true, schema: { type: 'string' } };
+const unitQuery = { name: 'unit', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{6}(\\d{3}){0,2}$' } };
+const xlsx = (description: string) => ({ description, content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } });
+
+/** The hardship routes (server/hardship.ts). */
+function hardshipPaths() {
+  const base = '/api/campaigns/{id}/hardship';
+  return {
+    [`${base}/uploads`]: {
+      post: {
+        summary: '上传花名册或困难群体名单(CSV/XLSX 原始字节),返回表头与列对应',
+        parameters: [
+          idParam,
+          { name: 'list', in: 'query', required: true, schema: { type: 'string', enum: [...hd.LIST_KINDS] } },
+          { name: 'X-File-Name', in: 'header', required: false, schema: { type: 'string' }, description: 'encodeURIComponent(文件名)' },
+        ],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { 201: ok('已上传', hd.UploadDto), 400: err('不是可读的名单文件(类型、大小、编码)'), 404: err('活动不存在'), 413: err('文件过大') },
+      },
+    },
+    [`${base}/imports`]: {
+      get: { summary: '导入记录', parameters: [idParam], responses: { 200: ok('列表', z.object({ imports: z.array(hd.ImportDto) })), 404: err('活动不存在') } },
+      post: {
+        summary: '导入已上传的文件(整份导入或整份拒绝)',
+        parameters: [idParam],
+        requestBody: { required: true, content: json(hd.StartImportRequestSchema) },
+        responses: { 202: ok('已开始', hd.StartImportResultDto), 200: ok('同一导入已存在', hd.StartImportResultDto), 400: err('字段或列对应无效'), 404: err('活动或上传不存在'), 409: err('文件已不在服务器上') },
+      },
+    },
+    [`${base}/imports/{importId}`]: { get: { summary: '导入状态、进度与错误', parameters: [idParam, importParam], responses: { 200: ok('导入', hd.ImportDto), 404: err('不存在') } } },
+    [`${base}/imports/{importId}/errors.xlsx`]: { get: { summary: '错误报告', parameters: [idParam, importParam], responses: { 200: xlsx('XLSX'), 404: err('不存在') } } },
+    [`${base}/screenings`]: {
+      post: {
+        summary: '开始筛查(整个活动或一个区县)',
+        parameters: [idParam],
+        requestBody: { required: false, content: json(hd.StartScreeningRequestSchema) },
+        responses: { 202: ok('已开始', hd.StartScreeningResultDto), 404: err('活动不存在'), 409: err('尚无花名册或名单') },
+      },
+    },
+    [base]: { get: { summary: '现行名单、筛查批次与代缴政策', parameters: [idParam], responses: { 200: ok('概况', hd.HardshipOverviewDto), 404: err('活动不存在') } } },
+    [`${base}/runs/{runId}`]: { get: { summary: '筛查批次', parameters: [idParam, runParam], responses: { 200: ok('批次', hd.RunDto), 404: err('不存在') } } },
+    [`${base}/runs/{runId}/summary`]: {
+      get: { summary: '单位及其下级的筛查汇总', parameters: [idParam, runParam, unitQuery], responses: { 200: ok('汇总', hd.UnitSummariesDto), 400: err('单位代码无效'), 404: err('不存在') } },
+    },
+    [`${base}/runs/{runId}/results/search`]: {
+      post: {
+        summary: '查询筛查结果(身份证号已脱敏)',
+        parameters: [idParam, runParam],
+        requestBody: { required: false, content: json(hd.ResultSearchRequestSchema) },
+        responses: { 200: ok('结果', hd.ResultPageDto), 400: err('条件无效'), 404: err('不存在') },
+      },
+    },
+    [`${base}/refusals`]: {
+      post: {
+        summary: '登记拒绝参保(附书面声明)',
+        parameters: [idParam],
+        requestBody: { required: true, content: json(hd.RecordRefusalRequestSchema) },
+        responses: { 201: ok('已登记', hd.RefusalDto), 400: err('字段或证明材料无效'), 404: err('不存在'), 409: err('该人员不是待动员状态'), 413: err('证明材料过大') },
+      },
+    },
+    [`${base}/refusals/{refusalId}/evidence`]: {
+      get: { summary: '拒绝参保证明材料', parameters: [idParam, { name: 'refusalId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'PDF/JPEG/PNG' }, 404: err('不存在') } },
+    },
+    [`${base}/runs/{runId}/ledger.xlsx`]: { get: { summary: '实名登记管理台账', parameters: [idParam, runParam, unitQuery], responses: { 200: xlsx('XLSX'), 404: err('不存在') } } },
+    [`${base}/runs/{runId}/mobilisation.xlsx`]: { get: { summary: '待动员参保名单(每村一页)', parameters: [idParam, runParam, unitQuery], responses: { 200: xlsx('XLSX'), 404: err('不存在') } } },
   };
 }

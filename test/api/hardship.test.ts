@@ -85,6 +85,13 @@ const importDone = (id: string) => until(async () => json<ImportView>(await fetc
 const sheetText = (bytes: ArrayBuffer, n = 1) => strFromU8(unzipSync(new Uint8Array(bytes))[`xl/worksheets/sheet${n}.xml`]);
 
 describe('hardship API', () => {
+  it('is described in /api/openapi.json', async () => {
+    const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(await fetch(base.replace(/\/api\/.*$/, '/api/openapi.json')), 200);
+    const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/campaigns/{id}/hardship'));
+    expect(paths).toHaveLength(13);
+    expect(Object.keys(doc.paths['/api/campaigns/{id}/hardship/refusals'])).toEqual(['post']);
+  });
+
   it('refuses a file that is not a list, naming what it is', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
     const problem = await json<{ detail: string; errors: { path: string }[] }>(await upload('roster', '花名册.png', png), 400);
