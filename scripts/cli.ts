@@ -95,28 +95,39 @@ const BAR_WIDTH = 30;
 const STAGE_ZH: Record<string, string> = { reading: '读取并校验', 'checking-duplicates': '检查重复身份证号', swapping: '启用新名单', done: '完成' };
 const grouped = (n: number) => n.toLocaleString('zh-CN');
 
-/** A bar redrawn in place on a terminal; on a pipe or log file, one line per tenth or stage. */
-function progressLine(i: ImportView): string {
-  const p = i.progress;
-  const fraction = Math.max(0, Math.min(1, p?.fraction ?? 0));
+/**
+ * One line: the bar, the percentage, the stage and the rows read. The last known progress stands
+ * when a poll has none (between the reading activity's end and the stored status), so the bar never
+ * runs backwards.
+ */
+function progressLine(i: ImportView, last: ImportView['progress']): string {
+  const p = i.progress ?? last;
+  const fraction = i.status === 'stored' ? 1 : Math.max(0, Math.min(1, p?.fraction ?? 0));
   const filled = Math.round(fraction * BAR_WIDTH);
-  const stage = p ? STAGE_ZH[p.stage] ?? p.stage : '排队中';
-  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ${stage}  已读取 ${grouped(p?.rowsRead ?? 0)} 行`;
+  const stage = i.status === 'stored' ? '完成' : p ? (STAGE_ZH[p.stage] ?? p.stage) : i.status === 'pending' ? '排队中' : '处理中';
+  const rows = i.status === 'stored' ? i.rowsStored : (p?.rowsRead ?? 0);
+  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ${stage}  已读取 ${grouped(rows)} 行`;
 }
 
+/** Polls the import every 500 ms, drawing the bar on stderr: in place on a terminal, else one line per tenth or stage. */
 async function followImport(campaignId: string, importId: string): Promise<ImportView> {
   const tty = process.stderr.isTTY;
-  let lastLogged = '';
+  let last: ImportView['progress'] = null;
+  let logged = '';
   for (;;) {
     const i = (await call('GET', `${hardshipBase(campaignId)}/imports/${encodeURIComponent(importId)}`)) as ImportView;
-    const line = progressLine(i);
-    if (tty) process.stderr.write(`\r${line}`);
-    else {
-      const key = `${i.progress?.stage ?? ''}|${Math.floor((i.progress?.fraction ?? 0) * 10)}`;
-      if (key !== lastLogged) console.error(line);
-      lastLogged = key;
+    const done = i.status !== 'pending' && i.status !== 'running';
+    if (i.progress && (!last || i.progress.fraction >= last.fraction)) last = i.progress;
+    if (!done || i.status === 'stored') {
+      const line = progressLine(i, last);
+      if (tty) process.stderr.write(`\r${line}`);
+      else {
+        const key = `${i.status}|${last?.stage ?? ''}|${Math.floor((last?.fraction ?? 0) * 10)}`;
+        if (key !== logged) console.error(line);
+        logged = key;
+      }
     }
-    if (i.status !== 'pending' && i.status !== 'running') {
+    if (done) {
       if (tty) process.stderr.write('\n');
       return i;
     }
