@@ -69,8 +69,15 @@ export function mapListHeaders(list: ListKind, header: readonly string[], overri
   const aliases = spec.aliases as Record<string, readonly string[]>;
   const pick = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, aliases[k]]));
   const required = mapHeaders(header, pick(spec.required), override);
-  if (!required.ok) return { ok: false, missing: required.missing, ambiguous: required.ambiguous };
-  const columns: Record<string, number> = { ...required.columns };
+  const columns: Record<string, number> = {};
+  if (required.ok) Object.assign(columns, required.columns);
+  else {
+    // What was found, for the console's picker to start from.
+    for (const key of spec.required) {
+      const one = mapHeaders(header, pick([key]), override?.[key] !== undefined ? { [key]: override[key] } : undefined);
+      if (one.ok && !required.missing.includes(key) && !required.ambiguous.includes(key)) columns[key] = one.columns[key];
+    }
+  }
   const used = new Set(Object.values(columns));
   for (const key of spec.optional) {
     const one = mapHeaders(header, pick([key]), override?.[key] !== undefined ? { [key]: override[key] } : undefined);
@@ -79,7 +86,7 @@ export function mapListHeaders(list: ListKind, header: readonly string[], overri
       used.add(one.columns[key]);
     }
   }
-  return { ok: true, columns };
+  return required.ok ? { ok: true, columns } : { ok: false, columns, missing: required.missing, ambiguous: required.ambiguous };
 }
 
 /** What an import records of its file's layout: the header's place among the non-empty rows, and field -> column. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
 import { findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
 import type { ScreeningHeartbeat } from '../activities/screening';
@@ -130,14 +130,20 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       createdAt: row.createdAt.toISOString(),
       finishedAt: iso(row.finishedAt),
       workflowId: row.workflowId,
+      screenAfter: row.screenAfter,
       screeningRunId: row.screeningRunId,
     };
   }
 
-  async function runRow(campaignId: string, runId: string) {
+  /**
+   * A run by id, or `latest`: the newest completed run that covers `unitCode` (a whole-campaign run,
+   * or a county run of the unit's county); without a unit, the newest whole-campaign run.
+   */
+  async function runRow(campaignId: string, runId: string, unitCode?: string) {
+    const covers = unitCode ? or(isNull(screeningRuns.scope), sql`${unitCode} like ${screeningRuns.scope} || '%'`) : isNull(screeningRuns.scope);
     const where =
       runId === 'latest'
-        ? and(eq(screeningRuns.campaignId, campaignId), eq(screeningRuns.status, 'completed'))
+        ? and(eq(screeningRuns.campaignId, campaignId), eq(screeningRuns.status, 'completed'), covers)
         : and(eq(screeningRuns.campaignId, campaignId), eq(screeningRuns.id, runId));
     const [run] = await db.select().from(screeningRuns).where(where).orderBy(desc(screeningRuns.startedAt)).limit(1);
     if (!run) throw notFound(runId === 'latest' ? '该活动还没有完成的困难群体筛查' : `筛查批次 ${runId} 不存在`);
@@ -277,8 +283,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.get(`${base}/runs/:runId/summary`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const run = await runRow(campaign.id, req.params.runId);
     const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unit = code === campaign.regionCode ? { code, name: campaign.regionName, level: campaign.regionLevel } : names.get(code);
     if (!unit) throw notFound(`单位 ${code} 不在该活动中`);
@@ -383,8 +389,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.get(`${base}/runs/:runId/ledger.xlsx`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const run = await runRow(campaign.id, req.params.runId);
     const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
     if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);
@@ -421,8 +427,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.get(`${base}/runs/:runId/mobilisation.xlsx`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const run = await runRow(campaign.id, req.params.runId);
     const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
     if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);

@@ -39,7 +39,7 @@ export const UploadDto = z.object({
   headers: z.array(z.string()),
   /** Fields this list needs, with Chinese labels. */
   fields: z.array(FieldDto),
-  /** Field key -> column index when every field was found; else what is missing or ambiguous. */
+  /** Field key -> column index: every field when ok, else the fields that were found, with what is missing or ambiguous. */
   mapping: z.object({
     ok: z.boolean(),
     columns: z.record(z.string(), z.number()).optional(),
@@ -114,7 +114,9 @@ export const ImportDto = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   workflowId: z.string(),
-  /** The screening run started after this import (screenAfter). */
+  /** A screening run was asked for once the list is stored. */
+  screenAfter: z.boolean(),
+  /** The screening run started after this import (screenAfter); null until it exists. */
   screeningRunId: z.string().nullable(),
 });
 

@@ -107,7 +107,7 @@ describe('hardship API', () => {
     const text = `江门市2031年城乡居民养老保险应参保花名册,,,,,,,\r\n${csvOf(header, rows)}`;
     const up = await json<UploadView>(await upload('roster', '花名册(含标题).csv', text), 201);
     expect(up.headers).toEqual(header);
-    expect(up.mapping).toEqual({ ok: false, missing: ['villageCode'], ambiguous: [] });
+    expect(up.mapping).toEqual({ ok: false, missing: ['villageCode'], ambiguous: [], columns: { idNumber: 0, name: 1, enrolmentStatus: 3, tier: 4, lastYearTier: 5, paymentStatus: 6, drawingPension: 7 } });
     const refused = await json<{ errors: { path: string; message: string }[] }>(await post('/imports', { uploadId: up.uploadId, list: 'roster' }), 400);
     expect(refused.errors).toEqual([{ path: 'override.villageCode', message: '未找到“户籍地行政区划代码”列,请指定对应的列' }]);
     const started = await json<{ importId: string; created: boolean }>(await post('/imports', { uploadId: up.uploadId, list: 'roster', override: { villageCode: 2 } }), 202);
