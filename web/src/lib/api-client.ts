@@ -31,8 +31,8 @@ function isProblem(value: unknown): value is Problem {
   );
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
-  const text = await response.text().catch(() => '');
+/** A failed answer's text read as the server's problem+json (detail, field errors), else a plain sentence. */
+export function apiErrorFrom(status: number, statusText: string, text: string): ApiError {
   let body: unknown = undefined;
   try {
     body = text ? JSON.parse(text) : undefined;
@@ -40,15 +40,17 @@ async function toApiError(response: Response): Promise<ApiError> {
     body = undefined;
   }
   if (isProblem(body)) {
-    return new ApiError(body.detail || body.title, response.status, body);
+    return new ApiError(body.detail || body.title, status, body);
   }
   if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
-    return new ApiError((body as { message: string }).message, response.status);
+    return new ApiError((body as { message: string }).message, status);
   }
-  return new ApiError(
-    translate('error.http', { status: response.status, statusText: response.statusText }).trim(),
-    response.status,
-  );
+  return new ApiError(translate('error.http', { status, statusText }).trim(), status);
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  return apiErrorFrom(response.status, response.statusText, text);
 }
 
 async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

@@ -2,9 +2,8 @@
 // make: a raw file body (a roster can be hundreds of megabytes, so it is streamed as is, never read
 // into a string or wrapped in JSON), with upload progress and the same readable errors.
 import { env } from '../../../config/env';
-import { ApiError } from '../../../lib/api-client';
+import { ApiError, apiErrorFrom } from '../../../lib/api-client';
 import { translate } from '../../../lib/i18n';
-import type { Problem } from '../../../types/api';
 
 /** `/api/campaigns/:id/hardship` + rest. IDs of imports and runs are opaque; nothing personal goes here. */
 export const hardshipPath = (campaignId: string, rest = '') => `/api/campaigns/${encodeURIComponent(campaignId)}/hardship${rest}`;
@@ -25,27 +24,6 @@ export const hardshipKeys = {
 
 /** Polling while an import or a run moves: often enough for a progress bar to move smoothly. */
 export const PROGRESS_REFETCH_MS = 1000;
-
-function isProblem(value: unknown): value is Problem {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { title?: unknown }).title === 'string' &&
-    typeof (value as { status?: unknown }).status === 'number'
-  );
-}
-
-/** The api-client's reading of a failed answer (problem+json detail, field errors, or a plain sentence). */
-function apiErrorFrom(status: number, statusText: string, text: string): ApiError {
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (isProblem(body)) return new ApiError(body.detail || body.title, status, body);
-  return new ApiError(translate('error.http', { status, statusText }).trim(), status);
-}
 
 /**
  * POSTs a file's bytes as the body. XMLHttpRequest rather than fetch: fetch cannot report how much
