@@ -1,3 +1,4 @@
 export * from './campaigns';
 export * from './reporting';
 export * from './hardship';
+export * from './auth';
