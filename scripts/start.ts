@@ -3,7 +3,10 @@
 // PGlite (.data/pglite). Ctrl-C stops all of it; the next start keeps every campaign.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../db/client';
 import path from 'node:path';
 import { loadConfigOrExit, loadLauncherConfig } from '../server/config';
 import { ensureTemporalCli, projectRoot, startDevServer, type DevServer } from './tools';
@@ -37,6 +40,34 @@ if (launcher.TEMPORAL_DEV_SERVER === 'auto' && !(await answers(config.TEMPORAL_A
   dev = await startDevServer({ temporalCli: cli, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort: launcher.TEMPORAL_UI_PORT });
 }
 
+// The key sealing second-factor seeds: kept beside the data it protects, made once.
+const keyFile = path.join(dataDir, 'auth-secret.key');
+if (!env.AUTH_SECRET_KEY && !existsSync(keyFile)) writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+const authSecretKey = env.AUTH_SECRET_KEY ?? readFileSync(keyFile, 'utf8').trim();
+const pgliteDir = env.PGLITE_DIR ?? path.join(dataDir, 'pglite');
+
+// Nobody can sign in before the first administrator exists: create one now (the embedded database is
+// a single process, so this must happen before the app opens it).
+{
+  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir });
+  const rows = (await database.db.execute(sql`select count(*)::int as n from users`)) as unknown as { rows?: { n: number }[] } | { n: number }[];
+  const n = (Array.isArray(rows) ? rows : (rows.rows ?? []))[0]?.n ?? 0;
+  await database.close();
+  if (n === 0) {
+    if (process.stdin.isTTY || env.ADMIN_PASSWORD) {
+      console.error('[start] 尚无任何账户:先创建管理员(账号 admin,区划 ' + (env.ADMIN_REGION ?? '440700') + ')');
+      const created = run(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--username', env.ADMIN_USERNAME ?? 'admin', '--region', env.ADMIN_REGION ?? '440700', '--if-not-exists'], { PGLITE_DIR: pgliteDir });
+      const code = await new Promise<number>((r) => created.once('exit', (c) => r(c ?? 1)));
+      if (code !== 0) {
+        await dev?.stop();
+        process.exit(code);
+      }
+    } else {
+      console.error('[start] 尚无任何账户:停止后运行 npm run create-admin -- --username admin --region 440700(或设置 ADMIN_PASSWORD 后再 npm start)');
+    }
+  }
+}
+
 console.error('[start] building the console (web/dist)…');
 const build = run(process.execPath, [path.join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
 const built = await new Promise<number>((r) => build.once('exit', (code) => r(code ?? 1)));
@@ -46,7 +77,8 @@ if (built !== 0) {
 }
 
 const app = run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-  PGLITE_DIR: env.PGLITE_DIR ?? path.join(dataDir, 'pglite'),
+  PGLITE_DIR: pgliteDir,
+  AUTH_SECRET_KEY: authSecretKey,
   UPLOAD_DIR: env.UPLOAD_DIR ?? path.join(dataDir, 'uploads'),
 });
 console.error(`[start] console: http://localhost:${config.PORT}  (first time? click 「启动演示活动」 or run: npm run demo)`);

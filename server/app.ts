@@ -13,7 +13,11 @@ import {
   type AppConfig,
   type Health,
 } from './dto';
-import { errorMiddleware } from './errors';
+import type { Db } from '../db/client';
+import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../domain/access';
+import type { AuthService } from './auth/service';
+import { actorName, authOf, authRouter, guard, requireRegion, subjectOf } from './authRoutes';
+import { errorMiddleware, notFound } from './errors';
 import { demoPlan, listExamples, loadExample } from './examples';
 import { openApiDocument } from './openapi';
 import type { ReportingService } from './reporting';
@@ -33,6 +37,8 @@ const SeqSchema = z.coerce.number().int().min(1);
 
 export interface AppDeps {
   campaigns: CampaignService;
+  /** Sessions and the access policy: every /api route but health, config, the OpenAPI document and login needs a signed-in user. */
+  auth: { service: AuthService; db: Db; cookieSecure: boolean; trustProxy?: number };
   /** Reporting, escalation, calendar and circular routes. */
   reporting?: ReportingService;
   /** Extra routers mounted under /api before the not-found handler (the tax-feed upload). */
@@ -56,9 +62,13 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const app = express();
   app.disable('x-powered-by');
+  if (deps.auth.trustProxy) app.set('trust proxy', deps.auth.trustProxy);
+  app.use(securityHeaders(deps.auth.cookieSecure));
   // File uploads are streamed by their routes: no body parser may read them first (a CSV sent as text/plain included).
   const isYamlBody = (req: IncomingMessage) => !(req.url ?? '').includes('/uploads') && YAML_TYPES.includes((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase());
   app.use('/api', express.json({ limit: '25mb' }), express.text({ type: isYamlBody, limit: '25mb' }));
+  app.use('/api', guard({ db: deps.auth.db, auth: deps.auth.service, now }));
+  app.use(authRouter({ db: deps.auth.db, auth: deps.auth.service, cookieSecure: deps.auth.cookieSecure }));
 
   app.get('/api/health', async (_req, res) => {
     const h = await deps.health();
@@ -74,55 +84,79 @@ export function createApp(deps: AppDeps) {
     res.json(await campaigns.preview(body.plan));
   });
 
-  app.get('/api/campaigns', async (_req, res) => void res.json(await campaigns.list()));
+  app.get('/api/campaigns', async (_req, res) => {
+    const user = subjectOf(res);
+    res.json((await campaigns.list()).filter((c) => campaignVisible(user, c.regionCode)));
+  });
   app.post('/api/campaigns', async (req, res) => {
     const body =
       typeof req.body === 'string'
-        ? LaunchRequestSchema.parse({ plan: req.body, actor: req.get('X-Actor') ?? undefined })
+        ? LaunchRequestSchema.parse({ plan: req.body })
         : LaunchRequestSchema.parse(req.body);
-    const result = await campaigns.launch(body.plan, body.actor);
+    const result = await campaigns.launch(body.plan, actorName(res));
     res.status(result.created ? 201 : 200).json(result);
   });
   app.post('/api/demo', async (req, res) => {
-    const result = await campaigns.launch(demoPlan(now()) as Record<string, unknown>, deps.config.defaultActor);
+    const result = await campaigns.launch(demoPlan(now()) as Record<string, unknown>, actorName(res));
     res.status(result.created ? 201 : 200).json(result);
   });
-  app.get('/api/campaigns/:id', async (req, res) => void res.json(await campaigns.detail(req.params.id)));
+  app.get('/api/campaigns/:id', async (req, res) => {
+    // A user below the campaign's region sees the rows on their own line: their ancestors and their subtree.
+    const { scope } = authOf(res);
+    const detail = await campaigns.detail(req.params.id);
+    res.json({ ...detail, units: detail.units.filter((u) => regionContains(scope, u.code) || regionContains(u.code, scope)) });
+  });
   app.get('/api/campaigns/:id/units/:code', async (req, res) => void res.json(await campaigns.unit(req.params.id, req.params.code)));
   app.post('/api/campaigns/:id/advance', async (req, res) => {
-    res.json(await campaigns.advance(req.params.id, AdvanceRequestSchema.parse(req.body), idempotencyKey(req)));
+    res.json(await campaigns.advance(req.params.id, { ...AdvanceRequestSchema.parse(req.body), actor: actorName(res) }, idempotencyKey(req)));
   });
   app.post('/api/campaigns/:id/deadline', async (req, res) => {
-    res.json(await campaigns.amendDeadline(req.params.id, AmendDeadlineRequestSchema.parse(req.body), idempotencyKey(req)));
+    res.json(await campaigns.amendDeadline(req.params.id, { ...AmendDeadlineRequestSchema.parse(req.body), actor: actorName(res) }, idempotencyKey(req)));
   });
   app.post('/api/campaigns/:id/cancel', async (req, res) => {
-    res.json(await campaigns.cancel(req.params.id, CancelRequestSchema.parse(req.body), idempotencyKey(req)));
+    res.json(await campaigns.cancel(req.params.id, { ...CancelRequestSchema.parse(req.body), actor: actorName(res) }, idempotencyKey(req)));
   });
   const r = deps.reporting;
   if (r) {
     app.get('/api/calendar', async (_req, res) => void res.json(await r.calendar()));
     app.put('/api/calendar/:year', async (req, res) => {
-      res.json(await r.putCalendar(YearSchema.parse(req.params.year), PutCalendarRequestSchema.parse(req.body)));
+      res.json(await r.putCalendar(YearSchema.parse(req.params.year), { ...PutCalendarRequestSchema.parse(req.body), actor: actorName(res) }));
     });
-    app.get('/api/deadlines', async (req, res) => void res.json(await r.deadlines(DaysSchema.parse(req.query).days)));
+    app.get('/api/deadlines', async (req, res) => {
+      const user = subjectOf(res);
+      const view = await r.deadlines(DaysSchema.parse(req.query).days);
+      const regions = new Map((await campaigns.list()).map((c) => [c.id, c.regionCode]));
+      const items = view.items.filter((i) => (i.unitCode ? unitReachable(user, i.unitCode) : campaignVisible(user, regions.get(i.campaignId) ?? '')));
+      res.json({ ...view, items });
+    });
     app.get('/api/inbox', async (req, res) => {
       const q = InboxQuerySchema.parse(req.query);
-      res.json({ messages: await r.inbox(q.recipient, q.limit) });
+      const user = subjectOf(res);
+      const reachable = (code: string) => isRegionCode(code) && unitReachable(user, code);
+      if (q.recipient && !reachable(q.recipient)) throw notFound('未找到');
+      res.json({ messages: (await r.inbox(q.recipient, q.limit)).filter((m) => reachable(m.recipient)) });
     });
     app.get('/api/campaigns/:id/units/:code/reporting', async (req, res) => void res.json(await r.unitReporting(req.params.id, req.params.code)));
     app.post('/api/campaigns/:id/units/:code/reports', async (req, res) => {
-      const body = SubmitReportRequestSchema.parse(req.body);
+      const body = { ...SubmitReportRequestSchema.parse(req.body), actor: actorName(res) };
       res.status(201).json(await r.submitReport(req.params.id, req.params.code, body, req.get('X-Source') === 'console' ? 'console' : 'api', idempotencyKey(req)));
     });
     app.get('/api/campaigns/:id/escalations', async (req, res) => {
-      res.json({ escalations: await r.escalations(req.params.id, EscalationQuerySchema.parse(req.query)) });
+      // Below the campaign's region, the board shows the user's own subtree only.
+      const { scope } = authOf(res);
+      const q = EscalationQuerySchema.parse(req.query);
+      if (q.region && !regionContains(scope, q.region)) throw notFound('未找到');
+      res.json({ escalations: await r.escalations(req.params.id, { ...q, region: q.region ?? scope }) });
     });
     app.post('/api/campaigns/:id/escalations/respond', async (req, res) => {
-      res.json(await r.respond(req.params.id, RespondEscalationRequestSchema.parse(req.body), idempotencyKey(req)));
+      const body = RespondEscalationRequestSchema.parse(req.body);
+      // The escalation's id is `campaign/unit/track/period/rung`: the unit is what the user must reach.
+      await requireRegion(deps.auth.db, res, 'escalation.respond', body.escalationId.split('/')[1] ?? null);
+      res.json(await r.respond(req.params.id, { ...body, actor: actorName(res) }, idempotencyKey(req)));
     });
     app.get('/api/campaigns/:id/circulars', async (req, res) => void res.json({ circulars: await r.circulars(req.params.id) }));
     app.post('/api/campaigns/:id/circulars/approve', async (req, res) => {
-      res.json(await r.approveCircular(req.params.id, ApproveCircularRequestSchema.parse(req.body), idempotencyKey(req)));
+      res.json(await r.approveCircular(req.params.id, { ...ApproveCircularRequestSchema.parse(req.body), actor: actorName(res) }, idempotencyKey(req)));
     });
     app.get('/api/campaigns/:id/circulars/:seq/print', async (req, res) => {
       res.type('text/html; charset=utf-8').send(await r.circularHtml(req.params.id, SeqSchema.parse(req.params.seq)));
@@ -153,4 +187,22 @@ export function createApp(deps: AppDeps) {
 
   app.use(errorMiddleware);
   return app;
+}
+
+/** Headers for every answer: no sniffing, no framing, no referrer, a strict content policy; API answers are never cached. */
+function securityHeaders(https: boolean): express.RequestHandler {
+  return (req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    );
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
 }

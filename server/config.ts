@@ -23,6 +23,26 @@ export const ConfigSchema = z.object({
   TEMPORAL_UI_URL: z.preprocess(emptyAsUndefined, z.url().optional()).default('http://localhost:8233'),
   /** Uploaded roster and hardship files (kept by their sha256); API and workers must share it. */
   UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
+  /**
+   * 32 random bytes, base64: seals the TOTP seeds at rest. Required by the API (ROLE all or api);
+   * `npm start` generates one under DATA_DIR on first run. Generate: `openssl rand -base64 32`.
+   */
+  AUTH_SECRET_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (openssl rand -base64 32)')
+      .optional(),
+  ),
+  /** Send the session cookie only over HTTPS (set it when the console is served over TLS). */
+  COOKIE_SECURE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
+  /** Sessions end after this many idle minutes, and this many hours after sign-in in any case. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  /** Audit entries are kept at least this long (never under 180 days). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180).default(365),
+  /** Behind a reverse proxy, how many hops to trust for the client address (Express `trust proxy`). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
   /** Built console assets served by the API. */
   WEB_DIST: z.string().min(1).default('web/dist'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

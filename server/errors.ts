@@ -12,6 +12,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: PlanIssue[],
+    /** A more precise problem type than the status's (e.g. urn:problem:mfa-required). */
+    readonly type?: string,
   ) {
     super(detail ?? title);
   }
@@ -22,10 +24,13 @@ export const badRequest = (detail: string, errors?: PlanIssue[]) => new HttpProb
 
 const TYPES: Record<number, string> = {
   400: 'urn:problem:invalid-request',
+  401: 'urn:problem:unauthenticated',
+  403: 'urn:problem:forbidden',
   404: 'urn:problem:not-found',
   409: 'urn:problem:conflict',
   413: 'urn:problem:too-large',
   422: 'urn:problem:action-rejected',
+  429: 'urn:problem:too-many-requests',
   500: 'urn:problem:internal',
   503: 'urn:problem:unavailable',
 };
@@ -59,7 +64,7 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     .status(problem.status)
     .type('application/problem+json')
     .json({
-      type: TYPES[problem.status] ?? 'about:blank',
+      type: problem.type ?? TYPES[problem.status] ?? 'about:blank',
       title: problem.title,
       status: problem.status,
       ...(problem.detail ? { detail: problem.detail } : {}),

@@ -32,7 +32,10 @@ import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
 import { DEFAULT_LIMITS, ImportFileError, readRows } from '../imports/rows';
 import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';
+import { regionContains } from '../domain/access';
+import { actorName, authOf, requireRegion } from './authRoutes';
 import { HttpProblem, badRequest, notFound } from './errors';
+import { SlidingWindowLimiter } from './security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
   LIST_KINDS,
@@ -174,6 +177,14 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     };
   }
 
+  /** The unit a summary or export is about: the one asked for (inside the user's scope), else the scope itself. */
+  function unitInScope(res: express.Response, unit: string | undefined): string {
+    const { scope } = authOf(res);
+    if (unit && !regionContains(scope, unit)) throw notFound('未找到');
+    return unit ?? scope;
+  }
+  const uploadLimiter = new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 });
+
   /** Results under a unit: by the village code's prefix; the campaign's own region means everyone. */
   function underUnit(campaign: { regionCode: string }, unitCode: string | undefined): SQL | undefined {
     if (!unitCode || unitCode === campaign.regionCode) return undefined;
@@ -193,12 +204,13 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const fileName = fileNameOf(req);
     const declared = Number(req.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > DEFAULT_LIMITS.maxBytes) throw tooLarge(fileName);
-    res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req));
+    if (!uploadLimiter.hit(String(authOf(res).auth.user.id), now()).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
+    res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res)));
   });
 
   router.post(`${base}/imports`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const prepared = await prepareImport(deps, campaign.id, StartImportRequestSchema.parse(req.body));
+    const prepared = await prepareImport(deps, campaign.id, { ...StartImportRequestSchema.parse(req.body), actor: actorName(res) });
     try {
       const args: [ListImportWorkflowInput] = [{ importId: prepared.importId, campaignId: campaign.id, screenAfter: prepared.screenAfter, actor: prepared.actor }];
       await client.workflow.start('listImportWorkflow', { workflowId: prepared.workflowId, taskQueue: deps.taskQueue, args });
@@ -246,7 +258,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     if (!lists.some((l) => l.list === 'hardship')) throw new HttpProblem(409, '无法筛查', '尚未导入困难群体名单:请先导入至少一份名单');
     const runId = `${campaign.id}.s${now().toString(36)}${randomBytes(3).toString('hex')}`;
     const workflowId = screeningWorkflowId(runId);
-    const args: [ScreeningInput] = [{ runId, campaignId: campaign.id, scope: body.countyCode ?? null, actor: body.actor, workflowId }];
+    const args: [ScreeningInput] = [{ runId, campaignId: campaign.id, scope: body.countyCode ?? null, actor: actorName(res), workflowId }];
     await client.workflow.start('screeningWorkflow', { workflowId, taskQueue: deps.taskQueue, args });
     res.status(202).json({ runId, workflowId });
   });
@@ -283,7 +295,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.get(`${base}/runs/:runId/summary`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const code = unitInScope(res, UnitQuery.parse(req.query).unit);
     const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unit = code === campaign.regionCode ? { code, name: campaign.regionName, level: campaign.regionLevel } : names.get(code);
@@ -307,7 +319,10 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const campaign = await campaignOf(req.params.id);
     const run = await runRow(campaign.id, req.params.runId);
     const q = ResultSearchRequestSchema.parse(req.body ?? {});
-    const conds: (SQL | undefined)[] = [eq(screeningResults.runId, run.id), underUnit(campaign, q.unitCode)];
+    // Below the campaign's region a user searches their own subtree only.
+    const { scope } = authOf(res);
+    if (q.unitCode && !regionContains(scope, q.unitCode)) throw notFound('未找到');
+    const conds: (SQL | undefined)[] = [eq(screeningResults.runId, run.id), underUnit(campaign, q.unitCode ?? scope)];
     if (q.outcome) conds.push(eq(screeningResults.outcome, q.outcome));
     if (q.change) conds.push(eq(screeningResults.change, q.change));
     if (q.query) {
@@ -330,6 +345,17 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     res.json(page);
   });
 
+  // A person's full ID number: only for roles that resolve individual cases, one at a time, audited.
+  router.post(`${base}/runs/:runId/results/:resultId/unmask`, async (req, res) => {
+    const campaign = await campaignOf(req.params.id);
+    const run = await runRow(campaign.id, req.params.runId);
+    const resultId = z.coerce.number().int().positive().parse(req.params.resultId);
+    const [r] = await db.select({ idNumber: screeningResults.idNumber, village: screeningResults.villageCode }).from(screeningResults).where(and(eq(screeningResults.id, resultId), eq(screeningResults.runId, run.id)));
+    if (!r) throw notFound('筛查结果不存在');
+    await requireRegion(db, res, 'pii.unmask', r.village ?? campaign.regionCode);
+    res.json({ resultId, idNumber: r.idNumber });
+  });
+
   // ---- refusals ----
 
   router.post(`${base}/refusals`, async (req, res) => {
@@ -345,6 +371,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const result = await db.transaction(async (tx) => {
       const [r] = await tx.select().from(screeningResults).where(and(eq(screeningResults.id, body.resultId), eq(screeningResults.runId, run.id))).for('update');
       if (!r) throw notFound('筛查结果不存在');
+      await requireRegion(db, res, 'hardship.refusal', r.villageCode);
       if (r.outcome !== 'to-mobilise') throw new HttpProblem(409, '无法登记', `该人员的核查结果为“${OUTCOME_ZH[r.outcome as Outcome]}”,只有待动员参保人员可以登记拒绝参保`);
       const [refusal] = await tx
         .insert(refusals)
@@ -358,7 +385,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
           evidenceType: body.evidence.contentType,
           evidenceSha256: createHash('sha256').update(evidence).digest('hex'),
           evidence,
-          actor: body.actor,
+          actor: actorName(res),
           recordedAt: new Date(now()),
         })
         .returning({ id: refusals.id, recordedAt: refusals.recordedAt });
@@ -382,6 +409,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const id = z.coerce.number().int().positive().parse(req.params.refusalId);
     const [r] = await db.select().from(refusals).where(and(eq(refusals.id, id), eq(refusals.campaignId, req.params.id)));
     if (!r) throw notFound('证明材料不存在');
+    const [where] = await db.select({ village: screeningResults.villageCode }).from(screeningResults).where(eq(screeningResults.refusalId, id)).limit(1);
+    await requireRegion(db, res, 'hardship.read', where?.village ?? null);
     res.type(r.evidenceType).attachment(r.evidenceName).send(r.evidence);
   });
 
@@ -389,7 +418,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.get(`${base}/runs/:runId/ledger.xlsx`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const code = unitInScope(res, UnitQuery.parse(req.query).unit);
     const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
@@ -427,7 +456,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.get(`${base}/runs/:runId/mobilisation.xlsx`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const code = UnitQuery.parse(req.query).unit ?? campaign.regionCode;
+    const code = unitInScope(res, UnitQuery.parse(req.query).unit);
     const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;

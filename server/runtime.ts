@@ -9,6 +9,8 @@ import type { Config } from './config';
 import type { Health } from './dto';
 import { createWorker } from './worker';
 import { ensureOutboxDispatcher } from './outbox';
+import { createAuthService, type AuthService } from './auth/service';
+import type { ScryptParams } from './security/password';
 import { hardshipRouter } from './hardship';
 import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
 import { createReportingService } from './reporting';
@@ -19,6 +21,8 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Give up connecting to Temporal after this long (the launcher starts it just before). */
   connectTimeoutMs?: number;
+  /** scrypt cost of new password hashes (tests lower it). */
+  passwordParams?: ScryptParams;
 }
 
 export interface AppRuntime {
@@ -27,6 +31,8 @@ export interface AppRuntime {
   worker?: Worker;
   workerRun?: Promise<void>;
   app?: ReturnType<typeof createApp>;
+  /** Accounts and sessions (API roles only). */
+  auth?: AuthService;
   shutdown(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
   }
 
   let app: ReturnType<typeof createApp> | undefined;
+  let authService: AuthService | undefined;
   if (config.ROLE !== 'worker') {
     const campaigns = createCampaignService({
       db: database.db,
@@ -119,8 +126,19 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       const db = d.status === 'fulfilled' ? { ok: true, kind: database.kind } : { ok: false, kind: database.kind, error: String((d.reason as Error).message) };
       return { status: temporal.ok && db.ok ? 'ok' : 'degraded', temporal, database: db };
     };
+    if (!config.AUTH_SECRET_KEY) {
+      throw new Error('AUTH_SECRET_KEY is required by the API (32 random bytes, base64: openssl rand -base64 32); `npm start` makes one under DATA_DIR');
+    }
+    authService = createAuthService({
+      db: database.db,
+      secretKey: Buffer.from(config.AUTH_SECRET_KEY, 'base64'),
+      now: opts.now ? () => new Date(opts.now!()) : undefined,
+      limits: { idleTimeoutMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 },
+      ...(opts.passwordParams ? { passwordParams: opts.passwordParams } : {}),
+    });
     app = createApp({
       campaigns,
+      auth: { service: authService, db: database.db, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },
       reporting: createReportingService({ db: database.db, client, now: opts.now }),
       routers: [
         taxFeedRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
@@ -139,6 +157,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     worker,
     workerRun,
     app,
+    auth: authService,
     async shutdown() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch((e) => console.error('[runtime] worker stopped with', e));

@@ -16,6 +16,7 @@ import { campaigns } from '../db/schema';
 import type { PlanIssue } from '../domain/plan';
 import { TAX_FEED_MAX_BYTES } from '../domain/taxFeed';
 import type { taxFeedInboxWorkflow } from '../workflows/taxFeed';
+import { actorName } from './authRoutes';
 import { HttpProblem, badRequest, notFound } from './errors';
 
 export const TAX_FEED_SCHEDULE_ID = 'tax-feed-inbox';
@@ -131,7 +132,7 @@ export function taxFeedRouter(deps: TaxFeedRouterDeps): Router {
     }
     if (req.body.length === 0) throw badRequest('请求体为空:请在请求体中提交 CSV 文件');
     const fileName = baseName(headerText(req, 'X-File-Name') ?? '') || '上传文件.csv';
-    const actor = headerText(req, 'X-Actor') ?? DEFAULT_UPLOAD_ACTOR;
+    const actor = res.locals.requestAuth ? actorName(res) : DEFAULT_UPLOAD_ACTOR;
     try {
       const result = await activities.importTaxFeed({
         campaignId,
