@@ -24,7 +24,11 @@ export function copyLine(values: readonly CopyValue[]): string {
   return `${values.map(encodeValue).join('\t')}\n`;
 }
 
-/** A COPY into one table: `write` batches of rows, then `end`. Each batch is committed when written (PGlite) or at end (PostgreSQL). */
+/**
+ * A COPY into one table. PostgreSQL: one `COPY … FROM STDIN` on a reserved connection (no other query
+ * may share a connection mid-COPY), rows streamed as they are written (`write` waits when the server
+ * is behind), committed by `end`. PGlite: each `write` is its own COPY from a blob, committed at once.
+ */
 export interface CopyWriter {
   write(rows: readonly (readonly CopyValue[])[]): Promise<void>;
   end(): Promise<void>;
@@ -46,8 +50,21 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
       async abort() {},
     };
   }
-  const sql = client as Sql;
-  const stream = await sql.unsafe(`${statement} STDIN`).writable();
+  const reserved = await (client as Sql).reserve();
+  let released = false;
+  const release = () => {
+    if (!released) {
+      released = true;
+      reserved.release();
+    }
+  };
+  let stream: Awaited<ReturnType<ReturnType<Sql['unsafe']>['writable']>>;
+  try {
+    stream = await reserved.unsafe(`${statement} STDIN`).writable();
+  } catch (e) {
+    release();
+    throw e;
+  }
   let failed: Error | undefined;
   stream.on('error', (e: Error) => {
     failed ??= e;
@@ -63,20 +80,27 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
       if (failed) throw failed;
       if (rows.length === 0) return;
       const ok = stream.write(rows.map(copyLine).join(''));
-      if (!ok) await new Promise<void>((resolve, reject) => {
-        stream.once('drain', resolve);
-        stream.once('error', reject);
-      });
+      if (!ok) {
+        await new Promise<void>((resolve, reject) => {
+          stream.once('drain', resolve);
+          stream.once('error', reject);
+        });
+      }
       if (failed) throw failed;
     },
     async end() {
-      stream.end();
-      await finished;
-      if (failed) throw failed;
+      try {
+        stream.end();
+        await finished;
+        if (failed) throw failed;
+      } finally {
+        release();
+      }
     },
     async abort(err) {
       stream.destroy(err);
       await finished.catch(() => {});
+      release();
     },
   };
 }
