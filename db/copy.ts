@@ -12,16 +12,20 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** One value in COPY text format: \N for null, backslash escapes for the separators. */
 function encodeValue(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? escapeText(v) : v;
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return escapeText(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
   // A text[] literal: {"a","b"} with quotes and backslashes escaped, then escaped again for COPY.
   return escapeText(`{${v.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
 }
 const escapeText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 export function copyLine(values: readonly CopyValue[]): string {
-  return `${values.map(encodeValue).join('\t')}\n`;
+  let line = encodeValue(values[0]);
+  for (let i = 1; i < values.length; i++) line += `\t${encodeValue(values[i])}`;
+  return `${line}\n`;
 }
 
 /**
@@ -82,8 +86,14 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
       const ok = stream.write(rows.map(copyLine).join(''));
       if (!ok) {
         await new Promise<void>((resolve, reject) => {
-          stream.once('drain', resolve);
-          stream.once('error', reject);
+          const done = (e?: Error) => {
+            stream.off('drain', done);
+            stream.off('error', done);
+            if (e) reject(e);
+            else resolve();
+          };
+          stream.on('drain', done);
+          stream.on('error', done);
         });
       }
       if (failed) throw failed;
