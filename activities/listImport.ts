@@ -170,6 +170,8 @@ interface RowError {
   reason: string;
 }
 
+const PLAIN_NAME = /^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·]+$/;
+const TWELVE_DIGITS = /^\d{12}$/;
 const clip = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** Validates one data row into COPY values, or the row's errors (every failing field named). */
@@ -188,7 +190,9 @@ function makeRowReader(
     const rawId = cell(row, 'idNumber');
     const id = validateIdNumber(rawId, { today: ctx.today });
     if (!id.ok) err('idNumber', maskIdNumber(rawId), id.reason);
-    const name = cell(row, 'name').normalize('NFKC').replace(/\s+/g, ' ');
+    const rawName = cell(row, 'name');
+    // Plain Han or Latin names (nearly all) need no compatibility folding.
+    const name = PLAIN_NAME.test(rawName) ? rawName : rawName.normalize('NFKC').replace(/\s+/g, ' ');
     if (name === '') err('name', '', '姓名为空');
     else if (name.length > 50) err('name', '', `姓名过长(${name.length} 个字符,上限 50)`);
     else if (/^\d{6,}[\dXx]*$/.test(name)) err('name', '', '姓名列是一串数字,可能与身份证号列错位;请检查列对应关系');
@@ -198,7 +202,8 @@ function makeRowReader(
       return { values: [importId, id.id, row.line, name, ctx.category, id.birthDate] };
     }
 
-    const village = cell(row, 'villageCode').normalize('NFKC').replace(/\s/g, '');
+    const rawVillage = cell(row, 'villageCode');
+    const village = TWELVE_DIGITS.test(rawVillage) ? rawVillage : rawVillage.normalize('NFKC').replace(/\s/g, '');
     if (!/^\d{12}$/.test(village)) err('villageCode', clip(village), '户籍地行政区划代码应为 12 位数字(村、社区级)');
     const statusText = cell(row, 'enrolmentStatus');
     const status = parseEnrolmentStatus(statusText);
