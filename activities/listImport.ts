@@ -18,7 +18,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { openCopy, type CopyValue } from '../db/copy';
+import { openCopy, type CopyValue, type CopyWriter } from '../db/copy';
 import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, uploads } from '../db/schema';
 import {
   categoryName,
@@ -31,7 +31,7 @@ import {
 import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
 import { localDateOf } from '../domain/time';
 import { HARDSHIP_FIELDS, ROSTER_FIELDS, mapHeaders } from '../imports/headers';
-import { ImportFileError, readRows, type ImportRow } from '../imports/rows';
+import { ImportFileError, readRows, type ImportRow, type Limits } from '../imports/rows';
 
 export type ListKind = 'roster' | 'hardship';
 
@@ -141,10 +141,22 @@ export interface ImportHeartbeat {
   committedValid: number;
 }
 
+/**
+ * Caps per list. A roster is a whole city's or province's residents (1-10 million rows, DOMAIN.md), read
+ * and loaded as a stream, so rows cost no memory; only an XLSX's shared strings are held, and that
+ * reader's own cap refuses a workbook too large for them (a CSV has no such limit).
+ */
+export const LIST_LIMITS: Record<ListKind, Partial<Limits>> = {
+  roster: { maxBytes: 1536 * 1024 * 1024, maxRows: 12_000_000 },
+  hardship: {},
+};
+
 /** Errors kept for the report; the count goes on. */
 export const MAX_STORED_ERRORS = 10_000;
 /** Rows per COPY statement (each commits on its own). */
-const CHUNK_ROWS = { postgres: 100_000, pglite: 10_000 };
+const CHUNK_ROWS = { postgres: 200_000, pglite: 10_000 };
+/** Rows handed to the COPY at a time: PostgreSQL streams them (small batches keep memory flat); PGlite commits each. */
+const BATCH_ROWS = { postgres: 2_000, pglite: 10_000 };
 const HEARTBEAT_EVERY = 5_000;
 
 const ROSTER_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'village_code', 'status', 'tier_fen', 'last_year_tier_fen', 'payment_status', 'drawing_pension', 'birth_date'];
@@ -158,6 +170,8 @@ interface RowError {
   reason: string;
 }
 
+const PLAIN_NAME = /^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·]+$/;
+const TWELVE_DIGITS = /^\d{12}$/;
 const clip = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** Validates one data row into COPY values, or the row's errors (every failing field named). */
@@ -176,7 +190,9 @@ function makeRowReader(
     const rawId = cell(row, 'idNumber');
     const id = validateIdNumber(rawId, { today: ctx.today });
     if (!id.ok) err('idNumber', maskIdNumber(rawId), id.reason);
-    const name = cell(row, 'name').normalize('NFKC').replace(/\s+/g, ' ');
+    const rawName = cell(row, 'name');
+    // Plain Han or Latin names (nearly all) need no compatibility folding.
+    const name = PLAIN_NAME.test(rawName) ? rawName : rawName.normalize('NFKC').replace(/\s+/g, ' ');
     if (name === '') err('name', '', '姓名为空');
     else if (name.length > 50) err('name', '', `姓名过长(${name.length} 个字符,上限 50)`);
     else if (/^\d{6,}[\dXx]*$/.test(name)) err('name', '', '姓名列是一串数字,可能与身份证号列错位;请检查列对应关系');
@@ -186,7 +202,8 @@ function makeRowReader(
       return { values: [importId, id.id, row.line, name, ctx.category, id.birthDate] };
     }
 
-    const village = cell(row, 'villageCode').normalize('NFKC').replace(/\s/g, '');
+    const rawVillage = cell(row, 'villageCode');
+    const village = TWELVE_DIGITS.test(rawVillage) ? rawVillage : rawVillage.normalize('NFKC').replace(/\s/g, '');
     if (!/^\d{12}$/.test(village)) err('villageCode', clip(village), '户籍地行政区划代码应为 12 位数字(村、社区级)');
     const statusText = cell(row, 'enrolmentStatus');
     const status = parseEnrolmentStatus(statusText);
@@ -235,7 +252,9 @@ export const IMPORT_NOT_FOUND = 'ImportNotFound';
 
 export function createListImportActivities(db: Db, opts: { uploadDir: string; now?: () => number }) {
   const now = opts.now ?? Date.now;
-  const chunkRows = (db as unknown as { $client: unknown }).$client instanceof PGlite ? CHUNK_ROWS.pglite : CHUNK_ROWS.postgres;
+  const embedded = (db as unknown as { $client: unknown }).$client instanceof PGlite;
+  const chunkRows = embedded ? CHUNK_ROWS.pglite : CHUNK_ROWS.postgres;
+  const batchRows = embedded ? BATCH_ROWS.pglite : BATCH_ROWS.postgres;
 
   async function finish(importId: string, patch: Partial<typeof listImports.$inferInsert>) {
     await db.update(listImports).set({ ...patch, finishedAt: new Date(now()) }).where(eq(listImports.id, importId));
@@ -320,30 +339,36 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
 
       let errorCount = progress.committedErrors;
       let valid = progress.committedValid;
-      let pendingRows: CopyValue[][] = [];
+      // Valid rows stream into one COPY per chunk (committed at the chunk's end); errors are few and go in at the same moment.
+      let writer: CopyWriter | null = null;
+      let batch: CopyValue[][] = [];
+      let inChunk = 0;
       let pendingErrors: CopyValue[][] = [];
       let lastLine = 0;
       const table = list === 'roster' ? 'roster_rows' : 'hardship_rows';
       const columns = list === 'roster' ? ROSTER_COLUMNS : HARDSHIP_COLUMNS;
 
+      const flushBatch = async () => {
+        if (batch.length === 0) return;
+        writer ??= await openCopy(db, table, columns);
+        await writer.write(batch);
+        inChunk += batch.length;
+        batch = [];
+      };
       const commit = async () => {
-        if (pendingRows.length > 0) {
-          const copy = await openCopy(db, table, columns);
-          try {
-            await copy.write(pendingRows);
-            await copy.end();
-          } catch (e) {
-            await copy.abort(e as Error);
-            throw e;
-          }
+        await flushBatch();
+        if (writer) {
+          const w = writer;
+          writer = null;
+          await w.end();
         }
         if (pendingErrors.length > 0) {
           const copy = await openCopy(db, 'import_errors', ERROR_COLUMNS);
           await copy.write(pendingErrors);
           await copy.end();
         }
-        valid += pendingRows.length;
-        pendingRows = [];
+        valid += inChunk;
+        inChunk = 0;
         pendingErrors = [];
         progress.committedLine = lastLine;
         progress.committedErrors = errorCount;
@@ -363,7 +388,7 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
       let readRow: ReturnType<typeof makeRowReader> | undefined;
       let encoding: string | null = null;
       try {
-        const rows = readRows(source, { fileName: imp.fileName, size: totalBytes });
+        const rows = readRows(source, { fileName: imp.fileName, size: totalBytes, limits: LIST_LIMITS[list] });
         for (;;) {
           const next = await rows.next();
           if (next.done) {
@@ -382,19 +407,23 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
           if (row.line <= progress.committedLine) continue;
           lastLine = row.line;
           const r = readRow!(row);
-          if ('values' in r) pendingRows.push(r.values);
+          if ('values' in r) batch.push(r.values);
           else {
             for (const e of r.errors) {
               errorCount++;
               if (errorCount <= MAX_STORED_ERRORS) pendingErrors.push([imp.id, errorCount, e.line, e.column, e.value, e.reason]);
             }
           }
-          if (pendingRows.length >= chunkRows) await commit();
-          else if (progress.rowsRead % HEARTBEAT_EVERY === 0) beat();
+          if (batch.length >= batchRows) {
+            await flushBatch();
+            if (inChunk >= chunkRows) await commit();
+          }
+          if (progress.rowsRead % HEARTBEAT_EVERY === 0) beat();
           if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
         }
         await commit();
       } catch (e) {
+        if (writer) await (writer as CopyWriter).abort(e as Error);
         if (!(e instanceof ImportFileError)) throw e;
         // The file itself is refused (type, caps, encoding): nothing of it is kept.
         await dropRows(list, imp.id);

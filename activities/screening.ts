@@ -9,7 +9,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { openCopy, type CopyValue } from '../db/copy';
+import { PGlite } from '@electric-sql/pglite';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Sql } from 'postgres';
+import { openCopy, type CopyValue, type CopyWriter } from '../db/copy';
 import { campaigns, screeningResults, screeningRuns, screeningSummaries, units } from '../db/schema';
 import {
   resolvePolicy,
@@ -65,7 +68,9 @@ export interface RunList {
 
 export const NOTHING_TO_SCREEN = 'NothingToScreen';
 const BATCH = 5_000;
-const RESULT_COLUMNS = ['run_id', 'id_number', 'name', 'categories', 'village_code', 'outcome', 'reason', 'tier_fen', 'gov_paid_fen', 'personal_fen', 'subsidy_fen', 'refusal_id'];
+const RESULT_COLUMNS = ['run_id', 'id_number', 'name', 'categories', 'village_code', 'outcome', 'reason', 'tier_fen', 'gov_paid_fen', 'personal_fen', 'subsidy_fen', 'refusal_id', 'change'];
+/** Results committed (and heartbeated) together. */
+const RESULT_CHUNK = 20_000;
 
 function activityContext(): Context | undefined {
   try {
@@ -86,6 +91,8 @@ interface MatchRow {
   last_year_tier_fen: number | null;
   drawing_pension: boolean | null;
   refusal_id: number | null;
+  prev_categories: string[] | null;
+  prev_outcome: string | null;
 }
 
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
@@ -158,7 +165,12 @@ export function createScreeningActivities(db: Db, opts: { now?: () => number } =
       return { total };
     },
 
-    /** The heavy step: all people of the run, in ID order, a batch at a time (heartbeats, resumes). */
+    /**
+     * The heavy step: all people of the run in ID order, matched with the roster, the refusals and the
+     * previous run in one query (streamed through a cursor on PostgreSQL, keyset batches on PGlite),
+     * the rules applied as rows arrive, results written with COPY and committed every RESULT_CHUNK
+     * people, each commit heartbeated as the point to resume from.
+     */
     async screenPeople(input: { runId: string }): Promise<{ screened: number }> {
       const ctx = activityContext();
       const run = await loadRun(input.runId);
@@ -169,62 +181,98 @@ export function createScreeningActivities(db: Db, opts: { now?: () => number } =
       const policy = run.policy as ResolvedPolicy;
       const local = await localPrefixes(run.campaignId);
       const isLocal = (village: string) => local.lengths.some((n) => local.codes.has(village.slice(0, n)));
+      const prev = run.previousRunId;
 
       const resume = ctx?.info.heartbeatDetails as ScreeningHeartbeat | undefined;
-      let after = resume?.after ?? '';
-      await db.delete(screeningResults).where(and(eq(screeningResults.runId, run.id), gt(screeningResults.idNumber, after)));
+      let committedAfter = resume?.after ?? '';
+      await db.delete(screeningResults).where(and(eq(screeningResults.runId, run.id), gt(screeningResults.idNumber, committedAfter)));
       let done = resume?.done ?? 0;
       const total = run.total ?? 0;
 
-      for (;;) {
-        const batch = rowsOf<MatchRow>(
-          await db.execute(sql`
-            with people as (
-              select h.id_number, min(h.name) as name, array_agg(distinct h.category order by h.category) as categories, min(h.birth_date)::text as birth_date
-              from hardship_rows h
-              where h.import_id in ${hardshipIds} and h.id_number > ${after}
-              ${run.scope ? sql`and exists (select 1 from roster_rows r2 where r2.import_id = ${rosterId} and r2.id_number = h.id_number and r2.village_code like ${`${run.scope}%`})` : sql``}
-              group by h.id_number
-              order by h.id_number
-              limit ${BATCH}
-            )
-            select p.id_number, p.name, p.categories, p.birth_date,
-                   r.village_code, r.status, r.tier_fen, r.last_year_tier_fen, r.drawing_pension,
-                   (select max(f.id) from refusals f where f.campaign_id = ${run.campaignId} and f.id_number = p.id_number) as refusal_id
-            from people p
-            left join roster_rows r on r.import_id = ${rosterId} and r.id_number = p.id_number
-            order by p.id_number`),
+      const query = (after: string, limit: number | null) => sql`
+        with people as (
+          select h.id_number, min(h.name) as name, array_agg(distinct h.category order by h.category) as categories, min(h.birth_date)::text as birth_date
+          from hardship_rows h
+          where h.import_id in ${hardshipIds} and h.id_number > ${after}
+          ${run.scope ? sql`and exists (select 1 from roster_rows r2 where r2.import_id = ${rosterId} and r2.id_number = h.id_number and r2.village_code like ${`${run.scope}%`})` : sql``}
+          group by h.id_number
+          ${limit ? sql`order by h.id_number limit ${limit}` : sql``}
+        )
+        select p.id_number, p.name, p.categories, p.birth_date,
+               r.village_code, r.status, r.tier_fen, r.last_year_tier_fen, r.drawing_pension,
+               f.refusal_id, pr.categories as prev_categories, pr.outcome as prev_outcome
+        from people p
+        left join roster_rows r on r.import_id = ${rosterId} and r.id_number = p.id_number
+        left join (select id_number, max(id) as refusal_id from refusals where campaign_id = ${run.campaignId} group by id_number) f on f.id_number = p.id_number
+        left join screening_results pr on pr.run_id = ${prev ?? ''} and pr.id_number = p.id_number
+        order by p.id_number`;
+
+      const toResult = (m: MatchRow): CopyValue[] => {
+        const s = screenPerson(
+          {
+            idNumber: m.id_number,
+            birthDate: m.birth_date,
+            categories: m.categories as HardshipCategory[],
+            roster: m.status
+              ? { villageCode: m.village_code!, status: m.status as EnrolmentStatus, tierFen: m.tier_fen, lastYearTierFen: m.last_year_tier_fen, drawingPension: m.drawing_pension === true }
+              : null,
+            local: m.village_code !== null && isLocal(m.village_code),
+            refused: m.refusal_id !== null,
+          },
+          policy,
         );
-        if (batch.length === 0) break;
-        const out: CopyValue[][] = batch.map((m) => {
-          const s = screenPerson(
-            {
-              idNumber: m.id_number,
-              birthDate: m.birth_date,
-              categories: m.categories as HardshipCategory[],
-              roster: m.status
-                ? { villageCode: m.village_code!, status: m.status as EnrolmentStatus, tierFen: m.tier_fen, lastYearTierFen: m.last_year_tier_fen, drawingPension: m.drawing_pension === true }
-                : null,
-              local: m.village_code !== null && isLocal(m.village_code),
-              refused: m.refusal_id !== null,
-            },
-            policy,
-          );
-          return [run.id, m.id_number, m.name, m.categories, m.village_code, s.outcome, s.reason, s.tierFen, s.govPaidFen, s.personalFen, s.subsidyFen, s.outcome === 'refused' ? m.refusal_id : null];
-        });
-        const copy = await openCopy(db, 'screening_results', RESULT_COLUMNS);
-        try {
-          await copy.write(out);
-          await copy.end();
-        } catch (e) {
-          await copy.abort(e as Error);
-          throw e;
-        }
-        after = batch[batch.length - 1].id_number;
-        done += batch.length;
-        ctx?.heartbeat({ after, done, total } satisfies ScreeningHeartbeat);
+        const change =
+          m.prev_outcome === null
+            ? 'added'
+            : m.prev_categories!.join(',') !== m.categories.join(',')
+              ? 'categories-changed'
+              : m.prev_outcome !== s.outcome
+                ? 'outcome-changed'
+                : null;
+        return [run.id, m.id_number, m.name, m.categories, m.village_code, s.outcome, s.reason, s.tierFen, s.govPaidFen, s.personalFen, s.subsidyFen, s.outcome === 'refused' ? m.refusal_id : null, change];
+      };
+
+      // Results are committed a chunk at a time; the heartbeat names the last person committed.
+      let writer: CopyWriter | null = null;
+      let inChunk = 0;
+      let lastId = committedAfter;
+      const take = async (batch: MatchRow[]) => {
+        if (batch.length === 0) return;
+        writer ??= await openCopy(db, 'screening_results', RESULT_COLUMNS);
+        await writer.write(batch.map(toResult));
+        inChunk += batch.length;
+        lastId = batch[batch.length - 1].id_number;
+        if (inChunk >= RESULT_CHUNK) await commit();
         if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
-        if (batch.length < BATCH) break;
+      };
+      const commit = async () => {
+        if (writer) {
+          const w = writer;
+          writer = null;
+          await w.end();
+        }
+        done += inChunk;
+        inChunk = 0;
+        committedAfter = lastId;
+        ctx?.heartbeat({ after: committedAfter, done, total } satisfies ScreeningHeartbeat);
+      };
+      try {
+        const client = (db as unknown as { $client: unknown }).$client;
+        if (client instanceof PGlite) {
+          for (;;) {
+            const batch = rowsOf<MatchRow>(await db.execute(query(lastId, BATCH)));
+            await take(batch);
+            if (batch.length < BATCH) break;
+          }
+        } else {
+          const q = new PgDialect().sqlToQuery(query(committedAfter, null));
+          const cursor = (client as Sql).unsafe(q.sql, q.params as never[]).cursor(BATCH);
+          for await (const batch of cursor) await take(batch as unknown as MatchRow[]);
+        }
+        await commit();
+      } catch (e) {
+        if (writer) await (writer as CopyWriter).abort(e as Error);
+        throw e;
       }
       return { screened: done };
     },
@@ -236,21 +284,11 @@ export function createScreeningActivities(db: Db, opts: { now?: () => number } =
       const prev = run.previousRunId;
       let removed = 0;
       if (prev) {
-        await db.execute(sql`update screening_results c set change = case
-            when p.id is null then 'added'
-            when p.categories <> c.categories then 'categories-changed'
-            when p.outcome <> c.outcome then 'outcome-changed'
-            else null end
-          from screening_results c2
-          left join screening_results p on p.run_id = ${prev} and p.id_number = c2.id_number
-          where c2.id = c.id and c.run_id = ${run.id}`);
         const r = rowsOf<{ n: number }>(
           await db.execute(sql`select count(*)::int as n from screening_results p where p.run_id = ${prev}
             and not exists (select 1 from screening_results c where c.run_id = ${run.id} and c.id_number = p.id_number)`),
         );
         removed = r[0]?.n ?? 0;
-      } else {
-        await db.update(screeningResults).set({ change: 'added' }).where(eq(screeningResults.runId, run.id));
       }
 
       const byVillage = rowsOf<{ village_code: string | null; outcome: string; reason: string | null; change: string | null; n: number; gov: number; new_gov: number }>(

@@ -12,19 +12,27 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** One value in COPY text format: \N for null, backslash escapes for the separators. */
 function encodeValue(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? escapeText(v) : v;
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return escapeText(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
   // A text[] literal: {"a","b"} with quotes and backslashes escaped, then escaped again for COPY.
   return escapeText(`{${v.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
 }
 const escapeText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 export function copyLine(values: readonly CopyValue[]): string {
-  return `${values.map(encodeValue).join('\t')}\n`;
+  let line = encodeValue(values[0]);
+  for (let i = 1; i < values.length; i++) line += `\t${encodeValue(values[i])}`;
+  return `${line}\n`;
 }
 
-/** A COPY into one table: `write` batches of rows, then `end`. Each batch is committed when written (PGlite) or at end (PostgreSQL). */
+/**
+ * A COPY into one table. PostgreSQL: one `COPY … FROM STDIN` on a reserved connection (no other query
+ * may share a connection mid-COPY), rows streamed as they are written (`write` waits when the server
+ * is behind), committed by `end`. PGlite: each `write` is its own COPY from a blob, committed at once.
+ */
 export interface CopyWriter {
   write(rows: readonly (readonly CopyValue[])[]): Promise<void>;
   end(): Promise<void>;
@@ -46,8 +54,21 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
       async abort() {},
     };
   }
-  const sql = client as Sql;
-  const stream = await sql.unsafe(`${statement} STDIN`).writable();
+  const reserved = await (client as Sql).reserve();
+  let released = false;
+  const release = () => {
+    if (!released) {
+      released = true;
+      reserved.release();
+    }
+  };
+  let stream: Awaited<ReturnType<ReturnType<Sql['unsafe']>['writable']>>;
+  try {
+    stream = await reserved.unsafe(`${statement} STDIN`).writable();
+  } catch (e) {
+    release();
+    throw e;
+  }
   let failed: Error | undefined;
   stream.on('error', (e: Error) => {
     failed ??= e;
@@ -63,20 +84,33 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
       if (failed) throw failed;
       if (rows.length === 0) return;
       const ok = stream.write(rows.map(copyLine).join(''));
-      if (!ok) await new Promise<void>((resolve, reject) => {
-        stream.once('drain', resolve);
-        stream.once('error', reject);
-      });
+      if (!ok) {
+        await new Promise<void>((resolve, reject) => {
+          const done = (e?: Error) => {
+            stream.off('drain', done);
+            stream.off('error', done);
+            if (e) reject(e);
+            else resolve();
+          };
+          stream.on('drain', done);
+          stream.on('error', done);
+        });
+      }
       if (failed) throw failed;
     },
     async end() {
-      stream.end();
-      await finished;
-      if (failed) throw failed;
+      try {
+        stream.end();
+        await finished;
+        if (failed) throw failed;
+      } finally {
+        release();
+      }
     },
     async abort(err) {
       stream.destroy(err);
       await finished.catch(() => {});
+      release();
     },
   };
 }

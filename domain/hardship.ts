@@ -35,6 +35,21 @@ export type HardshipCategory = (typeof HARDSHIP_CATEGORIES)[number]['key'];
 export const HARDSHIP_CATEGORY_KEYS = HARDSHIP_CATEGORIES.map((c) => c.key) as [HardshipCategory, ...HardshipCategory[]];
 
 const squash = (s: string) => s.normalize('NFKC').replace(/[\s()（）/、·]/g, '').toLowerCase();
+
+/**
+ * Columns such as 参保状态 hold a handful of distinct texts over a million rows: each is read once.
+ * Bounded, so a file of all-different junk cannot grow it without limit.
+ */
+function memo<T>(read: (text: string) => T, max = 256): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    const hit = seen.get(text);
+    if (hit !== undefined || seen.has(text)) return hit as T;
+    const value = read(text);
+    if (seen.size < max) seen.set(text, value);
+    return value;
+  };
+}
 const CATEGORY_BY_TEXT = new Map<string, HardshipCategory>();
 for (const c of HARDSHIP_CATEGORIES) for (const t of [c.key, c.zh, ...c.aliases]) CATEGORY_BY_TEXT.set(squash(t), c.key);
 
@@ -56,28 +71,26 @@ const enrolmentAliases: Record<EnrolmentStatus, string[]> = {
 for (const [status, texts] of Object.entries(enrolmentAliases)) for (const t of texts) ENROLMENT_TEXT[squash(t)] = status as EnrolmentStatus;
 
 /** 参保状态 as agencies export it; null if unknown (the import names the row). */
-export function parseEnrolmentStatus(text: string): EnrolmentStatus | null {
-  return ENROLMENT_TEXT[squash(text)] ?? null;
-}
+export const parseEnrolmentStatus: (text: string) => EnrolmentStatus | null = memo((text) => ENROLMENT_TEXT[squash(text)] ?? null);
 export const ENROLMENT_STATUS_ZH: Record<EnrolmentStatus, string> = { enrolled: '已参保', 'not-enrolled': '未参保', suspended: '暂停/终止', deceased: '死亡' };
 
 const YES = new Set(['是', '领取', '已领取', '正在领取', 'y', 'yes', 'true', '1']);
 const NO = new Set(['否', '未领取', '不领取', 'n', 'no', 'false', '0', '']);
 /** 是否领取待遇: 是/否, Y/N, 1/0, true/false; empty is no. Null if unreadable. */
-export function parseYesNo(text: string): boolean | null {
+export const parseYesNo: (text: string) => boolean | null = memo((text) => {
   const t = squash(text);
   if (YES.has(t)) return true;
   if (NO.has(t)) return false;
   return null;
-}
+});
 
 /** 缴费档次 in yuan: "360", "360元", "360.00"; empty is none. Undefined if unreadable. */
-export function parseTier(text: string): number | null | undefined {
+export const parseTier: (text: string) => number | null | undefined = memo((text) => {
   const t = text.normalize('NFKC').replace(/[\s,元¥]/g, '');
   if (t === '') return null;
   if (!/^\d+(\.\d{1,2})?$/.test(t)) return undefined;
   return Number(t);
-}
+});
 
 export const OUTCOMES = ['covered', 'to-mobilise', 'ineligible', 'refused'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

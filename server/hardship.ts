@@ -13,8 +13,8 @@ import { Transform } from 'node:stream';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
-import { findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
-import type { ScreeningHeartbeat } from '../activities/screening';
+import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
+import { createScreeningActivities, type ScreeningHeartbeat } from '../activities/screening';
 import type { Db } from '../db/client';
 import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
 import {
@@ -91,22 +91,29 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     return c;
   }
 
-  async function heartbeatOf<T>(workflowId: string, activityType: string): Promise<T | null> {
+  /** A running activity's last heartbeat, and why its last attempt failed (it is being retried). */
+  async function pendingOf<T>(workflowId: string, activityType: string): Promise<{ details: T | null; lastError: string | null }> {
     try {
       const desc = await client.workflow.getHandle(workflowId).describe();
       const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
       const payload = pending?.heartbeatDetails?.payloads?.[0];
-      return payload ? (client.options.loadedDataConverter.payloadConverter.fromPayload(payload) as T) : null;
+      return {
+        details: payload ? (client.options.loadedDataConverter.payloadConverter.fromPayload(payload) as T) : null,
+        lastError: pending?.lastFailure?.message ? `第 ${pending.attempt ?? '?'} 次尝试,上次失败:${pending.lastFailure.message}` : null,
+      };
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return null;
+      if (e instanceof WorkflowNotFoundError) return { details: null, lastError: null };
       throw e;
     }
   }
 
   async function importView(row: typeof listImports.$inferSelect, withErrors: boolean): Promise<ImportView> {
     let progress: ImportView['progress'] = null;
+    let lastError: string | null = null;
     if (row.status === 'pending' || row.status === 'running') {
-      const hb = await heartbeatOf<ImportHeartbeat>(row.workflowId, 'importList');
+      const pending = await pendingOf<ImportHeartbeat>(row.workflowId, 'importList');
+      const hb = pending.details;
+      lastError = pending.lastError;
       if (hb) progress = { stage: hb.stage, rowsRead: hb.rowsRead, bytesRead: hb.bytesRead, totalBytes: hb.totalBytes, fraction: hb.stage === 'reading' ? (hb.totalBytes > 0 ? Math.min(1, hb.bytesRead / hb.totalBytes) * 0.95 : 0) : hb.stage === 'done' ? 1 : 0.97 };
     }
     const errors = withErrors
@@ -128,6 +135,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       rowsStored: row.rowsStored,
       errorCount: row.errorCount,
       message: row.message,
+      lastError,
       ...(errors ? { errors } : {}),
       actor: row.actor,
       createdAt: row.createdAt.toISOString(),
@@ -156,7 +164,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   async function runView(run: typeof screeningRuns.$inferSelect): Promise<RunView> {
     let progress: RunView['progress'] = null;
     if (run.status === 'running') {
-      const hb = await heartbeatOf<ScreeningHeartbeat>(run.workflowId, 'screenPeople');
+      const hb = (await pendingOf<ScreeningHeartbeat>(run.workflowId, 'screenPeople')).details;
       const total = run.total ?? 0;
       progress = hb ? { done: hb.done, total: hb.total, fraction: hb.total > 0 ? hb.done / hb.total : 0 } : { done: 0, total, fraction: 0 };
     } else if (run.status === 'completed') progress = { done: run.total ?? 0, total: run.total ?? 0, fraction: 1 };
@@ -203,7 +211,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const { list } = ListQuery.parse(req.query);
     const fileName = fileNameOf(req);
     const declared = Number(req.get('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared > DEFAULT_LIMITS.maxBytes) throw tooLarge(fileName);
+    if (Number.isFinite(declared) && declared > maxBytesOf(list)) throw tooLarge(fileName, maxBytesOf(list));
     if (!uploadLimiter.hit(String(authOf(res).auth.user.id), now()).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
     res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res)));
   });
@@ -259,7 +267,15 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const runId = `${campaign.id}.s${now().toString(36)}${randomBytes(3).toString('hex')}`;
     const workflowId = screeningWorkflowId(runId);
     const args: [ScreeningInput] = [{ runId, campaignId: campaign.id, scope: body.countyCode ?? null, actor: actorName(res), workflowId }];
-    await client.workflow.start('screeningWorkflow', { workflowId, taskQueue: deps.taskQueue, args });
+    // The run exists before the answer (the workflow's own first step finds it and goes on).
+    const screening = createScreeningActivities(db, { now });
+    await screening.beginScreening(args[0]);
+    try {
+      await client.workflow.start('screeningWorkflow', { workflowId, taskQueue: deps.taskQueue, args });
+    } catch (e) {
+      await screening.failScreening({ runId, message: '未能启动筛查工作流' });
+      throw e;
+    }
     res.status(202).json({ runId, workflowId });
   });
 
@@ -488,7 +504,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   return router;
 }
 
-const tooLarge = (fileName: string) => new HttpProblem(413, '文件过大', `${fileName}:超过 ${DEFAULT_LIMITS.maxBytes / 1024 / 1024} MB 上限;请按区县拆分后分别上传`);
+const maxBytesOf = (list: ListKind) => LIST_LIMITS[list].maxBytes ?? DEFAULT_LIMITS.maxBytes;
+const tooLarge = (fileName: string, max: number) => new HttpProblem(413, '文件过大', `${fileName}:超过 ${Math.round(max / 1024 / 1024)} MB 上限`);
 
 /**
  * Writes an uploaded file under UPLOAD_DIR by its sha256 (the same file twice is one upload), refuses
@@ -512,7 +529,7 @@ export async function storeUpload(
       new Transform({
         transform(chunk: Buffer, _enc, done) {
           size += chunk.length;
-          if (size > DEFAULT_LIMITS.maxBytes) return done(tooLarge(fileName));
+          if (size > maxBytesOf(list)) return done(tooLarge(fileName, maxBytesOf(list)));
           hash.update(chunk);
           done(null, chunk);
         },
@@ -534,7 +551,7 @@ export async function storeUpload(
   // The first rows, to find the header; the file is refused here if it is not a readable list.
   const first: string[][] = [];
   try {
-    for await (const row of readRows(createReadStream(path), { fileName, size })) {
+    for await (const row of readRows(createReadStream(path), { fileName, size, limits: LIST_LIMITS[list] })) {
       first.push(row.cells);
       if (first.length >= HEADER_SEARCH_ROWS) break;
     }

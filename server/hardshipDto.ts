@@ -109,6 +109,8 @@ export const ImportDto = z.object({
   errorCount: z.number(),
   /** Refused or failed: why, in one sentence (the rows are in `errors`). */
   message: z.string().nullable(),
+  /** While running: why the last attempt failed, when it is being retried (e.g. the database was unreachable). */
+  lastError: z.string().nullable(),
   errors: z.array(ImportErrorDto).optional(),
   actor: z.string(),
   createdAt: z.string(),

@@ -150,7 +150,6 @@ ALTER TABLE "uploads" ADD CONSTRAINT "uploads_campaign_id_campaigns_id_fk" FOREI
 CREATE INDEX "hardship_rows_id_idx" ON "hardship_rows" USING btree ("import_id","id_number");--> statement-breakpoint
 CREATE INDEX "list_imports_campaign_idx" ON "list_imports" USING btree ("campaign_id","created_at");--> statement-breakpoint
 CREATE INDEX "refusals_person_idx" ON "refusals" USING btree ("campaign_id","id_number");--> statement-breakpoint
-CREATE INDEX "roster_rows_id_idx" ON "roster_rows" USING btree ("import_id","id_number");--> statement-breakpoint
 CREATE INDEX "screening_results_person_idx" ON "screening_results" USING btree ("run_id","id_number");--> statement-breakpoint
 CREATE INDEX "screening_results_village_idx" ON "screening_results" USING btree ("run_id","village_code","outcome");--> statement-breakpoint
 CREATE INDEX "screening_runs_campaign_idx" ON "screening_runs" USING btree ("campaign_id","started_at");

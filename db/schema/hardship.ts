@@ -69,7 +69,11 @@ export const listImports = pgTable(
   (t) => [index('list_imports_campaign_idx').on(t.campaignId, t.createdAt)],
 );
 
-/** Rows of roster imports (花名册). No unique key: duplicates within a file are found and reported by SQL. */
+/**
+ * Rows of roster imports (花名册). No unique key: duplicates within a file are found and reported by SQL.
+ * No index either: a roster is written once in bulk and read whole (the duplicate check and the
+ * screening's hash join), where maintaining an index would cost more than it saves.
+ */
 export const rosterRows = pgTable(
   'roster_rows',
   {
@@ -85,7 +89,6 @@ export const rosterRows = pgTable(
     drawingPension: boolean('drawing_pension').notNull(),
     birthDate: date('birth_date', { mode: 'string' }).notNull(),
   },
-  (t) => [index('roster_rows_id_idx').on(t.importId, t.idNumber)],
 );
 
 /** Rows of hardship-list imports, one file per category and department. */
