@@ -15,7 +15,7 @@ import { match, type MatchFunction } from 'path-to-regexp';
 import { parse as parseYaml } from 'yaml';
 import type { Db } from '../db/client';
 import { campaigns } from '../db/schema';
-import { ROLE_ACTIONS, campaignScope, decide, roleAllows, type Action, type Subject } from '../domain/access';
+import { ROLE_ACTIONS, campaignScope, decide, isRegionCode, roleAllows, type Action, type Subject } from '../domain/access';
 import { appendAudit, searchAudit, AuditSearchSchema } from './audit';
 import { ChangePasswordRequestSchema, LoginRequestSchema, MfaCodeRequestSchema, ResetPasswordRequestSchema, type SessionView, type UserView } from './authDto';
 import { AuthError, NewUserSchema, UserPatchSchema, actorAuditFields, actorOf, csrfOk, type Authenticated, type AuthService, type PublicUser } from './auth/service';
@@ -237,9 +237,12 @@ export function guard(deps: GuardDeps): RequestHandler {
         if (!decision.allow) await deny(db, requestAuth, s.action, path, decision.asNotFound);
         requestAuth.scope = s.kind === 'unit' ? found.params.code : scope!;
       } else if (s.kind === 'plan') {
+        // A plan without a readable region is invalid: its handler refuses it (400) and launches nothing.
+        // Any plan that can launch names its region, so it is decided here.
+        if (!roleAllows(user.role, s.action)) await deny(db, requestAuth, s.action, path, false);
         const region = planRegion(req, deps.now ?? Date.now);
-        const decision = region ? decide(user, s.action, { regionCode: region }) : null;
-        if (!decision?.allow) await deny(db, requestAuth, s.action, path, decision ? decision.asNotFound : false);
+        const decision = region && isRegionCode(region) ? decide(user, s.action, { regionCode: region }) : null;
+        if (decision && !decision.allow) await deny(db, requestAuth, s.action, path, decision.asNotFound);
       }
       // Writes, exports and personal data are recorded with their outcome once answered.
       if (s.kind !== 'signing-in' && (req.method !== 'GET' || entry.audit)) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { createApp } from '../../server/app';
 import { loadExample } from '../../server/examples';
+import { createAccount, signIn, testAuthService, TEST_AUTH_SECRET_KEY, type ApiClient } from '../support/auth';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -14,12 +15,14 @@ let server: Server;
 let base: string;
 let stopWorker: () => void;
 let workerDone: Promise<void>;
+let api: ApiClient;
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
   h = await harness(env);
   const app = createApp({
     campaigns: h.campaigns,
+    auth: { service: testAuthService(h.database.db), db: h.database.db, cookieSecure: false },
     reporting: h.reporting,
     health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
     config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
@@ -29,6 +32,8 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   workerDone = h.worker.run();
   stopWorker = () => h.worker.shutdown();
+  const official = await createAccount(testAuthService(h.database.db), 'official', '440700', { username: 'wangchu', displayName: '王处长' });
+  api = await signIn(base, official);
 });
 afterAll(async () => {
   server?.close();
@@ -39,9 +44,10 @@ afterAll(async () => {
 });
 
 const plan = (id: string) => shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2035-09-28', { id });
-const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(base + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const get = (path: string) => fetch(base + path);
+/** Everything as 王处长, an official of the city (the actor every record names). */
+const ACTOR = '王处长(wangchu)';
+const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => api.post(path, body, headers);
+const get = (path: string) => (path.startsWith('/api/openapi') || path.startsWith('/api/health') ? fetch(base + path) : api.get(path));
 
 describe('API', () => {
   it('describes itself from the zod schemas', async () => {
@@ -93,7 +99,7 @@ describe('API', () => {
     await expect.poll(async () => (await (await get('/api/campaigns/api-main')).json()).actions.length, { timeout: 30_000 }).toBe(1);
     const detail = await (await get('/api/campaigns/api-main')).json();
     expect(detail).toMatchObject({ status: 'scheduled', targets: { enrolled: 1470000, paying: 564000 } });
-    expect(detail.actions[0]).toMatchObject({ kind: 'launch', actor: '王处长' });
+    expect(detail.actions[0]).toMatchObject({ kind: 'launch', actor: ACTOR });
     expect(detail.units).toHaveLength(7);
     const county = detail.units[0];
     const unit = await (await get(`/api/campaigns/api-main/units/${county.code}`)).json();
@@ -138,7 +144,7 @@ describe('API', () => {
 });
 
 describe('reporting API', () => {
-  const put = (path: string, body: unknown) => fetch(base + path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const put = (path: string, body: unknown) => api.put(path, body);
 
   it('serves the shipped calendar, refuses a bad year by path, and records an added one', async () => {
     const cal = await (await get('/api/calendar')).json();
@@ -157,8 +163,8 @@ describe('reporting API', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ year: 2027, version: 1 });
     const after = await (await get('/api/calendar')).json();
-    expect(after.years.find((y: { year: number }) => y.year === 2027)).toMatchObject({ origin: 'official', updatedBy: '王科长' });
-    expect(after.changes[0]).toMatchObject({ year: 2027, actor: '王科长', reason: '国务院通知已发布' });
+    expect(after.years.find((y: { year: number }) => y.year === 2027)).toMatchObject({ origin: 'official', updatedBy: ACTOR });
+    expect(after.changes[0]).toMatchObject({ year: 2027, actor: ACTOR, reason: '国务院通知已发布' });
   });
 
   it('previews every report due date per level with the calendar shift and warns of an unknown year', async () => {
@@ -228,7 +234,7 @@ describe('health', () => {
   it('reports Temporal and the database, and 503 when one is unreachable', async () => {
     const { loadConfig } = await import('../../server/config');
     const { startRuntime } = await import('../../server/runtime');
-    const runtime = await startRuntime(loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api' }));
+    const runtime = await startRuntime(loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api', AUTH_SECRET_KEY: TEST_AUTH_SECRET_KEY }));
     const srv = runtime.app!.listen(0);
     await new Promise((r) => srv.once('listening', r));
     const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/api/health`;

@@ -21,6 +21,7 @@ import { hardshipRouter } from '../../server/hardship';
 import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../server/hardshipDto';
 import { createWorker } from '../../server/worker';
 import { csvOf, DIBAO_V1, idOf, LIST_HEADER, P, ROSTER, SEVERE, TEKUN, V1 } from '../support/hardshipData';
+import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 const CAMPAIGN = 'hardship-api';
@@ -33,6 +34,10 @@ let workerDone: Promise<void>;
 let server: Server;
 let base: string;
 let uploadDir: string;
+let origin: string;
+let api: ApiClient;
+/** Every request as a signed-in official of the city (session cookie and CSRF header); the OpenAPI document is public. */
+const fetch = (url: string, init?: RequestInit) => (url.endsWith('/api/openapi.json') ? globalThis.fetch(url, init) : api.fetch(url.slice(origin.length), init));
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
@@ -48,13 +53,16 @@ beforeAll(async () => {
   workerDone = worker.run();
   const app = createApp({
     campaigns: {} as never,
+    auth: { service: testAuthService(database.db), db: database.db, cookieSecure: false },
     routers: [hardshipRouter({ db: database.db, client: env.client, taskQueue, uploadDir })],
     health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: 'pglite' } }),
     config: { temporalUiUrl: null, namespace: 'default', defaultActor: '市人社局' },
   });
   server = app.listen(0);
   await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/campaigns/${CAMPAIGN}/hardship`;
+  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = `${origin}/api/campaigns/${CAMPAIGN}/hardship`;
+  api = await signIn(origin, await createAccount(testAuthService(database.db), 'official', '440700'));
 }, 120_000);
 afterAll(async () => {
   server?.close();

@@ -1,0 +1,247 @@
+// Accounts and access through the real app (in-process, Temporal test server, PGlite):
+// - the route inventory: every route the app registers is in the policy table, and every entry is served;
+// - the authorization matrix: every route x every role x inside and outside the user's region, judged by
+//   the audit log's `authz.denied` rows (a denial is audited; anything else reached its handler);
+// - sign-in: wrong password, lockout, second factor, CSRF, logout, idle sessions refused;
+// - region scope: a county supervisor sees the city's campaign with only their county, and another
+//   county's unit is "not found" with no data in the body.
+import type { Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDbActivities } from '../../activities/db';
+import { auditLog, campaigns } from '../../db/schema';
+import { ROLES, roleAllows, type Role } from '../../domain/access';
+import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
+import { createApp } from '../../server/app';
+import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
+import { newCampaignRow } from '../../server/campaigns';
+import { loadExample } from '../../server/examples';
+import { hardshipRouter } from '../../server/hardship';
+import { taxFeedRouter } from '../../server/taxFeed';
+import { createAccount, signIn, testAuthService, type ApiClient, type TestAccount } from '../support/auth';
+import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
+
+const CAMPAIGN = 'authz-city';
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let server: Server;
+let origin: string;
+let app: ReturnType<typeof createApp>;
+let uploadDir: string;
+let stopWorker: () => void;
+let workerDone: Promise<void>;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  h = await harness(env);
+  uploadDir = await mkdtemp(join(tmpdir(), 'authz-'));
+  const auth = testAuthService(h.database.db);
+  app = createApp({
+    campaigns: h.campaigns,
+    reporting: h.reporting,
+    auth: { service: auth, db: h.database.db, cookieSecure: false },
+    routers: [
+      taxFeedRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue }),
+      hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir }),
+    ],
+    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
+    config: { temporalUiUrl: null, namespace: 'default', defaultActor: '市人社局' },
+  });
+  server = app.listen(0);
+  await new Promise((r) => server.once('listening', r));
+  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  workerDone = h.worker.run();
+  stopWorker = () => h.worker.shutdown();
+  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2035-09-28', { id: CAMPAIGN });
+  const r = validatePlan(shifted, Date.parse('2026-01-01'));
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  await h.database.db.insert(campaigns).values(newCampaignRow(r.plan, '测试'));
+  await createDbActivities(h.database.db).materialiseCampaign(CAMPAIGN);
+}, 120_000);
+afterAll(async () => {
+  server?.close();
+  stopWorker?.();
+  await workerDone;
+  await h?.database.close();
+  await env?.teardown();
+  if (uploadDir) await rm(uploadDir, { recursive: true, force: true });
+});
+
+/** Every route the app registers, as `METHOD path`, walking nested routers. */
+function registeredRoutes(): string[] {
+  const out: string[] = [];
+  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
+    for (const layer of stack) {
+      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack as never);
+    }
+  };
+  walk((app as unknown as { router: { stack: never[] } }).router.stack);
+  return out.filter((r) => r.split(' ')[1].startsWith('/api/')).sort();
+}
+
+describe('route inventory', () => {
+  it('every registered API route is in the policy table, and every entry is served', () => {
+    const registered = registeredRoutes();
+    const table = POLICY.map((e) => `${e.method} ${e.path}`).sort();
+    expect(registered.length).toBeGreaterThan(50);
+    expect(registered).toEqual(table);
+  });
+});
+
+/** Concrete values for a route's parameters: the test campaign, a county unit, ids that do not exist. */
+function concrete(path: string, unit: string): string {
+  return path
+    .replace(':id', CAMPAIGN)
+    .replace(':code', unit)
+    .replace(':year', '2036')
+    .replace(':seq', '1')
+    .replace(':name', 'jiangmen-2023')
+    .replace(':importId', 'none')
+    .replace(':runId', 'none')
+    .replace(':resultId', '1')
+    .replace(':refusalId', '1')
+    .replace(':userId', '999999');
+}
+
+/** An empty body, except a launch, which names its plan (and so its region). */
+function bodyFor(entry: PolicyEntry, role: Role, inside: boolean): unknown {
+  if (entry.scope.kind !== 'plan') return {};
+  const id = `authz-launch-${role}-${inside ? 'in' : 'out'}`;
+  return { plan: shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2035-09-28', { id }) };
+}
+
+/** What the policy should decide for a role whose region is inside the campaign or outside it. */
+function expected(entry: PolicyEntry, role: Role, inside: boolean): 'allow' | 'role' | 'region' {
+  const s = entry.scope;
+  if (s.kind === 'public' || s.kind === 'signing-in' || s.kind === 'session') return 'allow';
+  if (!roleAllows(role, s.action)) return s.kind === 'campaign' || s.kind === 'unit' ? (inside ? 'role' : 'region') : 'role';
+  if (s.kind === 'role' || s.kind === 'handler') return 'allow';
+  return inside ? 'allow' : 'region';
+}
+
+describe('authorization matrix', () => {
+  // Sign-in, MFA and logout routes are exercised by the sign-in tests (a logout here would end the session).
+  const entries = POLICY.filter((e) => e.scope.kind !== 'signing-in' && !(e.method === 'POST' && e.path === '/api/demo'));
+  const clients = new Map<string, ApiClient>();
+  const key = (role: Role, inside: boolean) => `${role}/${inside ? 'in' : 'out'}`;
+
+  beforeAll(async () => {
+    const auth = testAuthService(h.database.db);
+    for (const role of ROLES) {
+      for (const inside of [true, false]) {
+        const account = await createAccount(auth, role, inside ? '440700' : '440800');
+        clients.set(key(role, inside), await signIn(origin, account));
+      }
+    }
+  }, 120_000);
+
+  const denials = async () => (await h.database.db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(eq(auditLog.action, 'authz.denied')))[0].n;
+
+  it.each(ROLES.flatMap((role) => [true, false].map((inside) => [role, inside] as const)))('%s %s the campaign region: every route decided as the matrix says', async (role, inside) => {
+    const client = clients.get(key(role, inside))!;
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const entry of entries) {
+      const path = concrete(entry.path, '440703');
+      const before = await denials();
+      const res = await client.fetch(path, {
+        method: entry.method,
+        headers: entry.method === 'GET' ? {} : { 'content-type': 'application/json' },
+        body: entry.method === 'GET' ? undefined : JSON.stringify(bodyFor(entry, role, inside)),
+      });
+      const body = await res.text();
+      const denied = (await denials()) > before;
+      const verdict = !denied ? 'allow' : res.status === 404 ? 'region' : res.status === 403 ? 'role' : `denied-${res.status}`;
+      got.push(`${entry.method} ${entry.path} -> ${verdict}`);
+      want.push(`${entry.method} ${entry.path} -> ${expected(entry, role, inside)}`);
+      expect([401, 500], `${entry.method} ${path}: ${body}`).not.toContain(res.status);
+      // A denial carries no data: only the problem's fields.
+      if (denied) expect(Object.keys(JSON.parse(body)).sort()).toEqual(['detail', 'status', 'title', 'type']);
+    }
+    expect(got).toEqual(want);
+  }, 120_000);
+});
+
+describe('sign-in', () => {
+  let official: TestAccount;
+  beforeAll(async () => {
+    official = await createAccount(testAuthService(h.database.db), 'official', '440700', { username: 'liuke', displayName: '刘科长' });
+  });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(origin + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('refuses requests without a session, a wrong password, and locks after repeated failures', async () => {
+    const anonymous = await fetch(`${origin}/api/campaigns`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).type).toBe('urn:problem:unauthenticated');
+    expect((await fetch(`${origin}/api/health`)).status).toBe(200);
+    const victim = await createAccount(testAuthService(h.database.db), 'clerk', '440703001');
+    for (let i = 0; i < 4; i++) expect((await post('/api/auth/login', { username: victim.username, password: 'wrong-password-1' })).status).toBe(401);
+    const fifth = await post('/api/auth/login', { username: victim.username, password: 'wrong-password-1' });
+    expect([401, 429]).toContain(fifth.status);
+    const locked = await post('/api/auth/login', { username: victim.username, password: victim.password });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const failures = await h.database.db.select().from(auditLog).where(eq(auditLog.actorUsername, victim.username));
+    expect(failures.filter((f) => f.result !== 'success').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('an official must pass the second factor; CSRF guards every change; logout ends the session', async () => {
+    const login = await post('/api/auth/login', { username: official.username, password: official.password });
+    expect(login.status).toBe(200);
+    const cookieHeader = login.headers.get('set-cookie')!;
+    expect(cookieHeader).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(cookieHeader).toContain('HttpOnly');
+    expect(cookieHeader).toContain('SameSite=Strict');
+    const cookie = cookieHeader.split(';')[0];
+    const session = await login.json();
+    expect(session).toMatchObject({ mfaRequired: true, mfaSatisfied: false, mfaEnrolled: true });
+    const early = await fetch(`${origin}/api/campaigns`, { headers: { cookie } });
+    expect(early.status).toBe(401);
+    expect((await early.json()).type).toBe('urn:problem:mfa-required');
+    const wrong = await post('/api/auth/mfa/verify', { code: '000000' }, { cookie, 'x-csrf-token': session.csrfToken });
+    expect(wrong.status).toBe(401);
+
+    const api = await signIn(origin, official);
+    expect((await api.get('/api/campaigns')).status).toBe(200);
+    const noCsrf = await post(`/api/campaigns/${CAMPAIGN}/advance`, { reason: 'x' }, { cookie: api.cookie, 'x-csrf-token': 'forged' });
+    expect(noCsrf.status).toBe(403);
+    expect((await noCsrf.json()).type).toBe('urn:problem:csrf');
+    expect((await api.post('/api/auth/logout')).status).toBe(204);
+    expect((await api.get('/api/campaigns')).status).toBe(401);
+  });
+
+  it('answers with security headers and never caches the API', async () => {
+    const res = await fetch(`${origin}/api/health`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('region scope', () => {
+  it("a county supervisor sees the city's campaign with only their county; another county's unit is not found, with no data", async () => {
+    const supervisor = await signIn(origin, await createAccount(testAuthService(h.database.db), 'supervisor', '440704'));
+    const list = await (await supervisor.get('/api/campaigns')).json();
+    expect(list.map((c: { id: string }) => c.id)).toContain(CAMPAIGN);
+    const detail = await (await supervisor.get(`/api/campaigns/${CAMPAIGN}`)).json();
+    expect(detail.units.map((u: { code: string }) => u.code)).toEqual(['440704']);
+    const own = await supervisor.get(`/api/campaigns/${CAMPAIGN}/units/440704`);
+    expect(own.status).toBe(200);
+    const other = await supervisor.get(`/api/campaigns/${CAMPAIGN}/units/440703`);
+    expect(other.status).toBe(404);
+    const text = await other.text();
+    expect(text).not.toContain('蓬江');
+    expect(JSON.parse(text)).toEqual({ type: 'urn:problem:not-found', title: '未找到', status: 404, detail: '未找到' });
+    // Another city's official does not even see the campaign.
+    const stranger = await signIn(origin, await createAccount(testAuthService(h.database.db), 'official', '440800'));
+    expect((await (await stranger.get('/api/campaigns')).json()).map((c: { id: string }) => c.id)).not.toContain(CAMPAIGN);
+    expect((await stranger.get(`/api/campaigns/${CAMPAIGN}`)).status).toBe(404);
+  });
+});
