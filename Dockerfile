@@ -18,7 +18,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 COPY --from=web /app/web/dist ./web/dist
 # The upload volume (UPLOAD_DIR) starts with this folder's owner, so the app can write to it.
-RUN mkdir -p /data/uploads && chown node:node /data/uploads
+RUN mkdir -p /data/uploads /data/secrets && chown node:node /data/uploads /data/secrets && chmod 700 /data/secrets
 USER node
 EXPOSE 3000
 # node itself is PID 1 (no npm/npx in between), so SIGTERM from `docker stop` reaches the app's

@@ -42,6 +42,7 @@ import { localDateOf } from '../domain/time';
 import { loadConfig, loadLauncherConfig } from '../server/config';
 import type { ImportView, RunView, UploadView } from '../server/hardshipDto';
 import { installRuntime, startRuntime } from '../server/runtime';
+import { createAccount, signIn } from '../test/support/auth';
 import { ensurePostgres, ensureTemporalCli, projectRoot, startDevServer } from '../scripts/tools';
 import { RssPeak, cleanups, createBenchDatabase, log, mb, processPeakRss, runBench, secondsSince, sleep } from './common';
 import { LISTS, ensureDataSet, type DataSet, type FileInfo, type ListFiles } from './screeningData';
@@ -355,6 +356,8 @@ interface Http {
   base: string;
   /** The app's own Temporal client, to see why a workflow is not finishing. */
   client: Client;
+  /** The signed-in official's session cookie and CSRF token. */
+  session?: { cookie: string; csrfToken: string };
 }
 
 class HttpError extends Error {
@@ -367,10 +370,13 @@ class HttpError extends Error {
   }
 }
 
+const sessionHeaders = (h: Http, method: string): Record<string, string> =>
+  h.session ? { cookie: h.session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': h.session.csrfToken }) } : {};
+
 async function api<T>(h: Http, method: string, route: string, body?: unknown): Promise<T> {
   const res = await fetch(`${h.base}${route}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...sessionHeaders(h, method), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -384,7 +390,7 @@ function upload(h: Http, campaignId: string, list: 'roster' | 'hardship', file: 
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv', 'content-length': file.bytes, 'x-file-name': encodeURIComponent(file.fileName) },
+      headers: { ...sessionHeaders(h, 'POST'), 'content-type': 'text/csv', 'content-length': file.bytes, 'x-file-name': encodeURIComponent(file.fileName) },
     });
     req.on('error', reject);
     req.on('response', (res) => {
@@ -565,6 +571,7 @@ async function runApp(adminUrl: string, data: DataSet, plan: PlanInput, rss: Rss
     WEB_DIST: path.join(tmpdir(), 'bench-screening-no-web'),
     OUTBOX_POLL_SECONDS: '60',
     UPLOAD_DIR: uploadDir,
+    AUTH_SECRET_KEY: randomBytes(32).toString('base64'),
   });
   log(`app: startRuntime (API + worker) on task queue ${taskQueue}, read model in ${dbName}`);
   out.preRuntimeRss = process.memoryUsage().rss;
@@ -576,7 +583,11 @@ async function runApp(adminUrl: string, data: DataSet, plan: PlanInput, rss: Rss
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   cleanups.push({ what: 'http listener', run: () => new Promise<void>((r) => listener.close(() => r())) });
-  const h: Http = { base: `http://127.0.0.1:${(listener.address() as AddressInfo).port}/api`, client: runtime.client };
+  const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+  const h: Http = { base: `${origin}/api`, client: runtime.client };
+  // Every route needs a signed-in user: an official of the plan's city, second factor and all.
+  const signedIn = await signIn(origin, await createAccount(runtime.auth!, 'official', plan.region.code, { username: 'bench-official', displayName: '压测' }));
+  h.session = { cookie: signedIn.cookie, csrfToken: signedIn.csrfToken };
   const backends = new BackendMemory(adminUrl, dbName);
   cleanups.push({ what: 'backend sampler', run: () => backends.stop() });
   out.readTimelines = async () => {

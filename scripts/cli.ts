@@ -1,6 +1,6 @@
 // Command line for officials and operators, through the API:
 //   npm run demo                          launch the demo campaign (Jiangmen shifted to start today)
-//   npm run cli -- launch <plan.yaml|json> [--actor 名字]
+//   npm run cli -- launch <plan.yaml|json>
 //   npm run cli -- preview <plan.yaml|json>
 //   npm run cli -- list
 //   npm run cli -- import <campaignId> <file.csv|xlsx> --list roster [--screen]
@@ -10,6 +10,9 @@
 //       first errors and the address of the whole error report, and exits 1. --category takes the key or
 //       the Chinese name (低保对象, 特困人员, 易返贫致贫人口, 重度残疾人, 精神/智力残疾人, 重点优抚对象).
 // API address: --api http://host:port (default http://localhost:$PORT or :3000).
+// Signing in: --user <账号> (or CAMPAIGN_USER); the password from CAMPAIGN_PASSWORD or asked on the
+// terminal; officials and admins also give their 6-digit code (CAMPAIGN_TOTP, or asked). What is done
+// is recorded under that account.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -27,7 +30,7 @@ const flag = (name: string) => {
 };
 const config = loadConfigOrExit(process.env);
 const api = flag('api') ?? `http://localhost:${config.PORT}`;
-const actor = flag('actor');
+const userFlag = flag('user');
 const listFlag = flag('list');
 const categoryFlag = flag('category');
 const departmentFlag = flag('department');
@@ -36,10 +39,79 @@ const screenFlag = args.includes('--screen');
 if (screenFlag) args.splice(args.indexOf('--screen'), 1);
 const [command, file] = args;
 
-async function call(method: string, path: string, body?: unknown) {
+/** Asks on the terminal; `hidden` does not echo (passwords). */
+async function ask(question: string, hidden = false): Promise<string> {
+  if (!process.stdin.isTTY) {
+    console.error(`✗ 需要${question.replace(/[::\s]+$/, '')}:请在终端中运行,或设置相应的环境变量`);
+    process.exit(2);
+  }
+  process.stderr.write(question);
+  const stdin = process.stdin;
+  stdin.setRawMode(hidden);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  let text = '';
+  return new Promise((resolve) => {
+    const onData = (chunk: string) => {
+      for (const c of chunk) {
+        if (c === '\r' || c === '\n') {
+          stdin.off('data', onData);
+          stdin.setRawMode(false);
+          stdin.pause();
+          process.stderr.write('\n');
+          resolve(text);
+          return;
+        }
+        if (c === '\u0003') process.exit(130);
+        if (c === '\u007f') text = text.slice(0, -1);
+        else text += c;
+        if (!hidden) process.stderr.write(c);
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+let session: { cookie: string; csrfToken: string } | undefined;
+
+/** Signs in once per run (password, and the second factor when the account has one). */
+async function signIn(): Promise<{ cookie: string; csrfToken: string }> {
+  if (session) return session;
+  const username = userFlag ?? process.env.CAMPAIGN_USER ?? (await ask('账号:'));
+  const password = process.env.CAMPAIGN_PASSWORD ?? (await ask('密码:', true));
   let res: Response;
   try {
-    res = await fetch(api + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  } catch {
+    console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
+    process.exit(1);
+  }
+  if (!res.ok) await failWith(res);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  let view = (await res.json()) as { csrfToken: string; mfaRequired: boolean; mfaSatisfied: boolean; mfaEnrolled: boolean };
+  if (view.mfaRequired && !view.mfaSatisfied) {
+    if (!view.mfaEnrolled) {
+      console.error('✗ 该账号尚未绑定动态口令:请先在控制台登录完成绑定');
+      process.exit(1);
+    }
+    const code = process.env.CAMPAIGN_TOTP ?? (await ask('动态口令(6 位):'));
+    const verify = await fetch(`${api}/api/auth/mfa/verify`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': view.csrfToken }, body: JSON.stringify({ code }) });
+    if (!verify.ok) await failWith(verify);
+    view = (await verify.json()) as typeof view;
+  }
+  session = { cookie, csrfToken: view.csrfToken };
+  return session;
+}
+
+async function call(method: string, path: string, body?: unknown) {
+  let res: Response;
+  const { cookie, csrfToken } = await signIn();
+  try {
+    res = await fetch(api + path, {
+      method,
+      headers: { 'content-type': 'application/json', cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
     process.exit(1);
@@ -72,10 +144,13 @@ const hardshipBase = (campaignId: string) => `/api/campaigns/${encodeURIComponen
 /** Streams the file as the request body: a city's roster is far too large to read into memory. */
 async function uploadFile(campaignId: string, path: string, list: string): Promise<UploadView> {
   let res: Response;
+  const { cookie, csrfToken } = await signIn();
   try {
     res = await fetch(`${api}${hardshipBase(campaignId)}/uploads?list=${list}`, {
       method: 'POST',
       headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
         'content-type': 'application/octet-stream',
         'x-file-name': encodeURIComponent(basename(path)),
         'idempotency-key': randomUUID(),
@@ -188,7 +263,6 @@ async function importList(campaignId: string | undefined, path: string | undefin
     list: listFlag,
     ...(listFlag === 'hardship' ? { category, department: departmentFlag, listDate: listDateFlag } : {}),
     screenAfter: screenFlag,
-    ...(actor ? { actor } : {}),
   })) as { importId: string; created: boolean };
   if (!started.created) console.error('• 该文件此前已提交导入,显示原导入的结果');
   const done = await followImport(campaignId, started.importId);
@@ -221,7 +295,7 @@ switch (command) {
     mkdirSync('.data', { recursive: true });
     writeFileSync('.data/demo-plan.yaml', stringify(plan));
     console.log('演示方案已写入 .data/demo-plan.yaml');
-    printLaunch(await call('POST', '/api/campaigns', { plan, ...(actor ? { actor } : {}) }));
+    printLaunch(await call('POST', '/api/campaigns', { plan }));
     break;
   }
   case 'launch':
@@ -242,7 +316,7 @@ switch (command) {
       }
       for (const w of p.warnings) console.log(`  ! ${w}`);
     } else {
-      printLaunch(await call('POST', '/api/campaigns', { plan: text, ...(actor ? { actor } : {}) }));
+      printLaunch(await call('POST', '/api/campaigns', { plan: text }));
     }
     break;
   }
@@ -256,7 +330,7 @@ switch (command) {
   }
   default:
     console.error(
-      '用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship [...]  [--api URL] [--actor 名字]',
+      '用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship [...]  [--api URL] [--user 账号]',
     );
     process.exit(2);
 }

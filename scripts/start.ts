@@ -3,8 +3,7 @@
 // PGlite (.data/pglite). Ctrl-C stops all of it; the next start keeps every campaign.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
 import path from 'node:path';
@@ -40,10 +39,6 @@ if (launcher.TEMPORAL_DEV_SERVER === 'auto' && !(await answers(config.TEMPORAL_A
   dev = await startDevServer({ temporalCli: cli, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort: launcher.TEMPORAL_UI_PORT });
 }
 
-// The key sealing second-factor seeds: kept beside the data it protects, made once.
-const keyFile = path.join(dataDir, 'auth-secret.key');
-if (!env.AUTH_SECRET_KEY && !existsSync(keyFile)) writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-const authSecretKey = env.AUTH_SECRET_KEY ?? readFileSync(keyFile, 'utf8').trim();
 const pgliteDir = env.PGLITE_DIR ?? path.join(dataDir, 'pglite');
 
 // Nobody can sign in before the first administrator exists: create one now (the embedded database is
@@ -78,7 +73,8 @@ if (built !== 0) {
 
 const app = run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
   PGLITE_DIR: pgliteDir,
-  AUTH_SECRET_KEY: authSecretKey,
+  // The key sealing second-factor seeds lives beside the data it protects (made on first start).
+  AUTH_SECRET_FILE: env.AUTH_SECRET_FILE ?? path.join(dataDir, 'auth-secret.key'),
   UPLOAD_DIR: env.UPLOAD_DIR ?? path.join(dataDir, 'uploads'),
 });
 console.error(`[start] console: http://localhost:${config.PORT}  (first time? click 「启动演示活动」 or run: npm run demo)`);

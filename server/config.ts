@@ -24,8 +24,8 @@ export const ConfigSchema = z.object({
   /** Uploaded roster and hardship files (kept by their sha256); API and workers must share it. */
   UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
   /**
-   * 32 random bytes, base64: seals the TOTP seeds at rest. Required by the API (ROLE all or api);
-   * `npm start` generates one under DATA_DIR on first run. Generate: `openssl rand -base64 32`.
+   * 32 random bytes, base64: seals the TOTP seeds at rest. When unset, the API reads AUTH_SECRET_FILE,
+   * making it on first start. Generate: `openssl rand -base64 32`.
    */
   AUTH_SECRET_KEY: z.preprocess(
     emptyAsUndefined,
@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 (openssl rand -base64 32)')
       .optional(),
   ),
+  /** Where the API keeps AUTH_SECRET_KEY when it is not set: read, or made (32 random bytes) on first start. */
+  AUTH_SECRET_FILE: z.string().min(1).default('.data/auth-secret.key'),
   /** Send the session cookie only over HTTPS (set it when the console is served over TLS). */
   COOKIE_SECURE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
   /** Sessions end after this many idle minutes, and this many hours after sign-in in any case. */

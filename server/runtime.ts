@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 // Wires the parts together for a process: database, Temporal client and connection, worker, app.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { openDatabase, type Database } from '../db/client';
@@ -126,12 +128,9 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       const db = d.status === 'fulfilled' ? { ok: true, kind: database.kind } : { ok: false, kind: database.kind, error: String((d.reason as Error).message) };
       return { status: temporal.ok && db.ok ? 'ok' : 'degraded', temporal, database: db };
     };
-    if (!config.AUTH_SECRET_KEY) {
-      throw new Error('AUTH_SECRET_KEY is required by the API (32 random bytes, base64: openssl rand -base64 32); `npm start` makes one under DATA_DIR');
-    }
     authService = createAuthService({
       db: database.db,
-      secretKey: Buffer.from(config.AUTH_SECRET_KEY, 'base64'),
+      secretKey: await authSecretKey(config),
       now: opts.now ? () => new Date(opts.now!()) : undefined,
       limits: { idleTimeoutMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 },
       ...(opts.passwordParams ? { passwordParams: opts.passwordParams } : {}),
@@ -166,4 +165,23 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       await database.close();
     },
   };
+}
+
+/**
+ * AUTH_SECRET_KEY, else the key in AUTH_SECRET_FILE, made there (owner-only) on the very first start.
+ * Several API processes starting at once on a shared volume agree: only one creation can succeed.
+ */
+async function authSecretKey(config: Config): Promise<Buffer> {
+  if (config.AUTH_SECRET_KEY) return Buffer.from(config.AUTH_SECRET_KEY, 'base64');
+  const file = resolve(config.AUTH_SECRET_FILE);
+  await mkdir(dirname(file), { recursive: true });
+  try {
+    await writeFile(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    console.error(`[runtime] made a new AUTH_SECRET_KEY in ${file} (keep it with the database backups)`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
+  return key;
 }

@@ -201,7 +201,7 @@ export class AuthError extends HttpProblem {
     detail: string,
     options: { errors?: { path: string; message: string }[]; retryAfterSeconds?: number } = {},
   ) {
-    super(status, TITLES[status] ?? '请求失败', detail, options.errors);
+    super(status, TITLES[status] ?? '请求失败', detail, options.errors, `urn:problem:${code.replace(/_/g, '-')}`);
     this.name = 'AuthError';
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

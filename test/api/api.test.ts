@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { createApp } from '../../server/app';
 import { loadExample } from '../../server/examples';
-import { createAccount, signIn, testAuthService, TEST_AUTH_SECRET_KEY, type ApiClient } from '../support/auth';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -234,7 +238,11 @@ describe('health', () => {
   it('reports Temporal and the database, and 503 when one is unreachable', async () => {
     const { loadConfig } = await import('../../server/config');
     const { startRuntime } = await import('../../server/runtime');
-    const runtime = await startRuntime(loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api', AUTH_SECRET_KEY: TEST_AUTH_SECRET_KEY }));
+    // No AUTH_SECRET_KEY: the API makes one in AUTH_SECRET_FILE, readable by its owner only.
+    const keyFile = join(await mkdtemp(join(tmpdir(), 'auth-key-')), 'secrets', 'auth-secret.key');
+    const runtime = await startRuntime(loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api', AUTH_SECRET_FILE: keyFile }));
+    expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const srv = runtime.app!.listen(0);
     await new Promise((r) => srv.once('listening', r));
     const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/api/health`;

@@ -1,10 +1,11 @@
 // The console in a real browser against the real stack (Temporal dev server, PGlite, worker, API
-// serving the built web/dist): launch the demo, see the seven Jiangmen counties running, drill into a
+// serving the built web/dist), signed in as an official of Jiangmen (440700): launch the demo, see the seven Jiangmen counties running, drill into a
 // county's towns and come back by the breadcrumb; and a bad plan shows its failing paths.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
+import type { TestUser } from '../support/stack';
 
 const JIANGMEN_COUNTIES = ['蓬江区', '江海区', '新会区', '台山市', '开平市', '鹤山市', '恩平市'];
 /** Unit workflows start after the campaign's first transition; give the worker time on a slow machine. */
@@ -12,10 +13,12 @@ const LIVE_TIMEOUT_MS = 60_000;
 
 let harness: ConsoleHarness | undefined;
 let stack: ConsoleHarness['stack'] | undefined;
+let official: TestUser;
 
 beforeAll(async () => {
   harness = await startConsole('console');
   stack = harness.stack;
+  official = await stack.createUser({ username: 'jm.official', password: 'Jiangmen-Test-7731', role: 'official', regionCode: '440700', displayName: '江门市人社局 陈科长' });
 });
 
 afterAll(async () => {
@@ -30,7 +33,7 @@ const openPage = (ctx: TestContext) => {
 describe('console', () => {
   it('launches the demo, shows the Jiangmen counties running and drills into a county', async (ctx) => {
     const { page, pageErrors } = await openPage(ctx);
-    await page.goto(stack!.baseUrl);
+    await harness!.signIn(page, official);
 
     await page.getByTestId('launch-demo').first().click();
     await page.waitForURL(/\/campaigns\/[^/]+$/);
@@ -88,7 +91,8 @@ describe('console', () => {
 
   it('shows each failing path of a bad pasted plan', async (ctx) => {
     const { page, pageErrors } = await openPage(ctx);
-    await page.goto(`${stack!.baseUrl}/launch`);
+    await harness!.signIn(page, official, '/launch');
+    await page.getByTestId('plan-text').waitFor();
 
     const noPhases = [
       'id: e2e-bad-plan',

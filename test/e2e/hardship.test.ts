@@ -1,5 +1,5 @@
 // Hardship-group screening (困难群体) in a real browser against the real stack (Temporal dev server,
-// PGlite, worker, API serving the built web/dist). A small two-county plan with Jiangmen's policy (the
+// PGlite, worker, API serving the built web/dist), signed in as an official of Jiangmen (440700). A small two-county plan with Jiangmen's policy (the
 // county pays the 120-yuan minimum in full) is launched; through the 困难群体 tab the official uploads
 // a roster and a 低保 list through the file input, watches the imports, and the screening the list
 // starts shows exactly the expected outcomes, per reason and per unit down to the villages. A search
@@ -14,15 +14,18 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { computeCheckDigit } from '../../domain/idNumber';
 import { addDaysLocal, localDateOf } from '../../domain/time';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
+import type { TestUser } from '../support/stack';
 
 const ZONE = 'Asia/Shanghai';
 /** Imports and runs are workflows with activities: give a slow, shared machine time. */
 const WORK_TIMEOUT_MS = 90_000;
 
 let harness: ConsoleHarness | undefined;
+let official: TestUser;
 
 beforeAll(async () => {
   harness = await startConsole('hardship');
+  official = await harness.stack.createUser({ username: 'jm.hardship', password: 'Jiangmen-Screen-8264', role: 'official', regionCode: '440700', displayName: '江门市社保局 黄科长' });
 });
 
 afterAll(async () => {
@@ -250,19 +253,20 @@ describe('hardship console', () => {
     const today = localDateOf(Date.now(), ZONE);
     await mkdir(artifacts, { recursive: true });
 
-    const launched = await fetch(`${harness!.stack.baseUrl}/api/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ plan }),
+    // Launched through the API with the signed-in browser's session (its cookie and CSRF token).
+    await harness!.signIn(page, official);
+    const session = (await (await page.request.get(`${harness!.stack.baseUrl}/api/auth/session`)).json()) as { csrfToken: string };
+    const launched = await page.request.post(`${harness!.stack.baseUrl}/api/campaigns`, {
+      data: { plan },
+      headers: { 'X-CSRF-Token': session.csrfToken },
     });
-    expect(launched.status, await launched.clone().text()).toBeLessThan(300);
+    expect(launched.status(), await launched.text()).toBeLessThan(300);
 
     await page.goto(`${harness!.stack.baseUrl}/campaigns/${plan.id}`);
     await page.getByTestId('tab-hardship').click();
     await page.waitForURL(new RegExp(`/campaigns/${plan.id}/hardship`));
     await page.getByTestId('hardship-page').waitFor();
     expect(await page.getByTestId('hardship-policy').innerText()).toContain('120 元');
-    await page.getByTestId('hardship-actor').fill('江门市社保局居保科');
 
     // ---- the roster: every field recognised, imported without screening ----
     const roster = await uploadAndImport(page, { name: '江门市应参保花名册.csv', text: ROSTER_CSV }, { kind: 'roster' }, { screenAfter: false });

@@ -1,5 +1,6 @@
 // Reporting, escalation and circulars in a real browser against the real stack (Temporal dev server,
-// PGlite, worker, API serving the built web/dist). A small two-county plan is launched through the
+// PGlite, worker, API serving the built web/dist), signed in as an official of Jiangmen (440700), whom
+// the server records as the actor of every report, answer and approval. A small two-county plan is launched through the
 // console with one report period due about a minute after launch (Beijing time, no holiday shift):
 // one county reports through the unit page's form before the due time and sees its receipt and the
 // report in the list; the other does not, so at the due instant the escalation board shows its
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { addDaysLocal, formatLocal, localDateOf } from '../../domain/time';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
+import type { TestUser } from '../support/stack';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -26,10 +28,12 @@ const SILENT = { code: '440704', name: '江海区' };
 
 let harness: ConsoleHarness | undefined;
 let stack: ConsoleHarness['stack'] | undefined;
+let official: TestUser;
 
 beforeAll(async () => {
   harness = await startConsole('reporting');
   stack = harness.stack;
+  official = await stack.createUser({ username: 'jm.reporting', password: 'Jiangmen-Report-5172', role: 'official', regionCode: '440700', displayName: '江门市社保局 李主任' });
 });
 
 afterAll(async () => {
@@ -96,7 +100,7 @@ describe('reporting console', () => {
     const { plan, dueAt, dueDate, dueTime } = smallPlan(Date.now());
 
     // ---- launch through the console, reading the report schedule in the preview first ----
-    await page.goto(`${stack!.baseUrl}/launch`);
+    await harness!.signIn(page, official, '/launch');
     await page.getByTestId('plan-text').fill(JSON.stringify(plan, null, 2));
     await page.getByTestId('preview-button').click();
     const schedule = page.getByTestId('preview-schedule-county');
@@ -141,7 +145,6 @@ describe('reporting console', () => {
     await page.getByTestId('report-mobilePaid').fill('250');
     await page.getByTestId('report-hardshipCovered').fill('12');
     await page.getByTestId('report-note').fill('E2E 首次报送');
-    await page.getByTestId('report-actor').fill('蓬江区社保局');
     await page.getByTestId('report-submit').click();
     const receipt = page.getByTestId('report-receipt');
     await receipt.waitFor();
@@ -154,7 +157,7 @@ describe('reporting console', () => {
     await reportRow.waitFor();
     expect(await reportRow.getAttribute('data-revision')).toBe('1');
     const reportText = await reportRow.innerText();
-    expect(reportText).toContain('蓬江区社保局');
+    expect(reportText).toContain(official.displayName);
     expect(reportText).toContain('300');
     await page.waitForFunction(
       (key) => ['reported', 'late'].includes(document.querySelector(`[data-testid="period-status-${key}"]`)?.getAttribute('data-status') ?? ''),
@@ -191,7 +194,6 @@ describe('reporting console', () => {
     expect(new Set(tracks)).toEqual(new Set(['missed-report']));
 
     // 签收: the row turns acknowledged and keeps the response.
-    await page.getByTestId('escalation-table-actor').fill('江海区社保局');
     await missedRow.getByTestId('escalation-ack').click();
     await page.waitForFunction(
       (code) =>
@@ -200,7 +202,7 @@ describe('reporting console', () => {
           ?.getAttribute('data-status') === 'acknowledged',
       SILENT.code,
     );
-    expect(await missedRow.getByTestId('escalation-responses').innerText()).toContain('江海区社保局');
+    expect(await missedRow.getByTestId('escalation-responses').innerText()).toContain(official.displayName);
 
     // The whole board again (both tracks) for the screenshot.
     await page.getByTestId('filter-clear').click();
@@ -220,13 +222,12 @@ describe('reporting console', () => {
     expect(await circular.getByTestId('circular-late').innerText()).not.toContain(REPORTER.name);
 
     await circular.getByTestId('approve-note').fill('数据已核对,同意发布');
-    await circular.getByTestId('approve-actor').fill('市人社局养老保险科');
     await circular.getByTestId('approve-submit').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="circular-1"]')?.getAttribute('data-status') === 'published', null, {
       timeout: LIVE_TIMEOUT_MS,
     });
     expect((await circular.getByTestId('circular-status').innerText()).trim()).toBe('已发布');
-    expect(await circular.getByTestId('circular-published').innerText()).toContain('市人社局养老保险科');
+    expect(await circular.getByTestId('circular-published').innerText()).toContain(official.displayName);
     expect(await circular.getByTestId('approve-form').count()).toBe(0);
     await page.screenshot({ path: path.join(artifacts, 'reporting-circular.png'), fullPage: true });
 

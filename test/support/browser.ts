@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
-import { startStack, type Stack } from './stack';
+import { hotp, totpStep } from '../../server/security/totp';
+import { startStack, type Stack, type TestUser } from './stack';
 import { toolchain } from './toolchain';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,10 +26,52 @@ async function buildWeb(): Promise<void> {
   );
 }
 
+/** The last TOTP step each account used: the server refuses a code whose step is not later (replay). */
+const lastTotpStep = new Map<string, number>();
+
+/**
+ * A code for a step later than the account's last, inside the server's ±1-step window: the current
+ * step, or the next one; when both are used up (two sign-ins within one 30-second step), waits.
+ */
+async function nextTotpCode(user: TestUser): Promise<string> {
+  const secret = user.totpSecret;
+  if (!secret) throw new Error(`${user.username} has no TOTP secret`);
+  for (;;) {
+    const last = lastTotpStep.get(user.username) ?? user.totpLastStep ?? -1;
+    const current = totpStep(Date.now());
+    const step = Math.max(current, last + 1);
+    if (step <= current + 1) {
+      lastTotpStep.set(user.username, step);
+      return hotp(secret, step);
+    }
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
+  }
+}
+
+/**
+ * Signs in through the real login page (and the TOTP step for an enrolled account), then waits until
+ * the console has left /login. `next` is where to land (default: the campaign list).
+ */
+export async function signIn(page: Page, baseUrl: string, user: TestUser, next = '/'): Promise<void> {
+  await page.goto(`${baseUrl}/login${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`);
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  if (user.totpSecret) {
+    await page.getByTestId('mfa-verify').waitFor();
+    await page.getByTestId('mfa-code').fill(await nextTotpCode(user));
+    await page.getByTestId('mfa-submit').click();
+  }
+  await page.waitForURL((url) => url.pathname !== '/login');
+  await page.getByTestId('user-badge').waitFor();
+}
+
 export interface ConsoleHarness {
   stack: Stack;
   /** A fresh browser context per test; page errors are collected, and a failure leaves a screenshot named `<prefix>-failure-…png`. */
   openPage(ctx: TestContext, viewport?: { width: number; height: number }): Promise<{ page: Page; pageErrors: string[] }>;
+  /** Signs `user` in through the login page (and TOTP); lands on `next` (default `/`). */
+  signIn(page: Page, user: TestUser, next?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +107,7 @@ export async function startConsole(prefix: string): Promise<ConsoleHarness> {
       });
       return { page, pageErrors };
     },
+    signIn: (page, user, next) => signIn(page, stack.baseUrl, user, next),
     async stop() {
       await browser.close();
       await stack.stop();

@@ -4,14 +4,36 @@ import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Role } from '../../domain/access';
+import { SYSTEM_ACTOR, type PublicUser } from '../../server/auth/service';
 import { loadConfig } from '../../server/config';
 import { startRuntime } from '../../server/runtime';
+import { hotp, totpStep } from '../../server/security/totp';
+import { TEST_AUTH_SECRET_KEY, TEST_PASSWORD_PARAMS } from './auth';
 import { startDevServer } from './devServer';
 import { workflowBundle } from './temporal';
+
+export interface NewTestUser {
+  username: string;
+  password: string;
+  role: Role;
+  regionCode: string;
+  displayName: string;
+}
+
+export interface TestUser extends PublicUser {
+  password: string;
+  /** Base32 seed of the enrolled second factor (officials and admins, or `enrolMfa: true`). */
+  totpSecret?: string;
+  /** The TOTP step the enrolment used: a sign-in must use a later one (replayed codes are refused). */
+  totpLastStep?: number;
+}
 
 export interface Stack {
   baseUrl: string;
   temporalAddress: string;
+  /** An account made directly through the auth service; officials and admins come already enrolled in TOTP. */
+  createUser(user: NewTestUser, options?: { enrolMfa?: boolean }): Promise<TestUser>;
   stop(): Promise<void>;
 }
 
@@ -24,14 +46,31 @@ export async function startStack(): Promise<Stack> {
     WEB_DIST: 'web/dist',
     TEMPORAL_UI_URL: '',
     LOG_LEVEL: 'warn',
+    AUTH_SECRET_KEY: TEST_AUTH_SECRET_KEY,
   });
-  const runtime = await startRuntime(config, { workflowBundle: await workflowBundle() });
+  const runtime = await startRuntime(config, { workflowBundle: await workflowBundle(), passwordParams: TEST_PASSWORD_PARAMS });
   const server: Server = runtime.app!.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as { port: number }).port;
+  const auth = runtime.auth!;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     temporalAddress: dev.address,
+    async createUser(input, options = {}) {
+      const created = await auth.createUser(SYSTEM_ACTOR, input);
+      const enrol = options.enrolMfa ?? (input.role === 'official' || input.role === 'admin');
+      if (!enrol) return { ...created, password: input.password };
+      // Enrolment as the console does it (login, begin, confirm), then sign out again. The confirming
+      // code is the previous step's (inside the server's ±1 window), so a sign-in right away can use
+      // the current one.
+      const ip = '127.0.0.9';
+      const login = await auth.login(input.username, input.password, ip, 'test-stack');
+      const { secret } = await auth.beginTotpEnrolment(login.token);
+      const step = totpStep(Date.now()) - 1;
+      await auth.confirmTotpEnrolment(login.token, hotp(secret, step), ip);
+      await auth.logout(login.token, ip);
+      return { ...created, mfaEnrolled: true, password: input.password, totpSecret: secret, totpLastStep: step };
+    },
     async stop() {
       await new Promise((r) => server.close(r));
       await runtime.shutdown();

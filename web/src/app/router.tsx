@@ -1,8 +1,12 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { MainLayout } from '../components/layout/main-layout';
 import { paths } from '../config/paths';
+import { UserMenu } from '../features/auth/components/user-menu';
+import { onUnauthenticated, setCsrfToken } from '../lib/api-client';
+import { RequireSession, sessionQueryKey } from '../lib/auth';
 import { CalendarRoute } from './routes/calendar';
 import { CampaignRoute } from './routes/campaign';
 import { CampaignLayout } from './routes/campaign-layout';
@@ -12,14 +16,20 @@ import { DeadlinesRoute } from './routes/deadlines';
 import { EscalationsRoute } from './routes/escalations';
 import { InboxRoute } from './routes/inbox';
 import { LaunchRoute } from './routes/launch';
+import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { RouteError } from './routes/route-error';
 import { UnitRoute } from './routes/unit';
 
 function createRouter() {
   return createBrowserRouter([
+    { path: paths.login.path, element: <LoginRoute />, errorElement: <RouteError /> },
     {
-      element: <MainLayout />,
+      element: (
+        <RequireSession>
+          <MainLayout account={<UserMenu />} />
+        </RequireSession>
+      ),
       errorElement: <RouteError />,
       children: [
         { path: paths.campaigns.path, element: <CampaignsRoute /> },
@@ -39,6 +49,9 @@ function createRouter() {
           ],
         },
         { path: paths.unit.path, element: <UnitRoute /> },
+        // Loaded when first opened: only admins and auditors use them.
+        { path: paths.users.path, lazy: async () => ({ Component: (await import('./routes/users')).UsersRoute }) },
+        { path: paths.audit.path, lazy: async () => ({ Component: (await import('./routes/audit')).AuditRoute }) },
         { path: '*', element: <NotFoundRoute /> },
       ],
     },
@@ -47,5 +60,20 @@ function createRouter() {
 
 export function AppRouter() {
   const [router] = useState(createRouter);
+  const queryClient = useQueryClient();
+  // A 401 from any API call: the session ended (or still owes its second factor). Sign in again and
+  // come back to the same page.
+  useEffect(
+    () =>
+      onUnauthenticated(() => {
+        const { pathname, search } = router.state.location;
+        if (pathname === paths.login.path) return;
+        setCsrfToken(null);
+        // Asked again on the login page: null (sign in) or a session that owes its second factor.
+        queryClient.removeQueries({ queryKey: sessionQueryKey });
+        void router.navigate(paths.login.getHref(`${pathname}${search}`), { replace: true });
+      }),
+    [router, queryClient],
+  );
   return <RouterProvider router={router} />;
 }

@@ -1,5 +1,14 @@
 // Every route of the console in one place: the router reads `path`, links call `getHref`.
 export const paths = {
+  /** 登录: outside the main layout; `next` is where to return (an address inside the console). */
+  login: {
+    path: '/login',
+    getHref: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
+  },
+  /** 用户管理 (admins). */
+  users: { path: '/users', getHref: () => '/users' },
+  /** 审计日志 (auditors). */
+  audit: { path: '/audit', getHref: () => '/audit' },
   campaigns: { path: '/', getHref: () => '/' },
   launch: { path: '/launch', getHref: () => '/launch' },
   /** 近期截止: every campaign's deadlines in the next days. */

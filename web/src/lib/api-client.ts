@@ -53,17 +53,59 @@ async function toApiError(response: Response): Promise<ApiError> {
   return apiErrorFrom(response.status, response.statusText, text);
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+// ---- the session's two loose ends: the CSRF token and what to do when the session is gone ----
+// The session cookie is httpOnly and travels by itself; the CSRF token comes in the SessionDto (login,
+// GET /api/auth/session) and must go back as a header on every request that changes something.
+
+let csrfToken: string | null = null;
+
+/** Remembered from each SessionDto the console receives; null after logout. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Headers every state-changing request carries: where it comes from, a resend key, the CSRF token. */
+export function writeHeaders(): Record<string, string> {
+  return {
+    'X-Source': 'console',
+    'Idempotency-Key': crypto.randomUUID(),
+    ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+  };
+}
+
+type UnauthenticatedListener = () => void;
+let unauthenticatedListener: UnauthenticatedListener | null = null;
+
+/** The router registers where a lost session leads (the login page). Returns the unregistration. */
+export function onUnauthenticated(listener: UnauthenticatedListener): () => void {
+  unauthenticatedListener = listener;
+  return () => {
+    if (unauthenticatedListener === listener) unauthenticatedListener = null;
+  };
+}
+
+/**
+ * A 401 from any business route means the session ended (timeout, logout elsewhere, password changed)
+ * or still owes its second factor: both are settled on the login page. The auth routes' own 401s are
+ * answers to the person typing (wrong password, wrong current password) and stay on their form.
+ */
+export function noticeUnauthorized(path: string, status: number): void {
+  if (status === 401 && !path.startsWith('/api/auth/')) unauthenticatedListener?.();
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
+
+async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`${env.API_BASE}${path}`, {
       method,
       signal,
+      credentials: 'same-origin',
       headers: {
         Accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        // Actions say where they come from, and carry a key that makes a resent request harmless.
-        ...(method === 'GET' ? {} : { 'X-Source': 'console', 'Idempotency-Key': crypto.randomUUID() }),
+        ...(method === 'GET' ? {} : writeHeaders()),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -71,7 +113,10 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: u
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(translate('error.network'), 0);
   }
-  if (!response.ok) throw await toApiError(response);
+  if (!response.ok) {
+    noticeUnauthorized(path, response.status);
+    throw await toApiError(response);
+  }
   if (response.status === 204) return undefined as T;
   try {
     return (await response.json()) as T;
@@ -84,6 +129,7 @@ export const api = {
   get: <T>(path: string, options: { signal?: AbortSignal } = {}) => request<T>('GET', path, undefined, options.signal),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown = {}) => request<T>('PATCH', path, body),
 };
 
 /** A query string from the defined, non-empty values: `?track=missed-report&limit=50`, or ''. */

@@ -61,9 +61,8 @@ export interface PlanIssue {
   message: string;
 }
 
-/** Request bodies, mirroring the server's request schemas (actor defaults server-side). */
+/** Request bodies, mirroring the server's request schemas (the server records the signed-in user as actor). */
 export interface ActionRequest {
-  actor: string;
   reason: string;
 }
 
@@ -151,3 +150,29 @@ export type HardshipChange = NonNullable<ResultView['change']>;
 export type HardshipCategoryKey = NonNullable<StartImportRequest['category']>;
 export type RefusalStatementBy = RecordRefusalRequest['statementBy'];
 export type IneligibleReason = NonNullable<ResultView['reason']>;
+
+// Accounts, sessions and the audit log (server/authDto.ts).
+export type { AuditPageView, AuditRowView, SessionView, TotpEnrolmentView, UserView } from '../../../server/authDto';
+export type { Action, Role } from '../../../domain/access';
+import type { Role } from '../../../domain/access';
+
+/** POST /api/users. */
+export interface NewUserRequest {
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+  password: string;
+}
+
+/** PATCH /api/users/:userId: only what changes. */
+export type UserPatchRequest = Partial<Pick<NewUserRequest, 'displayName' | 'role' | 'regionCode'>> & { disabled?: boolean };
+
+/** GET /api/audit filters (dates as ISO instants). */
+export interface AuditFilters {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+  result?: 'success' | 'denied' | 'failure';
+}

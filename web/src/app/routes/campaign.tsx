@@ -7,6 +7,7 @@ import { ActionLog } from '../../features/campaigns/components/action-log';
 import { ActionsPanel } from '../../features/campaigns/components/actions-panel';
 import { PhaseTimeline } from '../../features/campaigns/components/phase-timeline';
 import { UnitsTable } from '../../features/units/components/units-table';
+import { useCan } from '../../lib/auth';
 import { useI18n } from '../../lib/i18n';
 import { useCampaignOutlet } from './campaign-layout';
 
@@ -16,6 +17,8 @@ export function CampaignRoute() {
   const c = useCampaignOutlet();
   const launched = isLaunchedState(location.state) ? location.state.launched : null;
   const childLevel = c.units[0]?.level;
+  // Offered to roles that may move phases; the server still decides, region included.
+  const canAct = useCan('campaign.phase');
 
   return (
     <>
@@ -36,7 +39,7 @@ export function CampaignRoute() {
         </div>
         <UnitsTable campaignId={c.id} units={c.units} timeZone={c.timeZone} testId="county-table" />
       </section>
-      <ActionsPanel campaign={c} />
+      {canAct && <ActionsPanel campaign={c} />}
       <ActionLog actions={c.actions} timeZone={c.timeZone} />
     </>
   );

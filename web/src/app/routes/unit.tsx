@@ -20,6 +20,7 @@ import { UnitBreadcrumbs } from '../../features/units/components/unit-breadcrumb
 import { UnitHeader } from '../../features/units/components/unit-header';
 import { UnitReportingStatus } from '../../features/units/components/unit-reporting-status';
 import { UnitsTable } from '../../features/units/components/units-table';
+import { useCan } from '../../lib/auth';
 import { useI18n } from '../../lib/i18n';
 import { LIVE_REFETCH_MS } from '../../lib/react-query';
 
@@ -36,6 +37,7 @@ export function UnitRoute() {
   const live = isLive(campaign.data?.status);
   // Villages are rows, not workflows: they have no schedule of their own.
   const reports = unit.data?.unit.workflowId !== null;
+  const canReport = useCan('report.submit');
   const reporting = useUnitReporting({
     campaignId,
     unitCode,
@@ -70,7 +72,7 @@ export function UnitRoute() {
             <h2>{t('unitPage.report')}</h2>
             {reporting.isPending && <Loading />}
             {reporting.isError && <ErrorMessage error={reporting.error} testId="unit-reporting-error" />}
-            {reporting.data && (
+            {reporting.data && canReport && (
               <ReportForm campaignId={d.campaignId} unitCode={d.unit.code} periods={reporting.data.periods} timeZone={timeZone} closed={!live} />
             )}
           </section>

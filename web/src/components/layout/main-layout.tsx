@@ -1,9 +1,15 @@
+import type { ReactNode } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { paths } from '../../config/paths';
+import { useCan } from '../../lib/auth';
 import { LANGUAGES, LANGUAGE_NAMES, useI18n } from '../../lib/i18n';
 
-export function MainLayout() {
+/** `account`: the signed-in user's corner of the header (name, role, password, sign out). */
+export function MainLayout({ account }: { account?: ReactNode }) {
   const { t, language, setLanguage } = useI18n();
+  const canLaunch = useCan('campaign.launch');
+  const canManageUsers = useCan('user.manage');
+  const canReadAudit = useCan('audit.read');
   return (
     <div className="app">
       <header className="app-header">
@@ -17,9 +23,11 @@ export function MainLayout() {
           <NavLink to={paths.campaigns.getHref()} end data-testid="nav-campaigns">
             {t('nav.campaigns')}
           </NavLink>
-          <NavLink to={paths.launch.getHref()} data-testid="nav-launch">
-            {t('nav.launch')}
-          </NavLink>
+          {canLaunch && (
+            <NavLink to={paths.launch.getHref()} data-testid="nav-launch">
+              {t('nav.launch')}
+            </NavLink>
+          )}
           <NavLink to={paths.deadlines.getHref()} data-testid="nav-deadlines">
             {t('nav.deadlines')}
           </NavLink>
@@ -29,6 +37,16 @@ export function MainLayout() {
           <NavLink to={paths.inbox.getHref()} data-testid="nav-inbox">
             {t('nav.inbox')}
           </NavLink>
+          {canManageUsers && (
+            <NavLink to={paths.users.getHref()} data-testid="nav-users">
+              {t('nav.users')}
+            </NavLink>
+          )}
+          {canReadAudit && (
+            <NavLink to={paths.audit.getHref()} data-testid="nav-audit">
+              {t('nav.audit')}
+            </NavLink>
+          )}
         </nav>
         <div className="language-switch" role="group" aria-label={t('nav.language')}>
           {LANGUAGES.map((l) => (
@@ -44,6 +62,7 @@ export function MainLayout() {
             </button>
           ))}
         </div>
+        {account}
       </header>
       <main className="app-main">
         <Outlet />

@@ -11,7 +11,6 @@ export const hardshipZhCN = {
   cancel: '取消',
   close: '关闭',
   yuan: '{amount} 元',
-  'check.actor': '请填写操作人',
 
   'page.intro':
     '导入应参保花名册和民政、残联、农业农村等部门提供的困难群体名单,逐人比对参保状态,确定政府代缴对象、待动员参保人员和不符合条件人员,生成实名登记管理台账和待动员名单。身份证号仅显示脱敏号码。',
@@ -239,7 +238,6 @@ const hardshipEn: Record<HardshipKey, string> = {
   cancel: 'Cancel',
   close: 'Close',
   yuan: '¥{amount}',
-  'check.actor': 'Enter who is acting',
 
   'page.intro':
     'Import the roster and the hardship lists from civil affairs, the disability federation and agriculture, screen each person against enrolment, and find who the government pays for, who must be mobilised and who is ineligible; then export the real-name ledger and the mobilisation lists. ID numbers are shown masked.',

@@ -2,11 +2,9 @@
 // say who and why, and send it. The server checks every field and answers with each failing path;
 // running campaigns move their future due dates and record why.
 import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
-import { ActorField } from '../../../components/ui/actor-field';
 import { ErrorMessage, IssueList } from '../../../components/ui/error-message';
 import { ApiError } from '../../../lib/api-client';
 import { useI18n, type Translate } from '../../../lib/i18n';
-import { useActor } from '../../../lib/use-actor';
 import type { CalendarYearView } from '../../../types/api';
 import { usePutCalendar } from '../api/put-calendar';
 
@@ -47,7 +45,6 @@ function parse(text: string, t: Translate): Parsed {
 export function CalendarEditor({ years }: { years: CalendarYearView[] }) {
   const { t, language } = useI18n();
   const id = useId();
-  const [actor, setActor] = useActor();
   const [text, setText] = useState('');
   const [reason, setReason] = useState('');
   const [clientError, setClientError] = useState<string | null>(null);
@@ -84,9 +81,8 @@ export function CalendarEditor({ years }: { years: CalendarYearView[] }) {
     const parsed = parse(text, t);
     if (!parsed.ok) return setClientError(parsed.message);
     if (!reason.trim()) return setClientError(t('calendarEditor.reasonRequired'));
-    if (!actor.trim()) return setClientError(t('reportForm.check.actor'));
     setClientError(null);
-    put.mutate({ year: parsed.year, data: { calendar: parsed.calendar, actor: actor.trim(), reason: reason.trim() } });
+    put.mutate({ year: parsed.year, data: { calendar: parsed.calendar, reason: reason.trim() } });
   };
 
   const issues = put.error instanceof ApiError ? put.error.issues : [];
@@ -133,7 +129,6 @@ export function CalendarEditor({ years }: { years: CalendarYearView[] }) {
           <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} placeholder={t('calendarEditor.reason.placeholder')} data-testid="calendar-reason" />
         </label>
         <div className="form-actions">
-          <ActorField value={actor} onChange={setActor} testId="calendar-actor" inline />
           <button type="submit" className="button button-primary" disabled={put.isPending || text.trim() === ''} data-testid="calendar-submit">
             {put.isPending ? t('actions.pending') : t('calendarEditor.submit')}
           </button>

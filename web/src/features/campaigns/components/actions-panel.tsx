@@ -2,7 +2,6 @@
 // server's answer: a refusal (422) in its own words, field errors (400) by name.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorMessage } from '../../../components/ui/error-message';
-import { useAppConfig } from '../../../lib/app-config';
 import { deadlineInputs, localDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { CampaignDetail, PhaseView } from '../../../types/api';
@@ -13,9 +12,6 @@ import { isLive } from '../api/get-campaign';
 
 export function ActionsPanel({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useI18n();
-  const config = useAppConfig();
-  const [actorInput, setActorInput] = useState<string | null>(null);
-  const actor = actorInput ?? config.data?.defaultActor ?? '';
 
   if (!isLive(campaign.status)) {
     return (
@@ -31,14 +27,10 @@ export function ActionsPanel({ campaign }: { campaign: CampaignDetail }) {
   return (
     <section className="card" data-testid="actions-panel">
       <h2>{t('actions.heading')}</h2>
-      <label className="field field-inline">
-        <span>{t('actions.actor')}</span>
-        <input value={actor} onChange={(e) => setActorInput(e.target.value)} maxLength={64} data-testid="action-actor" />
-      </label>
       <div className="actions-grid">
-        <AdvanceForm campaign={campaign} actor={actor} />
-        <AmendDeadlineForm campaign={campaign} actor={actor} />
-        <CancelForm campaign={campaign} actor={actor} />
+        <AdvanceForm campaign={campaign} />
+        <AmendDeadlineForm campaign={campaign} />
+        <CancelForm campaign={campaign} />
       </div>
     </section>
   );
@@ -89,7 +81,7 @@ function phaseName(p: PhaseView | undefined, language: string): string {
   return language === 'zh-CN' ? p.nameZh : p.nameEn;
 }
 
-function AdvanceForm({ campaign, actor }: { campaign: CampaignDetail; actor: string }) {
+function AdvanceForm({ campaign }: { campaign: CampaignDetail }) {
   const { t, language } = useI18n();
   const [reason, setReason] = useState('');
   const advance = useAdvanceCampaign({ mutationConfig: { onSuccess: () => setReason('') } });
@@ -106,7 +98,7 @@ function AdvanceForm({ campaign, actor }: { campaign: CampaignDetail; actor: str
     e.preventDefault();
     advance.mutate({
       campaignId: campaign.id,
-      data: { actor, reason, ...(campaign.currentPhaseKey ? { expectedPhaseKey: campaign.currentPhaseKey } : {}) },
+      data: { reason, ...(campaign.currentPhaseKey ? { expectedPhaseKey: campaign.currentPhaseKey } : {}) },
     });
   };
   return (
@@ -123,7 +115,7 @@ function AdvanceForm({ campaign, actor }: { campaign: CampaignDetail; actor: str
   );
 }
 
-function AmendDeadlineForm({ campaign, actor }: { campaign: CampaignDetail; actor: string }) {
+function AmendDeadlineForm({ campaign }: { campaign: CampaignDetail }) {
   const { t, language } = useI18n();
   const open = [...campaign.phases].sort((a, b) => a.seq - b.seq).filter((p) => p.status !== 'done');
   const [phaseKey, setPhaseKey] = useState<string>('');
@@ -153,7 +145,7 @@ function AmendDeadlineForm({ campaign, actor }: { campaign: CampaignDetail; acto
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const deadline = time ? `${shownDate}T${time}` : shownDate;
-    amend.mutate({ campaignId: campaign.id, data: { actor, reason, phaseKey: selected.key, deadline } });
+    amend.mutate({ campaignId: campaign.id, data: { reason, phaseKey: selected.key, deadline } });
   };
   return (
     <ActionBox title={t('action.amend-deadline')} testId="amend-form">
@@ -203,7 +195,7 @@ function AmendDeadlineForm({ campaign, actor }: { campaign: CampaignDetail; acto
   );
 }
 
-function CancelForm({ campaign, actor }: { campaign: CampaignDetail; actor: string }) {
+function CancelForm({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -214,7 +206,7 @@ function CancelForm({ campaign, actor }: { campaign: CampaignDetail; actor: stri
       setConfirming(true);
       return;
     }
-    cancel.mutate({ campaignId: campaign.id, data: { actor, reason } });
+    cancel.mutate({ campaignId: campaign.id, data: { reason } });
   };
   return (
     <ActionBox title={t('action.cancel')} testId="cancel-form">

@@ -1,24 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { ActorField } from '../../../components/ui/actor-field';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { useI18n } from '../../../lib/i18n';
-import { useActor } from '../../../lib/use-actor';
 import type { CircularView } from '../../../types/api';
 import { useApproveCircular } from '../api/approve-circular';
 
-/** 审核发布: an official's note and name; the circular is then published and sent to the units. */
+/** 审核发布: an official's note (the server records who signed in); the circular is then published and sent to the units. */
 export function ApproveCircularForm({ campaignId, circular }: { campaignId: string; circular: CircularView }) {
   const { t } = useI18n();
-  const [actor, setActor] = useActor();
   const [note, setNote] = useState('');
   const [missing, setMissing] = useState<string | null>(null);
   const approve = useApproveCircular();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!note.trim()) return setMissing(t('circular.approve.noteRequired'));
-    if (!actor.trim()) return setMissing(t('reportForm.check.actor'));
     setMissing(null);
-    approve.mutate({ campaignId, data: { circularId: circular.id, actor: actor.trim(), note: note.trim() } });
+    approve.mutate({ campaignId, data: { circularId: circular.id, note: note.trim() } });
   };
   return (
     <form className="approve-form" onSubmit={submit} noValidate data-testid="approve-form">
@@ -35,7 +31,6 @@ export function ApproveCircularForm({ campaignId, circular }: { campaignId: stri
         />
       </label>
       <div className="form-actions">
-        <ActorField value={actor} onChange={setActor} testId="approve-actor" inline />
         <button type="submit" className="button button-primary" disabled={approve.isPending} data-testid="approve-submit">
           {approve.isPending ? t('actions.pending') : t('circular.approve.submit')}
         </button>

@@ -4,6 +4,7 @@
 import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
 import { Badge } from '../../../components/ui/badge';
 import { formatDateTime, formatDue, formatNumber, formatPercent } from '../../../lib/format';
+import { useCan } from '../../../lib/auth';
 import { useI18n } from '../../../lib/i18n';
 import type { CircularRankingRow, CircularView } from '../../../types/api';
 import { circularPrintHref, circularXlsxHref } from '../api/get-circulars';
@@ -19,6 +20,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
   const n = (v: number) => formatNumber(v, language);
   const byCode = new Map(c.content.ranking.map((r) => [r.code, r]));
   const published = c.status === 'published';
+  const canApprove = useCan('circular.approve');
   return (
     <article className="card circular" data-testid={`circular-${c.seq}`} data-status={c.status}>
       <header className="card-title-row">
@@ -114,7 +116,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
         </div>
       </dl>
 
-      {!published && (live ? <ApproveCircularForm campaignId={campaignId} circular={c} /> : <p className="muted">{t('circular.closed')}</p>)}
+      {!published && canApprove && (live ? <ApproveCircularForm campaignId={campaignId} circular={c} /> : <p className="muted">{t('circular.closed')}</p>)}
     </article>
   );
 }

@@ -1,11 +1,9 @@
 // Escalations fetched for a filter and shown with the respond controls: the board's body, and the
 // unit page's own list (region = the unit: itself and everything under it).
-import { ActorField } from '../../../components/ui/actor-field';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
 import { useI18n } from '../../../lib/i18n';
 import { LIVE_REFETCH_MS } from '../../../lib/react-query';
-import { useActor } from '../../../lib/use-actor';
 import type { EscalationFilters } from '../../../types/api';
 import { useEscalations } from '../api/get-escalations';
 import { EscalationTable } from './escalation-table';
@@ -27,7 +25,6 @@ export function EscalationList({
   emptyText?: string;
 }) {
   const { t } = useI18n();
-  const [actor, setActor] = useActor();
   const escalations = useEscalations({ campaignId, filters, queryConfig: { refetchInterval: live ? LIVE_REFETCH_MS : false } });
   if (escalations.isPending) return <Loading />;
   if (escalations.isError) return <ErrorMessage error={escalations.error} testId={`${testId}-error`} />;
@@ -41,14 +38,12 @@ export function EscalationList({
             {t('escalation.count', { count: rows.length })}
             {rows.length >= limit ? ` · ${t('escalation.limited', { limit })}` : ''}
           </span>
-          <ActorField value={actor} onChange={setActor} testId={`${testId}-actor`} inline />
         </div>
       )}
       <EscalationTable
         campaignId={campaignId}
         escalations={rows}
         timeZone={timeZone}
-        actor={actor}
         testId={testId}
         emptyText={emptyText ?? t('escalation.empty')}
       />

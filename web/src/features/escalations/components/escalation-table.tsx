@@ -13,14 +13,12 @@ export function EscalationTable({
   campaignId,
   escalations,
   timeZone,
-  actor,
   testId,
   emptyText,
 }: {
   campaignId: string;
   escalations: EscalationView[];
   timeZone: string;
-  actor: string;
   testId: string;
   emptyText: string;
 }) {
@@ -97,7 +95,7 @@ export function EscalationTable({
                     ))}
                   </ul>
                 )}
-                <RespondControls campaignId={campaignId} escalation={e} actor={actor} />
+                <RespondControls campaignId={campaignId} escalation={e} />
               </td>
             </tr>
           ))}

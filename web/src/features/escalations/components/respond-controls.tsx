@@ -2,11 +2,12 @@
 // asks for a reason and a second click; the workflow refuses what the ladder does not allow.
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../../lib/api-client';
+import { useCan } from '../../../lib/auth';
 import { useI18n } from '../../../lib/i18n';
 import type { EscalationResponseKind, EscalationView } from '../../../types/api';
 import { useRespondEscalation } from '../api/respond-escalation';
 
-export function RespondControls({ campaignId, escalation, actor }: { campaignId: string; escalation: EscalationView; actor: string }) {
+export function RespondControls({ campaignId, escalation }: { campaignId: string; escalation: EscalationView }) {
   const { t } = useI18n();
   const [mode, setMode] = useState<Exclude<EscalationResponseKind, 'acknowledge'> | null>(null);
   const [text, setText] = useState('');
@@ -22,23 +23,21 @@ export function RespondControls({ campaignId, escalation, actor }: { campaignId:
     },
   });
 
+  const canRespond = useCan('escalation.respond');
+
   const s = escalation.status;
-  if (s === 'waived') return null;
+  if (s === 'waived' || !canRespond) return null;
   const canAck = s === 'open';
   const canWaive = s !== 'resolved';
 
   const send = (kind: EscalationResponseKind, body: string) => {
     setDone(null);
-    if (!actor.trim()) {
-      setMissing(t('reportForm.check.actor'));
-      return;
-    }
     if (!body.trim()) {
       setMissing(kind === 'waive' ? t('escalation.waive.reasonRequired') : t('escalation.answer.required'));
       return;
     }
     setMissing(null);
-    respond.mutate({ campaignId, data: { escalationId: escalation.id, kind, actor: actor.trim(), text: body.trim() } });
+    respond.mutate({ campaignId, data: { escalationId: escalation.id, kind, text: body.trim() } });
   };
 
   const onSubmit = (e: FormEvent) => {

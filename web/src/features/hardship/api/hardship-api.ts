@@ -2,7 +2,7 @@
 // make: a raw file body (a roster can be hundreds of megabytes, so it is streamed as is, never read
 // into a string or wrapped in JSON), with upload progress and the same readable errors.
 import { env } from '../../../config/env';
-import { ApiError, apiErrorFrom } from '../../../lib/api-client';
+import { ApiError, apiErrorFrom, noticeUnauthorized, writeHeaders } from '../../../lib/api-client';
 import { translate } from '../../../lib/i18n';
 
 /** `/api/campaigns/:id/hardship` + rest. IDs of imports and runs are opaque; nothing personal goes here. */
@@ -35,8 +35,7 @@ export function postFile<T>(path: string, file: Blob, headers: Record<string, st
     xhr.open('POST', `${env.API_BASE}${path}`);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.setRequestHeader('X-Source', 'console');
-    xhr.setRequestHeader('Idempotency-Key', crypto.randomUUID());
+    for (const [name, value] of Object.entries(writeHeaders())) xhr.setRequestHeader(name, value);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     if (onProgress) {
       xhr.upload.onprogress = (e) => {
@@ -45,6 +44,7 @@ export function postFile<T>(path: string, file: Blob, headers: Record<string, st
     }
     xhr.onload = () => {
       if (xhr.status < 200 || xhr.status >= 300) {
+        noticeUnauthorized(path, xhr.status);
         reject(apiErrorFrom(xhr.status, xhr.statusText, xhr.responseText));
         return;
       }

@@ -4,10 +4,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ActorField } from '../../../components/ui/actor-field';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
-import { useActor } from '../../../lib/use-actor';
 import type { HardshipOutcome } from '../../../types/api';
 import { useOverview } from '../api/get-overview';
 import { runPending, useRun } from '../api/get-run';
@@ -35,7 +33,6 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
   const { t, language } = useHardshipI18n();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const [actor, setActor] = useActor();
   const overview = useOverview({ campaignId });
 
   const setParam = useCallback(
@@ -107,16 +104,12 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
 
   return (
     <div className="hardship" data-testid="hardship-page">
-      <div className="toolbar toolbar-spread">
-        <p className="muted">{t('page.intro')}</p>
-        <ActorField value={actor} onChange={setActor} testId="hardship-actor" inline />
-      </div>
+      <p className="muted">{t('page.intro')}</p>
 
       <section className="card">
         <h2>{t('section.upload')}</h2>
         <UploadPanel
           campaignId={campaignId}
-          actor={actor}
           onStarted={(r, screenAfter) => {
             setFollowed({ importId: r.importId, screenAfter });
             setParam('import', r.importId);
@@ -166,7 +159,6 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
         <h2>{t('section.screening')}</h2>
         <ScreeningPanel
           campaignId={campaignId}
-          actor={actor}
           counties={counties}
           canScreen={canScreen}
           onStarted={(r) => setParam('run', r.runId)}
@@ -201,7 +193,6 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
               runId={run.data.id}
               initial={preset.runId === run.data.id ? preset.filters : {}}
               compared={run.data.changes?.previousRunId != null}
-              actor={actor}
               canRecordRefusals={run.data.id === overview.data?.latestRunId}
             />
           </section>

@@ -33,13 +33,11 @@ export function RefusalDialog({
   campaignId,
   runId,
   result,
-  actor,
   onClose,
 }: {
   campaignId: string;
   runId: string;
   result: ResultView;
-  actor: string;
   onClose: (recorded: boolean) => void;
 }) {
   const { t } = useHardshipI18n();
@@ -69,7 +67,6 @@ export function RefusalDialog({
     if (file && !type) found.push(t('refusal.check.type'));
     if (file && file.size > EVIDENCE_MAX_BYTES) found.push(t('refusal.check.size'));
     if (file && file.size === 0) found.push(t('refusal.check.empty'));
-    if (!actor.trim()) found.push(t('check.actor'));
     setProblems(found);
     if (found.length > 0 || !file || !type) return;
     setReading(true);
@@ -91,7 +88,6 @@ export function RefusalDialog({
         visits: v,
         note: note.trim(),
         evidence: { fileName: file.name.slice(-200), contentType: type, dataBase64 },
-        actor: actor.trim(),
       },
     });
   };

@@ -29,14 +29,12 @@ export function ResultsBrowser({
   campaignId,
   runId,
   initial,
-  actor,
   compared,
   canRecordRefusals,
 }: {
   campaignId: string;
   runId: string;
   initial: ResultFilters;
-  actor: string;
   /** The run has a previous one to compare with: otherwise every row would read 新增. */
   compared: boolean;
   /** Refusals are recorded against a completed run. */
@@ -268,7 +266,6 @@ export function ResultsBrowser({
           campaignId={campaignId}
           runId={runId}
           result={refusing}
-          actor={actor}
           onClose={(done) => {
             setRefusing(null);
             if (done) setRecorded(t('refusal.recorded', { name: refusing.name }));

@@ -19,13 +19,11 @@ export interface CountyOption {
 
 export function ScreeningPanel({
   campaignId,
-  actor,
   counties,
   canScreen,
   onStarted,
 }: {
   campaignId: string;
-  actor: string;
   /** The campaign's county-level units (6-digit codes). */
   counties: CountyOption[];
   /** A roster and at least one hardship list are stored. */
@@ -34,16 +32,10 @@ export function ScreeningPanel({
 }) {
   const { t } = useHardshipI18n();
   const [county, setCounty] = useState('');
-  const [missing, setMissing] = useState<string | null>(null);
   const start = useStartScreening({ mutationConfig: { onSuccess: onStarted } });
 
   const submit = () => {
-    if (!actor.trim()) {
-      setMissing(t('check.actor'));
-      return;
-    }
-    setMissing(null);
-    start.mutate({ campaignId, data: { ...(county ? { countyCode: county } : {}), actor: actor.trim() } });
+    start.mutate({ campaignId, data: { ...(county ? { countyCode: county } : {}) } });
   };
 
   return (
@@ -69,11 +61,6 @@ export function ScreeningPanel({
         </div>
       </div>
       {!canScreen && <p className="muted small">{t('screen.needLists')}</p>}
-      {missing && (
-        <p className="field-error" role="alert">
-          {missing}
-        </p>
-      )}
       {start.isError && <ErrorMessage error={start.error} testId="screen-error" />}
     </div>
   );

@@ -39,11 +39,9 @@ const sameColumns = (a: Columns, b: Columns) => Object.keys({ ...a, ...b }).ever
 
 export function UploadPanel({
   campaignId,
-  actor,
   onStarted,
 }: {
   campaignId: string;
-  actor: string;
   /** With whether a screening was asked for once the list is stored. */
   onStarted: (result: StartImportResult, screenAfter: boolean) => void;
 }) {
@@ -110,7 +108,6 @@ export function UploadPanel({
     e.preventDefault();
     if (!upload) return;
     const found: string[] = [];
-    if (!actor.trim()) found.push(t('check.actor'));
     if (upload.list === 'hardship') {
       if (!category) found.push(t('upload.check.category'));
       if (!department.trim()) found.push(t('upload.check.department'));
@@ -140,7 +137,6 @@ export function UploadPanel({
         ...(upload.list === 'hardship' ? { category: category || undefined, department: department.trim(), listDate } : {}),
         ...(override ? { override } : {}),
         screenAfter,
-        actor: actor.trim(),
       },
     });
   };

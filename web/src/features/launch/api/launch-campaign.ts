@@ -7,13 +7,8 @@ import type { LaunchResult } from '../../../types/api';
  * Launches a plan. Idempotent on the plan id: 201 `created: true` for a new campaign, 200
  * `created: false` with the campaign already running under that id.
  */
-export const launchCampaign = ({
-  plan,
-  actor,
-}: {
-  plan: string | Record<string, unknown>;
-  actor?: string;
-}): Promise<LaunchResult> => api.post<LaunchResult>('/api/campaigns', actor ? { plan, actor } : { plan });
+export const launchCampaign = ({ plan }: { plan: string | Record<string, unknown> }): Promise<LaunchResult> =>
+  api.post<LaunchResult>('/api/campaigns', { plan });
 
 export const useLaunchCampaign = ({ mutationConfig }: { mutationConfig?: MutationConfig<typeof launchCampaign> } = {}) => {
   const queryClient = useQueryClient();

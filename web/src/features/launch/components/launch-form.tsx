@@ -6,7 +6,6 @@ import { useId, useState, type ChangeEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { paths, type LaunchedState } from '../../../config/paths';
-import { useAppConfig } from '../../../lib/app-config';
 import { useI18n } from '../../../lib/i18n';
 import { getExamplePlanQueryOptions } from '../api/get-example-plan';
 import { useExamplePlans } from '../api/get-example-plans';
@@ -20,15 +19,12 @@ export function LaunchForm() {
   const id = useId();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const config = useAppConfig();
   const examples = useExamplePlans();
 
   const [text, setText] = useState('');
   const [example, setExample] = useState('');
-  const [actorInput, setActorInput] = useState<string | null>(null);
   const [sourceError, setSourceError] = useState<unknown>(null);
   const [loadingExample, setLoadingExample] = useState(false);
-  const actor = actorInput ?? config.data?.defaultActor ?? '';
 
   const preview = usePreviewPlan();
   const launch = useLaunchCampaign({
@@ -124,10 +120,6 @@ export function LaunchForm() {
         </label>
 
         <div className="form-actions">
-          <label className="field field-inline">
-            <span>{t('launch.actor')}</span>
-            <input value={actor} onChange={(e) => setActorInput(e.target.value)} maxLength={64} data-testid="launch-actor" />
-          </label>
           <button
             type="button"
             className="button"
@@ -144,7 +136,7 @@ export function LaunchForm() {
             type="button"
             className="button button-primary"
             disabled={empty || busy}
-            onClick={() => launch.mutate({ plan: text, actor: actor.trim() || undefined })}
+            onClick={() => launch.mutate({ plan: text })}
             data-testid="launch-button"
           >
             {launch.isPending ? t('launch.launch.pending') : t('launch.launch')}

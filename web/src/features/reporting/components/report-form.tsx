@@ -2,12 +2,10 @@
 // negative, 缴费 ≤ 参保 …) so a slip is caught before sending; the workflow is still the judge, and its
 // refusal (422) is shown beside the form in its own words.
 import { useState, type FormEvent } from 'react';
-import { ActorField } from '../../../components/ui/actor-field';
 import { IssueList } from '../../../components/ui/error-message';
 import { ApiError, errorMessage } from '../../../lib/api-client';
 import { formatDateTime, formatDue } from '../../../lib/format';
 import { useI18n, type MessageKey, type Translate } from '../../../lib/i18n';
-import { useActor } from '../../../lib/use-actor';
 import { useNow } from '../../../lib/use-now';
 import type { PeriodView, ReportReceiptView, SubmitReportRequest } from '../../../types/api';
 import { useSubmitReport } from '../api/submit-report';
@@ -32,10 +30,10 @@ const OPTIONAL: ReadonlySet<Field> = new Set(['mobilePaid', 'hardshipCovered']);
 type Values = Record<Field, string>;
 const EMPTY: Values = { enrolled: '', paid: '', amountYuan: '', mobilePaid: '', hardshipCovered: '' };
 
-type Checked = { ok: true; figures: Omit<SubmitReportRequest, 'periodKey' | 'actor' | 'note'> } | { ok: false; errors: Partial<Record<Field | 'actor' | 'periodKey', string>> };
+type Checked = { ok: true; figures: Omit<SubmitReportRequest, 'periodKey' | 'actor' | 'note'> } | { ok: false; errors: Partial<Record<Field | 'periodKey', string>> };
 
-function check(values: Values, actor: string, periodKey: string | null, t: Translate): Checked {
-  const errors: Partial<Record<Field | 'actor' | 'periodKey', string>> = {};
+function check(values: Values, periodKey: string | null, t: Translate): Checked {
+  const errors: Partial<Record<Field | 'periodKey', string>> = {};
   const parsed: Partial<Record<Field, number>> = {};
   for (const f of FIELDS) {
     const raw = values[f].trim();
@@ -60,7 +58,6 @@ function check(values: Values, actor: string, periodKey: string | null, t: Trans
   if (paid !== undefined && mobilePaid !== undefined && mobilePaid > paid && !errors.mobilePaid) errors.mobilePaid = t('reportForm.check.mobileOverPaid');
   if (enrolled !== undefined && hardshipCovered !== undefined && hardshipCovered > enrolled && !errors.hardshipCovered)
     errors.hardshipCovered = t('reportForm.check.hardshipOverEnrolled');
-  if (!actor.trim()) errors.actor = t('reportForm.check.actor');
   if (!periodKey) errors.periodKey = t('reportForm.check.period');
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -81,7 +78,7 @@ function serverFieldErrors(error: unknown): { byField: Partial<Record<string, st
   const rest: { path: string; message: string }[] = [];
   if (error instanceof ApiError) {
     for (const issue of error.issues) {
-      if ((FIELDS as readonly string[]).includes(issue.path) || issue.path === 'actor' || issue.path === 'periodKey' || issue.path === 'note')
+      if ((FIELDS as readonly string[]).includes(issue.path) || issue.path === 'periodKey' || issue.path === 'note')
         byField[issue.path] = issue.message;
       else rest.push(issue);
     }
@@ -105,7 +102,6 @@ export function ReportForm({
 }) {
   const { t } = useI18n();
   const now = useNow(15_000);
-  const [actor, setActor] = useActor();
   const [chosen, setChosen] = useState<string | null>(null);
   const [values, setValues] = useState<Values>(EMPTY);
   const [note, setNote] = useState('');
@@ -144,7 +140,7 @@ export function ReportForm({
     e.preventDefault();
     setReceipt(null);
     submit.reset();
-    const checked = check(values, actor, periodKey, t);
+    const checked = check(values, periodKey, t);
     if (!checked.ok) {
       setClientErrors(checked.errors);
       return;
@@ -153,7 +149,7 @@ export function ReportForm({
     submit.mutate({
       campaignId,
       unitCode,
-      data: { periodKey: periodKey!, ...checked.figures, actor: actor.trim(), ...(note.trim() ? { note: note.trim() } : {}) },
+      data: { periodKey: periodKey!, ...checked.figures, ...(note.trim() ? { note: note.trim() } : {}) },
     });
   };
 
@@ -228,8 +224,6 @@ export function ReportForm({
         {fieldError('note') && <FieldError text={fieldError('note')!} />}
       </label>
       <div className="form-actions">
-        <ActorField value={actor} onChange={setActor} testId="report-actor" inline />
-        {fieldError('actor') && <FieldError text={fieldError('actor')!} />}
         <button type="submit" className="button button-primary" disabled={submit.isPending} data-testid="report-submit">
           {submit.isPending ? t('actions.pending') : t('reportForm.submit')}
         </button>
