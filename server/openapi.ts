@@ -1,6 +1,7 @@
 // /api/openapi.json, described from the same zod schemas that validate the requests.
 import { z } from 'zod';
 import * as dto from './dto';
+import * as ad from './authDto';
 import * as hd from './hardshipDto';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
@@ -66,6 +67,7 @@ export function openApiDocument() {
       '/api/campaigns/{id}/deadline': action('调整阶段截止时间', dto.AmendDeadlineRequestSchema),
       '/api/campaigns/{id}/cancel': action('撤销活动', dto.CancelRequestSchema),
       ...hardshipPaths(),
+      ...authPaths(),
     },
   };
 }
@@ -134,7 +136,48 @@ function hardshipPaths() {
     [`${base}/refusals/{refusalId}/evidence`]: {
       get: { summary: '拒绝参保证明材料', parameters: [idParam, { name: 'refusalId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'PDF/JPEG/PNG' }, 404: err('不存在') } },
     },
+    [`${base}/runs/{runId}/results/{resultId}/unmask`]: {
+      post: {
+        summary: '显示一人的完整身份证号(仅业务主管与督导,记入审计日志)',
+        parameters: [idParam, runParam, { name: 'resultId', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { 200: ok('完整身份证号', z.object({ resultId: z.number(), idNumber: z.string() })), 403: err('角色无权'), 404: err('不存在或不在本辖区') },
+      },
+    },
     [`${base}/runs/{runId}/ledger.xlsx`]: { get: { summary: '实名登记管理台账', parameters: [idParam, runParam, unitQuery], responses: { 200: xlsx('XLSX'), 404: err('不存在') } } },
     [`${base}/runs/{runId}/mobilisation.xlsx`]: { get: { summary: '待动员参保名单(每村一页)', parameters: [idParam, runParam, unitQuery], responses: { 200: xlsx('XLSX'), 404: err('不存在') } } },
+  };
+}
+
+const userIdParam = { name: 'userId', in: 'path', required: true, schema: { type: 'integer' } };
+const noContent = { description: '完成' };
+
+/** Sign-in, accounts and the audit log (server/authRoutes.ts). */
+function authPaths() {
+  const session = ok('会话', ad.SessionDto);
+  return {
+    '/api/auth/login': {
+      post: {
+        summary: '登录(设置 httpOnly 会话 Cookie)',
+        requestBody: { required: true, content: json(ad.LoginRequestSchema) },
+        responses: { 200: session, 400: err('请求无效'), 401: err('账号或密码错误'), 403: err('账号已停用'), 429: err('尝试过多,已锁定') },
+      },
+    },
+    '/api/auth/session': { get: { summary: '当前会话', responses: { 200: session, 401: err('未登录') } } },
+    '/api/auth/mfa/enrol': { post: { summary: '开始绑定动态口令', responses: { 200: ok('密钥', ad.TotpEnrolmentDto), 401: err('未登录'), 409: err('已绑定') } } },
+    '/api/auth/mfa/confirm': { post: { summary: '确认绑定', requestBody: { required: true, content: json(ad.MfaCodeRequestSchema) }, responses: { 200: session, 401: err('口令错误') } } },
+    '/api/auth/mfa/verify': { post: { summary: '验证动态口令', requestBody: { required: true, content: json(ad.MfaCodeRequestSchema) }, responses: { 200: session, 401: err('口令错误') } } },
+    '/api/auth/password': { post: { summary: '修改密码', requestBody: { required: true, content: json(ad.ChangePasswordRequestSchema) }, responses: { 204: noContent, 400: err('不符合要求'), 401: err('原密码错误') } } },
+    '/api/auth/logout': { post: { summary: '退出登录', responses: { 204: noContent } } },
+    '/api/users': {
+      get: { summary: '账户列表(管理员)', responses: { 200: ok('列表', z.object({ users: z.array(ad.UserDto) })), 403: err('无权') } },
+      post: { summary: '新建账户(管理员)', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 201: ok('账户', ad.UserDto), 400: err('无效'), 403: err('无权'), 409: err('账号已存在') } },
+    },
+    '/api/users/{userId}': {
+      patch: { summary: '修改账户', parameters: [userIdParam], requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 200: ok('账户', ad.UserDto), 403: err('无权'), 404: err('不存在') } },
+    },
+    '/api/users/{userId}/password': { post: { summary: '重置密码', parameters: [userIdParam], requestBody: { required: true, content: json(ad.ResetPasswordRequestSchema) }, responses: { 204: noContent, 404: err('不存在') } } },
+    '/api/users/{userId}/unlock': { post: { summary: '解除锁定', parameters: [userIdParam], responses: { 204: noContent, 404: err('不存在') } } },
+    '/api/users/{userId}/reset-mfa': { post: { summary: '重置动态口令', parameters: [userIdParam], responses: { 204: noContent, 404: err('不存在') } } },
+    '/api/audit': { get: { summary: '审计日志(审计员,本辖区)', responses: { 200: ok('记录', ad.AuditPageDto), 403: err('无权') } } },
   };
 }

@@ -96,7 +96,7 @@ describe('hardship API', () => {
   it('is described in /api/openapi.json', async () => {
     const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(await fetch(base.replace(/\/api\/.*$/, '/api/openapi.json')), 200);
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/campaigns/{id}/hardship'));
-    expect(paths).toHaveLength(13);
+    expect(paths).toHaveLength(14);
     expect(Object.keys(doc.paths['/api/campaigns/{id}/hardship/refusals'])).toEqual(['post']);
   });
 
