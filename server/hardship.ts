@@ -121,11 +121,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       : undefined;
     return {
       id: row.id,
-      list: row.list as ListKind,
-      category: row.category,
-      categoryName: row.category ? categoryName(row.category) : null,
-      department: row.department,
-      listDate: row.listDate,
+      ...listIdentity(row),
       version: row.version,
       fileName: row.fileName,
       sizeBytes: row.sizeBytes,
@@ -290,11 +286,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       policy: { mode: policy.mode, minimumFen: policy.minimumFen, perCategoryFen: policy.perCategoryFen as Record<string, number>, referenceDate: policy.referenceDate },
       lists: current.map((l) => ({
         importId: l.importId,
-        list: l.list as ListKind,
-        category: l.category,
-        categoryName: l.category ? categoryName(l.category) : null,
-        department: l.department,
-        listDate: l.listDate,
+        ...listIdentity(l),
         version: l.version,
         rows: l.rows,
         storedAt: l.storedAt.toISOString(),
@@ -631,6 +623,11 @@ export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'> & { u
     .onConflictDoNothing()
     .returning({ id: listImports.id });
   return { importId, workflowId, created: inserted.length > 0, screenAfter: body.screenAfter, actor: body.actor };
+}
+
+/** Which list an import or a current version is: kind, category (with its name), department, date. */
+function listIdentity(l: { list: string; category: string | null; department: string | null; listDate: string | null }) {
+  return { list: l.list as ListKind, category: l.category, categoryName: l.category ? categoryName(l.category) : null, department: l.department, listDate: l.listDate };
 }
 
 function changeZh(change: string | null): string {

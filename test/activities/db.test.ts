@@ -5,17 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
 import { openDatabase, type Database } from '../../db/client';
 import { actions, campaigns, phases, units } from '../../db/schema';
-import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
-import { loadExample } from '../../server/examples';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
-const plan = (() => {
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: 'db-test' });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.plan;
-})();
+const plan = jiangmenPlan('db-test');
 
 describe.each(['pglite', 'postgres'] as const)('read model on %s', (kind) => {
   let database: Database;

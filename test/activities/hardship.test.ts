@@ -17,22 +17,16 @@ import { createListImportActivities, type ImportHeartbeat } from '../../activiti
 import { createScreeningActivities, type ScreeningHeartbeat } from '../../activities/screening';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries } from '../../db/schema';
-import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
-import { loadExample } from '../../server/examples';
 import { prepareImport, storeUpload } from '../../server/hardship';
 import type { StartImportRequest } from '../../server/hardshipDto';
 import { writeXlsx } from '../../server/xlsx';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { A15, csvOf, DIBAO_V1, DIBAO_V2, EXPECTED_RUN1, idOf, LIST_HEADER, P, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V2 } from '../support/hardshipData';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const CAMPAIGN = 'hardship-test';
-const plan = (() => {
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: CAMPAIGN });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.plan;
-})();
+const plan = jiangmenPlan(CAMPAIGN);
 
 type ImportBody = Omit<StartImportRequest, 'screenAfter' | 'actor'> & { screenAfter?: boolean; actor?: string };
 

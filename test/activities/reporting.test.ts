@@ -8,17 +8,11 @@ import { createDbActivities } from '../../activities/db';
 import { createReportingActivities, type ReportWrite } from '../../activities/reporting';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
-import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
-import { loadExample } from '../../server/examples';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
-const plan = (() => {
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: 'reporting-acts' });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.plan;
-})();
+const plan = jiangmenPlan('reporting-acts');
 const COUNTY = '440703';
 const TOWNS = ['440703001', '440703002'];
 const at = Date.parse('2031-10-15T08:00:00Z');

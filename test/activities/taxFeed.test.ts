@@ -13,20 +13,14 @@ import { createDbActivities } from '../../activities/db';
 import { createTaxFeedActivities, type TaxFeedInvalidDetails } from '../../activities/taxFeed';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, taxFeedRows, units } from '../../db/schema';
-import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
 import { errorMiddleware } from '../../server/errors';
-import { loadExample } from '../../server/examples';
 import { taxFeedRouter } from '../../server/taxFeed';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const CAMPAIGN = 'tax-feed-test';
-const plan = (() => {
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: CAMPAIGN });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.plan;
-})();
+const plan = jiangmenPlan(CAMPAIGN);
 
 const HEADER = '单位代码,单位名称,缴费人数,缴费金额,统计日期';
 const csv = (...rows: string[]) => [HEADER, ...rows, ''].join('\r\n');

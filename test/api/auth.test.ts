@@ -12,16 +12,15 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDbActivities } from '../../activities/db';
 import { auditLog, campaigns } from '../../db/schema';
 import { ROLES, roleAllows, type Role } from '../../domain/access';
-import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
+import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { createApp } from '../../server/app';
 import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
-import { newCampaignRow } from '../../server/campaigns';
 import { loadExample } from '../../server/examples';
 import { hardshipRouter } from '../../server/hardship';
 import { taxFeedRouter } from '../../server/taxFeed';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createAccount, signIn, testAuthService, type ApiClient, type TestAccount } from '../support/auth';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
@@ -56,11 +55,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   workerDone = h.worker.run();
   stopWorker = () => h.worker.shutdown();
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2035-09-28', { id: CAMPAIGN });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  await h.database.db.insert(campaigns).values(newCampaignRow(r.plan, '测试'));
-  await createDbActivities(h.database.db).materialiseCampaign(CAMPAIGN);
+  await seedCampaign(h.database.db, jiangmenPlan(CAMPAIGN, '2035-09-28'));
 }, 120_000);
 afterAll(async () => {
   server?.close();

@@ -14,21 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, rosterRows, screeningResults, screeningRuns } from '../../db/schema';
-import { flattenBreakdown, shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
+import { flattenBreakdown } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
-import { loadExample } from '../../server/examples';
 import { prepareImport, storeUpload } from '../../server/hardship';
 import { createWorker } from '../../server/worker';
 import type { ListImportWorkflowResult } from '../../workflows/hardship';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { csvOf, idOf, LIST_HEADER, ROSTER_HEADER } from '../support/hardshipData';
 import { keepHistory, timeSkippingEnv, workflowBundle } from '../support/temporal';
 
-const planFor = (id: string) => {
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.plan;
-};
+const planFor = (id: string) => jiangmenPlan(id);
 
 const ROSTER_ROWS = 30_000;
 const LISTED = 7_000;

@@ -13,20 +13,14 @@ import { createDbActivities } from '../../activities/db';
 import { createTaxFeedActivities, type TaxInboxScanResult } from '../../activities/taxFeed';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, units } from '../../db/schema';
-import { shiftPlanToStart, validatePlan, type PlanInput } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
-import { loadExample } from '../../server/examples';
 import { TAX_FEED_SCHEDULE_ID, ensureTaxFeedSchedule } from '../../server/taxFeed';
+import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { startDevServer, type DevServer } from '../support/devServer';
 import { workflowBundle, keepHistory } from '../support/temporal';
 
 const CAMPAIGN = 'tax-inbox-wf';
-const plan = (() => {
-  const shifted = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2031-09-28', { id: CAMPAIGN });
-  const r = validatePlan(shifted, Date.parse('2026-01-01'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.plan;
-})();
+const plan = jiangmenPlan(CAMPAIGN);
 
 let server: DevServer | undefined;
 let connection: Connection | undefined;
