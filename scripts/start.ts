@@ -36,7 +36,14 @@ if (launcher.TEMPORAL_DEV_SERVER === 'auto' && !(await answers(config.TEMPORAL_A
   const cli = await ensureTemporalCli(path.resolve(projectRoot, launcher.TOOLS_DIR));
   const port = Number(config.TEMPORAL_ADDRESS.split(':')[1] ?? 7233);
   console.error(`[start] Temporal dev server on ${config.TEMPORAL_ADDRESS}, UI http://localhost:${launcher.TEMPORAL_UI_PORT}`);
-  dev = await startDevServer({ temporalCli: cli, dbFile: path.join(dataDir, 'temporal.db'), port, uiPort: launcher.TEMPORAL_UI_PORT });
+  dev = await startDevServer({
+    temporalCli: cli,
+    dbFile: path.join(dataDir, 'temporal.db'),
+    port,
+    uiPort: launcher.TEMPORAL_UI_PORT,
+    // Payloads are encrypted: the UI shows them through the app's codec endpoint, to a signed-in official.
+    extraArgs: ['--ui-codec-endpoint', `http://localhost:${config.PORT}/api/codec`],
+  });
 }
 
 const pgliteDir = env.PGLITE_DIR ?? path.join(dataDir, 'pglite');

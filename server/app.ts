@@ -17,7 +17,9 @@ import type { Db } from '../db/client';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../domain/access';
 import type { AuthService } from './auth/service';
 import { actorName, authOf, authRouter, guard, requireRegion, subjectOf } from './authRoutes';
+import { codecCors, codecRouter } from './codecRoutes';
 import { errorMiddleware, notFound } from './errors';
+import type { PayloadCodec } from '@temporalio/common';
 import { demoPlan, listExamples, loadExample } from './examples';
 import { openApiDocument } from './openapi';
 import type { ReportingService } from './reporting';
@@ -39,6 +41,8 @@ export interface AppDeps {
   campaigns: CampaignService;
   /** Sessions and the access policy: every /api route but health, config, the OpenAPI document and login needs a signed-in user. */
   auth: { service: AuthService; db: Db; cookieSecure: boolean; trustProxy?: number };
+  /** The payload codec, for Temporal UI's codec endpoint (identity when payloads are not encrypted). */
+  codec?: PayloadCodec;
   /** Reporting, escalation, calendar and circular routes. */
   reporting?: ReportingService;
   /** Extra routers mounted under /api before the not-found handler (the tax-feed upload). */
@@ -67,7 +71,9 @@ export function createApp(deps: AppDeps) {
   // File uploads are streamed by their routes: no body parser may read them first (a CSV sent as text/plain included).
   const isYamlBody = (req: IncomingMessage) => !(req.url ?? '').includes('/uploads') && YAML_TYPES.includes((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase());
   app.use('/api', express.json({ limit: '25mb' }), express.text({ type: isYamlBody, limit: '25mb' }));
+  app.use('/api/codec', codecCors(deps.config.temporalUiUrl ? new URL(deps.config.temporalUiUrl).origin : null));
   app.use('/api', guard({ db: deps.auth.db, auth: deps.auth.service, now }));
+  app.use(codecRouter(deps.codec));
   app.use(authRouter({ db: deps.auth.db, auth: deps.auth.service, cookieSecure: deps.auth.cookieSecure }));
 
   app.get('/api/health', async (_req, res) => {

@@ -49,6 +49,8 @@ export interface PolicyEntry {
   scope: Scope;
   /** Recorded in the audit log even though it is a GET (exports, personal data). */
   audit?: boolean;
+  /** No CSRF header needed: a read that another origin must call (Temporal UI's codec requests). */
+  csrfExempt?: boolean;
 }
 
 const C = '/api/campaigns/:id';
@@ -116,6 +118,7 @@ export const POLICY: PolicyEntry[] = [
   { method: 'GET', path: `${H}/refusals/:refusalId/evidence`, scope: { kind: 'handler', action: 'hardship.read' }, audit: true },
   read(`${H}/runs/:runId/ledger.xlsx`, 'hardship.export', true),
   read(`${H}/runs/:runId/mobilisation.xlsx`, 'mobilisation.export', true),
+  { method: 'POST', path: '/api/codec/decode', scope: { kind: 'role', action: 'pii.unmask' }, csrfExempt: true },
 ];
 
 /** Campaign-scoped reads that a user may make from above or below the campaign's region. */
@@ -217,7 +220,7 @@ export function guard(deps: GuardDeps): RequestHandler {
       const a = token ? await auth.authenticate(token) : null;
       if (!a) throw new HttpProblem(401, '未登录', '登录已过期或尚未登录,请重新登录', undefined, 'urn:problem:unauthenticated');
       if (!a.mfaSatisfied && entry?.scope.kind !== 'signing-in') throw new HttpProblem(401, '需要动态口令', '请先完成动态口令验证', undefined, 'urn:problem:mfa-required');
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfOk(a.session, req.get('X-CSRF-Token'))) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !entry?.csrfExempt && !csrfOk(a.session, req.get('X-CSRF-Token'))) {
         throw new HttpProblem(403, '请求被拒绝', '缺少或错误的 CSRF 令牌;请刷新页面后重试', undefined, 'urn:problem:csrf');
       }
       const requestAuth: RequestAuth = { auth: a, scope: a.user.regionCode, ip };

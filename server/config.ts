@@ -36,6 +36,16 @@ export const ConfigSchema = z.object({
   ),
   /** Where the API keeps AUTH_SECRET_KEY when it is not set: read, or made (32 random bytes) on first start. */
   AUTH_SECRET_FILE: z.string().min(1).default('.data/auth-secret.key'),
+  /**
+   * Temporal payloads (workflow and activity inputs and results, signals, errors) are encrypted with
+   * AES-256-GCM before they reach the Temporal service. Every client and worker must agree: `off` only
+   * for a deployment whose histories must stay readable without this app.
+   */
+  PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
+  /** The key ring, `id:base64key,…`, newest first (new payloads use it; older ids still decode). */
+  PAYLOAD_KEYS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Where the ring is kept when PAYLOAD_KEYS is unset: read, or made on first start. Shared by API and workers. */
+  PAYLOAD_KEY_FILE: z.string().min(1).default('.data/payload-keys'),
   /** Send the session cookie only over HTTPS (set it when the console is served over TLS). */
   COOKIE_SECURE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
   /** Sessions end after this many idle minutes, and this many hours after sign-in in any case. */

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { DataConverter } from '@temporalio/common';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 // Wires the parts together for a process: database, Temporal client and connection, worker, app.
 import { dirname, resolve } from 'node:path';
@@ -12,6 +14,7 @@ import type { Health } from './dto';
 import { createWorker } from './worker';
 import { ensureOutboxDispatcher } from './outbox';
 import { createAuthService, type AuthService } from './auth/service';
+import { EncryptionCodec, generatePayloadKey, parseKeyRing } from './security/payloadCodec';
 import type { ScryptParams } from './security/password';
 import { hardshipRouter } from './hardship';
 import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
@@ -78,7 +81,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
   const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const timeout = opts.connectTimeoutMs ?? 60_000;
   const connection = await retrying(`Temporal at ${config.TEMPORAL_ADDRESS}`, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }), timeout);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = await payloadDataConverter(config);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -94,6 +98,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       notify: config,
       workflowBundle: opts.workflowBundle,
       options: {
+        ...(dataConverter ? { dataConverter } : {}),
         ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
         ...opts.workerOptions,
       },
@@ -138,6 +143,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     app = createApp({
       campaigns,
       auth: { service: authService, db: database.db, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },
+      codec: dataConverter?.payloadCodecs?.[0],
       reporting: createReportingService({ db: database.db, client, now: opts.now }),
       routers: [
         taxFeedRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
@@ -168,20 +174,38 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 }
 
 /**
- * AUTH_SECRET_KEY, else the key in AUTH_SECRET_FILE, made there (owner-only) on the very first start.
- * Several API processes starting at once on a shared volume agree: only one creation can succeed.
+ * A secret kept in a file (owner-only), made there on the very first start. Several processes starting
+ * at once on a shared volume agree: only one creation can succeed, and everyone reads the winner's.
  */
-async function authSecretKey(config: Config): Promise<Buffer> {
-  if (config.AUTH_SECRET_KEY) return Buffer.from(config.AUTH_SECRET_KEY, 'base64');
-  const file = resolve(config.AUTH_SECRET_FILE);
+async function readOrMakeSecret(path: string, what: string, make: () => string): Promise<string> {
+  const file = resolve(path);
   await mkdir(dirname(file), { recursive: true });
   try {
-    await writeFile(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    console.error(`[runtime] made a new AUTH_SECRET_KEY in ${file} (keep it with the database backups)`);
+    await writeFile(file, `${make()}\n`, { flag: 'wx', mode: 0o600 });
+    console.error(`[runtime] made a new ${what} in ${file} (keep it with the database backups)`);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
+  return (await readFile(file, 'utf8')).trim();
+}
+
+/** AUTH_SECRET_KEY, else the key in AUTH_SECRET_FILE. */
+async function authSecretKey(config: Config): Promise<Buffer> {
+  const text = config.AUTH_SECRET_KEY ?? (await readOrMakeSecret(config.AUTH_SECRET_FILE, 'AUTH_SECRET_KEY', () => randomBytes(32).toString('base64')));
+  const key = Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new Error(`AUTH_SECRET_KEY (or ${config.AUTH_SECRET_FILE}) must hold 32 bytes, base64`);
   return key;
+}
+
+/**
+ * The data converter every client and worker of this app uses: payloads encrypted by the key ring
+ * (PAYLOAD_KEYS, else PAYLOAD_KEY_FILE), and failure messages and stack traces encoded with them, so
+ * nothing a workflow carries is stored in the clear. Undefined when PAYLOAD_ENCRYPTION=off.
+ */
+const FAILURE_CONVERTER_PATH = createRequire(import.meta.url).resolve('./security/failureConverter.ts');
+
+export async function payloadDataConverter(config: Config): Promise<DataConverter | undefined> {
+  if (config.PAYLOAD_ENCRYPTION === 'off') return undefined;
+  const ring = parseKeyRing(config.PAYLOAD_KEYS ?? (await readOrMakeSecret(config.PAYLOAD_KEY_FILE, 'payload key ring', () => `k1:${generatePayloadKey()}`)));
+  return { payloadCodecs: [new EncryptionCodec(ring)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

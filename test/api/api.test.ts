@@ -240,7 +240,11 @@ describe('health', () => {
     const { startRuntime } = await import('../../server/runtime');
     // No AUTH_SECRET_KEY: the API makes one in AUTH_SECRET_FILE, readable by its owner only.
     const keyFile = join(await mkdtemp(join(tmpdir(), 'auth-key-')), 'secrets', 'auth-secret.key');
-    const runtime = await startRuntime(loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api', AUTH_SECRET_FILE: keyFile }));
+    const runtime = await startRuntime(
+      loadConfig({ TEMPORAL_ADDRESS: env.address, PGLITE_DIR: 'memory://', ROLE: 'api', AUTH_SECRET_FILE: keyFile, PAYLOAD_KEY_FILE: join(keyFile, '..', 'payload-keys') }),
+    );
+    // The payload key ring is made beside it the same way.
+    expect(readFileSync(join(keyFile, '..', 'payload-keys'), 'utf8')).toMatch(/^k1:[A-Za-z0-9+/=]{44}\n$/);
     expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const srv = runtime.app!.listen(0);

@@ -21,10 +21,13 @@ import { loadExample } from '../../server/examples';
 import { hardshipRouter } from '../../server/hardship';
 import { taxFeedRouter } from '../../server/taxFeed';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
-import { createAccount, signIn, testAuthService, type ApiClient, type TestAccount } from '../support/auth';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { EncryptionCodec, parseKeyRing } from '../../server/security/payloadCodec';
+import { createAccount, signIn, testAuthService, TEST_PAYLOAD_KEYS, type ApiClient, type TestAccount } from '../support/auth';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 const CAMPAIGN = 'authz-city';
+const codec = new EncryptionCodec(parseKeyRing(TEST_PAYLOAD_KEYS));
 let env: TestWorkflowEnvironment;
 let h: Harness;
 let server: Server;
@@ -43,12 +46,13 @@ beforeAll(async () => {
     campaigns: h.campaigns,
     reporting: h.reporting,
     auth: { service: auth, db: h.database.db, cookieSecure: false },
+    codec,
     routers: [
       taxFeedRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue }),
       hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir }),
     ],
     health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
-    config: { temporalUiUrl: null, namespace: 'default', defaultActor: '市人社局' },
+    config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
   });
   server = app.listen(0);
   await new Promise((r) => server.once('listening', r));
@@ -238,5 +242,27 @@ describe('region scope', () => {
     const stranger = await signIn(origin, await createAccount(testAuthService(h.database.db), 'official', '440800'));
     expect((await (await stranger.get('/api/campaigns')).json()).map((c: { id: string }) => c.id)).not.toContain(CAMPAIGN);
     expect((await stranger.get(`/api/campaigns/${CAMPAIGN}`)).status).toBe(404);
+  });
+});
+
+describe('codec endpoint for Temporal UI', () => {
+  it('decodes encrypted payloads for an official (no CSRF header needed), refuses a clerk, and admits only the UI origin', async () => {
+    const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ idNumber: '440703197003121010' })]);
+    const wire = {
+      payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }],
+    };
+    expect(JSON.stringify(wire)).not.toContain('440703197003121010');
+    const official = await signIn(origin, await createAccount(testAuthService(h.database.db), 'official', '440700'));
+    const res = await fetch(`${origin}/api/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: official.cookie, origin: 'http://localhost:8233' }, body: JSON.stringify(wire) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+    const [plain] = (await res.json()).payloads as { metadata: Record<string, string>; data: string }[];
+    expect(Buffer.from(plain.metadata.encoding, 'base64').toString()).toBe('json/plain');
+    expect(JSON.parse(Buffer.from(plain.data, 'base64').toString())).toEqual({ idNumber: '440703197003121010' });
+    const clerk = await signIn(origin, await createAccount(testAuthService(h.database.db), 'clerk', '440703001001'));
+    expect((await fetch(`${origin}/api/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: clerk.cookie }, body: JSON.stringify(wire) })).status).toBe(403);
+    const preflight = await fetch(`${origin}/api/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -65,6 +65,8 @@ async function startWorkerProcess(label: string): Promise<WorkerProcess> {
     HOME: process.env.HOME,
     TMPDIR: process.env.TMPDIR,
     ROLE: 'worker',
+    // This test's own client reads the campaign's queries: no payload encryption on either side.
+    PAYLOAD_ENCRYPTION: 'off',
     DATABASE_URL: testDb.url,
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: taskQueue,

@@ -8,6 +8,8 @@ import { hotp, totpStep } from '../../server/security/totp';
 
 /** A fixed key (32 bytes, base64) sealing TOTP seeds; never used outside tests. */
 export const TEST_AUTH_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+/** A fixed payload key ring for the stack (Temporal payloads encrypted as in production). */
+export const TEST_PAYLOAD_KEYS = `t1:${Buffer.alloc(32, 9).toString('base64')}`;
 /** Cheap scrypt for test accounts (the product's cost is ~100 ms per hash, which adds up on 2 cores). */
 export const TEST_PASSWORD_PARAMS = { N: 2 ** 10, r: 8, p: 1, keyLength: 32, saltLength: 16 };
 

@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR, type PublicUser } from '../../server/auth/service';
 import { loadConfig } from '../../server/config';
 import { startRuntime } from '../../server/runtime';
 import { hotp, totpStep } from '../../server/security/totp';
-import { TEST_AUTH_SECRET_KEY, TEST_PASSWORD_PARAMS } from './auth';
+import { TEST_AUTH_SECRET_KEY, TEST_PASSWORD_PARAMS, TEST_PAYLOAD_KEYS } from './auth';
 import { startDevServer } from './devServer';
 import { workflowBundle } from './temporal';
 
@@ -47,6 +47,7 @@ export async function startStack(): Promise<Stack> {
     TEMPORAL_UI_URL: '',
     LOG_LEVEL: 'warn',
     AUTH_SECRET_KEY: TEST_AUTH_SECRET_KEY,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   });
   const runtime = await startRuntime(config, { workflowBundle: await workflowBundle(), passwordParams: TEST_PASSWORD_PARAMS });
   const server: Server = runtime.app!.listen(0, '127.0.0.1');
