@@ -572,6 +572,7 @@ async function runApp(adminUrl: string, data: DataSet, plan: PlanInput, rss: Rss
     OUTBOX_POLL_SECONDS: '60',
     UPLOAD_DIR: uploadDir,
     AUTH_SECRET_KEY: randomBytes(32).toString('base64'),
+    PAYLOAD_KEYS: `b1:${randomBytes(32).toString('base64')}`,
   });
   log(`app: startRuntime (API + worker) on task queue ${taskQueue}, read model in ${dbName}`);
   out.preRuntimeRss = process.memoryUsage().rss;
