@@ -1,9 +1,10 @@
 // The project's own toolchain: the Temporal CLI (dev server), Java's time-skipping test server,
-// PostgreSQL and Chromium, obtained once and cached under the tools dir (`.tools/`, git-ignored) so
-// that `npm test` and `npm start` work on a fresh machine with nothing but Node and a package manager.
+// PostgreSQL, Chromium and schemathesis (the API fuzzer), obtained once and cached under the tools dir
+// (`.tools/`, git-ignored) so that `npm test` and `npm start` work on a fresh machine with nothing but
+// Node and a package manager.
 // Every `ensure*` is idempotent; a second run only checks what is already there.
 //
-//   tsx scripts/tools.ts [all|temporal|test-server|postgres|chromium]
+//   tsx scripts/tools.ts [all|temporal|test-server|postgres|chromium|schemathesis]
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { constants as fsConstants, existsSync, realpathSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { loadLauncherConfig } from '../server/config';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEST_SERVER_VERSION = '1.38.0';
+/** From PyPI, into its own venv; test/api/fuzz.test.ts relies on this version's CLI flags. */
+export const SCHEMATHESIS_VERSION = '4.32.5';
 
 /** A local role for tests only, reachable on loopback only (Debian's default `listen_addresses`). */
 const PG_TEST_ROLE = 'campaigns_test';
@@ -37,6 +40,8 @@ export interface Toolchain {
   postgresAdminUrl: string;
   /** Chromium for playwright-core's `chromium.launch({ executablePath })`. */
   chromium: string;
+  /** schemathesis' `st` CLI, for the API fuzz test. */
+  schemathesis: string;
 }
 
 export interface PostgresInfo {
@@ -642,6 +647,57 @@ export async function ensureChromium(toolsDir: string = defaultToolsDir()): Prom
 }
 
 // ---------------------------------------------------------------------------------------------------
+// schemathesis
+
+/**
+ * Path of schemathesis' `st` CLI, pip-installed at a pinned version into its own venv under
+ * `<toolsDir>/schemathesis` (so nothing touches the system's Python). Needs `python3`; Debian's
+ * `python3-venv` is installed when the venv module (or its bundled pip) is missing.
+ */
+export async function ensureSchemathesis(toolsDir: string = defaultToolsDir()): Promise<string> {
+  toolsDir = path.resolve(toolsDir);
+  const dir = path.join(toolsDir, 'schemathesis');
+  const st = path.join(dir, 'bin', 'st');
+  const stamp = path.join(dir, '.complete');
+  // The stamp is written last and names the pin: a venv from an older pin, or half-made, is rebuilt.
+  const ready = async () => (await readFile(stamp, 'utf8').catch(() => '')).trim() === SCHEMATHESIS_VERSION && (await isExecutable(st));
+  if (await ready()) return st;
+
+  return withLock(toolsDir, 'schemathesis', async () => {
+    if (await ready()) return st;
+    const started = Date.now();
+    // Debian splits `venv`'s ensurepip into python3-venv; without it `python3 -m venv` makes a venv with no pip.
+    const canMakeVenv = async () => (await run('python3', ['-c', 'import venv, ensurepip'], { allowFailure: true })).code === 0;
+    if (!(await canMakeVenv())) {
+      await aptInstall(['python3-venv']);
+      if (!(await canMakeVenv())) throw new ToolError('python3 -m venv is still unusable after installing python3-venv');
+    }
+    // A venv is not relocatable (its scripts name their interpreter by absolute path), so it is made in
+    // place; the stamp, not a rename, marks it complete.
+    await rm(dir, { recursive: true, force: true });
+    log(`installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into ${dir}`);
+    const done = heartbeat('still installing schemathesis');
+    try {
+      await run('python3', ['-m', 'venv', dir]);
+      await run(path.join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--no-input', `schemathesis==${SCHEMATHESIS_VERSION}`], {
+        // The user's PYTHONPATH or pip settings must not leak into the venv.
+        env: { ...process.env, PYTHONPATH: undefined, PIP_USER: undefined, PIP_REQUIRE_VIRTUALENV: undefined },
+      });
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    } finally {
+      done();
+    }
+    const { code, stdout } = await run(st, ['--version'], { allowFailure: true, timeoutMs: 60_000 });
+    if (code !== 0 || !stdout.includes(SCHEMATHESIS_VERSION)) throw new ToolError(`${st} was installed but \`st --version\` says ${stdout.trim() || `exit ${code}`}`);
+    await writeFile(stamp, `${SCHEMATHESIS_VERSION}\n`);
+    log(`schemathesis ready in ${seconds(started)}: ${st} (${stdout.trim()})`);
+    return st;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Everything at once
 
 export async function ensureToolchain(toolsDir: string = defaultToolsDir()): Promise<Toolchain> {
@@ -650,7 +706,8 @@ export async function ensureToolchain(toolsDir: string = defaultToolsDir()): Pro
   const testServer = await ensureTestServer(toolsDir);
   const { adminUrl } = await ensurePostgres(toolsDir);
   const chromium = await ensureChromium(toolsDir);
-  return { toolsDir, temporalCli, testServer, postgresAdminUrl: adminUrl, chromium };
+  const schemathesis = await ensureSchemathesis(toolsDir);
+  return { toolsDir, temporalCli, testServer, postgresAdminUrl: adminUrl, chromium, schemathesis };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -812,7 +869,7 @@ async function waitForDevServer(address: string, uiPort: number | undefined, tim
 // ---------------------------------------------------------------------------------------------------
 // CLI
 
-const TARGETS = ['all', 'temporal', 'test-server', 'postgres', 'chromium'] as const;
+const TARGETS = ['all', 'temporal', 'test-server', 'postgres', 'chromium', 'schemathesis'] as const;
 type Target = (typeof TARGETS)[number];
 
 async function main(argv: string[]): Promise<void> {
@@ -827,11 +884,12 @@ async function main(argv: string[]): Promise<void> {
   const lines: string[] = [];
   if (target === 'all') {
     const t = await ensureToolchain(toolsDir);
-    lines.push(`temporal: ${t.temporalCli}`, `test-server: ${t.testServer}`, `postgres: ${t.postgresAdminUrl}`, `chromium: ${t.chromium}`);
+    lines.push(`temporal: ${t.temporalCli}`, `test-server: ${t.testServer}`, `postgres: ${t.postgresAdminUrl}`, `chromium: ${t.chromium}`, `schemathesis: ${t.schemathesis}`);
   } else if (target === 'temporal') lines.push(`temporal: ${await ensureTemporalCli(toolsDir)}`);
   else if (target === 'test-server') lines.push(`test-server: ${await ensureTestServer(toolsDir)}`);
   else if (target === 'postgres') lines.push(`postgres: ${(await ensurePostgres(toolsDir)).adminUrl}`);
-  else lines.push(`chromium: ${await ensureChromium(toolsDir)}`);
+  else if (target === 'chromium') lines.push(`chromium: ${await ensureChromium(toolsDir)}`);
+  else lines.push(`schemathesis: ${await ensureSchemathesis(toolsDir)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   log(`done in ${seconds(started)}`);
 }

@@ -8,6 +8,7 @@ import {
   AdvanceRequestSchema,
   AmendDeadlineRequestSchema,
   CancelRequestSchema,
+  IntRowIdSchema,
   LaunchRequestSchema,
   PreviewRequestSchema,
   type AppConfig,
@@ -18,24 +19,24 @@ import { campaignVisible, isRegionCode, regionContains, unitReachable } from '..
 import type { AuthService } from './auth/service';
 import { actorName, authOf, authRouter, guard, requireRegion, subjectOf } from './authRoutes';
 import { codecCors, codecRouter } from './codecRoutes';
-import { errorMiddleware, notFound } from './errors';
+import { badRequest, errorMiddleware, notFound } from './errors';
 import type { PayloadCodec } from '@temporalio/common';
 import { demoPlan, listExamples, loadExample } from './examples';
 import { openApiDocument } from './openapi';
 import type { ReportingService } from './reporting';
 import {
   ApproveCircularRequestSchema,
+  DeadlinesQuerySchema,
   EscalationQuerySchema,
+  InboxQuerySchema,
   PutCalendarRequestSchema,
   RespondEscalationRequestSchema,
   SubmitReportRequestSchema,
 } from './reportingDto';
 import { z } from 'zod';
 
-const DaysSchema = z.object({ days: z.coerce.number().int().min(1).max(90).default(7) });
-const InboxQuerySchema = z.object({ recipient: z.string().regex(/^\d{2,15}$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 const YearSchema = z.coerce.number().int().min(2000).max(2100);
-const SeqSchema = z.coerce.number().int().min(1);
+const SeqSchema = IntRowIdSchema;
 
 export interface AppDeps {
   campaigns: CampaignService;
@@ -56,6 +57,12 @@ export interface AppDeps {
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
+/** JSON.parse reviver: body-parser answers what it throws as a 400 (entity.parse.failed). */
+function refuseNul(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('字符串中含有 NUL 字符(\\u0000)');
+  return value;
+}
+
 const idempotencyKey = (req: Request) => {
   const key = req.get('Idempotency-Key');
   return key && /^[\w.:-]{8,128}$/.test(key) ? key : undefined;
@@ -70,7 +77,10 @@ export function createApp(deps: AppDeps) {
   app.use(securityHeaders(deps.auth.cookieSecure));
   // File uploads are streamed by their routes: no body parser may read them first (a CSV sent as text/plain included).
   const isYamlBody = (req: IncomingMessage) => !(req.url ?? '').includes('/uploads') && YAML_TYPES.includes((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase());
-  app.use('/api', express.json({ limit: '25mb' }), express.text({ type: isYamlBody, limit: '25mb' }));
+  // PostgreSQL text and jsonb cannot hold U+0000: a request carrying one is refused at the door, before
+  // it can reach a query or a workflow whose activities would then fail on every retry.
+  app.use('/api', (req, _res, next) => next(/%00/.test(req.originalUrl) ? badRequest('请求地址含有 NUL 字符(%00)') : undefined));
+  app.use('/api', express.json({ limit: '25mb', reviver: refuseNul }), express.text({ type: isYamlBody, limit: '25mb' }));
   app.use('/api/codec', codecCors(deps.config.temporalUiUrl ? new URL(deps.config.temporalUiUrl).origin : null));
   app.use('/api', guard({ db: deps.auth.db, auth: deps.auth.service, now }));
   app.use(codecRouter(deps.codec));
@@ -130,7 +140,7 @@ export function createApp(deps: AppDeps) {
     });
     app.get('/api/deadlines', async (req, res) => {
       const user = subjectOf(res);
-      const view = await r.deadlines(DaysSchema.parse(req.query).days);
+      const view = await r.deadlines(DeadlinesQuerySchema.parse(req.query).days);
       const regions = new Map((await campaigns.list()).map((c) => [c.id, c.regionCode]));
       const items = view.items.filter((i) => (i.unitCode ? unitReachable(user, i.unitCode) : campaignVisible(user, regions.get(i.campaignId) ?? '')));
       res.json({ ...view, items });

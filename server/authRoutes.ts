@@ -19,6 +19,7 @@ import { ROLE_ACTIONS, campaignScope, decide, isRegionCode, roleAllows, type Act
 import { appendAudit, searchAudit, AuditSearchSchema } from './audit';
 import { ChangePasswordRequestSchema, LoginRequestSchema, MfaCodeRequestSchema, ResetPasswordRequestSchema, type SessionView, type UserView } from './authDto';
 import { AuthError, NewUserSchema, UserPatchSchema, actorAuditFields, actorOf, csrfOk, type Authenticated, type AuthService, type PublicUser } from './auth/service';
+import { IntRowIdSchema } from './dto';
 import { HttpProblem } from './errors';
 import { demoPlan } from './examples';
 import { z } from 'zod';
@@ -127,7 +128,15 @@ const CAMPAIGN_READS = new Set<Action>(['campaign.read', 'hardship.read', 'hards
 interface Compiled extends PolicyEntry {
   matches: MatchFunction<Record<string, string>>;
 }
-const COMPILED: Compiled[] = POLICY.map((e) => ({ ...e, matches: match(e.path, { decode: decodeURIComponent }) }));
+/** A parameter that is not valid percent-encoding is the client's error (Express's own router says 400 too). */
+const decodeParam = (value: string) => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new HttpProblem(400, '请求无效', `地址中的参数不是有效的 URL 编码:${value}`);
+  }
+};
+const COMPILED: Compiled[] = POLICY.map((e) => ({ ...e, matches: match(e.path, { decode: decodeParam }) }));
 
 export function policyFor(method: string, path: string): { entry: PolicyEntry; params: Record<string, string> } | null {
   const m = method === 'HEAD' ? 'GET' : method;
@@ -299,7 +308,7 @@ export function userView(u: PublicUser): UserView {
   return { ...u, lockedUntil: u.lockedUntil ? u.lockedUntil.toISOString() : null, createdAt: u.createdAt.toISOString(), updatedAt: u.updatedAt.toISOString() };
 }
 
-const UserIdSchema = z.coerce.number().int().positive();
+const UserIdSchema = IntRowIdSchema;
 
 export function authRouter(deps: { db: Db; auth: AuthService; cookieSecure: boolean }): Router {
   const { db, auth, cookieSecure } = deps;

@@ -136,6 +136,9 @@ export const UnitDetailDto = z.object({
 
 export const PlanIssueDto = z.object({ path: z.string(), message: z.string() });
 
+/** A number in a URL naming a row of an `integer` column: beyond its range it is a bad request, not a database error. */
+export const IntRowIdSchema = z.coerce.number().int().min(1).max(2_147_483_647);
+
 export const PreviewDto = z.object({
   plan: z.object({
     id: z.string(),

@@ -29,6 +29,7 @@ const TYPES: Record<number, string> = {
   404: 'urn:problem:not-found',
   409: 'urn:problem:conflict',
   413: 'urn:problem:too-large',
+  415: 'urn:problem:unsupported-media-type',
   422: 'urn:problem:action-rejected',
   429: 'urn:problem:too-many-requests',
   500: 'urn:problem:internal',
@@ -51,9 +52,14 @@ export function toProblem(err: unknown): HttpProblem {
     if (cause instanceof ApplicationFailure && cause.type === REJECTION) return new HttpProblem(422, '操作被拒绝', cause.message);
     return new HttpProblem(422, '操作被拒绝', cause?.message ?? err.message);
   }
-  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string; expose?: boolean; cause?: { code?: string } };
   if (e?.type === 'entity.parse.failed') return badRequest(`请求体不是有效的 JSON:${e.message}`);
   if (e?.type === 'entity.too.large') return new HttpProblem(413, '请求体过大', e.message);
+  // Other client errors raised by Express and body-parser (a path parameter that is not valid
+  // percent-encoding, an unsupported charset): their status and message are meant for the client.
+  if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, '请求无效', e.message);
+  // Text PostgreSQL cannot store (U+0000, in text or jsonb) that got past the request checks, e.g. in a YAML plan.
+  if (e?.cause?.code === '22P05' || e?.cause?.code === '22021') return badRequest('请求内容含有数据库无法保存的字符(NUL)');
   return new HttpProblem(500, '服务器内部错误', '请稍后再试;详情已记录在服务器日志');
 }
 

@@ -34,6 +34,7 @@ import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';
 import { regionContains } from '../domain/access';
 import { actorName, authOf, requireRegion } from './authRoutes';
+import { IntRowIdSchema } from './dto';
 import { HttpProblem, badRequest, notFound } from './errors';
 import { SlidingWindowLimiter } from './security/rateLimit';
 import {
@@ -414,7 +415,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   });
 
   router.get(`${base}/refusals/:refusalId/evidence`, async (req, res) => {
-    const id = z.coerce.number().int().positive().parse(req.params.refusalId);
+    const id = IntRowIdSchema.parse(req.params.refusalId);
     const [r] = await db.select().from(refusals).where(and(eq(refusals.id, id), eq(refusals.campaignId, req.params.id)));
     if (!r) throw notFound('证明材料不存在');
     const [where] = await db.select({ village: screeningResults.villageCode }).from(screeningResults).where(eq(screeningResults.refusalId, id)).limit(1);

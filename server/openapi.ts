@@ -3,6 +3,9 @@ import { z } from 'zod';
 import * as dto from './dto';
 import * as ad from './authDto';
 import * as hd from './hardshipDto';
+import * as rd from './reportingDto';
+import * as td from './taxFeedDto';
+import { POLICY } from './authRoutes';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const out = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { unrepresentable: 'any' }) } });
@@ -26,7 +29,7 @@ const action = (summary: string, body: z.ZodType) => ({
 });
 
 export function openApiDocument() {
-  return {
+  return withCommonProblems({
     openapi: '3.1.0',
     info: { title: '城乡居保征缴活动编排 API', version: '0.1.0' },
     paths: {
@@ -66,8 +69,132 @@ export function openApiDocument() {
       '/api/campaigns/{id}/advance': action('提前进入下一阶段', dto.AdvanceRequestSchema),
       '/api/campaigns/{id}/deadline': action('调整阶段截止时间', dto.AmendDeadlineRequestSchema),
       '/api/campaigns/{id}/cancel': action('撤销活动', dto.CancelRequestSchema),
+      ...reportingPaths(),
+      ...taxFeedPaths(),
       ...hardshipPaths(),
       ...authPaths(),
+    },
+  });
+}
+
+type Operation = { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
+
+/**
+ * The answers every operation can give besides its own, so that each one lists every status it may
+ * send: 400 when it takes parameters or a body (one schema parse per handler), 413 for a body over the
+ * parser's limit, and from the guard (the policy table) 401 without a session or second factor and 403
+ * for a role without the action or a write without the CSRF header.
+ */
+function withCommonProblems<T extends { paths: Record<string, Record<string, Operation>> }>(doc: T): T {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const add = (status: number, description: string) => void (op.responses[status] ??= err(description));
+      if (op.parameters?.length || op.requestBody) add(400, '请求参数或请求体无效');
+      if (op.requestBody) add(413, '请求体过大');
+      const policy = POLICY.find((e) => e.method === method.toUpperCase() && e.path.replace(/:(\w+)/g, '{$1}') === path);
+      if (policy?.scope.kind !== 'public') {
+        add(401, '未登录或尚未完成动态口令验证');
+        add(403, '角色无权,或缺少 CSRF 令牌');
+      }
+    }
+  }
+  return doc;
+}
+
+/** Query parameters from the zod schema that parses them. */
+function queryParams(schema: z.ZodObject) {
+  const js = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, object>; required?: string[] };
+  return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: js.required?.includes(name) ?? false, schema: s }));
+}
+
+const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } };
+const seqParam = { name: 'seq', in: 'path', required: true, schema: z.toJSONSchema(dto.IntRowIdSchema) };
+const closed = '活动已结束或撤销,或被工作流拒绝';
+
+/** Reporting, escalations, circulars, the calendar, the deadlines board and the inbox (server/app.ts, server/reporting.ts). */
+function reportingPaths() {
+  const C = '/api/campaigns/{id}';
+  return {
+    '/api/calendar': { get: { summary: '节假日安排(内置与修订)及修改记录', responses: { 200: ok('日历', rd.CalendarDto) } } },
+    '/api/calendar/{year}': {
+      put: {
+        summary: '新增或修订一年的节假日安排(通知进行中的活动重算截止日)',
+        parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'integer', minimum: 2000, maximum: 2100 } }],
+        requestBody: { required: true, content: json(rd.PutCalendarRequestSchema) },
+        responses: { 200: ok('已保存', rd.PutCalendarResultDto), 400: err('日历内容无效或年份不一致') },
+      },
+    },
+    '/api/deadlines': {
+      get: { summary: '今后若干天的截止事项(本辖区)', parameters: queryParams(rd.DeadlinesQuerySchema), responses: { 200: ok('截止事项', rd.DeadlinesDto) } },
+    },
+    '/api/inbox': {
+      get: {
+        summary: '站内通知(本辖区)',
+        parameters: queryParams(rd.InboxQuerySchema),
+        responses: { 200: ok('通知', z.object({ messages: z.array(rd.InboxMessageDto) })), 404: err('收件单位不在本辖区') },
+      },
+    },
+    [`${C}/units/{code}/reporting`]: {
+      get: { summary: '单位的报送期与报送记录', parameters: [idParam, codeParam], responses: { 200: ok('报送', rd.UnitReportingDto), 404: err('活动或单位不存在') } },
+    },
+    [`${C}/units/{code}/reports`]: {
+      post: {
+        summary: '报送一期进度(同一期再报为更正)',
+        parameters: [idParam, codeParam, idempotency, { name: 'X-Source', in: 'header', required: false, schema: { type: 'string' }, description: 'console 表示由控制台提交' }],
+        requestBody: { required: true, content: json(rd.SubmitReportRequestSchema) },
+        responses: { 201: ok('回执', rd.ReportReceiptDto), 404: err('活动或单位不存在'), 422: err(`${closed}(例如不是报送单位、报送期不存在)`) },
+      },
+    },
+    [`${C}/escalations`]: {
+      get: {
+        summary: '督办记录(本辖区)',
+        parameters: [idParam, ...queryParams(rd.EscalationQuerySchema)],
+        responses: { 200: ok('督办', z.object({ escalations: z.array(rd.EscalationDto) })), 404: err('活动不存在或区域不在本辖区') },
+      },
+    },
+    [`${C}/escalations/respond`]: {
+      post: {
+        summary: '签收、答复或豁免一条督办',
+        parameters: [idParam, idempotency],
+        requestBody: { required: true, content: json(rd.RespondEscalationRequestSchema) },
+        responses: { 200: ok('回执', z.object({ escalationId: z.string(), status: z.enum(['acknowledged', 'answered', 'waived']) })), 404: err('督办不存在'), 422: err(closed) },
+      },
+    },
+    [`${C}/circulars`]: { get: { summary: '通报列表', parameters: [idParam], responses: { 200: ok('通报', z.object({ circulars: z.array(rd.CircularDto) })), 404: err('活动不存在') } } },
+    [`${C}/circulars/approve`]: {
+      post: {
+        summary: '审核发布通报',
+        parameters: [idParam, idempotency],
+        requestBody: { required: true, content: json(rd.ApproveCircularRequestSchema) },
+        responses: { 200: ok('已发布', z.object({ circularId: z.string(), status: z.literal('published') })), 404: err('活动或通报不存在'), 422: err(closed) },
+      },
+    },
+    [`${C}/circulars/{seq}/print`]: {
+      get: { summary: '通报打印页', parameters: [idParam, seqParam], responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, 404: err('不存在') } },
+    },
+    [`${C}/circulars/{seq}/xlsx`]: { get: { summary: '通报排名表', parameters: [idParam, seqParam], responses: { 200: xlsx('XLSX'), 404: err('不存在') } } },
+  };
+}
+
+/** The tax bureau's payment feed (server/taxFeed.ts). */
+function taxFeedPaths() {
+  const csv = { schema: { type: 'string', format: 'binary' } };
+  return {
+    '/api/campaigns/{id}/tax-feed': {
+      get: { summary: '税务缴费数据导入记录与收件箱计划', parameters: [idParam], responses: { 200: ok('记录', td.TaxFeedOverviewDto), 404: err('活动不存在') } },
+      post: {
+        summary: '导入税务缴费数据(一个 CSV 文件,整份导入或整份拒绝;同一文件再次提交返回已有导入)',
+        parameters: [idParam, { name: 'X-File-Name', in: 'header', required: false, schema: { type: 'string' }, description: 'encodeURIComponent(文件名)' }],
+        requestBody: { required: true, content: { 'text/csv': csv, 'application/octet-stream': csv } },
+        responses: {
+          201: ok('已导入', td.ImportTaxFeedResultDto),
+          200: ok('同一文件已导入', td.ImportTaxFeedResultDto),
+          400: { description: '文件有错误,errors 列出行、列与原因', content: { 'application/problem+json': { schema: z.toJSONSchema(td.TaxFeedProblemDto) } } },
+          404: err('活动不存在'),
+          413: err('文件超过 5 MiB'),
+          415: err('内容类型不是 CSV'),
+        },
+      },
     },
   };
 }
@@ -90,7 +217,7 @@ function hardshipPaths() {
           { name: 'X-File-Name', in: 'header', required: false, schema: { type: 'string' }, description: 'encodeURIComponent(文件名)' },
         ],
         requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-        responses: { 201: ok('已上传', hd.UploadDto), 400: err('不是可读的名单文件(类型、大小、编码)'), 404: err('活动不存在'), 413: err('文件过大') },
+        responses: { 201: ok('已上传', hd.UploadDto), 400: err('不是可读的名单文件(类型、大小、编码)'), 404: err('活动不存在'), 413: err('文件过大'), 429: err('上传过于频繁') },
       },
     },
     [`${base}/imports`]: {
@@ -134,7 +261,7 @@ function hardshipPaths() {
       },
     },
     [`${base}/refusals/{refusalId}/evidence`]: {
-      get: { summary: '拒绝参保证明材料', parameters: [idParam, { name: 'refusalId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'PDF/JPEG/PNG' }, 404: err('不存在') } },
+      get: { summary: '拒绝参保证明材料', parameters: [idParam, { name: 'refusalId', in: 'path', required: true, schema: z.toJSONSchema(dto.IntRowIdSchema) }], responses: { 200: { description: 'PDF/JPEG/PNG' }, 404: err('不存在') } },
     },
     [`${base}/runs/{runId}/results/{resultId}/unmask`]: {
       post: {
@@ -148,7 +275,7 @@ function hardshipPaths() {
   };
 }
 
-const userIdParam = { name: 'userId', in: 'path', required: true, schema: { type: 'integer' } };
+const userIdParam = { name: 'userId', in: 'path', required: true, schema: z.toJSONSchema(dto.IntRowIdSchema) };
 const noContent = { description: '完成' };
 
 /** Sign-in, accounts and the audit log (server/authRoutes.ts). */

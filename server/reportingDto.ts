@@ -139,6 +139,7 @@ export const RespondEscalationRequestSchema = z
   .strict();
 
 // ---- deadlines board ----
+export const DeadlinesQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(90).default(7) });
 export const DeadlineItemDto = z.object({
   kind: z.enum(['report', 'phase', 'escalation']),
   campaignId: z.string(),
@@ -188,6 +189,7 @@ export const ApproveCircularRequestSchema = z
   .strict();
 
 // ---- inbox ----
+export const InboxQuerySchema = z.object({ recipient: z.string().regex(/^\d{2,15}$/).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 export const InboxMessageDto = z.object({
   id: z.string(),
   campaignId: z.string().nullable(),

@@ -42,7 +42,7 @@ export interface Harness {
 /** A worker on a unique task queue and a campaign service, both on a fresh database (PGlite by default). */
 export async function harness(
   env: { client: Client; nativeConnection: TestWorkflowEnvironment['nativeConnection']; namespace?: string },
-  opts: { databaseUrl?: string; historyLimit?: number; now?: () => number; workerOptions?: Partial<WorkerOptions> } = {},
+  opts: { databaseUrl?: string; historyLimit?: number; now?: () => number; workerOptions?: Partial<WorkerOptions>; uploadDir?: string } = {},
 ): Promise<Harness> {
   const database = await openDatabase({ url: opts.databaseUrl });
   const taskQueue = `test-${randomUUID()}`;
@@ -51,6 +51,7 @@ export async function harness(
     namespace: env.namespace ?? 'default',
     taskQueue,
     db: database.db,
+    uploadDir: opts.uploadDir,
     workflowBundle: await workflowBundle(),
     options: opts.workerOptions,
   });

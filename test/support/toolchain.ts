@@ -1,4 +1,4 @@
-// The toolchain obtained by test/globalSetup.ts (Temporal CLI, test server, PostgreSQL, Chromium).
+// The toolchain obtained by test/globalSetup.ts (Temporal CLI, test server, PostgreSQL, Chromium, schemathesis).
 import { inject } from 'vitest';
 import type { Toolchain } from '../globalSetup';
 
