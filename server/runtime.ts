@@ -17,6 +17,7 @@ import { createAuthService, type AuthService } from './auth/service';
 import { EncryptionCodec, generatePayloadKey, parseKeyRing } from './security/payloadCodec';
 import type { ScryptParams } from './security/password';
 import { hardshipRouter } from './hardship';
+import { startHousekeeping } from './housekeeping';
 import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
 import { createReportingService } from './reporting';
 
@@ -118,6 +119,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
   let app: ReturnType<typeof createApp> | undefined;
   let authService: AuthService | undefined;
+  let stopHousekeeping: (() => void) | undefined;
   if (config.ROLE !== 'worker') {
     const campaigns = createCampaignService({
       db: database.db,
@@ -140,6 +142,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       limits: { idleTimeoutMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 },
       ...(opts.passwordParams ? { passwordParams: opts.passwordParams } : {}),
     });
+    stopHousekeeping = startHousekeeping(database.db, authService, config.AUDIT_RETENTION_DAYS);
     app = createApp({
       campaigns,
       auth: { service: authService, db: database.db, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },
@@ -164,6 +167,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     app,
     auth: authService,
     async shutdown() {
+      stopHousekeeping?.();
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch((e) => console.error('[runtime] worker stopped with', e));
       await nativeConnection?.close();

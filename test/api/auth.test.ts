@@ -19,11 +19,13 @@ import { createApp } from '../../server/app';
 import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
 import { loadExample } from '../../server/examples';
 import { hardshipRouter } from '../../server/hardship';
+import { runHousekeeping } from '../../server/housekeeping';
 import { taxFeedRouter } from '../../server/taxFeed';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, parseKeyRing } from '../../server/security/payloadCodec';
-import { createAccount, signIn, testAuthService, TEST_PAYLOAD_KEYS, type ApiClient, type TestAccount } from '../support/auth';
+import { createAuthService } from '../../server/auth/service';
+import { createAccount, signIn, testAuthService, TEST_AUTH_SECRET_KEY, TEST_PAYLOAD_KEYS, type ApiClient, type TestAccount } from '../support/auth';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 const CAMPAIGN = 'authz-city';
@@ -264,5 +266,27 @@ describe('codec endpoint for Temporal UI', () => {
     const preflight = await fetch(`${origin}/api/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('housekeeping', () => {
+  it('removes audit entries past the retention (never under 180 days) and sessions past their timeouts', async () => {
+    const db = h.database.db;
+    for (const days of [400, 100]) {
+      await db.execute(sql`insert into audit_log (at, actor_username, action, result) values (now() - make_interval(days => ${days}), ${`keep-${days}`}, 'test.old', 'success')`);
+    }
+    const ended = await signIn(origin, await createAccount(testAuthService(db), 'clerk', '440703001001'));
+    // The sessions are judged 13 hours from now (past the 12-hour absolute timeout); the audit log by the real clock,
+    // which the database's own audit_prune checks too.
+    const later = new Date(Date.now() + 13 * 3_600_000);
+    const auth = createAuthService({ db, secretKey: Buffer.from(TEST_AUTH_SECRET_KEY, 'base64'), now: () => later });
+    const r = await runHousekeeping(db, auth, 365);
+    expect(r.auditDeleted).toBe(1);
+    expect(r.sessionsEnded).toBeGreaterThan(0);
+    const left = await db.select({ who: auditLog.actorUsername }).from(auditLog).where(eq(auditLog.action, 'test.old'));
+    expect(left.map((x) => x.who)).toEqual(['keep-100']);
+    expect((await ended.get('/api/campaigns')).status).toBe(401);
+    // A retention under 180 days is raised to 180: the 100-day entry stays.
+    expect((await runHousekeeping(db, auth, 30)).auditDeleted).toBe(0);
   });
 });
