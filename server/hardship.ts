@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
 import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
@@ -92,6 +94,19 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     return c;
   }
 
+  /** A payload as the workflow wrote it: through the codecs (decryption) in reverse, then the converter. */
+  async function decodePayload<T>(payload: Payload): Promise<T> {
+    const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+    let payloads = [payload];
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    return payloadConverter.fromPayload(payloads[0]) as T;
+  }
+
+  /** A failure's message: with encrypted payloads the text travels in the encoded attributes. */
+  async function failureMessage(failure: Parameters<typeof decodeOptionalFailureToOptionalError>[1]): Promise<string | undefined> {
+    return (await decodeOptionalFailureToOptionalError(client.options.loadedDataConverter, failure))?.message;
+  }
+
   /** A running activity's last heartbeat, and why its last attempt failed (it is being retried). */
   async function pendingOf<T>(workflowId: string, activityType: string): Promise<{ details: T | null; lastError: string | null }> {
     try {
@@ -99,8 +114,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
       const payload = pending?.heartbeatDetails?.payloads?.[0];
       return {
-        details: payload ? (client.options.loadedDataConverter.payloadConverter.fromPayload(payload) as T) : null,
-        lastError: pending?.lastFailure?.message ? `第 ${pending.attempt ?? '?'} 次尝试,上次失败:${pending.lastFailure.message}` : null,
+        details: payload ? await decodePayload<T>(payload) : null,
+        lastError: pending?.lastFailure ? `第 ${pending.attempt ?? '?'} 次尝试,上次失败:${(await failureMessage(pending.lastFailure)) ?? '未知原因'}` : null,
       };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) return { details: null, lastError: null };

@@ -9,12 +9,12 @@
 // statement, and the county's own page shows its hardship card.
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { computeCheckDigit, validateIdNumber } from '../../domain/idNumber';
+import { computeCheckDigit } from '../../domain/idNumber';
 import { addDaysLocal, localDateOf } from '../../domain/time';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
+import { captureWrites, historiesText, idNumbersIn } from '../support/personalData';
 import type { TestUser } from '../support/stack';
 
 const ZONE = 'Asia/Shanghai';
@@ -25,16 +25,7 @@ let harness: ConsoleHarness | undefined;
 let official: TestUser;
 
 /** Everything this process writes (the app's logs included: API and worker run in it), kept for the scan at the end. */
-let written = '';
-const restoreWrites: (() => void)[] = [];
-for (const stream of [process.stdout, process.stderr]) {
-  const original = stream.write.bind(stream);
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    written += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof stream.write;
-  restoreWrites.push(() => (stream.write = original as typeof stream.write));
-}
+const writes = captureWrites();
 
 beforeAll(async () => {
   harness = await startConsole('hardship');
@@ -43,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness?.stop();
-  for (const restore of restoreWrites) restore();
+  writes.restore();
 });
 
 const openPage = (ctx: TestContext) => {
@@ -459,44 +450,16 @@ describe('hardship console', () => {
 describe('personal data at rest in Temporal and in the logs', () => {
   it('leaves no ID number or name in plain text in any workflow history or log line', { timeout: 120_000 }, async () => {
     if (!harness) throw new Error('stack not started');
-    // A client without the codec: what the Temporal service (and anyone reading its database) holds.
-    const connection = await Connection.connect({ address: harness.stack.temporalAddress });
-    try {
-      const client = new Client({ connection });
-      let histories = '';
-      let workflows = 0;
-      let encrypted = 0;
-      for await (const wf of client.workflow.list()) {
-        const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-        const json = flatten(history);
-        histories += json;
-        encrypted += (json.match(/binary\/encrypted/g) ?? []).length;
-        workflows++;
-      }
-      expect(workflows).toBeGreaterThan(5); // the campaign, its units, imports and screenings
-      expect(encrypted).toBeGreaterThan(0);
-      const needles = people.flatMap((p) => [p.id, p.id.slice(0, 14), p.name]);
-      const inHistories = needles.filter((n) => histories.includes(n));
-      const inLogs = needles.filter((n) => written.includes(n));
-      expect(inHistories).toEqual([]);
-      expect(inLogs).toEqual([]);
-      // Nor any other valid ID number standing alone (a timestamp or a counter is not one: it fails GB 11643).
-      const idShaped = /(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/g;
-      const valid = (text: string) => (text.match(idShaped) ?? []).filter((m) => validateIdNumber(m, { today: '2100-01-01' }).ok);
-      expect(valid(histories)).toEqual([]);
-      expect(valid(written)).toEqual([]);
-    } finally {
-      await connection.close();
-    }
+    // Read without the codec: what the Temporal service (and anyone reading its database) holds.
+    const { text: histories, workflows, encrypted } = await historiesText(harness.stack.temporalAddress);
+    expect(workflows).toBeGreaterThan(5); // the campaign, its units, imports and screenings
+    expect(encrypted).toBeGreaterThan(0);
+    const written = writes.text();
+    const needles = people.flatMap((p) => [p.id, p.id.slice(0, 14), p.name]);
+    expect(needles.filter((n) => histories.includes(n))).toEqual([]);
+    expect(needles.filter((n) => written.includes(n))).toEqual([]);
+    // Nor any other valid ID number standing alone (a timestamp or a counter is not one: it fails GB 11643).
+    expect(idNumbersIn(histories)).toEqual([]);
+    expect(idNumbersIn(written)).toEqual([]);
   });
 });
-
-/** Every string and byte string in a history (bytes as UTF-8 text), one per line: what a reader of the store sees. */
-function flatten(value: unknown, out: string[] = []): string {
-  if (value === null || value === undefined) return out.join('\n');
-  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) flatten(v, out);
-  else if (typeof value === 'object') for (const v of Object.values(value)) flatten(v, out);
-  return out.join('\n');
-}

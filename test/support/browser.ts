@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
 import { hotp, totpStep } from '../../server/security/totp';
+import { captureWrites, historiesText, idNumbersIn } from './personalData';
 import { startStack, type Stack, type TestUser } from './stack';
 import { toolchain } from './toolchain';
 
@@ -77,6 +78,7 @@ export interface ConsoleHarness {
 
 export async function startConsole(prefix: string): Promise<ConsoleHarness> {
   await buildWeb();
+  const writes = captureWrites();
   const stack = await startStack();
   let browser: Browser;
   try {
@@ -110,7 +112,16 @@ export async function startConsole(prefix: string): Promise<ConsoleHarness> {
     signIn: (page, user, next) => signIn(page, stack.baseUrl, user, next),
     async stop() {
       await browser.close();
+      // Personal data at rest: no resident ID number in any history the run left, or in any log line.
+      const histories = await historiesText(stack.temporalAddress).catch((e: unknown) => ({ text: '', error: e as Error }));
       await stack.stop();
+      writes.restore();
+      if ('error' in histories) throw histories.error;
+      const leaked = [...idNumbersIn(histories.text).map((id) => `history: ${id}`), ...idNumbersIn(writes.text()).map((id) => `log: ${id}`)];
+      if (leaked.length > 0) throw new Error(`personal data in plain text after ${prefix}: ${leaked.join(', ')}`);
+      // The API logs every answer it could not give (5xx) as `[api] METHOD path: error`: a browser run has none.
+      const failures = writes.text().split('\n').filter((line) => /\[api\] (GET|POST|PUT|PATCH|DELETE) /.test(line));
+      if (failures.length > 0) throw new Error(`the API failed during ${prefix}:\n${failures.slice(0, 10).join('\n')}`);
     },
   };
 }
