@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../db/client';
+import { dropForce } from '../test/support/postgres';
 import { loadLauncherConfig } from '../server/config';
 import { ensurePostgres, ensureTemporalCli, projectRoot, startDevServer, type DevServer } from '../scripts/tools';
 
@@ -77,7 +78,7 @@ export async function createBenchDatabase(adminUrl: string): Promise<{ url: stri
     async drop() {
       const s = admin();
       try {
-        await s.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropForce(s, name);
       } finally {
         await s.end({ timeout: 5 });
       }

@@ -39,8 +39,7 @@ export async function createTestDatabase(adminUrl: string = toolchain().postgres
       dropped = true;
       const sql = admin(adminUrl);
       try {
-        // FORCE: a pool the test forgot to close must not keep the database alive.
-        await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropForce(sql, name);
       } finally {
         await sql.end({ timeout: 5 });
       }
@@ -64,5 +63,22 @@ export async function pruneTestDatabases(adminUrl: string, maxAgeMs = 6 * 3600_0
     return stale;
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE): a pool the test forgot to close must not keep the database alive. FORCE
+ * cannot end a superuser's backend, and right after heavy writes autovacuum may be working in the
+ * database (insufficient_privilege, 42501): it soon yields, so the drop is tried again for a while.
+ */
+export async function dropForce(sql: postgres.Sql, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42501' || attempt >= 40) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }
