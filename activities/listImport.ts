@@ -14,10 +14,10 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { isEmbedded, type Db } from '../db/client';
+import { activityContext } from './context';
 import { openCopy, type CopyValue, type CopyWriter } from '../db/copy';
 import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, uploads } from '../db/schema';
 import {
@@ -240,19 +240,11 @@ function makeRowReader(
   };
 }
 
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 export const IMPORT_NOT_FOUND = 'ImportNotFound';
 
 export function createListImportActivities(db: Db, opts: { uploadDir: string; now?: () => number }) {
   const now = opts.now ?? Date.now;
-  const embedded = (db as unknown as { $client: unknown }).$client instanceof PGlite;
+  const embedded = isEmbedded(db);
   const chunkRows = embedded ? CHUNK_ROWS.pglite : CHUNK_ROWS.postgres;
   const batchRows = embedded ? BATCH_ROWS.pglite : BATCH_ROWS.postgres;
 

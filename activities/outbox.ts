@@ -4,10 +4,10 @@
 // Receivers deduplicate on the row id: the inbox by primary key, webhooks by Idempotency-Key, mail
 // clients by Message-ID. Message bodies are never logged.
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/client';
+import { activityContext } from './context';
 import { inboxMessages, outbox, type OutboxRow } from '../db/schema';
 import type { Config } from '../server/config';
 
@@ -277,15 +277,6 @@ export function createOutboxActivities(db: Db, config: NotifyConfig, deps: Outbo
 }
 
 export type OutboxActivities = ReturnType<typeof createOutboxActivities>;
-
-/** The activity context when running as an activity; undefined when called directly (tests, scripts). */
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
 
 /** A short error code, never a message that could carry a URL, credentials or the message itself. */
 function errorCode(e: unknown): string {

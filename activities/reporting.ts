@@ -7,7 +7,7 @@ import { CalendarYearSchema, shippedCalendar, type WorkingCalendar } from '../do
 import type { EscalationTrack, Text } from '../domain/escalation';
 import { PlanSchema, type Escalation, type Reporting } from '../domain/plan';
 import type { ScheduledPeriod } from '../domain/schedule';
-import type { Db } from '../db/client';
+import { rowsOf, type Db } from '../db/client';
 import {
   calendarYears,
   campaigns,
@@ -158,7 +158,7 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
         union all
         select u.code, u.parent_code, u.depth from ${units} u join up on u.code = up.parent_code where u.campaign_id = ${campaignId}
       ) select code from up order by depth desc`);
-    return (Array.isArray(rows) ? rows : (rows as { rows: Array<{ code: string }> }).rows).map((r) => r.code);
+    return rowsOf<{ code: string }>(rows).map((r) => r.code);
   };
 
   const refreshOverdue = async (tx: Tx, campaignId: string, unitCode: string) => {

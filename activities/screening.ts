@@ -6,12 +6,11 @@
 // rows with the roster and the refusals, the rules run on the batch, and the results go in with COPY.
 // After each batch the activity heartbeats the last ID done; a retry deletes anything past it and
 // continues, so a worker restart costs at most one batch.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { PGlite } from '@electric-sql/pglite';
+import { driverOf, rowsOf, type Db } from '../db/client';
+import { activityContext } from './context';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Sql } from 'postgres';
 import { openCopy, type CopyValue, type CopyWriter } from '../db/copy';
 import { campaigns, screeningResults, screeningRuns, screeningSummaries, units } from '../db/schema';
 import {
@@ -72,14 +71,6 @@ const RESULT_COLUMNS = ['run_id', 'id_number', 'name', 'categories', 'village_co
 /** Results committed (and heartbeated) together. */
 const RESULT_CHUNK = 20_000;
 
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 interface MatchRow {
   id_number: string;
   name: string;
@@ -95,7 +86,6 @@ interface MatchRow {
   prev_outcome: string | null;
 }
 
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 export function createScreeningActivities(db: Db, opts: { now?: () => number } = {}) {
   const now = opts.now ?? Date.now;
@@ -257,8 +247,8 @@ export function createScreeningActivities(db: Db, opts: { now?: () => number } =
         ctx?.heartbeat({ after: committedAfter, done, total } satisfies ScreeningHeartbeat);
       };
       try {
-        const client = (db as unknown as { $client: unknown }).$client;
-        if (client instanceof PGlite) {
+        const driver = driverOf(db);
+        if (driver.kind === 'pglite') {
           for (;;) {
             const batch = rowsOf<MatchRow>(await db.execute(query(lastId, BATCH)));
             await take(batch);
@@ -266,7 +256,7 @@ export function createScreeningActivities(db: Db, opts: { now?: () => number } =
           }
         } else {
           const q = new PgDialect().sqlToQuery(query(committedAfter, null));
-          const cursor = (client as Sql).unsafe(q.sql, q.params as never[]).cursor(BATCH);
+          const cursor = driver.client.unsafe(q.sql, q.params as never[]).cursor(BATCH);
           for await (const batch of cursor) await take(batch as unknown as MatchRow[]);
         }
         await commit();

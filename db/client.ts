@@ -9,7 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -20,6 +20,19 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The driver under a Db, for what drizzle does not cover (COPY, cursors): PGlite (embedded) or postgres.js. */
+export function driverOf(db: Db): { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; client: Sql } {
+  const client = (db as unknown as { $client: unknown }).$client;
+  return client instanceof PGlite ? { kind: 'pglite', client } : { kind: 'postgres', client: client as Sql };
+}
+
+export const isEmbedded = (db: Db) => driverOf(db).kind === 'pglite';
+
+/** The rows of `db.execute(…)`: PGlite answers `{ rows }`, postgres.js the array itself. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));

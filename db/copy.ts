@@ -1,9 +1,8 @@
 // Bulk loading with COPY on both databases: PostgreSQL streams `COPY … FROM STDIN` through postgres.js;
 // PGlite (embedded, WASM) takes each batch as a blob (`COPY … FROM '/dev/blob'`). Rows go in PostgreSQL's
 // text format, so no value is ever interpolated into SQL.
-import { PGlite } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
-import type { Db } from './client';
+import { driverOf, type Db } from './client';
 
 export type CopyValue = string | number | boolean | null | undefined | readonly string[];
 
@@ -43,8 +42,9 @@ export interface CopyWriter {
 export async function openCopy(db: Db, table: string, columns: readonly string[]): Promise<CopyWriter> {
   if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error(`openCopy: bad identifier in ${table}(${columns.join(',')})`);
   const statement = `COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM`;
-  const client = (db as unknown as { $client: unknown }).$client;
-  if (client instanceof PGlite) {
+  const driver = driverOf(db);
+  if (driver.kind === 'pglite') {
+    const client = driver.client;
     return {
       async write(rows) {
         if (rows.length === 0) return;
@@ -54,7 +54,7 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
       async abort() {},
     };
   }
-  const reserved = await (client as Sql).reserve();
+  const reserved = await driver.client.reserve();
   let released = false;
   const release = () => {
     if (!released) {

@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
+import { users } from '../db/schema';
 import path from 'node:path';
 import { loadConfigOrExit, loadLauncherConfig } from '../server/config';
 import { ensureTemporalCli, projectRoot, startDevServer, type DevServer } from './tools';
@@ -52,8 +52,7 @@ const pgliteDir = env.PGLITE_DIR ?? path.join(dataDir, 'pglite');
 // a single process, so this must happen before the app opens it).
 {
   const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir });
-  const rows = (await database.db.execute(sql`select count(*)::int as n from users`)) as unknown as { rows?: { n: number }[] } | { n: number }[];
-  const n = (Array.isArray(rows) ? rows : (rows.rows ?? []))[0]?.n ?? 0;
+  const n = await database.db.$count(users);
   await database.close();
   if (n === 0) {
     if (process.stdin.isTTY || env.ADMIN_PASSWORD) {

@@ -15,6 +15,7 @@ import {
   type Health,
 } from './dto';
 import type { Db } from '../db/client';
+import { campaigns as campaignsTable } from '../db/schema';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../domain/access';
 import type { AuthService } from './auth/service';
 import { actorName, authOf, authRouter, guard, requireRegion, subjectOf } from './authRoutes';
@@ -141,7 +142,7 @@ export function createApp(deps: AppDeps) {
     app.get('/api/deadlines', async (req, res) => {
       const user = subjectOf(res);
       const view = await r.deadlines(DeadlinesQuerySchema.parse(req.query).days);
-      const regions = new Map((await campaigns.list()).map((c) => [c.id, c.regionCode]));
+      const regions = new Map((await deps.auth.db.select({ id: campaignsTable.id, regionCode: campaignsTable.regionCode }).from(campaignsTable)).map((c) => [c.id, c.regionCode]));
       const items = view.items.filter((i) => (i.unitCode ? unitReachable(user, i.unitCode) : campaignVisible(user, regions.get(i.campaignId) ?? '')));
       res.json({ ...view, items });
     });

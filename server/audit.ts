@@ -11,7 +11,7 @@
 // younger bound by itself, so a misconfigured retention can never shorten the legal minimum.
 import { and, desc, eq, gte, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import { rowsOf, type Db } from '../db/client';
 import { auditLog } from '../db/schema';
 import { isRegionCode, regionPrefix } from '../domain/access';
 import { maskIdNumber } from '../domain/idNumber';
@@ -176,6 +176,6 @@ export async function pruneAudit(db: Db, opts: PruneOptions): Promise<{ before: 
   const days = Math.max(opts.retentionDays, MIN_AUDIT_RETENTION_DAYS);
   const before = new Date((opts.now ?? new Date()).getTime() - days * 86_400_000);
   const result = await db.execute(sql`select audit_prune(${before.toISOString()}::timestamptz)::text as deleted`);
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { deleted: string }[];
+  const rows = rowsOf<{ deleted: string }>(result);
   return { before, deleted: Number(rows[0]?.deleted ?? 0) };
 }

@@ -73,7 +73,6 @@ const ListQuery = z.object({ list: z.enum(LIST_KINDS, { error: '参数 list 应�
 const UnitQuery = z.object({ unit: z.string().regex(/^\d{6}(\d{3}){0,2}$/, '单位代码应为 6、9 或 12 位数字').optional() });
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 /** Magic bytes of the evidence types accepted. */
 const EVIDENCE_MAGIC: Record<string, number[]> = {
@@ -440,13 +439,19 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   // ---- exports ----
 
-  router.get(`${base}/runs/:runId/ledger.xlsx`, async (req, res) => {
-    const campaign = await campaignOf(req.params.id);
+  /** What an export is about: the campaign, the unit asked for (within the user's scope) and its name, the run covering it. */
+  async function exportScope(req: express.Request, res: express.Response) {
+    const campaign = await campaignOf(String(req.params.id));
     const code = unitInScope(res, UnitQuery.parse(req.query).unit);
-    const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
+    const run = await runRow(campaign.id, String(req.params.runId), code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
     if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);
+    return { campaign, code, run, names, unitName };
+  }
+
+  router.get(`${base}/runs/:runId/ledger.xlsx`, async (req, res) => {
+    const { campaign, code, run, names, unitName } = await exportScope(req, res);
     const rows = await db.select().from(screeningResults).where(and(eq(screeningResults.runId, run.id), underUnit(campaign, code))).orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
     const refusalRows = rows.some((r) => r.refusalId)
       ? await db.select({ id: refusals.id, statementBy: refusals.statementBy, visits: refusals.visits, evidenceName: refusals.evidenceName }).from(refusals).where(eq(refusals.campaignId, campaign.id))
@@ -479,19 +484,19 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   });
 
   router.get(`${base}/runs/:runId/mobilisation.xlsx`, async (req, res) => {
-    const campaign = await campaignOf(req.params.id);
-    const code = unitInScope(res, UnitQuery.parse(req.query).unit);
-    const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
-    const names = await unitNames(campaign.id);
-    const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
-    if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);
+    const { campaign, code, run, names, unitName } = await exportScope(req, res);
     const rows = await db
       .select()
       .from(screeningResults)
       .where(and(eq(screeningResults.runId, run.id), eq(screeningResults.outcome, 'to-mobilise'), underUnit(campaign, code)))
       .orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
     const byVillage = new Map<string, typeof rows>();
-    for (const r of rows) byVillage.set(r.villageCode ?? '', [...(byVillage.get(r.villageCode ?? '') ?? []), r]);
+    for (const r of rows) {
+      const village = r.villageCode ?? '';
+      const list = byVillage.get(village);
+      if (list) list.push(r);
+      else byVillage.set(village, [r]);
+    }
     const sheets = [...byVillage].map(([village, people]) => {
       const villageName = names.get(village)?.name ?? village;
       return {

@@ -10,6 +10,7 @@ import {
   normaliseIdNumber,
   validateIdNumber,
 } from '../../domain/idNumber';
+import { prng } from '../support/prng';
 
 const TODAY = '2025-06-30';
 const opts = { today: TODAY };
@@ -21,17 +22,6 @@ const PROVINCES = [
   '71', '81', '82', '83',
 ];
 
-/** mulberry32: a small seeded PRNG, so that a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (rand: () => number, n: number) => Math.floor(rand() * n);
 const digits = (rand: () => number, n: number) => Array.from({ length: n }, () => String(int(rand, 10))).join('');
 

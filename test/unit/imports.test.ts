@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { HARDSHIP_FIELDS, mapHeaders, normaliseHeader, ROSTER_FIELDS } from '../../imports/headers';
 import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadRowsOptions, type ReadRowsSummary } from '../../imports/rows';
 import { writeXlsx } from '../../server/xlsx';
+import { prng } from '../support/prng';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -17,17 +18,6 @@ import { writeXlsx } from '../../server/xlsx';
 const MiB = 1024 * 1024;
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing chunking can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The bytes in pieces: a fixed size, or random sizes between 1 and 7 from a seed. */
 async function* pieces(bytes: Uint8Array, size: number | { seed: number }): AsyncGenerator<Uint8Array> {
