@@ -1,5 +1,6 @@
 // One database handle for PGlite (embedded default) and PostgreSQL (DATABASE_URL), with the same
 // schema and the same committed migrations applied at start.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -47,6 +48,55 @@ export interface DatabaseOptions {
   pgliteDir?: string;
   /** Pool size for PostgreSQL. */
   max?: number;
+  /**
+   * PostgreSQL: a statement running longer is cancelled (ms; 0 = never). Bulk work that is long by
+   * nature (COPY, the screening join) lifts it on its own reserved connection.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: waiting longer for a lock is an error (ms), so a lock mistake surfaces instead of hanging. */
+  lockTimeoutMs?: number;
+}
+
+/** Defaults for every PostgreSQL connection (DATABASE_STATEMENT_TIMEOUT_MS / DATABASE_LOCK_TIMEOUT_MS override them). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 120_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+/** A transaction left open and idle this long is ended by the server (a leak, not a hang). */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000;
+
+/**
+ * Query through the database handle itself while a transaction of the same request or activity is
+ * open. On PGlite (one connection) that query waits for the transaction, which waits for the query:
+ * the whole process stops answering (issue 9's refusal freeze). On PostgreSQL it takes a second
+ * connection, and a few such requests at once exhaust the pool the same way. So it is refused on both,
+ * loudly: write in the transaction (`tx`), or after it.
+ */
+export class ConnectionMisuseError extends Error {
+  constructor() {
+    super('在事务内使用了事务外的数据库连接(请在事务中使用 tx,或在事务结束后再查询)');
+    this.name = 'ConnectionMisuseError';
+  }
+}
+
+/** Set while a transaction callback runs, in that callback's async context only. */
+const insideTransaction = new AsyncLocalStorage<true>();
+
+/** Wraps `begin` (the transaction entry) and the query methods of a driver object with the guard above. */
+function guardTransactions<T extends object>(client: T, begin: keyof T, queries: (keyof T)[]): void {
+  const target = client as Record<PropertyKey, unknown>;
+  const start = target[begin as PropertyKey] as (...args: unknown[]) => Promise<unknown>;
+  target[begin as PropertyKey] = function (this: unknown, ...args: unknown[]) {
+    if (insideTransaction.getStore()) return Promise.reject(new ConnectionMisuseError());
+    const cb = args[args.length - 1] as (...a: unknown[]) => unknown;
+    args[args.length - 1] = (...a: unknown[]) => insideTransaction.run(true, () => cb(...a));
+    return start.apply(client, args);
+  };
+  for (const q of queries) {
+    const run = target[q as PropertyKey] as (...args: unknown[]) => unknown;
+    target[q as PropertyKey] = function (...args: unknown[]) {
+      if (insideTransaction.getStore()) throw new ConnectionMisuseError();
+      return run.apply(client, args);
+    };
+  }
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -59,7 +109,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     } finally {
       await lock.end();
     }
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const client = postgres(opts.url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      connection: {
+        statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+        lock_timeout: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
+    });
+    guardTransactions(client, 'begin', ['unsafe']);
     const db = drizzlePostgres({ client, schema }) as unknown as Db;
     return {
       db,
@@ -75,6 +134,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const client = await PGlite.create(dir);
   const pdb = drizzlePglite({ client, schema });
   await migratePglite(pdb, { migrationsFolder: MIGRATIONS_FOLDER });
+  guardTransactions(client, 'transaction', ['query', 'exec', 'sql']);
   return {
     db: pdb as unknown as Db,
     kind: 'pglite',

@@ -57,13 +57,18 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
   const reserved = await driver.client.reserve();
   let released = false;
   const release = () => {
-    if (!released) {
-      released = true;
-      reserved.release();
-    }
+    if (released) return;
+    released = true;
+    // Back to the connection's own statement timeout before it returns to the pool.
+    reserved`reset statement_timeout`.then(
+      () => reserved.release(),
+      () => reserved.release(),
+    );
   };
   let stream: Awaited<ReturnType<ReturnType<Sql['unsafe']>['writable']>>;
   try {
+    // A COPY lasts as long as its rows keep coming: the pool's statement timeout is not meant for it.
+    await reserved`set statement_timeout = 0`;
     stream = await reserved.unsafe(`${statement} STDIN`).writable();
   } catch (e) {
     release();

@@ -18,9 +18,11 @@ import type { Db } from '../db/client';
 import { campaigns as campaignsTable } from '../db/schema';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../domain/access';
 import type { AuthService } from './auth/service';
-import { actorName, authOf, authRouter, guard, requireRegion, subjectOf } from './authRoutes';
+import { actorName, authOf, authRouter, guard, policyFor, requireRegion, subjectOf } from './authRoutes';
 import { codecCors, codecRouter } from './codecRoutes';
-import { badRequest, errorMiddleware, notFound } from './errors';
+import { HttpProblem, badRequest, errorMiddleware, isTemporalUnavailable, notFound, param } from './errors';
+import type { TemporalStatus } from './temporalStatus';
+import { SlidingWindowLimiter } from './security/rateLimit';
 import type { PayloadCodec } from '@temporalio/common';
 import { demoPlan, listExamples, loadExample } from './examples';
 import { openApiDocument } from './openapi';
@@ -50,6 +52,8 @@ export interface AppDeps {
   /** Extra routers mounted under /api before the not-found handler (the tax-feed upload). */
   routers?: Router[];
   health: () => Promise<Health>;
+  /** Whether Temporal answers: routes that need it get a fast 503 when it does not. */
+  temporal?: TemporalStatus;
   config: AppConfig;
   /** Built console; omitted in API-only tests. */
   webDist?: string;
@@ -62,6 +66,65 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text
 function refuseNul(_key: string, value: unknown): unknown {
   if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('字符串中含有 NUL 字符(\\u0000)');
   return value;
+}
+
+/**
+ * The largest body each kind of route reads. A bigger one is refused (413) before it is read, from its
+ * Content-Length when it has one: sign-in and account bodies are a few fields, plans can be large.
+ * File uploads are streamed by their own routes with their own caps.
+ */
+const BODY_LIMITS: { limit: string; matches: (method: string, path: string) => boolean }[] = [
+  { limit: '16kb', matches: (_m, p) => p.startsWith('/api/auth/') || p.startsWith('/api/users') },
+  { limit: '10mb', matches: (m, p) => m === 'POST' && (p === '/api/plans/preview' || p === '/api/campaigns') },
+  // Refusal evidence travels base64-encoded inside the JSON (5 MB of file is about 6.7 MB of text).
+  { limit: '8mb', matches: (m, p) => m === 'POST' && (p.endsWith('/hardship/refusals') || p === '/api/codec/decode') },
+];
+const DEFAULT_BODY_LIMIT = '1mb';
+
+/** Deeper JSON (or YAML flow) nesting than any plan needs: refused before parsing, which is recursive. */
+export const MAX_BODY_DEPTH = 64;
+
+/** body-parser's `verify`: a linear scan of the raw bytes for bracket depth, outside strings. */
+function refuseDeepNesting(_req: IncomingMessage, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_BODY_DEPTH) {
+        throw Object.assign(new Error(`请求体嵌套超过 ${MAX_BODY_DEPTH} 层,已拒绝`), { status: 400, expose: true, type: 'entity.verify.failed' });
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
+/** Body parsers per limit, made once. */
+function bodyParsers(isYamlBody: (req: IncomingMessage) => boolean) {
+  const make = (limit: string) => [
+    express.json({ limit, reviver: refuseNul, verify: refuseDeepNesting }),
+    express.text({ type: isYamlBody, limit, verify: refuseDeepNesting }),
+  ];
+  const byLimit = new Map([...new Set([...BODY_LIMITS.map((b) => b.limit), DEFAULT_BODY_LIMIT])].map((l) => [l, make(l)]));
+  return (req: Request): express.RequestHandler[] => {
+    const path = `${req.baseUrl}${req.path}`;
+    return byLimit.get(BODY_LIMITS.find((b) => b.matches(req.method, path))?.limit ?? DEFAULT_BODY_LIMIT)!;
+  };
+}
+
+/** Runs handlers in order, as one (Express would, if they were registered one after another). */
+function chain(handlers: express.RequestHandler[], req: Request, res: express.Response, next: express.NextFunction) {
+  let i = 0;
+  const step = (err?: unknown) => {
+    if (err || i === handlers.length) return next(err);
+    handlers[i++](req, res, step);
+  };
+  step();
 }
 
 const idempotencyKey = (req: Request) => {
@@ -81,9 +144,29 @@ export function createApp(deps: AppDeps) {
   // PostgreSQL text and jsonb cannot hold U+0000: a request carrying one is refused at the door, before
   // it can reach a query or a workflow whose activities would then fail on every retry.
   app.use('/api', (req, _res, next) => next(/%00/.test(req.originalUrl) ? badRequest('请求地址含有 NUL 字符(%00)') : undefined));
-  app.use('/api', express.json({ limit: '25mb', reviver: refuseNul }), express.text({ type: isYamlBody, limit: '25mb' }));
+  // Sign-in is the one body anybody may send before any session: a coarse per-address limit comes
+  // before it is even read (the sign-in service counts attempts more finely after).
+  const preParseLimiter = new SlidingWindowLimiter({ limit: 120, windowMs: 60_000 });
+  app.use('/api/auth/login', (req, res, next) => {
+    if (req.method !== 'POST') return next();
+    const d = preParseLimiter.hit(req.ip ?? req.socket.remoteAddress ?? 'unknown', now());
+    if (d.allowed) return next();
+    res.setHeader('Retry-After', String(d.retryAfterSeconds));
+    next(new HttpProblem(429, '请求过于频繁', `登录请求过于频繁,请 ${Math.ceil(d.retryAfterSeconds / 60)} 分钟后再试`));
+  });
+  const parsersFor = bodyParsers(isYamlBody);
+  app.use('/api', (req, res, next) => chain(parsersFor(req), req, res, next));
   app.use('/api/codec', codecCors(deps.config.temporalUiUrl ? new URL(deps.config.temporalUiUrl).origin : null));
   app.use('/api', guard({ db: deps.auth.db, auth: deps.auth.service, now }));
+  // A route that starts, signals or updates a workflow answers 503 at once while Temporal is down,
+  // before it writes anything (issue 9: it used to hang ~19 s and then fail with a 500).
+  if (deps.temporal) {
+    const temporal = deps.temporal;
+    app.use('/api', (req, _res, next) => {
+      if (!policyFor(req.method, `${req.baseUrl}${req.path}`)?.entry.temporal) return next();
+      temporal.require().then(() => next(), next);
+    });
+  }
   app.use(codecRouter(deps.codec));
   app.use(authRouter({ db: deps.auth.db, auth: deps.auth.service, cookieSecure: deps.auth.cookieSecure }));
 
@@ -137,7 +220,7 @@ export function createApp(deps: AppDeps) {
   if (r) {
     app.get('/api/calendar', async (_req, res) => void res.json(await r.calendar()));
     app.put('/api/calendar/:year', async (req, res) => {
-      res.json(await r.putCalendar(YearSchema.parse(req.params.year), { ...PutCalendarRequestSchema.parse(req.body), actor: actorName(res) }));
+      res.json(await r.putCalendar(param(req.params, 'year', YearSchema), { ...PutCalendarRequestSchema.parse(req.body), actor: actorName(res) }));
     });
     app.get('/api/deadlines', async (req, res) => {
       const user = subjectOf(res);
@@ -176,10 +259,10 @@ export function createApp(deps: AppDeps) {
       res.json(await r.approveCircular(req.params.id, { ...ApproveCircularRequestSchema.parse(req.body), actor: actorName(res) }, idempotencyKey(req)));
     });
     app.get('/api/campaigns/:id/circulars/:seq/print', async (req, res) => {
-      res.type('text/html; charset=utf-8').send(await r.circularHtml(req.params.id, SeqSchema.parse(req.params.seq)));
+      res.type('text/html; charset=utf-8').send(await r.circularHtml(req.params.id, param(req.params, 'seq', SeqSchema)));
     });
     app.get('/api/campaigns/:id/circulars/:seq/xlsx', async (req, res) => {
-      const file = await r.circularXlsx(req.params.id, SeqSchema.parse(req.params.seq));
+      const file = await r.circularXlsx(req.params.id, param(req.params, 'seq', SeqSchema));
       res
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .attachment(file.fileName)
@@ -202,6 +285,10 @@ export function createApp(deps: AppDeps) {
     });
   }
 
+  app.use(((err, _req, _res, next) => {
+    if (isTemporalUnavailable(err)) deps.temporal?.markDown((err as Error).message);
+    next(err);
+  }) as express.ErrorRequestHandler);
   app.use(errorMiddleware);
   return app;
 }

@@ -20,7 +20,7 @@ import { appendAudit, searchAudit, AuditSearchSchema } from './audit';
 import { ChangePasswordRequestSchema, LoginRequestSchema, MfaCodeRequestSchema, ResetPasswordRequestSchema, type SessionView, type UserView } from './authDto';
 import { AuthError, NewUserSchema, UserPatchSchema, actorAuditFields, actorOf, csrfOk, type Authenticated, type AuthService, type PublicUser } from './auth/service';
 import { IntRowIdSchema } from './dto';
-import { HttpProblem } from './errors';
+import { HttpProblem, param } from './errors';
 import { demoPlan } from './examples';
 import { z } from 'zod';
 
@@ -52,6 +52,8 @@ export interface PolicyEntry {
   audit?: boolean;
   /** No CSRF header needed: a read that another origin must call (Temporal UI's codec requests). */
   csrfExempt?: boolean;
+  /** Starts, signals, updates or describes a workflow: answered 503 at once while Temporal is down. */
+  temporal?: boolean;
 }
 
 const C = '/api/campaigns/:id';
@@ -82,34 +84,34 @@ export const POLICY: PolicyEntry[] = [
   { method: 'GET', path: '/api/plans/examples/:name', scope: { kind: 'session' } },
   { method: 'POST', path: '/api/plans/preview', scope: { kind: 'role', action: 'campaign.launch' } },
   { method: 'GET', path: '/api/campaigns', scope: { kind: 'session' } },
-  { method: 'POST', path: '/api/campaigns', scope: { kind: 'plan', action: 'campaign.launch' } },
-  { method: 'POST', path: '/api/demo', scope: { kind: 'plan', action: 'campaign.launch' } },
+  { method: 'POST', path: '/api/campaigns', scope: { kind: 'plan', action: 'campaign.launch' }, temporal: true },
+  { method: 'POST', path: '/api/demo', scope: { kind: 'plan', action: 'campaign.launch' }, temporal: true },
   read(C),
   { method: 'GET', path: `${C}/units/:code`, scope: { kind: 'unit', action: 'campaign.read' } },
-  { method: 'POST', path: `${C}/advance`, scope: { kind: 'campaign', action: 'campaign.phase' } },
-  { method: 'POST', path: `${C}/deadline`, scope: { kind: 'campaign', action: 'campaign.phase' } },
-  { method: 'POST', path: `${C}/cancel`, scope: { kind: 'campaign', action: 'campaign.launch' } },
+  { method: 'POST', path: `${C}/advance`, scope: { kind: 'campaign', action: 'campaign.phase' }, temporal: true },
+  { method: 'POST', path: `${C}/deadline`, scope: { kind: 'campaign', action: 'campaign.phase' }, temporal: true },
+  { method: 'POST', path: `${C}/cancel`, scope: { kind: 'campaign', action: 'campaign.launch' }, temporal: true },
   { method: 'GET', path: '/api/calendar', scope: { kind: 'session' } },
-  { method: 'PUT', path: '/api/calendar/:year', scope: { kind: 'role', action: 'calendar.edit' } },
+  { method: 'PUT', path: '/api/calendar/:year', scope: { kind: 'role', action: 'calendar.edit' }, temporal: true },
   { method: 'GET', path: '/api/deadlines', scope: { kind: 'session' } },
   { method: 'GET', path: '/api/inbox', scope: { kind: 'session' } },
   { method: 'GET', path: `${C}/units/:code/reporting`, scope: { kind: 'unit', action: 'campaign.read' } },
-  { method: 'POST', path: `${C}/units/:code/reports`, scope: { kind: 'unit', action: 'report.submit' } },
+  { method: 'POST', path: `${C}/units/:code/reports`, scope: { kind: 'unit', action: 'report.submit' }, temporal: true },
   read(`${C}/escalations`),
-  { method: 'POST', path: `${C}/escalations/respond`, scope: { kind: 'handler', action: 'escalation.respond' } },
+  { method: 'POST', path: `${C}/escalations/respond`, scope: { kind: 'handler', action: 'escalation.respond' }, temporal: true },
   read(`${C}/circulars`),
-  { method: 'POST', path: `${C}/circulars/approve`, scope: { kind: 'campaign', action: 'circular.approve' } },
+  { method: 'POST', path: `${C}/circulars/approve`, scope: { kind: 'campaign', action: 'circular.approve' }, temporal: true },
   read(`${C}/circulars/:seq/print`),
   read(`${C}/circulars/:seq/xlsx`, 'campaign.read', true),
-  { method: 'POST', path: `${C}/tax-feed`, scope: { kind: 'campaign', action: 'taxfeed.import' } },
+  { method: 'POST', path: `${C}/tax-feed`, scope: { kind: 'campaign', action: 'taxfeed.import' }, temporal: true },
   read(`${C}/tax-feed`),
 
   { method: 'POST', path: `${H}/uploads`, scope: { kind: 'campaign', action: 'hardship.import' } },
-  { method: 'POST', path: `${H}/imports`, scope: { kind: 'campaign', action: 'hardship.import' } },
+  { method: 'POST', path: `${H}/imports`, scope: { kind: 'campaign', action: 'hardship.import' }, temporal: true },
   read(`${H}/imports`, 'hardship.read'),
   read(`${H}/imports/:importId`, 'hardship.read'),
   { method: 'GET', path: `${H}/imports/:importId/errors.xlsx`, scope: { kind: 'campaign', action: 'hardship.import' }, audit: true },
-  { method: 'POST', path: `${H}/screenings`, scope: { kind: 'campaign', action: 'hardship.import' } },
+  { method: 'POST', path: `${H}/screenings`, scope: { kind: 'campaign', action: 'hardship.import' }, temporal: true },
   read(H, 'hardship.read'),
   read(`${H}/runs/:runId`, 'hardship.read'),
   read(`${H}/runs/:runId/summary`, 'hardship.read'),
@@ -352,18 +354,18 @@ export function authRouter(deps: { db: Db; auth: AuthService; cookieSecure: bool
   router.get('/api/users', async (_req, res) => void res.json({ users: (await auth.listUsers(actor(res), { limit: 500 })).map(userView) }));
   router.post('/api/users', async (req, res) => void res.status(201).json(userView(await auth.createUser(actor(res), NewUserSchema.parse(req.body ?? {})))));
   router.patch('/api/users/:userId', async (req, res) => {
-    res.json(userView(await auth.updateUser(actor(res), UserIdSchema.parse(req.params.userId), UserPatchSchema.parse(req.body ?? {}))));
+    res.json(userView(await auth.updateUser(actor(res), param(req.params, 'userId', UserIdSchema), UserPatchSchema.parse(req.body ?? {}))));
   });
   router.post('/api/users/:userId/password', async (req, res) => {
-    await auth.resetPassword(actor(res), UserIdSchema.parse(req.params.userId), ResetPasswordRequestSchema.parse(req.body ?? {}).password);
+    await auth.resetPassword(actor(res), param(req.params, 'userId', UserIdSchema), ResetPasswordRequestSchema.parse(req.body ?? {}).password);
     res.status(204).end();
   });
   router.post('/api/users/:userId/unlock', async (req, res) => {
-    await auth.unlockUser(actor(res), UserIdSchema.parse(req.params.userId));
+    await auth.unlockUser(actor(res), param(req.params, 'userId', UserIdSchema));
     res.status(204).end();
   });
   router.post('/api/users/:userId/reset-mfa', async (req, res) => {
-    await auth.resetMfa(actor(res), UserIdSchema.parse(req.params.userId));
+    await auth.resetMfa(actor(res), param(req.params, 'userId', UserIdSchema));
     res.status(204).end();
   });
   router.get('/api/audit', async (req, res) => {

@@ -14,6 +14,12 @@ export const ConfigSchema = z.object({
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** PostgreSQL connection string. When unset, the embedded PGlite database is used. */
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+  /** PostgreSQL: a statement running longer is cancelled, in ms (bulk COPY lifts it for itself). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
+  /** PostgreSQL: waiting longer than this for a row or table lock is an error, in ms. */
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** On SIGTERM/SIGINT, in-flight work gets this long to finish; then the process exits regardless. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** PGlite data directory (only without DATABASE_URL). */
   PGLITE_DIR: z.string().min(1).default('.data/pglite'),
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),

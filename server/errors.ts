@@ -2,9 +2,10 @@
 import type { ErrorRequestHandler } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ZodError } from 'zod';
-import { formatPath, type PlanIssue } from '../domain/plan';
+import { ZodError, z } from 'zod';
+import type { PlanIssue } from '../domain/plan';
 import { REJECTION } from '../workflows/messages';
+import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 
 export class HttpProblem extends Error {
   constructor(
@@ -17,6 +18,34 @@ export class HttpProblem extends Error {
   ) {
     super(detail ?? title);
   }
+}
+
+export const TEMPORAL_UNAVAILABLE = '工作流服务(Temporal)暂时无法连接,本操作未执行;请稍后再试,如持续出现请联系运维人员';
+export const temporalUnavailable = () => new HttpProblem(503, '服务暂不可用', TEMPORAL_UNAVAILABLE, undefined, 'urn:problem:temporal-unavailable');
+
+/** gRPC status codes (google.rpc.Code): the service did not answer in time, or cannot be reached. */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/** The gRPC failures that mean "the Temporal service is not there" (not "it said no"), however wrapped. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e = err as { cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
+    if (isGrpcDeadlineError(e)) return true;
+  }
+  return false;
+}
+
+/** A field's path as the request names it (`plan.phases[1].start`, `year`); the body as a whole when empty. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${String(seg)}` : String(seg);
+  return out || '(请求体)';
+}
+
+/** A path or query parameter parsed by its schema; a failure names the parameter. */
+export function param<S extends z.ZodType>(source: Record<string, unknown>, name: string, schema: S): z.infer<S> {
+  return z.object({ [name]: schema }).parse(source)[name] as z.infer<S>;
 }
 
 export const notFound = (what: string) => new HttpProblem(404, '未找到', what);
@@ -42,9 +71,10 @@ export function toProblem(err: unknown): HttpProblem {
   if (err instanceof ZodError) {
     return badRequest(
       '请求内容不符合要求',
-      err.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      err.issues.map((i) => ({ path: fieldPath(i.path), message: i.message })),
     );
   }
+  if (isTemporalUnavailable(err)) return temporalUnavailable();
   if (err instanceof WorkflowNotFoundError) return notFound('活动的工作流不存在或已结束');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return new HttpProblem(409, '冲突', '工作流已存在');
   if (err instanceof WorkflowUpdateFailedError) {
@@ -65,7 +95,8 @@ export function toProblem(err: unknown): HttpProblem {
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const problem = toProblem(err);
-  if (problem.status >= 500) console.error(`[api] ${req.method} ${req.path}:`, err);
+  if (problem.status >= 500 && problem.status !== 503) console.error(`[api] ${req.method} ${req.path}:`, err);
+  if (problem.status === 503) res.setHeader('Retry-After', '5');
   res
     .status(problem.status)
     .type('application/problem+json')

@@ -37,7 +37,7 @@ import type { ScreeningInput } from '../activities/screening';
 import { regionContains } from '../domain/access';
 import { actorName, authOf, requireRegion } from './authRoutes';
 import { IntRowIdSchema } from './dto';
-import { HttpProblem, badRequest, notFound } from './errors';
+import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from './errors';
 import { SlidingWindowLimiter } from './security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
@@ -109,7 +109,8 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   /** A running activity's last heartbeat, and why its last attempt failed (it is being retried). */
   async function pendingOf<T>(workflowId: string, activityType: string): Promise<{ details: T | null; lastError: string | null }> {
     try {
-      const desc = await client.workflow.getHandle(workflowId).describe();
+      // Progress is a nicety beside the stored rows: with Temporal down it is left out after a second.
+      const desc = await client.connection.withDeadline(Date.now() + 1_000, () => client.workflow.getHandle(workflowId).describe());
       const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
       const payload = pending?.heartbeatDetails?.payloads?.[0];
       return {
@@ -117,7 +118,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
         lastError: pending?.lastFailure ? `第 ${pending.attempt ?? '?'} 次尝试,上次失败:${(await failureMessage(pending.lastFailure)) ?? '未知原因'}` : null,
       };
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return { details: null, lastError: null };
+      if (e instanceof WorkflowNotFoundError || isTemporalUnavailable(e)) return { details: null, lastError: null };
       throw e;
     }
   }
@@ -372,7 +373,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   router.post(`${base}/runs/:runId/results/:resultId/unmask`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
     const run = await runRow(campaign.id, req.params.runId);
-    const resultId = z.coerce.number().int().positive().parse(req.params.resultId);
+    const resultId = param(req.params, 'resultId', z.coerce.number().int().positive());
     const [r] = await db.select({ idNumber: screeningResults.idNumber, village: screeningResults.villageCode }).from(screeningResults).where(and(eq(screeningResults.id, resultId), eq(screeningResults.runId, run.id)));
     if (!r) throw notFound('筛查结果不存在');
     await requireRegion(db, res, 'pii.unmask', r.village ?? campaign.regionCode);
@@ -391,10 +392,14 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const magic = EVIDENCE_MAGIC[body.evidence.contentType];
     if (!magic.every((b, i) => evidence[i] === b)) throw badRequest('证明材料的内容与文件类型不符', [{ path: 'evidence.contentType', message: `文件内容不是 ${body.evidence.contentType}` }]);
     const names = await unitNames(campaign.id);
+    // The access check comes before any lock: its denial is written to the audit log, which must never
+    // wait on a transaction of this same request (on PGlite's single connection that froze the app).
+    const [where] = await db.select({ village: screeningResults.villageCode }).from(screeningResults).where(and(eq(screeningResults.id, body.resultId), eq(screeningResults.runId, run.id)));
+    if (!where) throw notFound('筛查结果不存在');
+    await requireRegion(db, res, 'hardship.refusal', where.village);
     const result = await db.transaction(async (tx) => {
       const [r] = await tx.select().from(screeningResults).where(and(eq(screeningResults.id, body.resultId), eq(screeningResults.runId, run.id))).for('update');
       if (!r) throw notFound('筛查结果不存在');
-      await requireRegion(db, res, 'hardship.refusal', r.villageCode);
       if (r.outcome !== 'to-mobilise') throw new HttpProblem(409, '无法登记', `该人员的核查结果为“${OUTCOME_ZH[r.outcome as Outcome]}”,只有待动员参保人员可以登记拒绝参保`);
       const [refusal] = await tx
         .insert(refusals)
@@ -429,7 +434,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   });
 
   router.get(`${base}/refusals/:refusalId/evidence`, async (req, res) => {
-    const id = IntRowIdSchema.parse(req.params.refusalId);
+    const id = param(req.params, 'refusalId', IntRowIdSchema);
     const [r] = await db.select().from(refusals).where(and(eq(refusals.id, id), eq(refusals.campaignId, req.params.id)));
     if (!r) throw notFound('证明材料不存在');
     const [where] = await db.select({ village: screeningResults.villageCode }).from(screeningResults).where(eq(screeningResults.refusalId, id)).limit(1);

@@ -20,6 +20,7 @@ import { hardshipRouter } from './hardship';
 import { startHousekeeping } from './housekeeping';
 import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
 import { createReportingService } from './reporting';
+import { temporalStatus } from './temporalStatus';
 
 export interface RuntimeOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -79,7 +80,12 @@ async function retrying<T>(what: string, fn: () => Promise<T>, timeoutMs: number
 
 export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<AppRuntime> {
   installRuntime(config.LOG_LEVEL);
-  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    pgliteDir: config.PGLITE_DIR,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+  });
   const timeout = opts.connectTimeoutMs ?? 60_000;
   const connection = await retrying(`Temporal at ${config.TEMPORAL_ADDRESS}`, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }), timeout);
   const dataConverter = await payloadDataConverter(config);
@@ -129,11 +135,12 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       temporalUiUrl: config.TEMPORAL_UI_URL,
       now: opts.now,
     });
+    const temporal = temporalStatus(connection);
+    // Health answers within a second either way: each part gets a deadline, never the SDK's retries.
     const health = async (): Promise<Health> => {
-      const [t, d] = await Promise.allSettled([connection.healthService.check({}), database.ping()]);
-      const temporal = t.status === 'fulfilled' ? { ok: true } : { ok: false, error: String((t.reason as Error).message) };
-      const db = d.status === 'fulfilled' ? { ok: true, kind: database.kind } : { ok: false, kind: database.kind, error: String((d.reason as Error).message) };
-      return { status: temporal.ok && db.ok ? 'ok' : 'degraded', temporal, database: db };
+      const [t, d] = await Promise.all([temporal.check(), withTimeout(database.ping(), 500, '数据库 500 ms 内无应答')]);
+      const db = d.ok ? { ok: true, kind: database.kind } : { ok: false, kind: database.kind, error: d.error };
+      return { status: t.ok && db.ok ? 'ok' : 'degraded', temporal: t.ok ? { ok: true } : { ok: false, error: t.error ?? '无法连接' }, database: db };
     };
     authService = createAuthService({
       db: database.db,
@@ -153,6 +160,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         hardshipRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR, now: opts.now }),
       ],
       health,
+      temporal,
       config: { temporalUiUrl: config.TEMPORAL_UI_URL ?? null, namespace: config.TEMPORAL_NAMESPACE, defaultActor: '市人社局' },
       webDist: config.WEB_DIST,
       now: opts.now,
@@ -175,6 +183,17 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       await database.close();
     },
   };
+}
+
+/** Settles with the promise's outcome, or with a failure after `ms`. */
+async function withTimeout(p: Promise<unknown>, ms: number, message: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: false; error: string }>((r) => (timer = setTimeout(() => r({ ok: false, error: message }), ms)));
+  try {
+    return await Promise.race([p.then(() => ({ ok: true as const }), (e: unknown) => ({ ok: false as const, error: String((e as Error).message) })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

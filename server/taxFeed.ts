@@ -175,7 +175,9 @@ async function inboxSchedule(deps: TaxFeedRouterDeps): Promise<TaxFeedInboxStatu
   if (!deps.client) return null;
   const scheduleId = deps.scheduleId ?? TAX_FEED_SCHEDULE_ID;
   try {
-    const d = await deps.client.schedule.getHandle(scheduleId).describe();
+    // A read beside the feed's rows: with Temporal down it is left out after a second, not waited on.
+    const client = deps.client;
+    const d = await client.connection.withDeadline(Date.now() + 1_000, () => client.schedule.getHandle(scheduleId).describe());
     const last = d.info.recentActions.at(-1);
     return {
       scheduleId,
