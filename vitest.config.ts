@@ -1,15 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
-// Workflow, database and browser tests start real servers (Temporal, PostgreSQL, Chromium): they get
-// long timeouts and separate processes; the toolchain is obtained once in the global setup.
+// Two projects. `unit`: pure rules and pure modules (domain/, file formats, crypto helpers), nothing
+// to start: `npm run test:unit` runs them in seconds. `integration`: workflows, databases, the API and the
+// browser against real servers (Temporal, PostgreSQL, Chromium); the toolchain is obtained once in its
+// global setup, and they get long timeouts and separate processes. `npm test` runs both.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/globalSetup.ts'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 120_000,
-    hookTimeout: 600_000,
     reporters: ['default', './test/summaryReporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/{toolchain,activities,workflows,api,e2e}/**/*.test.ts'],
+          globalSetup: ['test/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
   },
 });
