@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', express.json({ limit: '25mb', reviver: refuseNul }), express.text({ type: isYamlBody, limit: '25mb' }));
   app.use('/api/codec', codecCors(deps.config.temporalUiUrl ? new URL(deps.config.temporalUiUrl).origin : null));
   app.use('/api', guard({ db: deps.auth.db, auth: deps.auth.service, now }));
-  app.use(codecRouter(deps.codec));
+  app.use(codecRouter(deps.codec, deps.auth.db));
   app.use(authRouter({ db: deps.auth.db, auth: deps.auth.service, cookieSecure: deps.auth.cookieSecure }));
 
   app.get('/api/health', async (_req, res) => {

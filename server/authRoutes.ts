@@ -266,7 +266,8 @@ export function guard(deps: GuardDeps): RequestHandler {
             target: `${req.method} ${entry.path}`,
             regionCode: requestAuth.scope,
             result: res.statusCode < 400 ? 'success' : res.statusCode === 403 || res.statusCode === 404 ? 'denied' : 'failure',
-            detail: { params: found.params, status: res.statusCode },
+            // A handler may add what the entry should say beyond the request (the codec: what it decoded and withheld).
+            detail: { params: found.params, status: res.statusCode, ...(res.locals.auditDetail as Record<string, unknown> | undefined) },
           }).catch((e: unknown) => console.error('[audit] could not record', (e as Error).message));
         });
       }
