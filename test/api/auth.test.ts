@@ -32,6 +32,7 @@ import { defaultPayloadConverter, type Payload, type SerializationContext } from
 import { EncryptionCodec, parseKeyRing } from '../../server/security/payloadCodec';
 import { createAuthService } from '../../server/auth/service';
 import { createAccount, signIn, testAuthService, TEST_AUTH_SECRET_KEY, TEST_PAYLOAD_KEYS, type ApiClient, type TestAccount } from '../support/auth';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 const CAMPAIGN = 'authz-city';
@@ -285,11 +286,18 @@ describe('codec endpoint for Temporal UI', () => {
   });
 });
 
-describe('data scope', () => {
+describe.each(['pglite', 'postgres'] as const)('data scope on %s', (kind) => {
   // Real lists through the real routes and workflows: a roster refused for three rows (a 蓬江 village, a
   // 江海 village, no valid village), then the lists of test/support/hardshipData.ts stored and screened
   // for the whole city; then 江海 (440704) screens itself. 蓬江 (440703) has 5 of the 10 listed people,
-  // 江海 3 (the rest: one not in the roster, one registered outside the city).
+  // 江海 3 (the rest: one not in the roster, one registered outside the city). Its own app, worker and
+  // database of the kind named (the narrowed figures are SQL over the results).
+  let h: Harness;
+  let origin: string;
+  let server: Server;
+  let workerDone: Promise<void>;
+  let pg: TestDatabase | undefined;
+  let uploadDir: string;
   const H = `/api/campaigns/${CAMPAIGN}/hardship`;
   const PENGJIANG = '440703';
   const JIANGHAI = '440704';
@@ -325,17 +333,37 @@ describe('data scope', () => {
     );
   };
   const runDone = (client: ApiClient, id: string) => until(async () => json<RunView>(await client.get(`${H}/runs/${id}`)), (r) => r.status !== 'running');
-  const lastCodecAudit = async (user: ApiClient) =>
-    (
-      await h.database.db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.actorUsername, user.account.username), eq(auditLog.target, 'POST /api/codec/decode')))
-        .orderBy(desc(auditLog.id))
-        .limit(1)
-    )[0];
+  /** The audit entry of a user's latest codec call (written once the answer is sent: waited for). */
+  const codecAudits = async (user: ApiClient) =>
+    h.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorUsername, user.account.username), eq(auditLog.target, 'POST /api/codec/decode')))
+      .orderBy(desc(auditLog.id));
+  const decodeAudited = async (user: ApiClient, body: unknown) => {
+    const before = (await codecAudits(user)).length;
+    const res = await json<{ payloads: WirePayload[] }>(await user.post('/api/codec/decode', body));
+    const [entry] = await until(() => codecAudits(user), (rows) => rows.length > before);
+    return { payloads: res.payloads, audit: entry.detail };
+  };
 
   beforeAll(async () => {
+    if (kind === 'postgres') pg = await createTestDatabase();
+    uploadDir = await mkdtemp(join(tmpdir(), `authz-scope-${kind}-`));
+    h = await harness(env, { uploadDir, databaseUrl: pg?.url });
+    const app = createApp({
+      campaigns: h.campaigns,
+      auth: { service: testAuthService(h.database.db), db: h.database.db, cookieSecure: false },
+      codec,
+      routers: [hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir })],
+      health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
+      config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
+    });
+    server = app.listen(0);
+    await new Promise((r) => server.once('listening', r));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    workerDone = h.worker.run();
+    await seedCampaign(h.database.db, jiangmenPlan(CAMPAIGN, '2035-09-28'));
     official = await userAt('official', '440700');
     const bad = [
       [idOf(PENGJIANG, '19700101', 201), '甲', V1, '已参保', '999', '', '', '否'],
@@ -355,6 +383,14 @@ describe('data scope', () => {
     jianghaiRun = (await json<{ runId: string }>(await (await userAt('supervisor', JIANGHAI)).post(`${H}/screenings`, { countyCode: JIANGHAI }), 202)).runId;
     expect((await runDone(official, jianghaiRun)).status).toBe('completed');
   }, 300_000);
+  afterAll(async () => {
+    server?.close();
+    h?.worker.shutdown();
+    await workerDone;
+    await h?.database.close();
+    await pg?.drop();
+    if (uploadDir) await rm(uploadDir, { recursive: true, force: true });
+  });
 
   it('a county supervisor screens their own county of the city campaign; the whole city or another county is refused', async () => {
     const jianghai = await userAt('supervisor', JIANGHAI);
@@ -446,7 +482,7 @@ describe('data scope', () => {
     const wire = { payloads: [...encoded.map(toWire), toWire(payload('not encrypted'))] };
     for (const [role, region] of [['official', '440700'], ['supervisor', JIANGHAI], ['supervisor', PENGJIANG], ['official', '440800']] as const) {
       const user = await userAt(role, region);
-      const res = await json<{ payloads: WirePayload[] }>(await user.post('/api/codec/decode', wire));
+      const res = await decodeAudited(user, wire);
       expect(res.payloads).toHaveLength(cases.length + 1);
       const shown: string[] = [];
       cases.forEach(([what, , readable], i) => {
@@ -460,14 +496,14 @@ describe('data scope', () => {
       // A payload that was never encrypted comes back as it was.
       expect(res.payloads[cases.length]).toEqual(wire.payloads[cases.length]);
       // Audited, with what was shown and what was withheld.
-      expect((await lastCodecAudit(user)).detail).toMatchObject({ status: 200, decoded: shown.length, withheld: cases.length - shown.length, unreadable: 0 });
+      expect(res.audit).toMatchObject({ status: 200, decoded: shown.length, withheld: cases.length - shown.length, unreadable: 0 });
     }
     // A payload whose scope is changed to the reader's own county fails authentication: it stays encrypted.
     const jianghai = await userAt('supervisor', JIANGHAI);
     const forged = toWire({ ...encoded[1], metadata: { ...encoded[1].metadata, 'payload-scope': Buffer.from(`campaign/${CAMPAIGN}/unit/${JIANGHAI}`) } });
-    const answer = await json<{ payloads: WirePayload[] }>(await jianghai.post('/api/codec/decode', { payloads: [forged] }));
+    const answer = await decodeAudited(jianghai, { payloads: [forged] });
     expect(answer.payloads).toEqual([forged]);
-    expect((await lastCodecAudit(jianghai)).detail).toMatchObject({ decoded: 0, withheld: 0, unreadable: 1 });
+    expect(answer.audit).toMatchObject({ decoded: 0, withheld: 0, unreadable: 1 });
   });
 });
 
