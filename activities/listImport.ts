@@ -161,13 +161,15 @@ const HEARTBEAT_EVERY = 5_000;
 
 const ROSTER_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'village_code', 'status', 'tier_fen', 'last_year_tier_fen', 'payment_status', 'drawing_pension', 'birth_date'];
 const HARDSHIP_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'category', 'birth_date'];
-const ERROR_COLUMNS = ['import_id', 'seq', 'line', 'column', 'value', 'reason'];
+const ERROR_COLUMNS = ['import_id', 'seq', 'line', 'column', 'value', 'reason', 'village_code'];
 
 interface RowError {
   line: number;
   column: string;
   value: string;
   reason: string;
+  /** The row's village when it names a valid one: a county is shown its own villages' errors only. */
+  village: string | null;
 }
 
 const PLAIN_NAME = /^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z·]+$/;
@@ -186,7 +188,9 @@ function makeRowReader(
   const cell = (row: ImportRow, key: string) => (columns[key] === undefined ? '' : (row.cells[columns[key]] ?? '').trim());
   return (row: ImportRow): { values: CopyValue[] } | { errors: RowError[] } => {
     const errors: RowError[] = [];
-    const err = (key: string, value: string, reason: string) => errors.push({ line: row.line, column: col(key), value, reason });
+    const villageCell = list === 'roster' ? cell(row, 'villageCode').normalize('NFKC').replace(/\s/g, '') : '';
+    const errorVillage = TWELVE_DIGITS.test(villageCell) ? villageCell : null;
+    const err = (key: string, value: string, reason: string) => errors.push({ line: row.line, column: col(key), value, reason, village: errorVillage });
     const rawId = cell(row, 'idNumber');
     const id = validateIdNumber(rawId, { today: ctx.today });
     if (!id.ok) err('idNumber', maskIdNumber(rawId), id.reason);
@@ -403,7 +407,7 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
           else {
             for (const e of r.errors) {
               errorCount++;
-              if (errorCount <= MAX_STORED_ERRORS) pendingErrors.push([imp.id, errorCount, e.line, e.column, e.value, e.reason]);
+              if (errorCount <= MAX_STORED_ERRORS) pendingErrors.push([imp.id, errorCount, e.line, e.column, e.value, e.reason, e.village]);
             }
           }
           if (batch.length >= batchRows) {
@@ -438,7 +442,11 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
       const t = list === 'roster' ? rosterRows : hardshipRows;
       const idCol = header[mapping.columns.idNumber]?.trim() || '身份证号';
       const dups = await db
-        .select({ idNumber: t.idNumber, lines: sql<number[]>`array_agg(${t.line} order by ${t.line})` })
+        .select({
+          idNumber: t.idNumber,
+          lines: sql<number[]>`array_agg(${t.line} order by ${t.line})`,
+          villages: list === 'roster' ? sql<(string | null)[]>`array_agg(${rosterRows.villageCode} order by ${t.line})` : sql<(string | null)[]>`array_agg(null::text)`,
+        })
         .from(t)
         .where(eq(t.importId, imp.id))
         .groupBy(t.idNumber)
@@ -446,10 +454,10 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
       if (dups.length > 0) {
         const dupErrors: CopyValue[][] = [];
         for (const d of dups) {
-          for (const line of d.lines.slice(1)) {
+          d.lines.slice(1).forEach((line, i) => {
             errorCount++;
-            if (errorCount <= MAX_STORED_ERRORS) dupErrors.push([imp.id, errorCount, line, idCol, maskIdNumber(d.idNumber), `身份证号与第 ${d.lines[0]} 行重复(同一名单中每人只能出现一次)`]);
-          }
+            if (errorCount <= MAX_STORED_ERRORS) dupErrors.push([imp.id, errorCount, line, idCol, maskIdNumber(d.idNumber), `身份证号与第 ${d.lines[0]} 行重复(同一名单中每人只能出现一次)`, d.villages[i + 1] ?? null]);
+          });
         }
         const copy = await openCopy(db, 'import_errors', ERROR_COLUMNS);
         await copy.write(dupErrors);

@@ -791,7 +791,7 @@ async function runApp(adminUrl: string, data: DataSet, plan: PlanInput, rss: Rss
     }
     if (Date.now() - lastLog >= 10_000) {
       lastLog = Date.now();
-      log(`  screening: ${run.progress ? `${fmt(run.progress.done)}/${fmt(run.progress.total)}` : 'running'} (${secs(secondsSince(t))} s)`);
+      log(`  screening: ${run.progress ? `${fmt(run.progress.done ?? 0)}/${fmt(run.progress.total ?? 0)}` : 'running'} (${secs(secondsSince(t))} s)`);
     }
     await sleep(pollDelay(t));
   }

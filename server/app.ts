@@ -167,7 +167,7 @@ export function createApp(deps: AppDeps) {
       temporal.require().then(() => next(), next);
     });
   }
-  app.use(codecRouter(deps.codec));
+  app.use(codecRouter(deps.codec, deps.auth.db));
   app.use(authRouter({ db: deps.auth.db, auth: deps.auth.service, cookieSecure: deps.auth.cookieSecure }));
 
   app.get('/api/health', async (_req, res) => {

@@ -39,6 +39,12 @@ export type Scope =
   | { kind: 'campaign'; action: Action }
   /** The unit `:code` of campaign `:id`. */
   | { kind: 'unit'; action: Action }
+  /**
+   * A part of campaign `:id` that the body names (a county to screen), else the whole campaign: the
+   * guard checks that the campaign is visible and the role; the handler checks the part's region with
+   * `requireRegion` (a county supervisor acts on their county of a city's campaign).
+   */
+  | { kind: 'campaign-part'; action: Action }
   /** The region of the plan in the body (a launch). */
   | { kind: 'plan'; action: Action }
   /** The role here; the region in the handler (`requireRegion`), from an object the body names. */
@@ -111,7 +117,7 @@ export const POLICY: PolicyEntry[] = [
   read(`${H}/imports`, 'hardship.read'),
   read(`${H}/imports/:importId`, 'hardship.read'),
   { method: 'GET', path: `${H}/imports/:importId/errors.xlsx`, scope: { kind: 'campaign', action: 'hardship.import' }, audit: true },
-  { method: 'POST', path: `${H}/screenings`, scope: { kind: 'campaign', action: 'hardship.import' }, temporal: true },
+  { method: 'POST', path: `${H}/screenings`, scope: { kind: 'campaign-part', action: 'hardship.import' }, temporal: true },
   read(H, 'hardship.read'),
   read(`${H}/runs/:runId`, 'hardship.read'),
   read(`${H}/runs/:runId/summary`, 'hardship.read'),
@@ -250,6 +256,12 @@ export function guard(deps: GuardDeps): RequestHandler {
         const decision = decide(user, s.action, target);
         if (!decision.allow) await deny(db, requestAuth, s.action, path, decision.asNotFound);
         requestAuth.scope = s.kind === 'unit' ? found.params.code : scope!;
+      } else if (s.kind === 'campaign-part') {
+        const region = await regionOfCampaign(found.params.id);
+        const scope = region ? campaignScope(user, region) : null;
+        if (!scope) await deny(db, requestAuth, s.action, path, true);
+        if (!roleAllows(user.role, s.action)) await deny(db, requestAuth, s.action, path, false);
+        requestAuth.scope = scope!;
       } else if (s.kind === 'plan') {
         // A plan without a readable region is invalid: its handler refuses it (400) and launches nothing.
         // Any plan that can launch names its region, so it is decided here.
@@ -268,7 +280,8 @@ export function guard(deps: GuardDeps): RequestHandler {
             target: `${req.method} ${entry.path}`,
             regionCode: requestAuth.scope,
             result: res.statusCode < 400 ? 'success' : res.statusCode === 403 || res.statusCode === 404 ? 'denied' : 'failure',
-            detail: { params: found.params, status: res.statusCode },
+            // A handler may add what the entry should say beyond the request (the codec: what it decoded and withheld).
+            detail: { params: found.params, status: res.statusCode, ...(res.locals.auditDetail as Record<string, unknown> | undefined) },
           }).catch((e: unknown) => console.error('[audit] could not record', (e as Error).message));
         });
       }

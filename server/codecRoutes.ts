@@ -1,12 +1,36 @@
 // The codec endpoint Temporal's UI calls to show encrypted payloads (`--ui-codec-endpoint`, or the UI's
 // TEMPORAL_CODEC_ENDPOINT): POST /api/codec/decode with `{payloads: [{metadata: {k: base64}, data: base64}]}`.
 // It is an API route like any other: a signed-in session whose role may see personal data (officials
-// and supervisors), every call audited by the guard. The UI runs on another origin and cannot send the
-// CSRF header; decoding changes nothing, so this route alone is exempt. CORS admits only the UI's origin,
-// with credentials (the UI's "include cross-origin credentials" setting).
+// and supervisors), every call audited by the guard with what it decoded and what it withheld. The UI
+// runs on another origin and cannot send the CSRF header; decoding changes nothing, so this route alone
+// is exempt. CORS admits only the UI's origin, with credentials (the UI's "include cross-origin
+// credentials" setting).
+//
+// Data scope: a payload is decoded only for a user whose region contains the region of the workflow it
+// belongs to, named by its authenticated `payload-scope` (server/security/payloadCodec.ts):
+//   campaign/<id>/unit/<code>        the unit's code (a county's or a town's own workflow)
+//   campaign/<id>                    the campaign's region (campaigns.region_code)
+//   hardship-import/<importId>       the campaign's region (a list is the whole campaign's file)
+//   hardship-screening/<runId>       the run's county when it screened one county, else the campaign's region
+// A county supervisor therefore reads their county's and their towns' unit workflows and a screening of
+// their county, never the city's campaign workflow (the plan and every county's figures) nor another
+// county's. Payloads of no campaign, or of one that no longer exists — the outbox dispatcher, the
+// tax-feed pickups, payloads encrypted before scopes existed — may concern any region: they are decoded
+// only for a user of a city (or province: a code ending in 00) whose region contains every campaign's
+// region, the same users who read the audit log's entries that have no region.
+// A payload withheld is answered as it came, still encrypted, in its place: Temporal's UI shows such a
+// payload as undecoded data and goes on with the rest (a failed call would leave it showing nothing).
+// A payload that fails authentication (its scope or ciphertext altered, or a key missing from the ring)
+// is answered the same way and counted as unreadable in the audit entry.
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import type { Db } from '../db/client';
+import { campaigns, screeningRuns } from '../db/schema';
+import { isRegionCode, regionContains } from '../domain/access';
+import { authOf } from './authRoutes';
+import { PayloadCodecError, isEncrypted, payloadScope } from './security/payloadCodec';
 
 const PayloadJson = z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') });
 const CodecRequestSchema = z.object({ payloads: z.array(PayloadJson).max(1000) });
@@ -36,12 +60,94 @@ export function codecCors(uiOrigin: string | null): RequestHandler {
   };
 }
 
-export function codecRouter(codec: PayloadCodec | undefined): Router {
+const UNIT = /^campaign\/([a-z0-9][a-z0-9-]*)\/unit\/(\d{6}(?:\d{3}){0,2})$/;
+const CAMPAIGN = /^campaign\/([a-z0-9][a-z0-9-]*)$/;
+// Import and run ids begin with their campaign's id and a dot (plan ids have no dots): server/hardship.ts.
+const IMPORT = /^hardship-import\/([a-z0-9][a-z0-9-]*)\.[^/]+$/;
+const SCREENING = /^hardship-screening\/(([a-z0-9][a-z0-9-]*)\.[^/]+)$/;
+
+/** A region code of a city or a province (440700, 440000): the levels that see what has no region. */
+const isTopLevel = (code: string) => code.length === 6 && code.endsWith('00');
+
+/**
+ * The region of the workflow a scope names, or null when it names none (not a campaign's workflow, or
+ * a campaign that no longer exists). Looked up once per scope per request.
+ */
+export function workflowRegions(db: Db) {
+  const campaignRegion = async (id: string) => (await db.select({ r: campaigns.regionCode }).from(campaigns).where(eq(campaigns.id, id)))[0]?.r ?? null;
+  return async function regionOf(workflowId: string): Promise<string | null> {
+    let m = UNIT.exec(workflowId);
+    if (m) return isRegionCode(m[2]) ? m[2] : null;
+    if ((m = CAMPAIGN.exec(workflowId))) return campaignRegion(m[1]);
+    if ((m = IMPORT.exec(workflowId))) return campaignRegion(m[1]);
+    if ((m = SCREENING.exec(workflowId))) {
+      const [run] = await db.select({ scope: screeningRuns.scope, campaignId: screeningRuns.campaignId }).from(screeningRuns).where(eq(screeningRuns.id, m[1]));
+      if (run?.scope && isRegionCode(run.scope)) return run.scope;
+      return campaignRegion(run?.campaignId ?? m[2]);
+    }
+    return null;
+  };
+}
+
+export function codecRouter(codec: PayloadCodec | undefined, db: Db): Router {
   const router = Router();
   router.post('/api/codec/decode', express.json({ limit: '8mb', type: () => true }), async (req, res) => {
     const { payloads } = CodecRequestSchema.parse(req.body ?? {});
-    const decoded = codec ? await codec.decode(payloads.map(fromJson)) : payloads.map(fromJson);
-    res.json({ payloads: decoded.map(toJson) });
+    const input = payloads.map(fromJson);
+    if (!codec) return void res.json({ payloads: input.map(toJson) });
+
+    const { regionCode } = authOf(res).auth.user;
+    const regionOf = workflowRegions(db);
+    const regions = new Map<string | null, Promise<string | null>>();
+    let unscopedAllowed: Promise<boolean> | undefined;
+    /** Every campaign's region lies in the user's (so that a city official of another city reads none of these). */
+    const mayReadUnscoped = () =>
+      (unscopedAllowed ??= isTopLevel(regionCode)
+        ? db
+            .select({ r: campaigns.regionCode })
+            .from(campaigns)
+            .then((rows) => rows.every((c) => regionContains(regionCode, c.r)))
+        : Promise.resolve(false));
+    const mayRead = async (scope: string | null): Promise<boolean> => {
+      if (scope === null) return mayReadUnscoped();
+      if (!regions.has(scope)) regions.set(scope, regionOf(scope));
+      const region = await regions.get(scope)!;
+      return region === null ? mayReadUnscoped() : regionContains(regionCode, region);
+    };
+
+    const decoded = new Map<string, number>();
+    let withheld = 0;
+    let unreadable = 0;
+    const out: Payload[] = [];
+    for (const payload of input) {
+      // Not encrypted (a payload from before encryption, a marker the SDK writes itself): nothing to withhold.
+      if (!isEncrypted(payload)) {
+        out.push(payload);
+        continue;
+      }
+      const scope = payloadScope(payload);
+      if (!(await mayRead(scope))) {
+        withheld++;
+        out.push(payload);
+        continue;
+      }
+      try {
+        out.push((await codec.decode([payload]))[0]);
+        decoded.set(scope ?? '(none)', (decoded.get(scope ?? '(none)') ?? 0) + 1);
+      } catch (e) {
+        if (!(e instanceof PayloadCodecError)) throw e;
+        unreadable++;
+        out.push(payload);
+      }
+    }
+    // The guard's audit entry for this call carries what was shown and what was not.
+    res.locals.auditDetail = {
+      decoded: [...decoded.values()].reduce((a, b) => a + b, 0),
+      withheld,
+      unreadable,
+      workflows: [...decoded.keys()].slice(0, 20),
+    };
+    res.json({ payloads: out.map(toJson) });
   });
   return router;
 }

@@ -4,6 +4,13 @@
 //
 // Personal data: ID numbers leave this module masked (440703********123X); nothing personal is ever read
 // from a URL (searches and refusals are POST bodies that name a result by its opaque id).
+//
+// Data scope: a user below the campaign's region (a county supervisor in a city's campaign) sees the
+// runs that cover their region (whole-campaign runs and runs of their own county), with figures of their
+// region only: counts from their unit's summary row, reasons and changes from their region's results; a
+// figure that exists only for the whole run (the people screened so far of a running run) is left out.
+// Of an import they see the file's own facts (name, size, status, rows and errors in the file) and the
+// error rows of their own villages. A run of another county is not found.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
@@ -17,7 +24,7 @@ import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-
 import express, { Router, type Request } from 'express';
 import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
 import { createScreeningActivities, type ScreeningHeartbeat } from '../activities/screening';
-import type { Db } from '../db/client';
+import { rowsOf, type Db } from '../db/client';
 import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
 import {
   HARDSHIP_CATEGORIES,
@@ -34,8 +41,8 @@ import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
 import { DEFAULT_LIMITS, ImportFileError, readRows } from '../imports/rows';
 import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';
-import { regionContains } from '../domain/access';
-import { actorName, authOf, requireRegion } from './authRoutes';
+import { regionContains, regionPrefix } from '../domain/access';
+import { actorName, authOf, requireRegion, subjectOf } from './authRoutes';
 import { IntRowIdSchema } from './dto';
 import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from './errors';
 import { SlidingWindowLimiter } from './security/rateLimit';
@@ -65,6 +72,8 @@ export interface HardshipDeps {
   uploadDir: string;
   now?: () => number;
 }
+
+type RunCounts = NonNullable<RunView['counts']>;
 
 const importWorkflowId = (importId: string) => `hardship-import/${importId}`;
 const screeningWorkflowId = (runId: string) => `hardship-screening/${runId}`;
@@ -123,7 +132,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     }
   }
 
-  async function importView(row: typeof listImports.$inferSelect, withErrors: boolean): Promise<ImportView> {
+  async function importView(row: typeof listImports.$inferSelect, withErrors: boolean, part: string | null = null): Promise<ImportView> {
     let progress: ImportView['progress'] = null;
     let lastError: string | null = null;
     if (row.status === 'pending' || row.status === 'running') {
@@ -133,7 +142,12 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       if (hb) progress = { stage: hb.stage, rowsRead: hb.rowsRead, bytesRead: hb.bytesRead, totalBytes: hb.totalBytes, fraction: hb.stage === 'reading' ? (hb.totalBytes > 0 ? Math.min(1, hb.bytesRead / hb.totalBytes) * 0.95 : 0) : hb.stage === 'done' ? 1 : 0.97 };
     }
     const errors = withErrors
-      ? await db.select({ line: importErrors.line, column: importErrors.column, value: importErrors.value, reason: importErrors.reason }).from(importErrors).where(eq(importErrors.importId, row.id)).orderBy(asc(importErrors.line), asc(importErrors.seq)).limit(200)
+      ? await db
+          .select({ line: importErrors.line, column: importErrors.column, value: importErrors.value, reason: importErrors.reason })
+          .from(importErrors)
+          .where(and(eq(importErrors.importId, row.id), errorsUnder(part)))
+          .orderBy(asc(importErrors.line), asc(importErrors.seq))
+          .limit(200)
       : undefined;
     return {
       id: row.id,
@@ -173,21 +187,101 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     return run;
   }
 
-  async function runView(run: typeof screeningRuns.$inferSelect): Promise<RunView> {
+  /**
+   * What of a run a user sees: `all` when the run lies within their part of the campaign (or they see
+   * the whole campaign), `part` when the run covers more than their part (its figures are narrowed to
+   * it), null when it is another county's run.
+   */
+  function runReach(run: { scope: string | null }, part: string | null): 'all' | 'part' | null {
+    if (part === null || (run.scope !== null && regionContains(part, run.scope))) return 'all';
+    if (run.scope === null || regionContains(run.scope, part)) return 'part';
+    return null;
+  }
+
+  /** A run by id or `latest`, as the request's user may see it (another county's run is not found). */
+  async function visibleRun(res: express.Response, campaign: { id: string; regionCode: string }, runId: string, unitCode?: string) {
+    const run = await runRow(campaign.id, runId, unitCode);
+    const part = partOf(res, campaign);
+    if (!runReach(run, part)) throw notFound(`筛查批次 ${runId} 不存在`);
+    return { run, part };
+  }
+
+  /** Outcome counts of a run within a region: its summary row, else summed from the results (a region that is no unit of the campaign). */
+  async function countsWithin(runIds: string[], part: string): Promise<Map<string, RunCounts>> {
+    const out = new Map<string, RunCounts>();
+    if (runIds.length === 0) return out;
+    const rows = await db.select().from(screeningSummaries).where(and(inArray(screeningSummaries.runId, runIds), eq(screeningSummaries.unitCode, part)));
+    for (const r of rows) out.set(r.runId, { listed: r.listed, covered: r.covered, toMobilise: r.toMobilise, ineligible: r.ineligible, refused: r.refused, govPaidFen: r.govPaidFen });
+    for (const id of runIds.filter((id) => !out.has(id))) out.set(id, (await figuresWithin(id, null, part)).counts);
+    return out;
+  }
+
+  /** Counts, reasons and changes of a run over the results of a region (the run's own figures cover the whole run). */
+  async function figuresWithin(runId: string, previousRunId: string | null, part: string) {
+    const prefix = `${regionPrefix(part)}%`;
+    const groups = rowsOf<{ outcome: string; reason: string | null; change: string | null; n: number; gov: string | number; new_gov: string | number }>(
+      await db.execute(sql`select outcome, reason, change, count(*)::int as n, coalesce(sum(gov_paid_fen), 0)::bigint as gov,
+          coalesce(sum(case when change = 'added' then gov_paid_fen else 0 end), 0)::bigint as new_gov
+        from screening_results where run_id = ${runId} and village_code like ${prefix} group by outcome, reason, change`),
+    );
+    const counts: RunCounts = { listed: 0, covered: 0, toMobilise: 0, ineligible: 0, refused: 0, govPaidFen: 0 };
+    const ineligibleByReason: Record<string, number> = {};
+    const changes: NonNullable<RunView['changes']> = { previousRunId, added: 0, removed: 0, categoriesChanged: 0, outcomeChanged: 0, newObligationsFen: 0 };
+    for (const g of groups) {
+      counts.listed += g.n;
+      if (g.outcome === 'covered') {
+        counts.covered += g.n;
+        counts.govPaidFen += Number(g.gov);
+      } else if (g.outcome === 'to-mobilise') counts.toMobilise += g.n;
+      else if (g.outcome === 'ineligible') counts.ineligible += g.n;
+      else if (g.outcome === 'refused') counts.refused += g.n;
+      if (g.reason) ineligibleByReason[g.reason] = (ineligibleByReason[g.reason] ?? 0) + g.n;
+      if (g.change === 'added') {
+        changes.added += g.n;
+        changes.newObligationsFen += Number(g.new_gov);
+      } else if (g.change === 'categories-changed') changes.categoriesChanged += g.n;
+      else if (g.change === 'outcome-changed') changes.outcomeChanged += g.n;
+    }
+    if (previousRunId) {
+      const [r] = rowsOf<{ n: number }>(
+        await db.execute(sql`select count(*)::int as n from screening_results p where p.run_id = ${previousRunId} and p.village_code like ${prefix}
+          and not exists (select 1 from screening_results c where c.run_id = ${runId} and c.id_number = p.id_number)`),
+      );
+      changes.removed = r?.n ?? 0;
+    }
+    return { counts, ineligibleByReason, changes };
+  }
+
+  /**
+   * A run as the user may see it. Narrowed to their part of the campaign: the counts of their region
+   * (`partCounts`, from the summaries), and in detail (`detail`) its reasons and changes too; the run's
+   * own totals, and the people screened of a running run, are the whole run's and left out.
+   */
+  async function runView(run: typeof screeningRuns.$inferSelect, narrow?: { part: string; counts?: RunCounts; detail?: boolean }): Promise<RunView> {
     let progress: RunView['progress'] = null;
     if (run.status === 'running') {
       const hb = (await pendingOf<ScreeningHeartbeat>(run.workflowId, 'screenPeople')).details;
       const total = run.total ?? 0;
       progress = hb ? { done: hb.done, total: hb.total, fraction: hb.total > 0 ? hb.done / hb.total : 0 } : { done: 0, total, fraction: 0 };
-    } else if (run.status === 'completed') progress = { done: run.total ?? 0, total: run.total ?? 0, fraction: 1 };
-    const changes = run.status === 'completed' ? (run.changes as RunView['changes']) : null;
+      if (narrow) progress = { done: null, total: null, fraction: progress.fraction };
+    } else if (run.status === 'completed') progress = narrow ? { done: null, total: null, fraction: 1 } : { done: run.total ?? 0, total: run.total ?? 0, fraction: 1 };
+    let counts = (run.counts as RunView['counts']) ?? null;
+    let ineligibleByReason = (run.ineligibleByReason as Record<string, number> | null) ?? null;
+    let changes = run.status === 'completed' ? (run.changes as RunView['changes']) : null;
+    if (narrow) {
+      const completed = run.status === 'completed';
+      const figures = completed && narrow.detail ? await figuresWithin(run.id, run.previousRunId, narrow.part) : null;
+      counts = completed ? (narrow.counts ?? (await countsWithin([run.id], narrow.part)).get(run.id) ?? null) : null;
+      ineligibleByReason = figures?.ineligibleByReason ?? null;
+      changes = figures?.changes ?? null;
+    }
     return {
       id: run.id,
       scope: run.scope,
       status: run.status as RunView['status'],
       progress,
-      counts: (run.counts as RunView['counts']) ?? null,
-      ineligibleByReason: (run.ineligibleByReason as Record<string, number>) ?? null,
+      counts,
+      ineligibleByReason,
       changes,
       lists: run.lists as RunView['lists'],
       actor: run.actor,
@@ -195,6 +289,18 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       finishedAt: iso(run.finishedAt),
       workflowId: run.workflowId,
     };
+  }
+
+  /** The part of the campaign a request sees: null for the whole campaign, else the user's region below it. */
+  function partOf(res: express.Response, campaign: { regionCode: string }): string | null {
+    const { scope } = authOf(res);
+    return scope === campaign.regionCode ? null : scope;
+  }
+
+  /** Import error rows of villages under a part of the campaign (rows that name no village are the whole file's). */
+  function errorsUnder(part: string | null): SQL | undefined {
+    if (part === null) return undefined;
+    return sql`${importErrors.villageCode} like ${`${regionPrefix(part)}%`}`;
   }
 
   /** The unit a summary or export is about: the one asked for (inside the user's scope), else the scope itself. */
@@ -205,10 +311,10 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   }
   const uploadLimiter = new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 });
 
-  /** Results under a unit: by the village code's prefix; the campaign's own region means everyone. */
+  /** Results under a unit: by the village code's prefix (a city's villages start 4407…); the campaign's own region means everyone. */
   function underUnit(campaign: { regionCode: string }, unitCode: string | undefined): SQL | undefined {
     if (!unitCode || unitCode === campaign.regionCode) return undefined;
-    return sql`${screeningResults.villageCode} like ${`${unitCode}%`}`;
+    return sql`${screeningResults.villageCode} like ${`${regionPrefix(unitCode)}%`}`;
   }
 
   async function unitNames(campaignId: string) {
@@ -253,17 +359,21 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   }
 
   router.get(`${base}/imports/:importId`, async (req, res) => {
-    res.json(await importView(await importRow(req.params.id, req.params.importId), true));
+    const campaign = await campaignOf(req.params.id);
+    res.json(await importView(await importRow(campaign.id, req.params.importId), true, partOf(res, campaign)));
   });
 
   router.get(`${base}/imports/:importId/errors.xlsx`, async (req, res) => {
-    const row = await importRow(req.params.id, req.params.importId);
-    const errors = await db.select().from(importErrors).where(eq(importErrors.importId, row.id)).orderBy(asc(importErrors.line), asc(importErrors.seq));
+    const campaign = await campaignOf(req.params.id);
+    const part = partOf(res, campaign);
+    const row = await importRow(campaign.id, req.params.importId);
+    const errors = await db.select().from(importErrors).where(and(eq(importErrors.importId, row.id), errorsUnder(part))).orderBy(asc(importErrors.line), asc(importErrors.seq));
     const rows: Cell[][] = [
       ['文件', '行号', '列', '值(已脱敏)', '错误原因'],
       ...errors.map((e) => [row.fileName, e.line, e.column, e.value, e.reason]),
     ];
-    if (row.errorCount > errors.length) rows.push([`另有 ${row.errorCount - errors.length} 处错误未列出(错误报告最多列 ${errors.length} 处);请先修改以上错误后重新上传`]);
+    if (part !== null) rows.push([`只列出本辖区(${part})村(居)的错误;其他辖区的错误和不属于任何村(居)的错误未列出`]);
+    else if (row.errorCount > errors.length) rows.push([`另有 ${row.errorCount - errors.length} 处错误未列出(错误报告最多列 ${errors.length} 处);请先修改以上错误后重新上传`]);
     if (row.message && errors.length === 0) rows.push([row.fileName, null, null, null, row.message]);
     sendXlsx(res, `导入错误报告-${row.fileName.replace(/\.[^.]+$/, '')}.xlsx`, writeXlsx([{ name: '错误报告', rows, widths: [28, 8, 20, 22, 70] }]));
   });
@@ -273,6 +383,25 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   router.post(`${base}/screenings`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
     const body = StartScreeningRequestSchema.parse(req.body ?? {});
+    // The whole campaign is screened by its region's users; one county by that county's (or a higher
+    // region's): a county supervisor screens their own county of a city's campaign. The guard has seen
+    // that the campaign is visible and that the role may screen.
+    const user = subjectOf(res);
+    if (!body.countyCode && !regionContains(user.regionCode, campaign.regionCode)) {
+      const [own] = await db.select({ level: units.level }).from(units).where(and(eq(units.campaignId, campaign.id), eq(units.code, user.regionCode)));
+      throw new HttpProblem(
+        403,
+        '无权操作',
+        own?.level === 'county'
+          ? `只能筛查本辖区的人员:请选择本区县(countyCode 填 ${user.regionCode});全${campaign.regionName}的筛查由${campaign.regionName}的人员发起`
+          : `困难群体筛查按区县进行,由区县或${campaign.regionName}的人员发起;您的辖区(${user.regionCode})不能发起筛查`,
+      );
+    }
+    await requireRegion(db, res, 'hardship.import', body.countyCode ?? campaign.regionCode);
+    if (body.countyCode) {
+      const [county] = await db.select({ level: units.level }).from(units).where(and(eq(units.campaignId, campaign.id), eq(units.code, body.countyCode)));
+      if (county?.level !== 'county') throw badRequest('所选区县不在该活动中', [{ path: 'countyCode', message: `${body.countyCode} 不是该活动的区县` }]);
+    }
     const lists = await currentListsOf(db, campaign.id);
     if (!lists.some((l) => l.list === 'roster')) throw new HttpProblem(409, '无法筛查', '尚未导入花名册:请先导入本年应参保花名册');
     if (!lists.some((l) => l.list === 'hardship')) throw new HttpProblem(409, '无法筛查', '尚未导入困难群体名单:请先导入至少一份名单');
@@ -296,7 +425,14 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const plan = campaign.plan as { contributionPolicy?: ContributionRules };
     const policy = resolvePolicy(plan.contributionPolicy, campaign.year);
     const current = await currentListsOf(db, campaign.id);
-    const runs = await db.select().from(screeningRuns).where(eq(screeningRuns.campaignId, campaign.id)).orderBy(desc(screeningRuns.startedAt)).limit(20);
+    const part = partOf(res, campaign);
+    // Another county's runs are not listed; the rest are narrowed to the user's part when they cover more.
+    const runs = (await db.select().from(screeningRuns).where(eq(screeningRuns.campaignId, campaign.id)).orderBy(desc(screeningRuns.startedAt)).limit(part ? 200 : 20))
+      .filter((r) => runReach(r, part))
+      .slice(0, 20);
+    const narrowed = part ? runs.filter((r) => runReach(r, part) === 'part' && r.status === 'completed').map((r) => r.id) : [];
+    const partCounts = part ? await countsWithin(narrowed, part) : new Map<string, RunCounts>();
+    const view = (r: (typeof runs)[number]) => (part && runReach(r, part) === 'part' ? runView(r, { part, counts: partCounts.get(r.id) }) : runView(r));
     const overview: HardshipOverview = {
       categories: HARDSHIP_CATEGORIES.map((c) => ({ key: c.key, name: c.zh })),
       policy: { mode: policy.mode, minimumFen: policy.minimumFen, perCategoryFen: policy.perCategoryFen as Record<string, number>, referenceDate: policy.referenceDate },
@@ -307,20 +443,22 @@ export function hardshipRouter(deps: HardshipDeps): Router {
         rows: l.rows,
         storedAt: l.storedAt.toISOString(),
       })),
-      runs: await Promise.all(runs.map(runView)),
+      runs: await Promise.all(runs.map(view)),
       latestRunId: runs.find((r) => r.status === 'completed')?.id ?? null,
     };
     res.json(overview);
   });
 
   router.get(`${base}/runs/:runId`, async (req, res) => {
-    res.json(await runView(await runRow(req.params.id, req.params.runId)));
+    const campaign = await campaignOf(req.params.id);
+    const { run, part } = await visibleRun(res, campaign, req.params.runId);
+    res.json(part && runReach(run, part) === 'part' ? await runView(run, { part, detail: true }) : await runView(run));
   });
 
   router.get(`${base}/runs/:runId/summary`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
     const code = unitInScope(res, UnitQuery.parse(req.query).unit);
-    const run = await runRow(campaign.id, req.params.runId, code === campaign.regionCode ? undefined : code);
+    const { run } = await visibleRun(res, campaign, req.params.runId, code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unit = code === campaign.regionCode ? { code, name: campaign.regionName, level: campaign.regionLevel } : names.get(code);
     if (!unit) throw notFound(`单位 ${code} 不在该活动中`);
@@ -341,7 +479,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.post(`${base}/runs/:runId/results/search`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const run = await runRow(campaign.id, req.params.runId);
+    const { run } = await visibleRun(res, campaign, req.params.runId);
     const q = ResultSearchRequestSchema.parse(req.body ?? {});
     // Below the campaign's region a user searches their own subtree only.
     const { scope } = authOf(res);
@@ -448,7 +586,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
   async function exportScope(req: express.Request, res: express.Response) {
     const campaign = await campaignOf(String(req.params.id));
     const code = unitInScope(res, UnitQuery.parse(req.query).unit);
-    const run = await runRow(campaign.id, String(req.params.runId), code === campaign.regionCode ? undefined : code);
+    const { run } = await visibleRun(res, campaign, String(req.params.runId), code === campaign.regionCode ? undefined : code);
     const names = await unitNames(campaign.id);
     const unitName = code === campaign.regionCode ? campaign.regionName : names.get(code)?.name;
     if (!unitName) throw notFound(`单位 ${code} 不在该活动中`);

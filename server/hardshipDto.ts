@@ -111,6 +111,7 @@ export const ImportDto = z.object({
   message: z.string().nullable(),
   /** While running: why the last attempt failed, when it is being retried (e.g. the database was unreachable). */
   lastError: z.string().nullable(),
+  /** The first 200 error rows; for a user below the campaign's region, those of their own villages only. */
   errors: z.array(ImportErrorDto).optional(),
   actor: z.string(),
   createdAt: z.string(),
@@ -153,9 +154,16 @@ export const RunDto = z.object({
   id: z.string(),
   scope: z.string().nullable(),
   status: z.enum(RUN_STATUSES),
-  progress: z.object({ done: z.number(), total: z.number(), fraction: z.number() }).nullable(),
+  /**
+   * People screened of people listed. For a user below the campaign's region, of a run that covers more
+   * than their region, `done` and `total` are null (they count the whole run's people): the fraction only.
+   */
+  progress: z.object({ done: z.number().nullable(), total: z.number().nullable(), fraction: z.number() }).nullable(),
+  /** Completed runs. A user below the campaign's region gets their own region's counts (its summary row). */
   counts: OutcomeCountsDto.nullable(),
+  /** Of their own region for a user below the campaign's region (GET …/runs/:runId; null in the overview's list). */
   ineligibleByReason: z.record(z.string(), z.number()).nullable(),
+  /** Of their own region for a user below the campaign's region (GET …/runs/:runId; null in the overview's list). */
   changes: RunChangesDto.nullable(),
   /** The list imports this run screened. */
   lists: z.array(z.object({ importId: z.string(), list: z.enum(LIST_KINDS), category: z.string().nullable(), version: z.number().nullable() })),

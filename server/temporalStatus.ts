@@ -33,7 +33,7 @@ export interface TemporalStatusOptions {
 }
 
 export function temporalStatus(connection: Pick<Connection, 'withDeadline' | 'healthService'>, opts: TemporalStatusOptions = {}): TemporalStatus {
-  const probeTimeoutMs = opts.probeTimeoutMs ?? 500;
+  const probeTimeoutMs = opts.probeTimeoutMs ?? 400;
   const downForMs = opts.downForMs ?? 2_000;
   const upForMs = opts.upForMs ?? 250;
   const now = opts.now ?? Date.now;
@@ -41,11 +41,17 @@ export function temporalStatus(connection: Pick<Connection, 'withDeadline' | 'he
   let inFlight: Promise<TemporalProbe> | null = null;
 
   async function probe(): Promise<TemporalProbe> {
+    // The gRPC deadline alone is loose: measured against a stopped server, a 500 ms deadline answered
+    // after 520–940 ms (the channel's reconnect backoff runs past it). Our own timer bounds the wait.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${probeTimeoutMs} ms 内无应答`)), probeTimeoutMs)));
     try {
-      await connection.withDeadline(now() + probeTimeoutMs, () => connection.healthService.check({}));
+      await Promise.race([connection.withDeadline(now() + probeTimeoutMs, () => connection.healthService.check({})), late]);
       return (last = { ok: true, at: now() });
     } catch (e) {
       return (last = { ok: false, error: isGrpcDeadlineError(e) ? `${probeTimeoutMs} ms 内无应答` : (e as Error).message, at: now() });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -115,6 +115,11 @@ export const importErrors = pgTable(
     column: text('column').notNull(),
     value: text('value').notNull(),
     reason: text('reason').notNull(),
+    /**
+     * The row's village (a roster row's 12-digit code, when the cell holds one), so that a county sees
+     * the errors of its own villages only; null when the row names none (hardship lists carry no village).
+     */
+    villageCode: text('village_code'),
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );

@@ -2,21 +2,35 @@
 // arguments, which carry residents' names and ID numbers, are stored by the Temporal service only as
 // ciphertext (个人信息保护法 Art. 51: encryption of personal information in storage).
 //
-// Wire format of an encrypted payload (the same as Temporal's samples, so their tooling reads it):
+// Wire format of an encrypted payload (Temporal's samples' format, so their tooling reads it, plus a scope):
 //   metadata  encoding          = "binary/encrypted"
 //             encryption-key-id = <key id>
+//             payload-scope     = <ID of the workflow the payload belongs to>   (absent before scopes)
 //   data      12-byte random IV ‖ AES-256-GCM ciphertext ‖ 16-byte tag
 // where the plaintext is the original payload serialised as a temporal.api.common.v1.Payload protobuf,
 // so its own metadata (json/plain, message type…) is encrypted with it.
 //
+// The scope is what the codec endpoint decides on (server/codecRoutes.ts: a county's official reads only
+// the payloads of workflows in their county). It stays readable so that the endpoint can decide without
+// decrypting, and it is bound to the ciphertext as AES-GCM additional authenticated data, so a payload
+// whose scope was changed, added or removed fails authentication instead of decoding under another
+// region's name. The SDK (1.24) hands every encode a SerializationContext naming the owning workflow:
+// the client for starts, signals, updates, queries and memos (the target workflow); the worker for
+// commands (the workflow itself; a child's input and a signal to another workflow take the target's ID),
+// activity inputs, results, heartbeats and failures (the workflow that scheduled the activity).
+// Payloads encoded without a context (a Schedule's memo, anything the SDK adds later) carry no scope.
+// Decoding never needs a context: the scope travels with the payload, and the worker decodes any scope.
+//
 // Keys rotate by adding a new key at the front of the ring: new payloads use it, old histories name
 // their key id and keep decoding as long as that key stays in the ring. Payloads written before
-// encryption was switched on have no "binary/encrypted" encoding and pass through decode unchanged.
+// encryption was switched on have no "binary/encrypted" encoding and pass through decode unchanged;
+// payloads encrypted before scopes existed have no payload-scope and were written without AAD, and
+// decode as they always did.
 //
 // Random 96-bit IVs are safe for about 2^32 encryptions per key (NIST SP 800-38D §8.3); rotate the
 // current key well before that (every few months at this product's volume is ample).
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 // @temporalio/proto is CommonJS: a default import is what works under Node's ESM loader (tsx, vitest).
 import proto from '@temporalio/proto';
 
@@ -25,6 +39,9 @@ const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_ENCODING_KEY = 'encoding';
 export const METADATA_KEY_ID_KEY = 'encryption-key-id';
+export const METADATA_SCOPE_KEY = 'payload-scope';
+/** Versioned, so that a later scheme can never authenticate a payload written under this one. */
+const SCOPE_AAD_PREFIX = 'temporal-payload-scope/v1\u0000';
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -72,6 +89,20 @@ export function isEncrypted(payload: Payload): boolean {
   return encoding != null && text.decode(encoding) === ENCRYPTED_ENCODING;
 }
 
+/** The workflow an encrypted payload belongs to (its `payload-scope`), or null for one written without a scope. */
+export function payloadScope(payload: Payload): string | null {
+  const scope = payload.metadata?.[METADATA_SCOPE_KEY];
+  return scope == null ? null : text.decode(scope);
+}
+
+/** The workflow a payload being encoded belongs to: a workflow's own ID, or the workflow that scheduled an activity. */
+export function scopeOf(context: SerializationContext | undefined): string | undefined {
+  const id = context?.workflowId;
+  return id ? id : undefined;
+}
+
+const aadOf = (scope: Uint8Array) => Buffer.concat([Buffer.from(SCOPE_AAD_PREFIX, 'utf8'), scope]);
+
 /** Encrypts every payload with the ring's current key; decodes with whichever key a payload names. */
 export class EncryptionCodec implements PayloadCodec {
   readonly currentKeyId: string;
@@ -89,23 +120,27 @@ export class EncryptionCodec implements PayloadCodec {
     return [this.currentKeyId, ...[...this.keys.keys()].filter((id) => id !== this.currentKeyId)];
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => this.encryptOne(payload));
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const scope = scopeOf(context);
+    const scopeBytes = scope === undefined ? undefined : utf8.encode(scope);
+    return payloads.map((payload) => this.encryptOne(payload, scopeBytes));
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => (isEncrypted(payload) ? this.decryptOne(payload) : payload));
   }
 
-  private encryptOne(payload: Payload): Payload {
+  private encryptOne(payload: Payload, scope: Uint8Array | undefined): Payload {
     const plaintext = PayloadMessage.encode(payload).finish();
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId)!, iv, { authTagLength: TAG_BYTES });
+    if (scope) cipher.setAAD(aadOf(scope));
     const data = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: utf8.encode(ENCRYPTED_ENCODING),
         [METADATA_KEY_ID_KEY]: utf8.encode(this.currentKeyId),
+        ...(scope ? { [METADATA_SCOPE_KEY]: scope } : {}),
       },
       data,
     };
@@ -137,13 +172,17 @@ export class EncryptionCodec implements PayloadCodec {
     let plaintext: Buffer;
     try {
       const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+      // No scope: a payload from before scopes, written without AAD. Stripping a scope off a newer
+      // payload therefore fails here too, as does adding one to an older payload.
+      const scope = payload.metadata?.[METADATA_SCOPE_KEY];
+      if (scope != null) decipher.setAAD(aadOf(scope));
       decipher.setAuthTag(tag);
       plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     } catch {
       throw new PayloadCodecError(
         'authentication_failed',
-        `encrypted payload failed authentication with key "${keyId}": it was altered, or the key under this id is not the one it was written with / ` +
-          `数据校验失败：密文被篡改，或密钥 "${keyId}" 与加密时所用的不一致`,
+        `encrypted payload failed authentication with key "${keyId}": it (or its payload-scope) was altered, or the key under this id is not the one it was written with / ` +
+          `数据校验失败：密文或其归属标记被篡改，或密钥 "${keyId}" 与加密时所用的不一致`,
         keyId,
       );
     }

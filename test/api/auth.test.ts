@@ -4,32 +4,48 @@
 //   the audit log's `authz.denied` rows (a denial is audited; anything else reached its handler);
 // - sign-in: wrong password, lockout, second factor, CSRF, logout, idle sessions refused;
 // - region scope: a county supervisor sees the city's campaign with only their county, and another
-//   county's unit is "not found" with no data in the body.
+//   county's unit is "not found" with no data in the body;
+// - data scope, not only access: with real imports and screening runs, each user's hardship answers
+//   (overview, runs, summaries, import errors) hold their own region's figures and rows and no other's,
+//   a county supervisor screens their own county, and the codec endpoint decodes for each user exactly
+//   the payloads of workflows in their region (the rest come back still encrypted).
 import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, campaigns } from '../../db/schema';
-import { ROLES, roleAllows, type Role } from '../../domain/access';
+import { auditLog, campaigns, listImports } from '../../db/schema';
+import { ROLES, regionContains, roleAllows, type Role } from '../../domain/access';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { createApp } from '../../server/app';
 import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
 import { loadExample } from '../../server/examples';
 import { hardshipRouter } from '../../server/hardship';
+import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../server/hardshipDto';
 import { runHousekeeping } from '../../server/housekeeping';
 import { taxFeedRouter } from '../../server/taxFeed';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { csvOf, DIBAO_V1, idOf, LIST_HEADER, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V3 } from '../support/hardshipData';
+import { defaultPayloadConverter, type Payload, type SerializationContext } from '@temporalio/common';
 import { EncryptionCodec, parseKeyRing } from '../../server/security/payloadCodec';
 import { createAuthService } from '../../server/auth/service';
 import { createAccount, signIn, testAuthService, TEST_AUTH_SECRET_KEY, TEST_PAYLOAD_KEYS, type ApiClient, type TestAccount } from '../support/auth';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 const CAMPAIGN = 'authz-city';
 const codec = new EncryptionCodec(parseKeyRing(TEST_PAYLOAD_KEYS));
+interface WirePayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+/** A payload as Temporal's UI sends it to the codec endpoint (protobuf JSON: bytes in base64). */
+const toWire = (p: Payload): WirePayload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  data: Buffer.from(p.data ?? []).toString('base64'),
+});
 let env: TestWorkflowEnvironment;
 let h: Harness;
 let server: Server;
@@ -41,8 +57,8 @@ let workerDone: Promise<void>;
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
-  h = await harness(env);
   uploadDir = await mkdtemp(join(tmpdir(), 'authz-'));
+  h = await harness(env, { uploadDir });
   const auth = testAuthService(h.database.db);
   app = createApp({
     campaigns: h.campaigns,
@@ -120,7 +136,8 @@ function bodyFor(entry: PolicyEntry, role: Role, inside: boolean): unknown {
 function expected(entry: PolicyEntry, role: Role, inside: boolean): 'allow' | 'role' | 'region' {
   const s = entry.scope;
   if (s.kind === 'public' || s.kind === 'signing-in' || s.kind === 'session') return 'allow';
-  if (!roleAllows(role, s.action)) return s.kind === 'campaign' || s.kind === 'unit' ? (inside ? 'role' : 'region') : 'role';
+  const campaignScoped = s.kind === 'campaign' || s.kind === 'unit' || s.kind === 'campaign-part';
+  if (!roleAllows(role, s.action)) return campaignScoped ? (inside ? 'role' : 'region') : 'role';
   if (s.kind === 'role' || s.kind === 'handler') return 'allow';
   return inside ? 'allow' : 'region';
 }
@@ -266,6 +283,227 @@ describe('codec endpoint for Temporal UI', () => {
     const preflight = await fetch(`${origin}/api/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe.each(['pglite', 'postgres'] as const)('data scope on %s', (kind) => {
+  // Real lists through the real routes and workflows: a roster refused for three rows (a 蓬江 village, a
+  // 江海 village, no valid village), then the lists of test/support/hardshipData.ts stored and screened
+  // for the whole city; then 江海 (440704) screens itself. 蓬江 (440703) has 5 of the 10 listed people,
+  // 江海 3 (the rest: one not in the roster, one registered outside the city). Its own app, worker and
+  // database of the kind named (the narrowed figures are SQL over the results).
+  let h: Harness;
+  let origin: string;
+  let server: Server;
+  let workerDone: Promise<void>;
+  let pg: TestDatabase | undefined;
+  let uploadDir: string;
+  const H = `/api/campaigns/${CAMPAIGN}/hardship`;
+  const PENGJIANG = '440703';
+  const JIANGHAI = '440704';
+  let official: ApiClient;
+  let importWithErrors: string;
+  let cityRun: string;
+  let jianghaiRun: string;
+  const users = new Map<string, ApiClient>();
+  const userAt = async (role: Role, region: string) => {
+    const key = `${role}@${region}`;
+    if (!users.has(key)) users.set(key, await signIn(origin, await createAccount(testAuthService(h.database.db), role, region)));
+    return users.get(key)!;
+  };
+  const json = async <T>(res: Response, status = 200): Promise<T> => {
+    const text = await res.text();
+    expect(res.status, text).toBe(status);
+    return JSON.parse(text) as T;
+  };
+  async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+    for (let i = 0; i < 600; i++) {
+      const v = await read();
+      if (done(v)) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('timed out');
+  }
+  const importList = async (list: 'roster' | 'hardship', fileName: string, text: string, extra: Record<string, unknown> = {}) => {
+    const up = await json<UploadView>(await official.post(`${H}/uploads?list=${list}`, text, { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) }), 201);
+    const started = await json<{ importId: string }>(await official.post(`${H}/imports`, { uploadId: up.uploadId, list, ...extra }), 202);
+    return until(
+      async () => json<ImportView>(await official.get(`${H}/imports/${started.importId}`)),
+      (v) => !['pending', 'running'].includes(v.status) && (!extra.screenAfter || v.screeningRunId !== null),
+    );
+  };
+  const runDone = (client: ApiClient, id: string) => until(async () => json<RunView>(await client.get(`${H}/runs/${id}`)), (r) => r.status !== 'running');
+  /** The audit entry of a user's latest codec call (written once the answer is sent: waited for). */
+  const codecAudits = async (user: ApiClient) =>
+    h.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorUsername, user.account.username), eq(auditLog.target, 'POST /api/codec/decode')))
+      .orderBy(desc(auditLog.id));
+  const decodeAudited = async (user: ApiClient, body: unknown) => {
+    const before = (await codecAudits(user)).length;
+    const res = await json<{ payloads: WirePayload[] }>(await user.post('/api/codec/decode', body));
+    const [entry] = await until(() => codecAudits(user), (rows) => rows.length > before);
+    return { payloads: res.payloads, audit: entry.detail };
+  };
+
+  beforeAll(async () => {
+    if (kind === 'postgres') pg = await createTestDatabase();
+    uploadDir = await mkdtemp(join(tmpdir(), `authz-scope-${kind}-`));
+    h = await harness(env, { uploadDir, databaseUrl: pg?.url });
+    const app = createApp({
+      campaigns: h.campaigns,
+      auth: { service: testAuthService(h.database.db), db: h.database.db, cookieSecure: false },
+      codec,
+      routers: [hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir })],
+      health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
+      config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
+    });
+    server = app.listen(0);
+    await new Promise((r) => server.once('listening', r));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    workerDone = h.worker.run();
+    await seedCampaign(h.database.db, jiangmenPlan(CAMPAIGN, '2035-09-28'));
+    official = await userAt('official', '440700');
+    const bad = [
+      [idOf(PENGJIANG, '19700101', 201), '甲', V1, '已参保', '999', '', '', '否'],
+      [idOf(JIANGHAI, '19700101', 202), '乙', V3, '不知道', '', '', '', '否'],
+      [idOf('440705', '19700101', 203), '丙', '44070', '已参保', '', '', '', '否'],
+    ];
+    const refused = await importList('roster', '花名册-有错.csv', csvOf(ROSTER_HEADER, [...ROSTER, ...bad]));
+    expect(refused).toMatchObject({ status: 'refused', errorCount: 3 });
+    importWithErrors = refused.id;
+    expect((await importList('roster', '花名册.csv', csvOf(ROSTER_HEADER, ROSTER))).status).toBe('stored');
+    await importList('hardship', '特困.csv', csvOf(LIST_HEADER, TEKUN), { category: 'tekun', department: '民政局', listDate: '2035-09-01' });
+    await importList('hardship', '重度残疾.csv', csvOf(LIST_HEADER, SEVERE), { category: 'severe-disability', department: '残联', listDate: '2035-09-01' });
+    const last = await importList('hardship', '低保.csv', csvOf(LIST_HEADER, DIBAO_V1), { category: 'dibao', department: '民政局', listDate: '2035-09-01', screenAfter: true });
+    cityRun = last.screeningRunId!;
+    expect(await runDone(official, cityRun)).toMatchObject({ status: 'completed', counts: { listed: 10 } });
+    // 江海's supervisor screens 江海 (what the README promised and the guard used to refuse).
+    jianghaiRun = (await json<{ runId: string }>(await (await userAt('supervisor', JIANGHAI)).post(`${H}/screenings`, { countyCode: JIANGHAI }), 202)).runId;
+    expect((await runDone(official, jianghaiRun)).status).toBe('completed');
+  }, 300_000);
+  afterAll(async () => {
+    server?.close();
+    h?.worker.shutdown();
+    await workerDone;
+    await h?.database.close();
+    await pg?.drop();
+    if (uploadDir) await rm(uploadDir, { recursive: true, force: true });
+  });
+
+  it('a county supervisor screens their own county of the city campaign; the whole city or another county is refused', async () => {
+    const jianghai = await userAt('supervisor', JIANGHAI);
+    const whole = await json<{ detail: string }>(await jianghai.post(`${H}/screenings`, {}), 403);
+    expect(whole.detail).toBe('只能筛查本辖区的人员:请选择本区县(countyCode 填 440704);全江门市的筛查由江门市的人员发起');
+    expect((await jianghai.post(`${H}/screenings`, { countyCode: PENGJIANG })).status).toBe(404);
+    const town = await userAt('supervisor', '440704001');
+    expect((await json<{ detail: string }>(await town.post(`${H}/screenings`, {}), 403)).detail).toContain('不能发起筛查');
+    expect((await json<{ errors: { path: string }[] }>(await official.post(`${H}/screenings`, { countyCode: '440799' }), 400)).errors[0].path).toBe('countyCode');
+    // The county's own run (started in beforeAll): its figures are the county's (3 listed people), shown whole.
+    const run = await json<RunView>(await jianghai.get(`${H}/runs/${jianghaiRun}`));
+    expect(run).toMatchObject({ status: 'completed', scope: JIANGHAI, counts: { listed: 3 }, progress: { done: 3, total: 3, fraction: 1 } });
+  });
+
+  /** What the city official sees of one unit: the reference every narrowed answer must equal. */
+  async function officialView(unit: string) {
+    const summary = await json<UnitSummaries>(await official.get(`${H}/runs/${cityRun}/summary?unit=${unit}`));
+    const { listed, covered, toMobilise, ineligible, refused, govPaidFen } = summary.unit;
+    const ineligibleRows = await json<ResultPage>(await official.post(`${H}/runs/${cityRun}/results/search`, { unitCode: unit, outcome: 'ineligible', pageSize: 200 }));
+    const byReason: Record<string, number> = {};
+    for (const r of ineligibleRows.rows) byReason[r.reason!] = (byReason[r.reason!] ?? 0) + 1;
+    return { counts: { listed, covered, toMobilise, ineligible, refused, govPaidFen }, byReason };
+  }
+
+  it.each([
+    ['supervisor', JIANGHAI, 3],
+    ['auditor', JIANGHAI, 3],
+    ['clerk', '440704001001', 3],
+    ['supervisor', PENGJIANG, 5],
+    ['official', '440700', 10],
+  ] as const)('%s of %s: runs, figures and import errors of their own region only', async (role, region, listed) => {
+    const user = await userAt(role, region);
+    const city = region === '440700';
+    const own = await officialView(region);
+    expect(own.counts.listed).toBe(listed);
+
+    const overview = await json<HardshipOverview>(await user.get(H));
+    const ids = overview.runs.map((r) => r.id);
+    expect(ids).toContain(cityRun);
+    // 江海's own run: listed for 江海 and the city, not for 蓬江.
+    expect(ids.includes(jianghaiRun)).toBe(region !== PENGJIANG);
+    const listedRun = overview.runs.find((r) => r.id === cityRun)!;
+    expect(listedRun.counts).toEqual(own.counts);
+    if (!city) expect(listedRun).toMatchObject({ progress: { done: null, total: null, fraction: 1 }, ineligibleByReason: null, changes: null });
+
+    const run = await json<RunView>(await user.get(`${H}/runs/${cityRun}`));
+    expect(run.counts).toEqual(own.counts);
+    expect(run.ineligibleByReason).toEqual(own.byReason);
+    expect(run.changes).toMatchObject({ previousRunId: null, removed: 0 });
+    expect(run.changes!.added + run.changes!.categoriesChanged + run.changes!.outcomeChanged).toBeLessThanOrEqual(listed);
+    if (!city) expect(run.progress).toEqual({ done: null, total: null, fraction: 1 });
+    expect((await json<RunView>(await user.get(`${H}/runs/latest`))).counts).toEqual(own.counts);
+    if (region === PENGJIANG) {
+      expect((await user.get(`${H}/runs/${jianghaiRun}`)).status).toBe(404);
+      expect((await user.get(`${H}/runs/${jianghaiRun}/summary`)).status).toBe(404);
+      expect((await user.post(`${H}/runs/${jianghaiRun}/results/search`, {})).status).toBe(404);
+    }
+
+    const summary = await json<UnitSummaries>(await user.get(`${H}/runs/${cityRun}/summary`));
+    expect(summary.unit).toMatchObject({ code: region, ...own.counts });
+    for (const child of summary.children) expect(regionContains(region, child.code)).toBe(true);
+
+    // Import errors: the rows of their own villages; the row with no valid village is the city's alone.
+    const imp = await json<ImportView>(await user.get(`${H}/imports/${importWithErrors}`));
+    expect(imp.errorCount).toBe(3);
+    expect(imp.errors!.map((e) => e.line)).toEqual(city ? [13, 14, 15] : region === PENGJIANG ? [13] : [14]);
+  });
+
+  it('the codec decodes for each user exactly the payloads of workflows in their region', async () => {
+    const payload = (what: string) => defaultPayloadConverter.toPayload({ what, idNumber: idOf(PENGJIANG, '19700312', 101) });
+    const workflow = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'default', workflowId });
+    const [anImport] = await h.database.db.select({ id: listImports.id }).from(listImports).where(eq(listImports.campaignId, CAMPAIGN)).limit(1);
+    const city = (r: string) => r === '440700';
+    const cityOr = (county: string) => (r: string) => r === '440700' || r === county;
+    // [what, the SerializationContext the SDK would pass, who may read it]
+    const cases: [string, SerializationContext | undefined, (region: string) => boolean][] = [
+      ['campaign', workflow(`campaign/${CAMPAIGN}`), city],
+      ['pengjiang', workflow(`campaign/${CAMPAIGN}/unit/${PENGJIANG}`), cityOr(PENGJIANG)],
+      ['jianghai', workflow(`campaign/${CAMPAIGN}/unit/${JIANGHAI}`), cityOr(JIANGHAI)],
+      ['jianghai-town', workflow(`campaign/${CAMPAIGN}/unit/440704001`), cityOr(JIANGHAI)],
+      ['jianghai-activity', { type: 'activity', namespace: 'default', workflowId: `campaign/${CAMPAIGN}/unit/${JIANGHAI}`, activityId: '3', isLocal: false }, cityOr(JIANGHAI)],
+      ['jianghai-run', workflow(`hardship-screening/${jianghaiRun}`), cityOr(JIANGHAI)],
+      ['city-run', workflow(`hardship-screening/${cityRun}`), city],
+      ['import', workflow(`hardship-import/${anImport.id}`), city],
+      ['outbox', workflow('outbox-dispatcher'), city],
+      ['no scope', undefined, city],
+    ];
+    const encoded = await Promise.all(cases.map(async ([what, context]) => (await codec.encode([payload(what)], context))[0]));
+    const wire = { payloads: [...encoded.map(toWire), toWire(payload('not encrypted'))] };
+    for (const [role, region] of [['official', '440700'], ['supervisor', JIANGHAI], ['supervisor', PENGJIANG], ['official', '440800']] as const) {
+      const user = await userAt(role, region);
+      const res = await decodeAudited(user, wire);
+      expect(res.payloads).toHaveLength(cases.length + 1);
+      const shown: string[] = [];
+      cases.forEach(([what, , readable], i) => {
+        const p = res.payloads[i];
+        if (readable(region)) {
+          expect(Buffer.from(p.metadata.encoding, 'base64').toString(), `${role}@${region} ${what}`).toBe('json/plain');
+          shown.push((JSON.parse(Buffer.from(p.data, 'base64').toString()) as { what: string }).what);
+        } else expect(p, `${role}@${region} ${what}`).toEqual(wire.payloads[i]);
+      });
+      expect(shown).toEqual(cases.filter(([, , readable]) => readable(region)).map(([what]) => what));
+      // A payload that was never encrypted comes back as it was.
+      expect(res.payloads[cases.length]).toEqual(wire.payloads[cases.length]);
+      // Audited, with what was shown and what was withheld.
+      expect(res.audit).toMatchObject({ status: 200, decoded: shown.length, withheld: cases.length - shown.length, unreadable: 0 });
+    }
+    // A payload whose scope is changed to the reader's own county fails authentication: it stays encrypted.
+    const jianghai = await userAt('supervisor', JIANGHAI);
+    const forged = toWire({ ...encoded[1], metadata: { ...encoded[1].metadata, 'payload-scope': Buffer.from(`campaign/${CAMPAIGN}/unit/${JIANGHAI}`) } });
+    const answer = await decodeAudited(jianghai, { payloads: [forged] });
+    expect(answer.payloads).toEqual([forged]);
+    expect(answer.audit).toMatchObject({ decoded: 0, withheld: 0, unreadable: 1 });
   });
 });
 

@@ -23,8 +23,11 @@ import {
 import {
   ENCRYPTED_ENCODING,
   EncryptionCodec,
+  METADATA_SCOPE_KEY,
   KeyRingError,
   PayloadCodecError,
+  payloadScope,
+  scopeOf,
   generatePayloadKey,
   isEncrypted,
   parseKeyRing,
@@ -442,7 +445,7 @@ describe('payload encryption codec', () => {
     expect(await thrown(() => new EncryptionCodec(ringV2).decode([relabelled]))).toMatchObject({ code: 'authentication_failed' });
     const otherK1 = new EncryptionCodec({ current: 'k1', keys: { k1: Buffer.alloc(32, 9) } });
     const wrongKey = await thrown(() => otherK1.decode([encoded]));
-    expect((wrongKey as Error).message).toContain('数据校验失败：密文被篡改，或密钥 "k1" 与加密时所用的不一致');
+    expect((wrongKey as Error).message).toContain('数据校验失败：密文或其归属标记被篡改，或密钥 "k1" 与加密时所用的不一致');
     const truncated = { metadata: encoded.metadata, data: encoded.data!.subarray(0, 27) };
     expect(await thrown(() => new EncryptionCodec(ringV1).decode([truncated]))).toMatchObject({ code: 'malformed' });
     const noId = { metadata: { encoding: encoded.metadata!.encoding }, data: encoded.data };
@@ -457,6 +460,74 @@ describe('payload encryption codec', () => {
     const [encrypted] = await new EncryptionCodec(ringV1).encode([plain[0]]);
     const mixed = await new EncryptionCodec(ringV1).decode([plain[1], encrypted]);
     expect(mixed.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([values[1], values[0]]);
+  });
+
+  describe('scope of a payload', () => {
+    const unit = { type: 'workflow', namespace: 'default', workflowId: 'campaign/jm-2031/unit/440703' } as const;
+    const AAD = (scope: string) => Buffer.from(`temporal-payload-scope/v1\u0000${scope}`);
+
+    it('names the workflow a payload belongs to, readable, and binds it to the ciphertext as AAD', async () => {
+      const [encoded] = await new EncryptionCodec(ringV1).encode([defaultPayloadConverter.toPayload('hello')], unit);
+      expect(Object.keys(encoded.metadata!).sort()).toEqual(['encoding', 'encryption-key-id', METADATA_SCOPE_KEY]);
+      expect(payloadScope(encoded)).toBe('campaign/jm-2031/unit/440703');
+      const data = Buffer.from(encoded.data!);
+      const open = (aad?: Buffer) => {
+        const decipher = createDecipheriv('aes-256-gcm', k1, data.subarray(0, 12));
+        if (aad) decipher.setAAD(aad);
+        decipher.setAuthTag(data.subarray(-16));
+        return Buffer.concat([decipher.update(data.subarray(12, -16)), decipher.final()]);
+      };
+      // Readable with nothing but AES-GCM and the documented AAD; not without it.
+      expect(proto.temporal.api.common.v1.Payload.decode(open(AAD('campaign/jm-2031/unit/440703'))).data).toEqual(Buffer.from('"hello"'));
+      expect(() => open()).toThrow();
+      expect(() => open(AAD('campaign/jm-2031/unit/440704'))).toThrow();
+      expect(defaultPayloadConverter.fromPayload((await new EncryptionCodec(ringV1).decode([encoded]))[0])).toBe('hello');
+    });
+
+    it('takes the scheduling workflow for an activity, and no scope without a context', async () => {
+      const codec = new EncryptionCodec(ringV1);
+      const p = defaultPayloadConverter.toPayload({ idNumber: ID_NUMBER });
+      const [activity] = await codec.encode([p], { type: 'activity', namespace: 'default', workflowId: 'hardship-screening/jm-2031.s1', activityId: '7', isLocal: false });
+      expect(payloadScope(activity)).toBe('hardship-screening/jm-2031.s1');
+      const [standalone] = await codec.encode([p], { type: 'activity', namespace: 'default', activityId: '7', isLocal: false });
+      const [none] = await codec.encode([p]);
+      expect([payloadScope(standalone), payloadScope(none)]).toEqual([null, null]);
+      expect(scopeOf(undefined)).toBeUndefined();
+      for (const e of [activity, standalone, none]) expect(defaultPayloadConverter.fromPayload((await codec.decode([e]))[0])).toEqual({ idNumber: ID_NUMBER });
+    });
+
+    it('refuses a payload whose scope was changed, removed or added', async () => {
+      const codec = new EncryptionCodec(ringV1);
+      const [scoped] = await codec.encode([defaultPayloadConverter.toPayload({ idNumber: ID_NUMBER })], unit);
+      const [unscoped] = await codec.encode([defaultPayloadConverter.toPayload({ idNumber: ID_NUMBER })]);
+      const withScope = (p: Payload, scope: string | null) => {
+        const { [METADATA_SCOPE_KEY]: _dropped, ...rest } = p.metadata!;
+        return { data: p.data, metadata: scope === null ? rest : { ...rest, [METADATA_SCOPE_KEY]: Buffer.from(scope) } };
+      };
+      for (const forged of [
+        withScope(scoped, 'campaign/jm-2031/unit/440704'), // another county's name
+        withScope(scoped, 'campaign/jm-2031/unit/440703 '), // one byte more
+        withScope(scoped, null), // scope stripped: it would read as a payload from before scopes
+        withScope(unscoped, 'campaign/jm-2031/unit/440703'), // a scope added to an unscoped payload
+      ]) {
+        const err = await thrown(() => codec.decode([forged]));
+        expect(err).toBeInstanceOf(PayloadCodecError);
+        expect(err).toMatchObject({ code: 'authentication_failed', keyId: 'k1' });
+      }
+    });
+
+    it('decodes a payload encrypted before scopes existed (written by the codec of commit dc8eb50)', async () => {
+      const legacy: Payload = {
+        metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('k1') },
+        data: Buffer.from(
+          '3Xt2Rf+wTNu0dVusfaiKmA2at5kR8NzzQKkdDWEt0VNyNaxyyTiF0sElQWLofPvKOYcbPuwem2Ke3yTsAhUG965R7ikf64MWDxkuqu8KIq7p9+9AgnbOBsVAZQgYDYtaA+55iiL0Ig==',
+          'base64',
+        ),
+      };
+      expect(payloadScope(legacy)).toBeNull();
+      const [decoded] = await new EncryptionCodec(ringV2).decode([legacy]);
+      expect(defaultPayloadConverter.fromPayload(decoded)).toEqual({ name: '张三', idNumber: ID_NUMBER });
+    });
   });
 
   it('is not fooled by an encoding that only looks similar', () => {

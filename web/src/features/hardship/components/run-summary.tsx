@@ -24,7 +24,11 @@ export function RunSummary({ run, timeZone }: { run: RunView; timeZone: string }
         <div data-testid="run-progress" data-fraction={run.progress?.fraction ?? 0}>
           <ProgressBar value={run.progress?.fraction ?? 0} />
           <p className="small">
-            {run.progress ? t('run.progress', { done: n(run.progress.done), total: n(run.progress.total) }) : t('run.waiting')}
+            {run.progress
+              ? run.progress.done !== null && run.progress.total !== null
+                ? t('run.progress', { done: n(run.progress.done), total: n(run.progress.total) })
+                : t('run.progressShare', { percent: n(Math.floor(run.progress.fraction * 100)) })
+              : t('run.waiting')}
           </p>
         </div>
       )}

@@ -1,0 +1,1 @@
+ALTER TABLE "import_errors" ADD COLUMN "village_code" text;
