@@ -3,55 +3,13 @@
 // older transition unable to overwrite a newer one.
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { PlanSchema, flattenBreakdown, resolvePhases, type ResolvedPhase } from '../domain/plan';
-import { WORKFLOW_LEVELS, type ActionKind, type CampaignStatus, type PhaseEndReason, type PhaseStatus, type RegionLevel, type UnitStatus } from '../domain/status';
+import { PlanSchema, flattenBreakdown, resolvePhases } from '../domain/plan';
+import { WORKFLOW_LEVELS, type RegionLevel } from '../domain/status';
 import type { Db } from '../db/client';
 import { actions, campaigns, phases, units } from '../db/schema';
-import type { UnitSpec } from '../workflows/messages';
+import type { ActionRecord, CampaignTransition, MaterialisedCampaign, PhasePatch, UnitSpec, UnitTransition } from '../contracts/campaign';
 
-export interface MaterialisedCampaign {
-  phases: ResolvedPhase[];
-  /** Workflow-level direct children of the owning region. */
-  children: UnitSpec[];
-}
-
-export interface PhasePatch {
-  key: string;
-  status?: PhaseStatus;
-  startAt?: number;
-  deadlineAt?: number;
-  startedAt?: number | null;
-  endedAt?: number | null;
-  endReason?: PhaseEndReason | null;
-}
-
-export interface ActionRecord {
-  /** Idempotency key, unique per campaign action. */
-  id: string;
-  kind: ActionKind;
-  actor: string;
-  reason: string | null;
-  detail: Record<string, unknown>;
-  at: number;
-}
-
-export interface CampaignTransition {
-  campaignId: string;
-  version: number;
-  status: CampaignStatus;
-  currentPhaseKey: string | null;
-  phases: PhasePatch[];
-  action?: ActionRecord;
-}
-
-export interface UnitTransition {
-  campaignId: string;
-  code: string;
-  version: number;
-  status: UnitStatus;
-  phaseKey: string | null;
-  workflowId: string;
-}
+export type { ActionRecord, CampaignTransition, MaterialisedCampaign, PhasePatch, UnitTransition };
 
 const INSERT_CHUNK = 500;
 const at = (ms: number | null | undefined) => (ms == null ? ms : new Date(ms));

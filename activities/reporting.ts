@@ -20,101 +20,12 @@ import {
 } from '../db/schema';
 import { createDbActivities, type UnitTransition } from './db';
 import { enqueue, type Channels, type OutboxMessage } from './outbox';
-import type { UnitSpec } from '../workflows/messages';
+import type { UnitSpec } from '../contracts/campaign';
+import type { CircularContent, EscalationWrite, PeriodRecord, ReportFigures, ReportingContext, ReportWrite, ScheduleWrite, UnitProgress } from '../contracts/reporting';
+
+export type { CircularContent, EscalationWrite, PeriodRecord, ReportFigures, ReportingContext, ReportWrite, ScheduleWrite, UnitProgress };
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-export interface ReportFigures {
-  enrolled: number;
-  paid: number;
-  /** Fen (0.01 yuan). */
-  amountFen: number;
-  mobilePaid: number;
-  hardshipCovered: number;
-}
-
-export interface ReportingContext {
-  timeZone: string;
-  cityCode: string;
-  cityName: string;
-  title: string;
-  reporting: Reporting | null;
-  escalation: Escalation | null;
-  calendar: WorkingCalendar;
-}
-
-/** A scheduled period as the unit keeps it: what happened, and why its due date last moved. */
-export interface PeriodRecord extends ScheduledPeriod {
-  status: 'open' | 'reported' | 'late' | 'missed';
-  changeNote: Text | null;
-}
-
-export interface ScheduleWrite {
-  campaignId: string;
-  unitCode: string;
-  version: number;
-  periods: PeriodRecord[];
-  next: { key: string; dueAt: number } | null;
-}
-
-export interface ReportWrite {
-  id: string;
-  campaignId: string;
-  unitCode: string;
-  periodKey: string;
-  revision: number;
-  figures: ReportFigures;
-  late: boolean;
-  source: 'console' | 'api' | 'tax-feed';
-  actor: string;
-  note: string | null;
-  at: number;
-  /** The unit's next open period after this report (for the deadlines board and the blue light). */
-  next?: { key: string; dueAt: number } | null;
-}
-
-export interface EscalationWrite {
-  id: string;
-  campaignId: string;
-  unitCode: string;
-  unitName: string;
-  track: EscalationTrack;
-  episode: string;
-  rung: string;
-  rungIndex: number;
-  rungName: string;
-  reason: Text;
-  detail: Record<string, unknown>;
-  notified: string[];
-  firedAt: number;
-  nextRungAt: number | null;
-  /** Sets the unit's red flag for a target missed at a phase deadline. */
-  targetMissed?: boolean;
-}
-
-export interface UnitProgress extends ReportFigures {
-  targetEnrolled: number | null;
-  targetPaying: number | null;
-}
-
-export interface CircularContent {
-  level: string;
-  periodKey: string;
-  dueAt: number;
-  ranking: Array<{
-    rank: number;
-    code: string;
-    name: string;
-    paid: number;
-    targetPaying: number | null;
-    rate: number | null;
-    previousRate: number | null;
-    change: number | null;
-    reported: 'on-time' | 'late' | 'missing';
-  }>;
-  late: Array<{ code: string; name: string }>;
-  praised: Array<{ code: string; name: string; rate: number }>;
-}
 
 const CLOSED_STATUSES = ['resolved', 'waived'];
 

@@ -28,7 +28,7 @@ import { localDateOf } from '../domain/time';
 import { createCampaignService } from '../server/campaigns';
 import { installRuntime } from '../server/runtime';
 import { createWorker } from '../server/worker';
-import { workflowIds } from '../workflows/messages';
+import { workflowIds } from '../contracts/campaign';
 import type { emptyWorkflow } from './workflows';
 import { RssPeak, cleanups, runBench, startBenchStack, log, mb, pool, processPeakRss, secondsSince, sleep } from './common';
 

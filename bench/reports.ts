@@ -35,7 +35,7 @@ import { toProblem } from '../server/errors';
 import { createReportingService } from '../server/reporting';
 import { installRuntime } from '../server/runtime';
 import { createWorker } from '../server/worker';
-import { workflowIds } from '../workflows/messages';
+import { workflowIds } from '../contracts/campaign';
 import { RssPeak, cleanups, runBench, startBenchStack, log, mb, processPeakRss, secondsSince, sleep } from './common';
 
 const COUNTIES = 100;

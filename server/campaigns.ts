@@ -13,7 +13,7 @@ import {
   amendDeadlineUpdate,
   cancelCampaignUpdate,
   workflowIds,
-} from '../workflows/messages';
+} from '../contracts/campaign';
 import type { campaignWorkflow } from '../workflows/campaign';
 import { HttpProblem, badRequest, notFound } from './errors';
 import type {

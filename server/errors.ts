@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowExecutionAlre
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError, z } from 'zod';
 import type { PlanIssue } from '../domain/plan';
-import { REJECTION } from '../workflows/messages';
+import { REJECTION } from '../contracts/campaign';
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 
 export class HttpProblem extends Error {

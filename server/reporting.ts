@@ -30,7 +30,7 @@ import {
   respondEscalationUpdate,
   submitReportUpdate,
   workflowIds,
-} from '../workflows/messages';
+} from '../contracts/campaign';
 import { HttpProblem, badRequest, notFound } from './errors';
 import type {
   CalendarView,

@@ -36,7 +36,7 @@ import {
   type CampaignView,
   type CampaignReportingState,
   type UnitReportingContext,
-} from './messages';
+} from '../contracts/campaign';
 import { startUnits } from './children';
 import { Alarm } from './alarm';
 

@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, log, proxyActivities, startChild } from '@temporalio/workflow';
 import type { DbActivities } from '../activities/db';
-import { workflowIds, type UnitReportingContext, type UnitSpec } from './messages';
+import { workflowIds, type UnitReportingContext, type UnitSpec } from '../contracts/campaign';
 import type { unitWorkflow } from './unit';
 
 const db = proxyActivities<DbActivities>({

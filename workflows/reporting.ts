@@ -3,7 +3,8 @@
 // by rung at instants worked out in domain/. All state is plain JSON carried across continue-as-new;
 // every write goes through an idempotent activity whose key is made here, so a rung fires once.
 import { ApplicationFailure, currentUpdateInfo, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PeriodRecord, ReportingActivities, ScheduleWrite } from '../activities/reporting';
+import type { ReportingActivities } from '../activities/reporting';
+import type { PeriodRecord, ReportingState, ScheduleWrite, TrackedPeriod } from '../contracts/reporting';
 import { localDateOf } from '../domain/time';
 import {
   escalationId,
@@ -32,32 +33,13 @@ import {
   type UnitReportingContext,
   type UnitReportingView,
   type UnitSpec,
-} from './messages';
+} from '../contracts/campaign';
 
 /** The reporting activities as every unit workflow calls them (also its first step, see unit.ts). */
 export const rep = proxyActivities<ReportingActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['UnitNotFound', 'CampaignNotFound'] },
 });
-
-export interface TrackedPeriod extends PeriodRecord {
-  revisions: number;
-  /** The due instant has been handled (missed or not). */
-  processed: boolean;
-}
-
-export interface ReportingState {
-  ctx: UnitReportingContext;
-  dueTime: string;
-  periods: TrackedPeriod[];
-  /** Missed-report track per period key: rungs fired so far, and whether it stopped. */
-  missed: Record<string, { fired: number; closed: boolean }>;
-  pace: { episode: string | null; sinceDate: string | null; fired: number; waived: boolean; lastCheckAt: number | null };
-  /** Phase deadlines already checked against the target (key@deadline). */
-  deadlineChecks: string[];
-  fired: Record<string, { track: EscalationTrack; episode: string; status: 'open' | 'acknowledged' | 'answered' | 'waived' | 'resolved' }>;
-  version: number;
-}
 
 const reject = (message: string) => ApplicationFailure.create({ type: REJECTION, message, nonRetryable: true });
 

@@ -24,7 +24,7 @@ import {
   type PhaseChange,
   type UnitInput,
   type UnitState,
-} from './messages';
+} from '../contracts/campaign';
 import { startUnits } from './children';
 import { UnitReporting, initialReportingState, rep } from './reporting';
 import { Alarm } from './alarm';

@@ -16,7 +16,7 @@ import { WORKFLOW_LEVELS } from '../../domain/status';
 import { makeProvincePlan } from '../../domain/synthetic';
 import { localDateOf, zonedParts } from '../../domain/time';
 import { createCampaignService, type CampaignService } from '../../server/campaigns';
-import { workflowIds, type CampaignResult } from '../../workflows/messages';
+import { workflowIds, type CampaignResult } from '../../contracts/campaign';
 import type { campaignWorkflow } from '../../workflows/campaign';
 import { startDevServer, type DevServer } from '../support/devServer';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';

@@ -8,7 +8,7 @@ import { actions, campaigns, phases, units } from '../../db/schema';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { makeProvincePlan } from '../../domain/synthetic';
 import { loadExample } from '../../server/examples';
-import { workflowIds } from '../../workflows/messages';
+import { workflowIds } from '../../contracts/campaign';
 import { harness, keepHistory, timeSkippingEnv, type Harness } from '../support/temporal';
 
 // One server per test: a workflow task left behind by one test would stop time skipping for the next.

@@ -26,7 +26,7 @@ import { loadExample } from '../../server/examples';
 import { installRuntime, payloadDataConverter } from '../../server/runtime';
 import { isEncrypted, payloadScope } from '../../server/security/payloadCodec';
 import { createWorker } from '../../server/worker';
-import { workflowIds } from '../../workflows/messages';
+import { workflowIds } from '../../contracts/campaign';
 import { createAccount, signIn, testAuthService, TEST_PAYLOAD_KEYS } from '../support/auth';
 import { toolchain } from '../support/toolchain';
 import { workflowBundle } from '../support/temporal';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
 import type { PlanInput } from '../../domain/plan';
 import { createWorker } from '../../server/worker';
-import { submitReportUpdate, workflowIds, type ReportRequest } from '../../workflows/messages';
+import { submitReportUpdate, workflowIds, type ReportRequest } from '../../contracts/campaign';
 import { harness, keepHistory, timeSkippingEnv, workflowBundle, type Harness } from '../support/temporal';
 
 const county = (code: string, name: string) => ({

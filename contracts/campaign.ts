@@ -1,13 +1,16 @@
-// Message definitions, DTOs and workflow IDs shared by workflows, the server and tests.
+// The campaign and unit workflows' contract: their IDs, inputs, states (plain JSON carried across
+// continue-as-new), message definitions and the read-model writes their activities make. Shared by the
+// workflows, the activities, the API and the tests.
 // No runtime imports beyond the define* helpers: the server sends through these typed definitions,
 // never through string names. A shipped wire name never changes.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ReportFigures, ReportingContext } from '../activities/reporting';
-import type { ReportingState } from './reporting';
+import type { ReportFigures, ReportingContext, ReportingState, UnitReportingContext } from './reporting';
+
+export type { UnitReportingContext };
 import type { WorkingCalendar } from '../domain/calendar';
 import type { EscalationTrack, PhaseWindow, Text } from '../domain/escalation';
-import type { Escalation, Reporting } from '../domain/plan';
-import type { CampaignStatus, PhaseEndReason, PhaseStatus, RegionLevel, UnitStatus } from '../domain/status';
+import type { ResolvedPhase } from '../domain/plan';
+import type { ActionKind, CampaignStatus, PhaseEndReason, PhaseStatus, RegionLevel, UnitStatus } from '../domain/status';
 
 export const DEFAULT_TASK_QUEUE = 'campaigns';
 
@@ -106,16 +109,6 @@ export interface UnitInput {
   historyLimit?: number;
 }
 
-/** Plain JSON handed from the campaign to its units, and from counties to towns. */
-export interface UnitReportingContext {
-  timeZone: string;
-  cityCode: string;
-  reporting: Reporting | null;
-  escalation: Escalation | null;
-  phases: PhaseWindow[];
-  calendar: WorkingCalendar;
-}
-
 export interface UnitState {
   status: UnitStatus;
   phaseKey: string | null;
@@ -193,6 +186,52 @@ export interface UnitReportingView {
   fired: Array<{ id: string; track: EscalationTrack; episode: string; status: string }>;
 }
 export const unitReportingQuery = defineQuery<UnitReportingView>('unitReporting');
+
+// ---- the read-model writes the campaign and unit workflows make (activities/db.ts) ----
+
+export interface MaterialisedCampaign {
+  phases: ResolvedPhase[];
+  /** Workflow-level direct children of the owning region. */
+  children: UnitSpec[];
+}
+
+export interface PhasePatch {
+  key: string;
+  status?: PhaseStatus;
+  startAt?: number;
+  deadlineAt?: number;
+  startedAt?: number | null;
+  endedAt?: number | null;
+  endReason?: PhaseEndReason | null;
+}
+
+export interface ActionRecord {
+  /** Idempotency key, unique per campaign action. */
+  id: string;
+  kind: ActionKind;
+  actor: string;
+  reason: string | null;
+  detail: Record<string, unknown>;
+  at: number;
+}
+
+export interface CampaignTransition {
+  campaignId: string;
+  version: number;
+  status: CampaignStatus;
+  currentPhaseKey: string | null;
+  phases: PhasePatch[];
+  action?: ActionRecord;
+}
+
+export interface UnitTransition {
+  campaignId: string;
+  code: string;
+  version: number;
+  status: UnitStatus;
+  phaseKey: string | null;
+  workflowId: string;
+}
 
 /** ApplicationFailure types the server maps to HTTP 422. */
 export const REJECTION = 'CampaignActionRejected';
