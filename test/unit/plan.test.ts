@@ -9,6 +9,7 @@ import {
   flattenBreakdown,
   shiftPlanToStart,
   validatePlan,
+  type LegacyReporting,
   type Plan,
   type PlanInput,
   type PlanValidation,
@@ -95,8 +96,9 @@ describe('validatePlan accepts', () => {
       ['payment', '2023-10-31T16:00:00.000Z', '2023-11-30T16:00:00.000Z'],
     ]);
     // Defaults are filled in by the schema.
-    expect(result.plan.reporting?.dueTime).toBe('24:00');
-    expect(result.plan.reporting?.shift).toBe('next-working-day');
+    const reporting = result.plan.reporting as LegacyReporting;
+    expect(reporting.dueTime).toBe('24:00');
+    expect(reporting.shift).toBe('next-working-day');
   });
 
   it('phases that touch (next start = previous deadline) and a one-day phase', () => {
@@ -454,8 +456,8 @@ describe('the shipped example plans', () => {
       ['2031-11-01', '2031-11-30'],
       ['2031-12-01', '2031-12-31'],
     ]);
-    expect(shifted.reporting?.start).toBe('2031-10-15');
-    expect(shifted.reporting?.end).toEqual({ phase: 'verification' });
+    expect((shifted.reporting as LegacyReporting).start).toBe('2031-10-15');
+    expect((shifted.reporting as LegacyReporting).end).toEqual({ phase: 'verification' });
 
     const result = validatePlan(shifted, Date.parse('2031-01-01T00:00:00.000Z'));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
