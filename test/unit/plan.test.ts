@@ -14,6 +14,7 @@ import {
   type PlanInput,
   type PlanValidation,
   type RegionNode,
+  type StreamSpec,
 } from '../../domain/plan';
 import { makeProvincePlan } from '../../domain/synthetic';
 import { renderExamplePlans } from '../../scripts/gen-example-plans';
@@ -380,7 +381,13 @@ describe('the shipped example plans', () => {
       else expect(n.code).toMatch(new RegExp(`^${n.parentCode}\\d{3}$`));
     }
     expect(plan.contributionPolicy?.tiers).toEqual([180, 240, 360, 600, 900, 1200, 1800, 3600, 4800]);
-    expect(plan.contributionPolicy?.hardship).toEqual({ mode: 'full-minimum', minimum: 120 });
+    // The five groups the text names: a 重点优抚对象 is not paid for in Jiangmen.
+    expect(plan.contributionPolicy?.hardship).toEqual({
+      mode: 'full-minimum',
+      minimum: 120,
+      paidCategories: ['fanpin', 'dibao', 'tekun', 'severe-disability', 'mental-intellectual'],
+    });
+    expect(plan.milestones).toMatchObject([{ key: 'publicity-october', start: '2023-10-01', due: '2023-10-31', levels: ['county'] }]);
     expect(plan.contributionPolicy?.subsidies).toEqual([
       { fromTier: 120, toTier: 360, amount: 30 },
       { fromTier: 600, amount: 60 },
@@ -399,7 +406,7 @@ describe('the shipped example plans', () => {
     ]);
   });
 
-  it('lanchen-2024 validates before its deadline: one collection phase, 99% targets, 18 tiers, communities', () => {
+  it('lanchen-2024 validates before its deadline: one collection phase, 99% rates judged per community, 18 tiers, the 公示 milestone', () => {
     const result = validatePlan(lanchen, Date.parse('2024-05-01T00:00:00.000Z'));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const { plan } = result;
@@ -408,13 +415,15 @@ describe('the shipped example plans', () => {
     expect(result.phases.map((p) => [p.key, p.nameZh, iso(p.startAt), iso(p.deadlineAt)])).toEqual([
       ['collection', '集中征缴', '2024-04-30T16:00:00.000Z', '2024-07-25T16:00:00.000Z'],
     ]);
-    expect(plan.targets.paymentRate).toBe(0.99);
-    expect(plan.targets.mobileShare).toBe(0.99);
-    expect(plan.targets.paying! / plan.targets.enrolled!).toBeGreaterThanOrEqual(0.99);
+    expect(plan.targets).toEqual({ headcount: 23_460, paymentRate: 0.99, mobileShare: 0.99 });
+    expect(plan.escalation?.pace?.metrics).toEqual(['paymentRate', 'mobileShare']);
     expect(plan.contributionPolicy?.tiers).toEqual([
       200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000,
     ]);
     expect(plan.contributionPolicy?.allowUpgrade).toBe(true);
+    // The communities report (a street-level plan): a stream at the village level.
+    expect(plan.reporting).toMatchObject([{ key: 'weekly', levels: ['village'], rule: { kind: 'weekly', weekday: 5 }, circulars: true }]);
+    expect(plan.milestones).toMatchObject([{ key: 'publicity', due: '2025-02-28', levels: ['village'] }]);
     const by = counts(plan);
     expect(Object.keys(by)).toEqual(['village']);
     expect(by.village).toBeGreaterThanOrEqual(10);
@@ -423,12 +432,19 @@ describe('the shipped example plans', () => {
       expect(c.code).toMatch(/^530502001\d{3}$/);
       expect(c.name).toMatch(/社区$/);
     }
-    expectSumsExact(plan.targets, plan.breakdown);
+    expect(plan.breakdown.reduce((a, c) => a + c.targets.headcount!, 0)).toBe(23_460);
   });
 
   it('are exactly what scripts/gen-example-plans.ts writes (stable, not hand-edited)', () => {
     const rendered = renderExamplePlans();
-    expect(rendered.map((r) => r.file)).toEqual(['jiangmen-2023.yaml', 'lanchen-2024.yaml']);
+    expect(rendered.map((r) => r.file)).toEqual([
+      'jiangmen-2023.yaml',
+      'lanchen-2024.yaml',
+      'dongfang.yaml',
+      'xiayi-county.yaml',
+      'changchun-2011.yaml',
+      'enterprise-expansion.yaml',
+    ]);
     for (const { file, text } of rendered) {
       expect(text).toBe(readFileSync(join(PLANS_DIR, file), 'utf8'));
       expect(text.startsWith('#')).toBe(true);
@@ -436,11 +452,11 @@ describe('the shipped example plans', () => {
     expect(rendered[0].text).toContain('BELOW THE COUNTY LEVEL IS MADE UP');
   });
 
-  it('both are refused as all-past today', () => {
+  it('all are refused as all-past today', () => {
     const now = Date.now();
-    for (const plan of [jiangmen, lanchen]) {
-      const errors = errorsOf(validatePlan(plan, now));
-      expect(errors.map((e) => e.path)).toEqual(['phases']);
+    for (const { file } of renderExamplePlans()) {
+      const errors = errorsOf(validatePlan(loadExample(file), now));
+      expect(errors.map((e) => e.path), file).toEqual(['phases']);
     }
   });
 
@@ -479,10 +495,13 @@ describe('the shipped example plans', () => {
     expect(shifted.year).toBe(2030);
     // May 1 -> Jul 25 is 85 days; from Feb 27 2030 (no leap day) that ends on May 23.
     expect(shifted.phases).toEqual([{ ...lanchen.phases[0], start: '2030-02-27', deadline: '2030-05-23' }]);
-    expect(shifted.reporting?.start).toBe('2030-03-08');
+    expect((shifted.reporting as StreamSpec[])[0].start).toBe('2030-03-08');
+    // The 公示 due 2025-02-28, 303 days after the start, keeps that distance.
+    expect(shifted.milestones?.[0].due).toBe('2030-12-27');
     const back = shiftPlanToStart(shifted, '2024-05-01');
     expect(back.phases).toEqual(lanchen.phases);
     expect(back.reporting).toEqual(lanchen.reporting);
+    expect(back.milestones).toEqual(lanchen.milestones);
     expect(back.year).toBe(2024);
   });
 });
