@@ -381,10 +381,12 @@ export function checkStreams(plan: ReachPlan, phaseKeys: ReadonlySet<string>, er
   const units = breakdownUnits(plan);
   const present = new Set(units.map((u) => u.level));
   for (const s of reportingStreams(plan)) {
-    s.levels.forEach((level, j) => {
+    // The legacy block's levels default to county and town whatever the region: only a block that
+    // reaches nobody at all is refused (below). A stream names its levels, each of which must exist.
+    if (!s.legacy) s.levels.forEach((level, j) => {
       if (!isBelow(level, plan.region.level)) {
-        errors.push({ path: s.legacy ? `${s.path}.levels` : `${s.path}.levels[${j}]`, message: `${plan.region.name}为${LEVEL_ZH[plan.region.level]}级区域,${LEVEL_ZH[level]}级不在其下,不能报送` });
-      } else if (!s.legacy && !present.has(level)) {
+        errors.push({ path: `${s.path}.levels[${j}]`, message: `${plan.region.name}为${LEVEL_ZH[plan.region.level]}级区域,${LEVEL_ZH[level]}级不在其下,不能报送` });
+      } else if (!present.has(level)) {
         errors.push({ path: `${s.path}.levels[${j}]`, message: `任务分解中没有${LEVEL_ZH[level]}级单位,「${s.name}」在该层级无人报送` });
       }
     });
