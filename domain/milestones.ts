@@ -14,7 +14,7 @@ import { breakdownUnits, isBelow, type PlanTree } from './regions';
 import { missingYearWarnings, type ScheduleWarning } from './schedule';
 import { REPORTING_LEVELS, type RegionLevel } from './status';
 import { LEVEL_ZH, type Issue } from './streams';
-import { dueInstant, formatDueLocal, localToInstant, parseLocal } from './time';
+import { dueInstant, formatDueLocal, formatLocal, localToInstant, parseLocal } from './time';
 
 export const MilestoneSchema = z
   .object({
@@ -208,7 +208,7 @@ export function milestoneConfirmationProblem(
   const m = schedules.find((s) => s.key === key);
   if (!m) return `没有键为 ${key} 的节点任务`;
   if (confirmed.has(key)) return `「${m.name}」已确认完成,无需重复确认`;
-  if (m.startAt !== null && at < m.startAt) return `「${m.name}」自 ${formatDueLocal(m.startAt, timeZone)} 起开展,尚未开始,不能确认完成`;
+  if (m.startAt !== null && at < m.startAt) return `「${m.name}」自 ${formatLocal(m.startAt, timeZone)} 起开展,尚未开始,不能确认完成`;
   return null;
 }
 
