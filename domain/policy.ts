@@ -399,7 +399,7 @@ export function collectiveSubsidy(policy: Pick<ResolvedPolicy, 'collectiveCapFen
  * Splits fen across levels by weight, exactly: each level first gets floor(amount × w ÷ W); the fen
  * left over (fewer than the number of levels) go one each to the levels with the largest remainders,
  * a tie going to the higher level (central, then province, city, county, town). So 30 yuan at 6:4 is
- * 18 + 12, and 7 fen at 6:2:2 is 5 + 1 + 1 (4.2, 1.4, 1.4: one fen left, city before county).
+ * 18 + 12, and 7 fen at 6:2:2 is 4 + 2 + 1 (4.2, 1.4, 1.4: one fen left, to the city, before the county).
  * Weights may be fractions (0.6, 0.4): they are read to six decimals.
  */
 export function splitFen(amountFen: number, weights: Weights): Partial<Record<FundingLevel, number>> {
