@@ -555,3 +555,32 @@ describe('makeProvincePlan', () => {
     expect(() => makeProvincePlan({ startDate: '2031-09-28', phaseDays: [1, 0, 1, 1] })).toThrow(RangeError);
   });
 });
+
+describe('a field the product does not use is refused anywhere, with its path', () => {
+  /** Every plain object in a parsed plan, with its path as validatePlan writes it. */
+  function objectsOf(value: unknown, path: Array<string | number> = []): Array<{ path: Array<string | number>; node: Record<string, unknown> }> {
+    if (Array.isArray(value)) return value.flatMap((v, i) => objectsOf(v, [...path, i]));
+    if (value === null || typeof value !== 'object') return [];
+    const node = value as Record<string, unknown>;
+    return [{ path, node }, ...Object.entries(node).flatMap(([k, v]) => objectsOf(v, [...path, k]))];
+  }
+  const formatted = (path: Array<string | number>) => path.reduce<string>((out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), '') || '(plan)';
+
+  it.each(['lanchen-2024.yaml', 'dongfang.yaml', 'changchun-2011.yaml', 'enterprise-expansion.yaml'])('%s: every object of the plan', (file) => {
+    const plan = loadExample(file);
+    const at = Date.parse(`${plan.phases[0].start}T00:00:00+08:00`);
+    expect(validatePlan(plan, at).ok).toBe(true);
+    const objects = objectsOf(plan);
+    expect(objects.length).toBeGreaterThan(30);
+    for (const { path } of objects) {
+      const copy = structuredClone(plan) as unknown;
+      const target = path.reduce<any>((o, seg) => o[seg], copy);
+      target.unusedField = 1;
+      const errors = errorsOf(validatePlan(copy, at));
+      const where = formatted(path);
+      // perCategory is keyed by category: an unknown key there is an unknown category.
+      const expected = where.endsWith('perCategory') ? /类别/ : /含产品不使用的字段:unusedField/;
+      expect(errors, where).toContainEqual({ path: where, message: expect.stringMatching(expected) });
+    }
+  });
+});
