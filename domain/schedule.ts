@@ -28,6 +28,7 @@ import {
   type ReportingStream,
   type ScheduleRule,
   type ShiftRule,
+  workflowLayout,
 } from './streams';
 import { addDaysLocal, dueInstant, localDateOf, parseLocal } from './time';
 
@@ -235,6 +236,46 @@ export interface ScheduleInput {
 export function computeSchedule({ reporting, stream: key, ...rest }: ScheduleInput): LevelSchedule | null {
   const stream = streamOf(reporting, key);
   return stream ? computeStreamSchedule({ stream, ...rest }) : null;
+}
+
+/** A unit's schedules: one per stream in which its level submits reports, in the plan's order. */
+export function unitSchedules(input: Omit<ScheduleInput, 'stream'>): LevelSchedule[] {
+  const { reporting, ...rest } = input;
+  const out: LevelSchedule[] = [];
+  for (const stream of normaliseReporting(reporting)) {
+    if (!stream.reports) continue;
+    const s = computeStreamSchedule({ stream, ...rest });
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+export interface CircularSchedule {
+  stream: string;
+  name: string;
+  /** The level its 通报 ranks: the highest of the stream's levels that has units. */
+  level: ReportingLevel;
+  periods: ScheduledPeriod[];
+}
+
+/**
+ * The campaign's 通报: per stream that drafts circulars, a draft at each period's due instant of the
+ * level it ranks (for the legacy block with its default levels: the counties of a city plan, as before).
+ */
+export function circularSchedules(
+  plan: Pick<Plan, 'reporting' | 'timeZone' | 'region' | 'breakdown' | 'targets'>,
+  phases: readonly PhaseBounds[],
+  calendar: WorkingCalendar,
+): CircularSchedule[] {
+  const reach = new Map(workflowLayout(plan).streams.map((r) => [r.key, r]));
+  const out: CircularSchedule[] = [];
+  for (const stream of normaliseReporting(plan.reporting)) {
+    const level = reach.get(stream.key)?.circularLevel;
+    if (!stream.circulars || !level) continue;
+    const s = computeStreamSchedule({ stream, level, timeZone: plan.timeZone, phases, calendar });
+    if (s) out.push({ stream: stream.key, name: stream.name, level, periods: s.periods });
+  }
+  return out;
 }
 
 export interface PhasePreview {

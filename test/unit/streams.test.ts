@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendar } from '../../domain/calendar';
 import { resolvePhases, validatePlan, type PlanInput, type PlanValidation, type RegionNode } from '../../domain/plan';
-import { computeSchedule, computeStreamSchedule, dueInstant, isLate, rawDates, type PhaseBounds } from '../../domain/schedule';
+import { circularSchedules, computeSchedule, computeStreamSchedule, dueInstant, isLate, rawDates, unitSchedules, type PhaseBounds } from '../../domain/schedule';
 import {
   MAX_CHILD_WORKFLOWS,
   describeRule,
@@ -319,6 +319,24 @@ describe('lateness', () => {
     const noon = dueInstant('2023-10-16', '12:00', SH);
     expect(isLate(noon, noon)).toBe(false);
     expect(isLate(noon + 60_000, noon)).toBe(true);
+  });
+});
+
+describe('what the workflows schedule', () => {
+  it('a unit keeps one schedule per stream its level reports in; the campaign drafts 通报 per stream that asks for them', () => {
+    const v = validated(example('enterprise-expansion.yaml'), Date.parse('2022-04-01'));
+    const ctx = { reporting: v.plan.reporting!, timeZone: SH, phases: v.phases, calendar: cal };
+    expect(unitSchedules({ ...ctx, level: 'county' }).map((s) => [s.stream, s.periods.length, s.periods[0].key])).toEqual([
+      ['xunbao', 20, 'xunbao:2022-05-20'],
+      ['diaodu', 7, 'diaodu:2022-06-05'],
+    ]);
+    expect(unitSchedules({ ...ctx, level: 'town' })).toEqual([]);
+    expect(circularSchedules(v.plan, v.phases, cal).map((c) => [c.stream, c.name, c.level, c.periods.map((p) => p.rawDate)])).toEqual([
+      ['diaodu', '月调度', 'county', ['2022-06-05', '2022-07-05', '2022-08-05', '2022-09-05', '2022-10-05', '2022-11-05', '2022-12-05']],
+      ['jitongbao', '季通报', 'county', ['2022-06-30', '2022-09-30', '2022-12-31']],
+    ]);
+    const jiangmen = validated(example('jiangmen-2023.yaml'));
+    expect(circularSchedules(jiangmen.plan, jiangmen.phases, cal).map((c) => [c.stream, c.level, c.periods[0].key])).toEqual([['reports', 'county', '2023-10-15']]);
   });
 });
 
