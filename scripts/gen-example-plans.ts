@@ -430,7 +430,7 @@ export function buildDongfang(): ExamplePlan {
   const city = '469007';
   const rnd = seededRandom(`${DONGFANG_ID}:${city}`);
   // 八所镇 is the city seat: most urban residents live there.
-  const weights = DONGFANG_TOWNS.map((name, i) => (i === 0 ? 6 : 1) * between(rnd, 0.6, 1.4));
+  const weights = DONGFANG_TOWNS.map((_name, i) => (i === 0 ? 6 : 1) * between(rnd, 0.6, 1.4));
   const headcounts = splitExact(DONGFANG_HEADCOUNT, weights);
   let town = 99;
   let xiang = 199;
