@@ -1,7 +1,8 @@
 // Streaming CSV: bytes in pieces, rows out one by one. The encoding is decided from the first 64 KiB
 // (UTF-8 byte-order mark; else strictly valid UTF-8; else GB18030, which contains GBK, the encoding of a
 // spreadsheet saved as CSV on a Chinese Windows; a file ASCII throughout its first 64 KiB is decided by
-// its first non-ASCII character, wherever it comes); the delimiter (comma or tab) from the header line;
+// its first non-ASCII character, wherever it comes); the delimiter (comma, semicolon or tab) from the
+// header line;
 // then RFC 4180 records with quoted fields that may hold delimiters, doubled quotes and line breaks, any
 // of which, like a multibyte character, may be cut by a piece boundary. Text after the choice that is
 // not valid in the chosen encoding refuses the file (code 'encoding', with the line).
@@ -9,16 +10,18 @@ import { ImportFileError, type Limits } from './limits';
 import type { ImportRow } from './rows';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
+export type CsvDelimiter = ',' | ';' | '\t';
 
 /** Bytes looked at before the encoding is chosen. */
 export const SNIFF_BYTES = 64 * 1024;
 /** Pieces handed to the decoder and parser, so one huge chunk from the source costs no more than this. */
 const PIECE = 64 * 1024;
-/** Lines looked at for the delimiter: a title line above the header has neither comma nor tab. */
+/** Lines looked at for the delimiter: a title line above the header has none of comma, semicolon or tab. */
 const DELIMITER_LINES = 10;
 const DELIMITER_CHARS = 1024 * 1024;
 
 const COMMA = 44;
+const SEMICOLON = 59;
 const TAB = 9;
 const CR = 13;
 const LF = 10;
@@ -32,8 +35,14 @@ const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3;
 const AFTER_QUOTED = 4;
 
-export async function* readCsvRows(source: AsyncIterable<Uint8Array>, fileName: string, limits: Limits): AsyncGenerator<ImportRow, { encoding: CsvEncoding; rows: number }> {
-  const parser = new CsvParser(fileName, limits);
+export async function* readCsvRows(
+  source: AsyncIterable<Uint8Array>,
+  fileName: string,
+  limits: Limits,
+  /** Told the delimiter as soon as it is decided (a caller that stops early still learns it). */
+  onDelimiter?: (d: CsvDelimiter) => void,
+): AsyncGenerator<ImportRow, { encoding: CsvEncoding; rows: number; delimiter: CsvDelimiter }> {
+  const parser = new CsvParser(fileName, limits, onDelimiter);
   let decoder: CsvDecoder | undefined;
   let sniffed: Uint8Array[] = [];
   let sniffedBytes = 0;
@@ -67,7 +76,7 @@ export async function* readCsvRows(source: AsyncIterable<Uint8Array>, fileName: 
   parser.push(decoder.end(parser.line));
   parser.finish();
   yield* parser.take();
-  return { encoding: decoder.encoding, rows: parser.rows };
+  return { encoding: decoder.encoding, rows: parser.rows, delimiter: parser.delimiterChar };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
@@ -217,7 +226,17 @@ class CsvParser {
   constructor(
     private readonly fileName: string,
     private readonly limits: Limits,
+    private readonly onDelimiter?: (d: CsvDelimiter) => void,
   ) {}
+
+  get delimiterChar(): CsvDelimiter {
+    return this.delimiter === TAB ? '\t' : this.delimiter === SEMICOLON ? ';' : ',';
+  }
+
+  private decide(d: number): void {
+    this.delimiter = d;
+    this.onDelimiter?.(this.delimiterChar);
+  }
 
   *take(): Generator<ImportRow> {
     const out = this.out;
@@ -234,7 +253,7 @@ class CsvParser {
       if (!/[\r\n]/.test(text) && this.head.length < DELIMITER_CHARS) return;
       const d = detectDelimiter(this.head, false);
       if (d === undefined && this.head.length < DELIMITER_CHARS) return;
-      this.delimiter = d ?? COMMA;
+      this.decide(d ?? COMMA);
       text = this.head;
       this.head = '';
     }
@@ -243,7 +262,7 @@ class CsvParser {
 
   finish(): void {
     if (this.delimiter === 0) {
-      this.delimiter = detectDelimiter(this.head, true) ?? COMMA;
+      this.decide(detectDelimiter(this.head, true) ?? COMMA);
       const text = this.head;
       this.head = '';
       this.parse(text);
@@ -382,16 +401,21 @@ class CsvParser {
   }
 }
 
-/** Tab or comma, whichever the first line having either uses more; undefined while no line decides. */
+/**
+ * Comma, semicolon (a spreadsheet saved as CSV where the comma is the decimal mark) or tab, whichever
+ * the first line having any of them uses most, a tie going to the comma, then the tab; undefined while
+ * no line decides. A title line above the header rarely has any (Chinese text uses full-width ,;).
+ */
 function detectDelimiter(text: string, whole: boolean): number | undefined {
   const lines = text.split(/\r\n|\r|\n/, DELIMITER_LINES + 1);
   // The last piece may be a line still arriving (or a CR whose LF has not arrived).
   const complete = whole ? lines : lines.slice(0, -1);
   for (const l of complete.slice(0, DELIMITER_LINES)) {
-    const tabs = l.split('\t').length - 1;
-    const commas = l.split(',').length - 1;
-    if (tabs + commas > 0) return tabs > commas ? TAB : COMMA;
+    const count = (c: string) => l.split(c).length - 1;
+    const [commas, tabs, semicolons] = [count(','), count('\t'), count(';')];
+    if (commas + tabs + semicolons === 0) continue;
+    if (commas >= tabs && commas >= semicolons) return COMMA;
+    return tabs >= semicolons ? TAB : SEMICOLON;
   }
   return whole || complete.length >= DELIMITER_LINES ? COMMA : undefined;
 }
-
