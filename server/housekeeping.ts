@@ -15,7 +15,7 @@
 // stays, for the record, with the moment its file was deleted.
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { listImports, uploads } from '../db/schema';
 import { pruneAudit } from './audit';
@@ -79,14 +79,14 @@ export async function cleanUploads(db: Db, opts: UploadLifetime & { now?: Date }
     .select({ id: uploads.id })
     .from(uploads)
     .groupBy(uploads.id)
-    .having(and(lt(sql`max(${uploads.uploadedAt})`, cutoff), sql`bool_or(${uploads.fileDeletedAt} is null)`));
+    .having(sql`max(${uploads.uploadedAt}) < ${cutoff.toISOString()}::timestamptz and bool_or(${uploads.fileDeletedAt} is null)`);
   for (const { id } of candidates) {
     const deleted = await withUploadLock(db, id, async (tx) => {
       // Decided again under the lock: an upload of the same bytes or an import's start may have come in between.
       const [fresh] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(uploads)
-        .where(and(eq(uploads.id, id), sql`${uploads.uploadedAt} >= ${cutoff}`));
+        .where(and(eq(uploads.id, id), gte(uploads.uploadedAt, cutoff)));
       const [busy] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(listImports)
