@@ -15,7 +15,7 @@ import type { Payload } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
-import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
+import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type ListMapping, type StoredMapping } from '../activities/listImport';
 import { createScreeningActivities, type ScreeningHeartbeat } from '../activities/screening';
 import type { Db } from '../db/client';
 import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
@@ -579,6 +579,7 @@ export async function storeUpload(
     sheet: layout.sheet?.index ?? null,
     sheets: layout.sheets,
     delimiter: layout.delimiter,
+    suspectDelimiter: layout.suspectDelimiter,
     hiddenRows: layout.hiddenRows,
     warnings: layout.warnings,
   } satisfies StoredUploadLayout;
@@ -605,7 +606,7 @@ export async function storeUpload(
     fileKind: layout.kind,
     headers: layout.headers,
     fields: [...LIST_FIELDS[list].required.map((k) => ({ key: k, label: FIELD_LABELS[k], required: true })), ...LIST_FIELDS[list].optional.map((k) => ({ key: k, label: FIELD_LABELS[k], required: false }))],
-    mapping: mapping.ok ? mapping : { ...mapping, hints: mappingHints(layout, opts.sheet !== undefined) },
+    mapping: withHints(mapping, mappingHints(layout, opts.sheet !== undefined)),
     sheets: layout.sheets,
     sheet: layout.sheet,
     delimiter: layout.delimiter,
@@ -625,8 +626,14 @@ interface StoredUploadLayout {
   sheet?: number | null;
   sheets?: SheetView[];
   delimiter?: CsvDelimiter | null;
+  suspectDelimiter?: SuspectDelimiter | null;
   hiddenRows?: number;
   warnings?: string[];
+}
+/** A CSV cell among the first rows holding several of another delimiter: the guess may have been wrong. */
+interface SuspectDelimiter {
+  delimiter: CsvDelimiter;
+  cell: string;
 }
 type SheetView = UploadView['sheets'][number];
 
@@ -637,6 +644,7 @@ interface FileLayout {
   sheets: SheetView[];
   sheet: SheetView | null;
   delimiter: CsvDelimiter | null;
+  suspectDelimiter: SuspectDelimiter | null;
   hiddenRows: number;
   warnings: string[];
 }
@@ -680,16 +688,33 @@ async function readLayout(path: string, fileName: string, list: ListKind, size: 
     sheets,
     sheet: chosen,
     delimiter: info.delimiter ?? null,
+    suspectDelimiter: info.delimiter ? suspectDelimiter(first, info.delimiter) : null,
     hiddenRows,
     warnings,
   };
 }
 
+function suspectDelimiter(rows: readonly (readonly string[])[], used: CsvDelimiter): SuspectDelimiter | null {
+  for (const row of rows) {
+    for (const cell of row) {
+      for (const d of [',', ';', '\t'] as const) {
+        if (d !== used && cell.split(d).length > 2) return { delimiter: d, cell: cell.length > 40 ? `${cell.slice(0, 40)}…` : cell };
+      }
+    }
+  }
+  return null;
+}
+
+/** The mapping as the upload answer gives it: with hints only when it failed and there are some. */
+function withHints(mapping: ListMapping, hints: string[]): ListMapping & { hints?: string[] } {
+  return mapping.ok || hints.length === 0 ? mapping : { ...mapping, hints };
+}
+
 const sheetLabel = (s: SheetView) => `“${s.name}”(第 ${s.index + 1} 个${s.hidden ? ',隐藏' : ''}${s.rows !== null ? `,${s.rows.toLocaleString('en-US')} 行` : ''})`;
-const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': '逗号', ';': '分号', '	': '制表符' };
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': '逗号', ';': '分号', '\t': '制表符' };
 
 /** Why the columns may not have been found: the list is on another sheet, or the CSV delimiter was guessed wrong. */
-function mappingHints(layout: Pick<FileLayout, 'sheets' | 'sheet' | 'delimiter' | 'headers'>, sheetChosen: boolean): string[] {
+function mappingHints(layout: Pick<FileLayout, 'sheets' | 'sheet' | 'delimiter' | 'suspectDelimiter'>, sheetChosen: boolean): string[] {
   const hints: string[] = [];
   const others = layout.sheets.filter((s) => s.index !== layout.sheet?.index);
   if (layout.sheet && others.length > 0) {
@@ -697,15 +722,10 @@ function mappingHints(layout: Pick<FileLayout, 'sheets' | 'sheet' | 'delimiter' 
       `${sheetChosen ? '' : '未指定工作表,'}只读取了工作表“${layout.sheet.name}”(第 ${layout.sheet.index + 1} 个);工作簿中还有:${others.map(sheetLabel).join('、')}。如名单在其他工作表,请选择工作表(接口参数 sheet:工作表序号,从 0 起,或工作表名称)`,
     );
   }
-  if (layout.delimiter) {
-    for (const d of [',', ';', '	'] as const) {
-      if (d === layout.delimiter) continue;
-      const cell = layout.headers.find((h) => h.includes(d) && h.split(d).length > 2);
-      if (cell !== undefined) {
-        hints.push(`本文件按${DELIMITER_NAMES[layout.delimiter]}分隔读取,但表头“${cell.length > 40 ? `${cell.slice(0, 40)}…` : cell}”中含有多个${DELIMITER_NAMES[d]}:文件可能以${DELIMITER_NAMES[d]}分隔;请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传`);
-        break;
-      }
-    }
+  const suspect = layout.suspectDelimiter;
+  if (layout.delimiter && suspect) {
+    const [used, other] = [DELIMITER_NAMES[layout.delimiter], DELIMITER_NAMES[suspect.delimiter]];
+    hints.push(`本文件按${used}分隔读取,但“${suspect.cell}”中含有多个${other}:文件可能以${other}分隔(第一行的${used}使系统误判);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传`);
   }
   return hints;
 }
@@ -731,12 +751,13 @@ export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'> & { u
   const gone = () => new HttpProblem(409, '请重新上传', `${upload.fileName}:该文件已导入过或已超过保留期限,服务器不再保留;如需再次导入请重新上传`);
   const stored = upload.headers as StoredUploadLayout;
   const sheets = stored.sheets ?? [];
-  let layout: Pick<FileLayout, 'headerRow' | 'headers' | 'sheets' | 'sheet' | 'delimiter'> = {
+  let layout: Pick<FileLayout, 'headerRow' | 'headers' | 'sheets' | 'sheet' | 'delimiter' | 'suspectDelimiter'> = {
     headerRow: stored.headerRow,
     headers: stored.headers,
     sheets,
     sheet: stored.sheet === undefined || stored.sheet === null ? null : (sheets[stored.sheet] ?? null),
     delimiter: stored.delimiter ?? null,
+    suspectDelimiter: stored.suspectDelimiter ?? null,
   };
   if (body.sheet !== undefined) {
     if (upload.fileKind !== 'xlsx') {
