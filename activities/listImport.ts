@@ -279,8 +279,6 @@ export const IMPORT_NOT_FOUND = 'ImportNotFound';
 export const IMPORT_DATA_ERROR = 'ImportDataError';
 /** The import was already marked failed (by `failImport`, or the clean-up of old uploads). */
 export const IMPORT_FAILED = 'ImportFailed';
-/** Failure types the import workflow does not retry. */
-export const IMPORT_NON_RETRYABLE = [IMPORT_NOT_FOUND, IMPORT_DATA_ERROR, IMPORT_FAILED] as const;
 
 /** Hidden rows named one by one in a notice; the rest are counted. */
 const HIDDEN_NAMED = 20;

@@ -21,7 +21,7 @@ import type { ImportListResult, ListImportActivities } from '../activities/listI
 import type { ScreeningActivities, ScreeningInput, ScreeningResult } from '../activities/screening';
 
 // ImportDataError (the data makes the database refuse it) and ImportFailed (already marked failed) fail
-// every attempt alike: activities/listImport.ts IMPORT_NON_RETRYABLE.
+// every attempt alike (activities/listImport.ts IMPORT_DATA_ERROR, IMPORT_FAILED).
 const NON_RETRYABLE = ['ImportNotFound', 'ImportDataError', 'ImportFailed', 'NothingToScreen'];
 
 /** Long steps: a missed heartbeat (a dead worker) hands the activity to another attempt within a minute. */
