@@ -42,7 +42,6 @@ import { HttpProblem, badRequest, notFound } from './errors';
 import { SlidingWindowLimiter } from './security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
-  LIST_KINDS,
   RecordRefusalRequestSchema,
   ResultSearchRequestSchema,
   StartImportRequestSchema,
