@@ -4,8 +4,10 @@
 // its first non-ASCII character, wherever it comes); the delimiter (comma, semicolon or tab) from the
 // header line;
 // then RFC 4180 records with quoted fields that may hold delimiters, doubled quotes and line breaks, any
-// of which, like a multibyte character, may be cut by a piece boundary. Text after the choice that is
-// not valid in the chosen encoding refuses the file (code 'encoding', with the line).
+// of which, like a multibyte character, may be cut by a piece boundary. Bytes after the choice that are
+// not valid in the chosen encoding are read as U+FFFD (never as a delimiter, quote or line break: both
+// decoders give ASCII bytes back), so that the import refuses each row holding one, with its line,
+// rather than the whole file at the first.
 import { ImportFileError, type Limits } from './limits';
 import type { ImportRow } from './rows';
 
@@ -49,7 +51,7 @@ export async function* readCsvRows(
 
   const feed = function* (bytes: Uint8Array): Generator<ImportRow> {
     for (let off = 0; off < bytes.length; off += PIECE) {
-      parser.push(decoder!.decode(bytes.subarray(off, off + PIECE), parser.line));
+      parser.push(decoder!.decode(bytes.subarray(off, off + PIECE)));
       yield* parser.take();
     }
   };
@@ -73,7 +75,7 @@ export async function* readCsvRows(
     decoder = CsvDecoder.choose(head, fileName);
     yield* feed(head);
   }
-  parser.push(decoder.end(parser.line));
+  parser.push(decoder.end());
   parser.finish();
   yield* parser.take();
   return { encoding: decoder.encoding, rows: parser.rows, delimiter: parser.delimiterChar };
@@ -114,18 +116,15 @@ class CsvDecoder {
   private undecided: boolean;
   private carry: Uint8Array = new Uint8Array(0);
 
-  private constructor(
-    public encoding: CsvEncoding,
-    private readonly fileName: string,
-  ) {
-    this.td = new TextDecoder(encoding === 'gb18030' ? 'gb18030' : 'utf-8', { fatal: true });
+  private constructor(public encoding: CsvEncoding) {
+    this.td = new TextDecoder(encoding === 'gb18030' ? 'gb18030' : 'utf-8');
     this.undecided = encoding !== 'utf-8-bom';
   }
 
   /** Refuses what is not CSV text; the head is the first 64 KiB (or the whole, shorter, file). */
   static choose(head: Uint8Array, fileName: string): CsvDecoder {
     const refuse = (code: 'wrong-type' | 'encoding', reason: string) => new ImportFileError({ fileName, code, reason });
-    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return new CsvDecoder('utf-8-bom', fileName);
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return new CsvDecoder('utf-8-bom');
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
       throw refuse('encoding', '文件是 UTF-16(“Unicode 文本”)编码;请另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)”后重新上传');
     }
@@ -137,10 +136,10 @@ class CsvDecoder {
         '文件是网页(HTML)或 XML 表格(系统导出的“.xls”常是这种格式),不是 CSV 或 XLSX;请用 Excel 打开后另存为“Excel 工作簿(*.xlsx)”或“CSV UTF-8”再上传',
       );
     }
-    return new CsvDecoder('utf-8', fileName);
+    return new CsvDecoder('utf-8');
   }
 
-  decode(piece: Uint8Array, line: number): string {
+  decode(piece: Uint8Array): string {
     let bytes = piece;
     if (this.undecided) {
       bytes = this.carry.length > 0 ? concat([this.carry, piece], this.carry.length + piece.length) : piece;
@@ -157,52 +156,24 @@ class CsvDecoder {
           new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
         } catch {
           this.encoding = 'gb18030';
-          this.td = new TextDecoder('gb18030', { fatal: true });
+          this.td = new TextDecoder('gb18030');
         }
       }
     }
-    try {
-      return this.td.decode(bytes, { stream: true });
-    } catch {
-      throw this.invalid(line, bytes);
-    }
+    return this.td.decode(bytes, { stream: true });
   }
 
-  end(line: number): string {
+  end(): string {
     if (this.undecided && this.carry.length > 0) {
       // ASCII up to a last character that is not complete UTF-8: GB18030 says whether it is anything.
       const carry = this.carry;
       this.carry = new Uint8Array(0);
       this.undecided = false;
       this.encoding = 'gb18030';
-      this.td = new TextDecoder('gb18030', { fatal: true });
-      try {
-        return this.td.decode(carry);
-      } catch {
-        throw this.invalid(line);
-      }
+      this.td = new TextDecoder('gb18030');
+      return this.td.decode(carry);
     }
-    try {
-      return this.td.decode();
-    } catch {
-      throw this.invalid(line);
-    }
-  }
-
-  /** `line` is where the piece starts; the line breaks before the first bad byte move it on. */
-  private invalid(line: number, piece?: Uint8Array): ImportFileError {
-    const name = this.encoding === 'gb18030' ? 'GBK/GB18030' : 'UTF-8';
-    if (piece) {
-      const text = new TextDecoder(this.encoding === 'gb18030' ? 'gb18030' : 'utf-8').decode(piece);
-      const bad = text.indexOf('\uFFFD');
-      line += (text.slice(0, bad < 0 ? text.length : bad).match(/\r\n|\r|\n/g) ?? []).length;
-    }
-    return new ImportFileError({
-      fileName: this.fileName,
-      code: 'encoding',
-      line,
-      reason: `这一行附近的内容不是有效的 ${name} 编码(文件可能混用了多种编码或已损坏);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传`,
-    });
+    return this.td.decode();
   }
 }
 

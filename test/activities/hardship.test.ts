@@ -258,6 +258,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
 
   const deps = (now?: () => number) => ({ db: database.db, uploadDir, now });
   const utf8 = (text: string) => new TextEncoder().encode(text);
+  const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
   const list = (department: string, category: 'dibao' | 'tekun' = 'dibao') => ({ list: 'hardship' as const, category, department, listDate: '2031-09-01' });
   async function prepare(fileName: string, bytes: Uint8Array, body: Omit<ImportBody, 'uploadId'>) {
     const upload = await storeUpload(deps(), ID, body.list, fileName, Readable.from([Buffer.from(bytes)]));
@@ -268,7 +269,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     (await database.db.select().from(importErrors).where(eq(importErrors.importId, importId)).orderBy(asc(importErrors.seq))).map((e) => [e.line, e.column, e.value, e.reason]);
   const importRow = async (importId: string) => (await database.db.select().from(listImports).where(eq(listImports.id, importId)))[0];
 
-  it('refuses a NUL character past the first 64 KiB as a row error with its line (CSV), and an XLSX escape to NUL likewise', async () => {
+  it('refuses a NUL character past the first 64 KiB as a row error with its line (CSV), bytes invalid in the encoding likewise, and an XLSX escape to NUL', async () => {
     const people = Array.from({ length: 3000 }, (_, i) => [idOf('440703', `198${Math.floor(i / 1000)}0101`, i % 1000), `居民${i}`]);
     const text = csvOf(LIST_HEADER, [...people, [idOf('440703', '19700101', 7), '李\u0000四'], [idOf('440703', '19700101', 8), '王五']]);
     expect(text.indexOf('\u0000')).toBeGreaterThan(64 * 1024);
@@ -277,6 +278,13 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     expect(result).toMatchObject({ status: 'refused', errorCount: 1, rowsStored: 0 });
     expect(await errorsOf(csv.importId)).toEqual([[3002, '姓名', '', '含有空字符(0x00),数据库无法保存;文件可能已损坏或混入了二进制内容,请用 Excel 打开后重新另存再上传']]);
     expect(existsSync(join(uploadDir, csv.upload.uploadId))).toBe(false);
+
+    // Bytes invalid in the encoding chosen from the start of the file: the rows holding them, each with its line.
+    const mixed = concat(utf8(csvOf(LIST_HEADER, people)), iconv.encode(`${idOf('440703', '19700101', 9)},李四\r\n`, 'gbk'), utf8(`${idOf('440703', '19700101', 10)},王五\r\n`));
+    const garbled = await prepare('低保-混合编码.csv', mixed, list('民政局-混合编码'));
+    expect(await imports.importList({ importId: garbled.importId })).toMatchObject({ status: 'refused', errorCount: 1 });
+    expect((await errorsOf(garbled.importId)).map((e) => e.slice(0, 2))).toEqual([[3002, '姓名']]);
+    expect((await errorsOf(garbled.importId))[0][3]).toContain('乱码');
 
     const xlsx = await prepare('低保-损坏.xlsx', writeXlsx([{ name: '名单', rows: [LIST_HEADER, [P.A.id, P.A.name], [P.B.id, '李_x0000_二']] }]), list('民政局-NUL-xlsx'));
     expect(await imports.importList({ importId: xlsx.importId })).toMatchObject({ status: 'refused', errorCount: 1 });

@@ -204,13 +204,18 @@ describe('CSV', () => {
     expect(summary.encoding).toBe('gb18030');
   });
 
-  it('refuses a file that turns invalid after a valid UTF-8 start, naming the line', async () => {
+  it('reads bytes invalid in the chosen encoding as U+FFFD in their own cell and line, which the import refuses as that row', async () => {
     const start = utf8(`身份证号,姓名\n${'440703199001011234,张三\n'.repeat(4000)}`);
-    const bytes = concat([start, iconv.encode('440703199001011235,李四\n', 'gbk')]);
-    const e = await refusal(read(bytes, 4096));
-    expect(e.code).toBe('encoding');
-    expect(e.line).toBe(4002);
-    expect(e.reason).toContain('UTF-8');
+    const bytes = concat([start, iconv.encode('440703199001011235,李四\n', 'gbk'), utf8('440703199001011236,王五\n')]);
+    for (const size of [4096, 7]) {
+      const { rows, summary } = await read(bytes, size);
+      expect(summary.encoding).toBe('utf-8');
+      expect(rows.slice(-2).map((r) => [r.line, r.cells[0], /^\uFFFD+$/.test(r.cells[1])])).toEqual([
+        [4002, '440703199001011235', true],
+        [4003, '440703199001011236', false],
+      ]);
+      expect(unstorableReason(rows.at(-2)!.cells[1])).toContain('乱码');
+    }
   });
 
   it('refuses UTF-16 text and a binary file', async () => {
