@@ -612,7 +612,8 @@ export function createListImportActivities(db: Db, opts: { uploadDir: string; no
         .where(eq(hardshipRows.importId, imp.id))
         .groupBy(hardshipRows.category);
       if (byCategory.some((c) => c.category !== imp.category)) {
-        const parts = byCategory.sort((a, b) => b.n - a.n).map((c) => `${categoryName(c.category)} ${c.n} 人`);
+        const order = (key: string) => HARDSHIP_CATEGORIES.findIndex((c) => c.key === key);
+        const parts = byCategory.sort((a, b) => b.n - a.n || order(a.category) - order(b.category)).map((c) => `${categoryName(c.category)} ${c.n} 人`);
         notices.push(`按文件中的“${storableText(header[mapping.columns.category]?.trim() || '困难类别')}”列保存各行的类别:${parts.join(',')}(导入时选择的“${categoryName(imp.category ?? '')}”只用于该列为空的行)`);
       }
     }
