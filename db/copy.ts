@@ -66,19 +66,34 @@ export async function openCopy(db: Db, table: string, columns: readonly string[]
     );
   };
   let stream: Awaited<ReturnType<ReturnType<Sql['unsafe']>['writable']>>;
+  let failed: Error | undefined;
+  let refuse: (e: Error) => void = () => {};
   try {
     // A COPY lasts as long as its rows keep coming: the pool's statement timeout is not meant for it.
     await reserved`set statement_timeout = 0`;
-    stream = await reserved.unsafe(`${statement} STDIN`).writable();
+    const query = reserved.unsafe(`${statement} STDIN`);
+    // postgres.js 3.4 resolves the query with the stream at CopyInResponse; an error the server reports
+    // after the client's CopyDone (a row the table refuses: a trigger, a constraint, a character the
+    // encoding cannot hold) then goes to that settled query and is lost, and the stream's 'finish' never
+    // comes: `end()` would wait forever. The query's own reject is where the driver reports it: heard there.
+    const driverQuery = query as unknown as { reject: (e: Error) => void };
+    const reject = driverQuery.reject;
+    driverQuery.reject = (e: Error) => {
+      failed ??= e;
+      refuse(e);
+      reject(e);
+    };
+    stream = await query.writable();
   } catch (e) {
     release();
     throw e;
   }
-  let failed: Error | undefined;
   stream.on('error', (e: Error) => {
     failed ??= e;
   });
   const finished = new Promise<void>((resolve, reject) => {
+    refuse = reject;
+    if (failed) reject(failed);
     stream.on('finish', resolve);
     stream.on('close', resolve);
     stream.on('error', reject);

@@ -223,3 +223,33 @@ export function decide(user: Subject, action: Action, target: Target): Decision 
   if (!roleAllows(user.role, action)) return { allow: false, reason: 'role', asNotFound: false, message: DENY_ROLE };
   return { allow: true };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Before launch, and milestones
+
+/**
+ * The preview's warning when the plan's region is outside the user's: launching it would be refused
+ * (and answered as not found, like any other region's object), so the preview says so first.
+ * Null when the user's region contains the plan's.
+ */
+export function regionOutsideWarning(
+  planRegion: { code: string; name: string },
+  user: { regionCode: string },
+): { code: 'region-outside-user'; message: { zh: string; en: string } } | null {
+  if (regionContains(user.regionCode, planRegion.code)) return null;
+  return {
+    code: 'region-outside-user',
+    message: {
+      zh: `方案所属区域「${planRegion.name}」(${planRegion.code})不在您的管辖区域(${user.regionCode})之内,不能由您启动;请由该区域或其上级的业务主管启动。`,
+      en: `The plan's region ${planRegion.name} (${planRegion.code}) is outside your region (${user.regionCode}): you cannot launch it; an official of that region or above can.`,
+    },
+  };
+}
+
+/**
+ * Who may confirm a campaign's milestone done (an Update, audited): an official whose region contains
+ * the campaign's. A supervisor below reports progress; the confirmation is the campaign owner's.
+ */
+export function canConfirmMilestone(user: Subject, campaignRegion: string): boolean {
+  return user.role === 'official' && regionContains(user.regionCode, campaignRegion);
+}

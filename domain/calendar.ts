@@ -365,6 +365,20 @@ export function addWorkingDays(cal: WorkingCalendar, date: string, n: number): s
   return d;
 }
 
+/**
+ * The date `n` (>= 1) working days before `date`: a reminder "5 working days before" the due date.
+ * Counts back over working days only, so a holiday week in between is skipped.
+ */
+export function workingDaysBefore(cal: WorkingCalendar, date: string, n: number): string {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer: ${n}`);
+  let d = date;
+  for (let left = n; left > 0; ) {
+    d = addDaysLocal(d, -1);
+    if (dayInfo(cal, d).working) left--;
+  }
+  return d;
+}
+
 /** Working days in the half-open interval (a, b]; 0 when b <= a. */
 export function workingDaysBetween(cal: WorkingCalendar, a: string, b: string): number {
   requireDate(a);

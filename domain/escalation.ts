@@ -1,17 +1,15 @@
 // Escalation rules: when each rung of the missed-report ladder falls due, what pace a unit is expected
 // to keep, and the plain-language reason recorded with every escalation. Pure: safe in workflow code.
 import { addWorkingDays, type WorkingCalendar } from './calendar';
-import type { Escalation, Ladder, NotifyTarget } from './plan';
-import { dueInstant } from './schedule';
-import { formatDueLocal, localToInstant } from './time';
+import type { Escalation, Ladder, NotifyTarget } from './ladder';
+import { parsePeriodKey, reportingStreams, type Reporting, type ReportingStream } from './streams';
+import { evaluateMetric, missedTargetText, type Metric, type MetricEvaluation, type Text } from './targets';
+import { dueInstant, formatDueLocal, localToInstant } from './time';
+
+export type { Text } from './targets';
 
 export const ESCALATION_TRACKS = ['missed-report', 'behind-pace'] as const;
 export type EscalationTrack = (typeof ESCALATION_TRACKS)[number];
-
-export interface Text {
-  zh: string;
-  en: string;
-}
 
 export interface PhaseWindow {
   key: string;
@@ -47,9 +45,6 @@ export function missedRungAt(
   return { at: dueInstant(date, dueTime, timeZone), date };
 }
 
-const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-const num = (n: number) => n.toLocaleString('en-US');
-
 export function missedReason(input: {
   periodKey: string;
   dueAt: number;
@@ -58,19 +53,24 @@ export function missedReason(input: {
   rungName: string;
   delayWorkingDays: number;
   rungDate: string;
+  /** The stream's name (旬报 …): the period then reads 「旬报」2023-10-10 期 instead of its key. */
+  streamName?: string;
 }): Text {
   const due = formatDueLocal(input.dueAt, input.timeZone);
   const shiftZh = input.shiftReason ? `(${input.shiftReason.zh})` : '';
   const shiftEn = input.shiftReason ? ` (${input.shiftReason.en})` : '';
+  const raw = parsePeriodKey(input.periodKey).rawDate;
+  const periodZh = input.streamName ? `「${input.streamName}」${raw} 期报表` : `${input.periodKey} 期报表`;
+  const periodEn = input.streamName ? `The ${input.streamName} report for ${raw}` : `The report for period ${input.periodKey}`;
   if (input.delayWorkingDays === 0) {
     return {
-      zh: `${input.periodKey} 期报表应于 ${due} 前报送${shiftZh},到期未报送,按方案「${input.rungName}」。`,
-      en: `The report for period ${input.periodKey} was due by ${due}${shiftEn} and has not arrived: ${input.rungName}.`,
+      zh: `${periodZh}应于 ${due} 前报送${shiftZh},到期未报送,按方案「${input.rungName}」。`,
+      en: `${periodEn} was due by ${due}${shiftEn} and has not arrived: ${input.rungName}.`,
     };
   }
   return {
-    zh: `${input.periodKey} 期报表应于 ${due} 前报送${shiftZh},逾期 ${input.delayWorkingDays} 个工作日(至 ${input.rungDate})仍未报送,按方案升级为「${input.rungName}」。`,
-    en: `The report for period ${input.periodKey} was due by ${due}${shiftEn}; ${input.delayWorkingDays} working day(s) later (through ${input.rungDate}) it has still not arrived: ${input.rungName}.`,
+    zh: `${periodZh}应于 ${due} 前报送${shiftZh},逾期 ${input.delayWorkingDays} 个工作日(至 ${input.rungDate})仍未报送,按方案升级为「${input.rungName}」。`,
+    en: `${periodEn} was due by ${due}${shiftEn}; ${input.delayWorkingDays} working day(s) later (through ${input.rungDate}) it has still not arrived: ${input.rungName}.`,
   };
 }
 
@@ -100,21 +100,14 @@ export function expectedShare(escalation: Escalation, phase: PhaseWindow, timeZo
   return points[points.length - 1][1];
 }
 
-export interface PaceEvaluation {
-  behind: boolean;
-  metric: 'paying' | 'enrolled';
-  target: number;
-  actual: number;
-  expected: number;
-  expectedShare: number;
-  actualShare: number;
-  margin: number;
-  reason: Text;
-}
+/** A count judged the way plans written before `pace.metrics` judge it (see domain/targets.ts for every metric). */
+export type PaceEvaluation = MetricEvaluation & { metric: 'paying' | 'enrolled' };
 
-const METRIC_NAME = { paying: { zh: '缴费人数', en: 'paying' }, enrolled: { zh: '参保人数', en: 'enrolled' } } as const;
-
-/** Behind pace: the actual share trails the expected share by more than the margin. No target, no judgement. */
+/**
+ * Behind pace on one count (缴费人数 or 参保人数): the actual share trails the expected share by more than
+ * the margin. No target, no judgement. Kept for the single-metric `pace.metric`; `evaluateMetric` and
+ * `evaluateTargets` judge every metric a plan names.
+ */
 export function evaluatePace(input: {
   metric: 'paying' | 'enrolled';
   target: number | null | undefined;
@@ -125,31 +118,33 @@ export function evaluatePace(input: {
   timeZone: string;
 }): PaceEvaluation | null {
   if (!input.target) return null;
-  const actualShare = input.actual / input.target;
-  const expected = Math.ceil(input.target * input.expectedShare);
-  const gap = input.expectedShare - actualShare;
-  const behind = gap > input.margin;
-  const when = formatDueLocal(input.at, input.timeZone);
-  const name = METRIC_NAME[input.metric];
-  const reason: Text = behind
-    ? {
-        zh: `截至 ${when},${name.zh} ${num(input.actual)}(目标 ${num(input.target)} 的 ${pct(actualShare)}),按序时进度应达 ${num(expected)}(${pct(input.expectedShare)}),落后 ${(gap * 100).toFixed(1)} 个百分点,超过允许的 ${(input.margin * 100).toFixed(1)} 个百分点。`,
-        en: `As of ${when}, ${name.en} is ${num(input.actual)} (${pct(actualShare)} of the target ${num(input.target)}); the expected pace is ${num(expected)} (${pct(input.expectedShare)}), ${(gap * 100).toFixed(1)} points behind, more than the allowed ${(input.margin * 100).toFixed(1)}.`,
-      }
-    : {
-        zh: `截至 ${when},${name.zh} ${num(input.actual)}(${pct(actualShare)}),序时进度 ${pct(input.expectedShare)},在允许范围内。`,
-        en: `As of ${when}, ${name.en} is ${num(input.actual)} (${pct(actualShare)}) against an expected ${pct(input.expectedShare)}: on pace.`,
-      };
-  return { behind, metric: input.metric, target: input.target, actual: input.actual, expected, expectedShare: input.expectedShare, actualShare, margin: input.margin, reason };
+  const e = evaluateMetric({
+    metric: input.metric,
+    targets: { [input.metric]: input.target },
+    figures: { enrolled: input.actual, paid: input.actual, mobilePaid: 0, amountFen: 0 },
+    expectedShare: input.expectedShare,
+    margin: input.margin,
+    at: input.at,
+    timeZone: input.timeZone,
+  });
+  return e as PaceEvaluation | null;
 }
 
-export function targetMissedReason(phase: PhaseWindow, evaluation: PaceEvaluation, timeZone: string): Text {
-  const name = METRIC_NAME[evaluation.metric];
-  const when = formatDueLocal(phase.deadlineAt, timeZone);
-  return {
-    zh: `阶段「${phase.nameZh}」于 ${when} 截止,${name.zh} ${num(evaluation.actual)},未完成目标 ${num(evaluation.target)}(完成 ${pct(evaluation.actualShare)}),升级一级。`,
-    en: `Phase ${phase.key} ended at ${when} with ${name.en} at ${num(evaluation.actual)}, short of the target ${num(evaluation.target)} (${pct(evaluation.actualShare)}): raised one more rung.`,
-  };
+/** The metrics a plan judges: `pace.metrics`, else the single `pace.metric`, else 缴费人数. */
+export function judgedMetrics(escalation: Escalation | null | undefined): Metric[] {
+  const pace = escalation?.pace;
+  return pace?.metrics ? [...pace.metrics] : [pace?.metric ?? 'paying'];
+}
+
+/** The streams whose due instants are pace checks: `pace.streams`, else every stream that asks for reports. */
+export function paceCheckStreams(plan: { reporting?: Reporting | null; escalation?: Escalation | null }): ReportingStream[] {
+  const wanted = plan.escalation?.pace?.streams;
+  return reportingStreams(plan).filter((s) => (wanted ? wanted.includes(s.key) : s.reports));
+}
+
+/** Why a missed target raises the ladder once more at the phase's deadline: the metric, actual, target and when. */
+export function targetMissedReason(phase: PhaseWindow, evaluation: MetricEvaluation, timeZone: string): Text {
+  return missedTargetText(evaluation, phase, formatDueLocal(phase.deadlineAt, timeZone));
 }
 
 /**

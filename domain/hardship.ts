@@ -11,30 +11,25 @@
 //   5. enrolled → covered;
 //   6. a refusal is on record (statement from the person, guardian or village committee) → refused;
 //   7. otherwise → eligible but not enrolled: goes on the village's mobilisation list.
-// - The government pays once per person. Full-minimum policy (Jiangmen): the plan's minimum (120 yuan)
-//   whatever the categories; partial policy (Dongfang): the highest amount among the person's
-//   categories. The payment never exceeds the tier; the person pays the rest of a higher tier.
+// - The government pays once per person, for the categories the plan pays for (`paidCategories`;
+//   Jiangmen names five, so a 重点优抚对象 there gets nothing): the minimum in full (full-minimum,
+//   Jiangmen 120 yuan) or a partial amount per category (Dongfang 70/80), the highest of the person's
+//   categories. It never exceeds the tier; the person pays the rest of a higher tier. Where the plan
+//   makes 代缴 conditional on paying the balance (`balanceRequired`), a person known not to pay it gets
+//   neither 代缴 nor subsidy (domain/policy.ts has every amount rule).
 // - The tier is this year's from the roster, else the plan's default (last year's, or the lowest);
-//   under full-minimum a person with no tier at all is on the minimum. The subsidy (缴费补贴) follows
-//   the actual tier through the plan's subsidy table.
+//   under full-minimum a person with no tier at all is on the minimum. The subsidy (缴费补贴, plus any
+//   extra subsidy and county uplift) follows the actual tier, and the residence where the plan says so.
 // - The reference date for age is the policy's `referenceDate`, else 31 December of the campaign year
 //   (someone turning 16 during the year may join that year).
 // - Amounts are integers in fen so that sums are exact.
 import { z } from 'zod';
+import { squash } from './categories';
 import { ageOn } from './idNumber';
+import { contribution, type ResolvedPolicy } from './policy';
+import type { ResidenceType } from './status';
 
-export const HARDSHIP_CATEGORIES = [
-  { key: 'dibao', zh: '低保对象', aliases: ['低保', '低保户', '城乡低保', '最低生活保障对象', 'dibao', 'low-income'] },
-  { key: 'tekun', zh: '特困人员', aliases: ['特困', '特困供养人员', '五保', 'tekun', 'extreme-poverty'] },
-  { key: 'fanpin', zh: '易返贫致贫人口', aliases: ['防返贫监测对象', '监测对象', '返贫致贫', 'fanpin', 'at-risk'] },
-  { key: 'severe-disability', zh: '重度残疾人', aliases: ['重度残疾', '一二级残疾', '一级残疾', '二级残疾', 'severe-disability'] },
-  { key: 'mental-intellectual', zh: '精神/智力残疾人', aliases: ['精神残疾', '智力残疾', '精神智力残疾', '三四级精神智力残疾', 'mental-intellectual'] },
-  { key: 'special-care', zh: '重点优抚对象', aliases: ['优抚对象', '重点优抚', 'special-care'] },
-] as const;
-export type HardshipCategory = (typeof HARDSHIP_CATEGORIES)[number]['key'];
-export const HARDSHIP_CATEGORY_KEYS = HARDSHIP_CATEGORIES.map((c) => c.key) as [HardshipCategory, ...HardshipCategory[]];
-
-const squash = (s: string) => s.normalize('NFKC').replace(/[\s()（）/、·]/g, '').toLowerCase();
+export { HARDSHIP_CATEGORIES, HARDSHIP_CATEGORY_KEYS, categoryName, categoryRegistry, findCategory, parseCategory, type CategoryInfo, type HardshipCategory } from './categories';
 
 /**
  * Columns such as 参保状态 hold a handful of distinct texts over a million rows: each is read once.
@@ -50,14 +45,6 @@ function memo<T>(read: (text: string) => T, max = 256): (text: string) => T {
     return value;
   };
 }
-const CATEGORY_BY_TEXT = new Map<string, HardshipCategory>();
-for (const c of HARDSHIP_CATEGORIES) for (const t of [c.key, c.zh, ...c.aliases]) CATEGORY_BY_TEXT.set(squash(t), c.key);
-
-/** A category as written in a file or a policy (key, Chinese name or a common alias); null if unknown. */
-export function parseCategory(text: string): HardshipCategory | null {
-  return CATEGORY_BY_TEXT.get(squash(text)) ?? null;
-}
-export const categoryName = (key: string) => HARDSHIP_CATEGORIES.find((c) => c.key === key)?.zh ?? key;
 
 export const ENROLMENT_STATUSES = ['enrolled', 'not-enrolled', 'suspended', 'deceased'] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
@@ -109,68 +96,38 @@ export const REFUSAL_STATEMENT_BY = ['person', 'guardian', 'village-committee'] 
 export type RefusalStatementBy = (typeof REFUSAL_STATEMENT_BY)[number];
 export const REFUSAL_STATEMENT_ZH: Record<RefusalStatementBy, string> = { person: '本人书面声明', guardian: '监护人书面声明', 'village-committee': '村(居)委会证明' };
 
-/** The plan's hardship block as validated by domain/plan.ts (amounts in yuan). */
-export interface HardshipPolicy {
-  mode: 'full-minimum' | 'partial';
-  minimum?: number;
-  perCategory?: Record<string, number>;
-  referenceDate?: string;
-}
-export interface ContributionRules {
-  tiers: number[];
-  defaultTier: 'last-year' | 'lowest';
-  subsidies: { fromTier: number; toTier?: number; amount: number }[];
-  hardship?: HardshipPolicy;
-}
-
-/** What the screening needs from the plan, resolved once per run (amounts in fen, categories by key). */
-export interface ResolvedPolicy {
-  mode: 'full-minimum' | 'partial' | 'none';
-  minimumFen: number;
-  perCategoryFen: Partial<Record<HardshipCategory, number>>;
-  referenceDate: string;
-  tiersFen: number[];
-  defaultTier: 'last-year' | 'lowest';
-  subsidies: { fromFen: number; toFen: number | null; amountFen: number }[];
-}
-
-export const yuanToFen = (y: number) => Math.round(y * 100);
-
-/** Throws with a plain reason when a perCategory key is not a known category. */
-export function resolvePolicy(rules: ContributionRules | undefined, year: number): ResolvedPolicy {
-  const h = rules?.hardship;
-  const perCategoryFen: Partial<Record<HardshipCategory, number>> = {};
-  for (const [k, v] of Object.entries(h?.perCategory ?? {})) {
-    const key = parseCategory(k);
-    if (!key) throw new Error(`方案 contributionPolicy.hardship.perCategory 中的类别“${k}”无法识别`);
-    perCategoryFen[key] = yuanToFen(v);
-  }
-  return {
-    mode: h ? h.mode : 'none',
-    minimumFen: yuanToFen(h?.minimum ?? 0),
-    perCategoryFen,
-    referenceDate: h?.referenceDate ?? `${year}-12-31`,
-    tiersFen: (rules?.tiers ?? []).map(yuanToFen),
-    defaultTier: rules?.defaultTier ?? 'last-year',
-    subsidies: (rules?.subsidies ?? []).map((s) => ({ fromFen: yuanToFen(s.fromTier), toFen: s.toTier === undefined ? null : yuanToFen(s.toTier), amountFen: yuanToFen(s.amount) })),
-  };
-}
+export {
+  contribution,
+  governmentPayment,
+  governmentShare,
+  resolvePolicy,
+  subsidyFor,
+  yuanToFen,
+  type ContributionRules,
+  type HardshipPolicy,
+  type ResolvedPolicy,
+} from './policy';
 
 /** One matched person: their lists and, when found, their roster row. */
 export interface MatchedPerson {
   idNumber: string;
   birthDate: string;
-  categories: HardshipCategory[];
+  /** Category codes (built-in or the plan's own). */
+  categories: readonly string[];
   roster: {
     villageCode: string;
     status: EnrolmentStatus;
     tierFen: number | null;
     lastYearTierFen: number | null;
     drawingPension: boolean;
+    /** Where known: the subsidy may differ for urban and rural residents. */
+    residence?: ResidenceType;
   } | null;
   /** The roster row's village lies under the campaign's region. */
   local: boolean;
   refused: boolean;
+  /** Whether the person pays the balance of a conditional 代缴; absent: not known, assumed to pay. */
+  balancePaid?: boolean;
 }
 
 export interface Screened {
@@ -180,24 +137,17 @@ export interface Screened {
   tierFen: number | null;
   govPaidFen: number;
   personalFen: number;
+  /** Every subsidy of the tier: basic, extra and county uplift. */
   subsidyFen: number;
-}
-
-export function subsidyFor(policy: ResolvedPolicy, tierFen: number): number {
-  const s = policy.subsidies.find((x) => tierFen >= x.fromFen && (x.toFen === null || tierFen <= x.toFen));
-  return s?.amountFen ?? 0;
-}
-
-/** The government's share for the person's categories (before capping by the tier). */
-export function governmentShare(policy: ResolvedPolicy, categories: readonly HardshipCategory[]): number {
-  if (policy.mode === 'full-minimum') return policy.minimumFen;
-  if (policy.mode === 'partial') return Math.max(0, ...categories.map((c) => policy.perCategoryFen[c] ?? 0));
-  return 0;
+  /** The 代缴 depends on the person paying the balance. */
+  conditional: boolean;
+  /** Conditional 代缴 withheld: the person does not pay the balance. */
+  withheld: boolean;
 }
 
 /** The rules at the top of this file, for one person. */
 export function screenPerson(p: MatchedPerson, policy: ResolvedPolicy): Screened {
-  const none = (outcome: Outcome, reason: IneligibleReason | null): Screened => ({ outcome, reason, tierFen: null, govPaidFen: 0, personalFen: 0, subsidyFen: 0 });
+  const none = (outcome: Outcome, reason: IneligibleReason | null): Screened => ({ outcome, reason, tierFen: null, govPaidFen: 0, personalFen: 0, subsidyFen: 0, conditional: false, withheld: false });
   const r = p.roster;
   if (!r || !p.local) return none('ineligible', 'not-local');
   if (r.status === 'deceased') return none('ineligible', 'deceased');
@@ -205,12 +155,26 @@ export function screenPerson(p: MatchedPerson, policy: ResolvedPolicy): Screened
   if (ageOn(p.birthDate, policy.referenceDate) < 16) return none('ineligible', 'under-16');
   const outcome: Outcome = r.status === 'enrolled' ? 'covered' : p.refused ? 'refused' : 'to-mobilise';
   if (outcome === 'refused') return none('refused', null);
-  const share = governmentShare(policy, p.categories);
   const lowest = policy.tiersFen[0] ?? 0;
   let tierFen = r.tierFen ?? (policy.defaultTier === 'last-year' ? r.lastYearTierFen : null) ?? (policy.mode === 'full-minimum' ? policy.minimumFen : lowest);
   if (policy.mode === 'full-minimum' && tierFen < policy.minimumFen) tierFen = policy.minimumFen;
-  const govPaidFen = Math.min(share, tierFen);
-  return { outcome, reason: null, tierFen, govPaidFen, personalFen: tierFen - govPaidFen, subsidyFen: subsidyFor(policy, tierFen) };
+  const c = contribution(policy, {
+    tierFen,
+    categories: p.categories,
+    regionCode: r.villageCode,
+    ...(r.residence ? { residence: r.residence } : {}),
+    ...(p.balancePaid !== undefined ? { balancePaid: p.balancePaid } : {}),
+  });
+  return {
+    outcome,
+    reason: null,
+    tierFen,
+    govPaidFen: c.govPaidFen,
+    personalFen: c.personalFen,
+    subsidyFen: c.subsidy.totalFen,
+    conditional: c.govPaid.conditional,
+    withheld: c.govPaid.withheld,
+  };
 }
 
 export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');

@@ -1,76 +1,41 @@
 // The campaign plan: one zod schema, plus the consistency rules a schema cannot express.
-// A plan is data, never code: phases, dates, targets, breakdown, policy, reporting and escalation.
-import { HARDSHIP_CATEGORIES, parseCategory } from './hardship';
+// A plan is data, never code: phases, dates, targets, breakdown, reporting streams, milestones, policy
+// and escalation. Every object is strict: a field the product does not use is refused with its path,
+// never silently accepted.
+//
+// The blocks live beside the rules that use them: targets (domain/targets.ts), the breakdown
+// (domain/regions.ts), reporting streams (domain/streams.ts), escalation (domain/ladder.ts),
+// milestones (domain/milestones.ts), the contribution policy (domain/policy.ts). This file composes
+// them, validates across them, and re-exports what callers have always imported from here.
 import { z } from 'zod';
-import { REGION_LEVELS, type RegionLevel } from './status';
-import {
-  DEFAULT_TIME_ZONE,
-  addDaysLocal,
-  daysBetweenLocal,
-  formatLocal,
-  isValidTimeZone,
-  localToInstant,
-  parseLocal,
-} from './time';
+import { localDateTime } from './fields';
+import { EscalationSchema } from './ladder';
+import { checkMilestones, MilestonesSchema } from './milestones';
+import { checkPolicy, ContributionPolicySchema } from './policy';
+import { breakdownUnits, LEVEL_RANK, RegionNodeSchema, RegionSchema, type RegionNode } from './regions';
+import type { RegionLevel } from './status';
+import { checkStreams, checkWorkflowLimit, ReportingFieldSchema, workflowLayout } from './streams';
+import { COUNT_TARGETS, METRIC_INFO, metricNeeds, metricTarget, TargetsSchema, type Targets } from './targets';
+import { DEFAULT_TIME_ZONE, addDaysLocal, daysBetweenLocal, formatLocal, isValidTimeZone, localToInstant } from './time';
 
-const localDateTime = z
-  .string()
-  .refine((s) => parseLocal(s) !== undefined, { message: '应为有效的日期 YYYY-MM-DD 或时间 YYYY-MM-DDTHH:mm[:ss]' });
-
-const localDate = z
-  .string()
-  .refine((s) => parseLocal(s)?.dateOnly === true, { message: '应为有效的日期 YYYY-MM-DD' });
-
-const count = z.number().int('应为整数').nonnegative('不能为负数');
-const rate = z.number().min(0, '比率应在 0 到 1 之间').max(1, '比率应在 0 到 1 之间');
-
-export const TargetsSchema = z
-  .object({
-    /** 参保人数 */
-    enrolled: count.optional(),
-    /** 缴费人数 */
-    paying: count.optional(),
-    /** 征缴率 (paying / headcount) */
-    paymentRate: rate.optional(),
-    /** 手机缴费率 */
-    mobileShare: rate.optional(),
-  })
-  .strict();
-export type Targets = z.infer<typeof TargetsSchema>;
-
-/** Summed down the breakdown tree; rates are not summed. */
-export const COUNT_TARGETS = ['enrolled', 'paying'] as const;
-
-/** 6 digits (county and above), 9 (town), 12 (village), as in the statistical division codes. */
-const regionCode = z.string().regex(/^\d{6}(\d{3}){0,2}$/, '区划代码应为 6、9 或 12 位数字');
-
-export const RegionSchema = z
-  .object({
-    code: regionCode,
-    name: z.string().trim().min(1, '名称不能为空'),
-    level: z.enum(REGION_LEVELS),
-  })
-  .strict();
-
-export interface RegionNode {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  targets: Targets;
-  children: RegionNode[];
-}
-
-export const RegionNodeSchema: z.ZodType<RegionNode, unknown> = z.lazy(() =>
-  z
-    .object({
-      code: regionCode,
-      name: z.string().trim().min(1, '名称不能为空'),
-      level: z.enum(REGION_LEVELS),
-      targets: TargetsSchema.default({}),
-      children: z.array(RegionNodeSchema).default([]),
-    })
-    .strict(),
-) as z.ZodType<RegionNode, unknown>;
+export { COUNT_TARGETS, TargetsSchema, type Targets } from './targets';
+export { RegionNodeSchema, RegionSchema, flattenBreakdown, type RegionNode } from './regions';
+export { ContributionPolicySchema, type ContributionPolicy } from './policy';
+export {
+  REPORTING_LEVELS,
+  ReportingSchema,
+  SCHEDULE_RULE_KINDS,
+  ScheduleRuleSchema,
+  StreamSchema,
+  type LegacyReporting,
+  type Reporting,
+  type ReportingLevel,
+  type ReportingStream,
+  type ScheduleRule,
+  type StreamSpec,
+} from './streams';
+export { ESCALATION_RUNGS, EscalationSchema, LadderSchema, NOTIFY_TARGETS, type Escalation, type EscalationRung, type Ladder, type NotifyTarget } from './ladder';
+export { MilestoneSchema, type Milestone } from './milestones';
 
 export const PhaseSchema = z
   .object({
@@ -81,125 +46,6 @@ export const PhaseSchema = z
   })
   .strict();
 export type Phase = z.infer<typeof PhaseSchema>;
-
-/** 缴费档次、补贴、困难群体代缴 — carried and validated here, used by the hardship capability. */
-export const ContributionPolicySchema = z
-  .object({
-    tiers: z
-      .array(z.number().positive('档次应为正数'))
-      .min(1, '至少一个缴费档次')
-      .refine((t) => t.every((v, i) => i === 0 || v > t[i - 1]), { message: '缴费档次应严格递增' }),
-    defaultTier: z.enum(['last-year', 'lowest']).default('last-year'),
-    allowUpgrade: z.boolean().default(false),
-    subsidies: z
-      .array(
-        z
-          .object({ fromTier: z.number().positive(), toTier: z.number().positive().optional(), amount: z.number().nonnegative() })
-          .strict(),
-      )
-      .default([]),
-    costSplit: z.record(z.string(), z.number().nonnegative()).optional(),
-    hardship: z
-      .object({
-        mode: z.enum(['full-minimum', 'partial']),
-        minimum: z.number().nonnegative().optional(),
-        perCategory: z.record(z.string(), z.number().nonnegative()).optional(),
-        /** Age (>= 16) is judged on this date; default 31 December of the campaign year. */
-        referenceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional(),
-      })
-      .strict()
-      .refine((h) => h.mode !== 'full-minimum' || h.minimum !== undefined, { message: '全额代缴(full-minimum)须给出 minimum(最低档金额)', path: ['minimum'] })
-      .refine((h) => h.mode !== 'partial' || Object.keys(h.perCategory ?? {}).length > 0, { message: '部分代缴(partial)须按类别给出 perCategory 金额', path: ['perCategory'] })
-      .refine((h) => Object.keys(h.perCategory ?? {}).every((k) => parseCategory(k) !== null), {
-        message: `perCategory 的类别应为:${HARDSHIP_CATEGORIES.map((c) => `${c.key}(${c.zh})`).join('、')}`,
-        path: ['perCategory'],
-      })
-      .optional(),
-    collectiveSubsidyCap: z.number().nonnegative().optional(),
-  })
-  .strict();
-
-export const SCHEDULE_RULE_KINDS = ['days-of-month', 'weekly', 'daily'] as const;
-
-/** days-of-month: a month without the day (the 30th in February) uses its last day. weekly: 1 = Monday .. 7 = Sunday. */
-export const ScheduleRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('days-of-month'), days: z.array(z.number().int().min(1).max(31)).min(1) }).strict(),
-  z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(1).max(7) }).strict(),
-  z.object({ kind: z.literal('daily') }).strict(),
-]);
-export type ScheduleRule = z.infer<typeof ScheduleRuleSchema>;
-
-const dueTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '应为 HH:mm');
-
-/** Levels that run as workflows and can be asked to report. */
-export const REPORTING_LEVELS = ['county', 'town'] as const;
-export type ReportingLevel = (typeof REPORTING_LEVELS)[number];
-
-/** 报告时间表: when each reporting unit's figures are due. */
-export const ReportingSchema = z
-  .object({
-    rule: ScheduleRuleSchema,
-    start: localDate,
-    /** A date, or a phase whose deadline ends the schedule; default: the last phase's deadline. */
-    end: z.union([localDate, z.object({ phase: z.string() }).strict()]).optional(),
-    /** Time of day the report is due on its due date; 24:00 is the end of the day. */
-    dueTime: dueTime.default('24:00'),
-    /** 节假日顺延: a due date on a non-working day moves to the next working day. */
-    shift: z.enum(['next-working-day', 'none']).default('next-working-day'),
-    /** Which workflow levels submit reports. */
-    levels: z.array(z.enum(REPORTING_LEVELS)).min(1).default(['county', 'town']),
-    // partialRecord: a plan overrides the rule for some levels only (z.record with enum keys would demand all five).
-    byLevel: z
-      .partialRecord(z.enum(REPORTING_LEVELS), z.object({ rule: ScheduleRuleSchema, dueTime: dueTime.optional() }).strict())
-      .optional(),
-  })
-  .strict();
-export type Reporting = z.infer<typeof ReportingSchema>;
-
-export const ESCALATION_RUNGS = ['reminder', 'warning', 'circular', 'supervision', 'accountability'] as const;
-export type EscalationRung = (typeof ESCALATION_RUNGS)[number];
-export const NOTIFY_TARGETS = ['unit', 'parent', 'city'] as const;
-export type NotifyTarget = (typeof NOTIFY_TARGETS)[number];
-
-const LadderSchema = z
-  .array(
-    z
-      .object({
-        rung: z.enum(ESCALATION_RUNGS),
-        name: z.string().min(1),
-        /** Working days after the missed due date (missed-report track) or after the lag was first seen (behind-pace track). */
-        delayWorkingDays: z.number().int().nonnegative(),
-        notify: z.array(z.enum(NOTIFY_TARGETS)).min(1),
-      })
-      .strict(),
-  )
-  .min(1)
-  .refine((l) => l.every((r, i) => i === 0 || r.delayWorkingDays >= l[i - 1].delayWorkingDays), {
-    message: '阶梯的延迟天数应逐级不减',
-  });
-export type Ladder = z.infer<typeof LadderSchema>;
-
-/** 升级阶梯: the missed-report ladder, an optional separate behind-pace ladder, and the pace rule. */
-export const EscalationSchema = z
-  .object({
-    ladder: LadderSchema,
-    /** Ladder of the behind-pace (序时进度) track; default: the same as `ladder`. */
-    paceLadder: LadderSchema.optional(),
-    pace: z
-      .object({
-        /** The phase over which the target is expected to be reached; default `payment`, else the last phase. */
-        phase: z.string().optional(),
-        metric: z.enum(['paying', 'enrolled']).default('paying'),
-        /** Expected share of the target by date; linear over the phase when absent. */
-        curve: z.array(z.object({ date: localDate, share: rate }).strict()).min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    paceMargin: rate.default(0.05),
-    warningWindowDays: z.number().int().nonnegative().default(3),
-  })
-  .strict();
-export type Escalation = z.infer<typeof EscalationSchema>;
 
 export const BREAKDOWN_RULES = ['sum-equals', 'sum-at-least', 'none'] as const;
 
@@ -216,8 +62,11 @@ export const PlanSchema = z
     breakdownRule: z.enum(BREAKDOWN_RULES).default('none'),
     breakdown: z.array(RegionNodeSchema).default([]),
     contributionPolicy: ContributionPolicySchema.optional(),
-    reporting: ReportingSchema.optional(),
+    /** Reporting streams, or the single block plans wrote before streams (see domain/streams.ts). */
+    reporting: ReportingFieldSchema.optional(),
     escalation: EscalationSchema.optional(),
+    /** Deadlines and windows outside the phase chain (see domain/milestones.ts). */
+    milestones: MilestonesSchema.min(1, '至少一个节点,或省略 milestones').optional(),
   })
   .strict();
 
@@ -252,11 +101,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(plan)';
 }
 
-const LEVEL_RANK: Record<RegionLevel, number> = Object.fromEntries(REGION_LEVELS.map((l, i) => [l, i])) as Record<
-  RegionLevel,
-  number
->;
-
 export function resolvePhases(plan: Pick<Plan, 'phases' | 'timeZone'>): ResolvedPhase[] {
   return plan.phases.map((p) => ({
     key: p.key,
@@ -267,18 +111,76 @@ export function resolvePhases(plan: Pick<Plan, 'phases' | 'timeZone'>): Resolved
   }));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Issues in Chinese, with the path of the branch the plan meant
+
+const TYPE_ZH: Record<string, string> = {
+  string: '文本',
+  number: '数字',
+  int: '整数',
+  boolean: '是或否(true/false)',
+  array: '列表',
+  object: '对象',
+  record: '对象',
+  date: '日期',
+};
+
+/** Zod's default messages in Chinese; messages the schemas give themselves are kept. */
+function chineseMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  switch (iss.code) {
+    case 'unrecognized_keys':
+      return `含产品不使用的字段:${(iss.keys as string[]).join('、')}(方案只接受会被计算或执行的字段)`;
+    case 'invalid_type':
+      return iss.input === undefined ? '缺少此项' : `应为${TYPE_ZH[iss.expected as string] ?? String(iss.expected)}`;
+    case 'invalid_value':
+      return `应为以下之一:${(iss.values as unknown[]).map(String).join('、')}`;
+    case 'too_small':
+      return iss.origin === 'array' ? `至少应有 ${String(iss.minimum)} 项` : `不应小于 ${String(iss.minimum)}`;
+    case 'too_big':
+      return iss.origin === 'array' ? `至多 ${String(iss.maximum)} 项` : `不应大于 ${String(iss.maximum)}`;
+    case 'invalid_key':
+      return '键不在允许的取值之中';
+    case 'invalid_format':
+      return '格式不正确';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A union (streams or the legacy block; a date or a phase; a flat or per-component split) reports
+ * every branch's failure. The plan meant the branch whose shape matched (its errors are inside the
+ * value, not about the value's type): its issues are kept, with their full paths.
+ */
+function flattenIssues(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): PlanIssue[] {
+  const out: PlanIssue[] = [];
+  for (const i of issues) {
+    const path = [...base, ...i.path];
+    if (i.code === 'invalid_union' && i.errors.length > 0) {
+      const shapeMatched = i.errors.filter((branch) => branch.every((e) => e.path.length > 0 || (e.code !== 'invalid_type' && e.code !== 'invalid_value')));
+      const chosen = shapeMatched[0] ?? i.errors.find((b) => b.some((e) => e.path.length > 0)) ?? null;
+      if (chosen) {
+        out.push(...flattenIssues(chosen, path));
+        continue;
+      }
+      out.push({ path: formatPath(path), message: '格式不符合任何一种写法' });
+      continue;
+    }
+    out.push({ path: formatPath(path), message: i.message });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
 /**
  * Parses and checks a plan. `now` (epoch ms) is passed in so that a plan whose every deadline has
  * passed can be refused; this module never reads a clock.
  */
 export function validatePlan(input: unknown, now: number): PlanValidation {
-  const parsed = PlanSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    };
-  }
+  const parsed = PlanSchema.safeParse(input, { error: chineseMessage });
+  if (!parsed.success) return { ok: false, errors: flattenIssues(parsed.error.issues) };
   const plan = parsed.data;
   const errors: PlanIssue[] = [];
 
@@ -313,11 +215,10 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
     });
   }
 
-  checkBreakdown(plan, errors);
+  const breakdownOk = checkBreakdown(plan, errors);
+  const phaseKeys = new Set(seenKeys.keys());
+  checkStreams(plan, phaseKeys, errors);
 
-  if (plan.reporting?.end && typeof plan.reporting.end === 'object' && !seenKeys.has(plan.reporting.end.phase)) {
-    errors.push({ path: 'reporting.end.phase', message: `没有键为 ${plan.reporting.end.phase} 的阶段` });
-  }
   const pace = plan.escalation?.pace;
   if (pace?.phase !== undefined && !seenKeys.has(pace.phase)) {
     errors.push({ path: 'escalation.pace.phase', message: `没有键为 ${pace.phase} 的阶段` });
@@ -327,24 +228,31 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
     if (point.date <= curve[i - 1].date) errors.push({ path: `escalation.pace.curve[${i}].date`, message: '进度曲线的日期应严格递增' });
     if (point.share < curve[i - 1].share) errors.push({ path: `escalation.pace.curve[${i}].share`, message: '进度曲线的比例不应下降' });
   });
+  if (breakdownOk) checkJudgedMetrics(plan, errors);
+
+  checkMilestones(plan, phases[0].startAt, errors);
+  checkPolicy(plan, errors);
+  // Only on a sound tree: duplicate codes would make the layout meaningless.
+  if (breakdownOk) checkWorkflowLimit(plan, errors);
 
   return errors.length ? { ok: false, errors } : { ok: true, plan, phases };
 }
 
-function checkBreakdown(plan: Plan, errors: PlanIssue[]): void {
+/** Returns whether the tree itself is sound (codes unique, levels descending). */
+function checkBreakdown(plan: Plan, errors: PlanIssue[]): boolean {
+  let sound = true;
   const seen = new Map<string, string>([[plan.region.code, 'region.code']]);
-  const walk = (
-    nodes: RegionNode[],
-    parent: { level: RegionLevel; targets: Targets; path: string },
-    base: string,
-  ) => {
+  const walk = (nodes: RegionNode[], parent: { level: RegionLevel; targets: Targets; path: string }, base: string) => {
     nodes.forEach((node, i) => {
       const path = `${base}[${i}]`;
       const prior = seen.get(node.code);
-      if (prior) errors.push({ path: `${path}.code`, message: `区划代码 ${node.code} 重复(已见于 ${prior})` });
-      else seen.set(node.code, `${path}.code`);
+      if (prior) {
+        errors.push({ path: `${path}.code`, message: `区划代码 ${node.code} 重复(已见于 ${prior})` });
+        sound = false;
+      } else seen.set(node.code, `${path}.code`);
       if (LEVEL_RANK[node.level] <= LEVEL_RANK[parent.level]) {
         errors.push({ path: `${path}.level`, message: `层级 ${node.level} 应低于上级的 ${parent.level}` });
+        sound = false;
       }
       walk(node.children, { level: node.level, targets: node.targets, path }, `${path}.children`);
     });
@@ -365,25 +273,44 @@ function checkBreakdown(plan: Plan, errors: PlanIssue[]): void {
     }
   };
   walk(plan.breakdown, { level: plan.region.level, targets: plan.targets, path: '' }, 'breakdown');
-}
-
-/** Every region node in the tree, depth first, with its parent's code. */
-export function flattenBreakdown(plan: Plan): Array<RegionNode & { parentCode: string; depth: number }> {
-  const out: Array<RegionNode & { parentCode: string; depth: number }> = [];
-  const walk = (nodes: RegionNode[], parentCode: string, depth: number) => {
-    for (const n of nodes) {
-      out.push({ ...n, parentCode, depth });
-      walk(n.children, n.code, depth + 1);
-    }
-  };
-  walk(plan.breakdown, plan.region.code, 1);
-  return out;
+  return sound;
 }
 
 /**
- * Moves every date of a plan by whole days so that its first phase starts on `startDate`.
- * The demo uses it to make a past plan live today; tests use it to move a plan into the
- * time-skipping server's future.
+ * A metric named in `escalation.pace.metrics` must be judged somewhere (a judged unit has a target for
+ * it), and a judged unit with a rate target needs the headcount it is a rate of.
+ */
+function checkJudgedMetrics(plan: Plan, errors: PlanIssue[]): void {
+  const metrics = plan.escalation?.pace?.metrics;
+  if (!metrics) return;
+  const layout = workflowLayout(plan);
+  const judged = new Set(layout.units.filter((u) => u.judged).map((u) => u.code));
+  const units = breakdownUnits(plan).filter((u) => judged.has(u.code));
+  metrics.forEach((metric, i) => {
+    const info = METRIC_INFO[metric];
+    const withTarget = units.filter((u) => metricTarget(metric, u.targets) !== null);
+    if (withTarget.length === 0) {
+      errors.push({ path: `escalation.pace.metrics[${i}]`, message: `被评判的单位都没有「${info.zh}」目标(targets.${info.target}),该指标无从评判` });
+      return;
+    }
+    const need = metricNeeds(metric);
+    if (!need) return;
+    for (const u of withTarget) {
+      if (u.targets[need] === undefined) {
+        errors.push({ path: `${u.path}.targets.${need}`, message: `${u.name}须评判「${info.zh}」,但没有${need === 'headcount' ? '应参保人数(征缴基数)' : '扩面基数'} ${need}` });
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving a plan in time
+
+/**
+ * Moves every date of a plan by whole days so that its first phase starts on `startDate`: phases,
+ * reporting (each stream's dates), milestones, the pace curve and the hardship reference date. Rules
+ * (days of month, weekdays, months, quarters) are not moved. The demo uses it to make a past plan live
+ * today; tests use it to move a plan into the time-skipping server's future.
  */
 export function shiftPlanToStart<P extends PlanInput>(
   plan: P,
@@ -392,19 +319,29 @@ export function shiftPlanToStart<P extends PlanInput>(
 ): P {
   const first = plan.phases[0];
   const days = daysBetweenLocal(first.start, startDate);
+  const move = <T>(v: T): T => (typeof v === 'string' ? (addDaysLocal(v, days) as T) : v);
   const shifted: P = {
     ...plan,
     ...overrides,
     year: Number(addDaysLocal(first.start, days).slice(0, 4)),
     phases: plan.phases.map((p) => ({ ...p, start: addDaysLocal(p.start, days), deadline: addDaysLocal(p.deadline, days) })),
   };
-  if (plan.reporting) {
-    const r = plan.reporting;
-    shifted.reporting = {
-      ...r,
-      start: addDaysLocal(r.start, days),
-      end: typeof r.end === 'string' ? addDaysLocal(r.end, days) : r.end,
-    };
+  const r = plan.reporting;
+  if (Array.isArray(r)) {
+    shifted.reporting = r.map((s) => ({ ...s, start: move(s.start), end: move(s.end) }));
+  } else if (r) {
+    shifted.reporting = { ...r, start: addDaysLocal(r.start, days), end: move(r.end) };
+  }
+  if (plan.milestones) {
+    shifted.milestones = plan.milestones.map((m) => ({ ...m, due: addDaysLocal(m.due, days), ...(m.start !== undefined ? { start: addDaysLocal(m.start, days) } : {}) }));
+  }
+  const curve = plan.escalation?.pace?.curve;
+  if (plan.escalation && curve) {
+    shifted.escalation = { ...plan.escalation, pace: { ...plan.escalation.pace, curve: curve.map((c) => ({ ...c, date: addDaysLocal(c.date, days) })) } };
+  }
+  const referenceDate = plan.contributionPolicy?.hardship?.referenceDate;
+  if (plan.contributionPolicy?.hardship && referenceDate) {
+    shifted.contributionPolicy = { ...plan.contributionPolicy, hardship: { ...plan.contributionPolicy.hardship, referenceDate: addDaysLocal(referenceDate, days) } };
   }
   return shifted;
 }

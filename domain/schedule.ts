@@ -1,5 +1,5 @@
-// Report schedules: a plan's reporting rule turned into dated periods, each with its due date moved past
-// holidays (节假日顺延) by the working-day calendar, and its due instant in the plan's time zone.
+// Report schedules: a stream's rule turned into dated periods per level, each with its due date moved
+// past holidays (节假日顺延) by the working-day calendar, and its due instant in the plan's time zone.
 // Pure: the calendar is data passed in; no clock, no I/O.
 import {
   dayInfo,
@@ -13,27 +13,38 @@ import {
   type DayInfo,
   type WorkingCalendar,
 } from './calendar';
+import type { Plan, ResolvedPhase } from './plan';
+import { flattenBreakdown } from './regions';
+import type { RegionLevel } from './status';
 import {
   REPORTING_LEVELS,
-  flattenBreakdown,
-  type Plan,
+  normaliseReporting,
+  periodKey,
+  streamOf,
+  streamRuleFor,
+  type LegacyReporting,
   type Reporting,
   type ReportingLevel,
-  type ResolvedPhase,
+  type ReportingStream,
   type ScheduleRule,
-} from './plan';
-import type { RegionLevel } from './status';
-import { addDaysLocal, localDateOf, localToInstant, parseLocal } from './time';
+  type ShiftRule,
+  workflowLayout,
+} from './streams';
+import { addDaysLocal, dueInstant, localDateOf, parseLocal } from './time';
 
-/** The rule and due time that apply to a level; null when the level does not report. */
-export function reportingFor(reporting: Reporting, level: RegionLevel): { rule: ScheduleRule; dueTime: string } | null {
-  if (!(reporting.levels as readonly string[]).includes(level)) return null;
-  const override = reporting.byLevel?.[level as ReportingLevel];
-  return { rule: override?.rule ?? reporting.rule, dueTime: override?.dueTime ?? reporting.dueTime };
+export { dueInstant, isLate } from './time';
+
+/**
+ * The rule and due time that apply to a level of the legacy block (or of one stream); null when the
+ * level does not report. Kept for callers written before streams: see `streamRuleFor`.
+ */
+export function reportingFor(reporting: Reporting | ReportingStream, level: RegionLevel): { rule: ScheduleRule; dueTime: string } | null {
+  const stream = streamOf(reporting);
+  return stream ? streamRuleFor(stream, level) : null;
 }
 
 export interface ScheduledPeriod {
-  /** The raw date: stable when a calendar correction moves the due date. */
+  /** The raw date (legacy stream) or `<stream>:<raw date>`: stable when a calendar correction moves the due date. */
   key: string;
   /** 1-based position in the schedule. */
   seq: number;
@@ -54,6 +65,8 @@ export interface ScheduleWarning {
 }
 
 export interface LevelSchedule {
+  /** The stream's key (`reports` for the legacy block). */
+  stream: string;
   level: ReportingLevel;
   rule: ScheduleRule;
   dueTime: string;
@@ -67,37 +80,43 @@ export interface PhaseBounds {
   deadlineAt: number;
 }
 
-/** The instant a report is due: `dueTime` on `dueDate` in the zone; 24:00 is the next day's 00:00. */
-export function dueInstant(dueDate: string, dueTime: string, timeZone: string): number {
-  if (dueTime === '24:00') return localToInstant(dueDate, timeZone, 'deadline');
-  return localToInstant(`${dueDate}T${dueTime}`, timeZone, 'start');
+function phaseOf(phases: readonly PhaseBounds[], key: string | undefined): PhaseBounds {
+  const phase = key === undefined ? phases[phases.length - 1] : phases.find((p) => p.key === key);
+  if (!phase) throw new RangeError(key === undefined ? '没有阶段 / no phases' : `没有键为 ${key} 的阶段 / no phase ${key}`);
+  return phase;
 }
 
 /**
- * The last date of the schedule: a date as given, or the last day inside a phase (a bare-date deadline
- * is the end of that day, i.e. the next day's 00:00, hence the 1 ms step back).
+ * The last date of a schedule: a date as given, or the last day inside a phase (a bare-date deadline
+ * is the end of that day, i.e. the next day's 00:00, hence the 1 ms step back); by default the last phase's.
  */
-export function scheduleEndDate(reporting: Reporting, phases: readonly PhaseBounds[], timeZone: string): string {
-  if (typeof reporting.end === 'string') return reporting.end;
-  const key = reporting.end?.phase;
-  const phase = key === undefined ? phases[phases.length - 1] : phases.find((p) => p.key === key);
-  if (!phase) throw new RangeError(key === undefined ? '没有阶段 / no phases' : `没有键为 ${key} 的阶段 / no phase ${key}`);
-  return localDateOf(phase.deadlineAt - 1, timeZone);
+export function scheduleEndDate(reporting: LegacyReporting | ReportingStream, phases: readonly PhaseBounds[], timeZone: string): string {
+  const end = reporting.end ?? undefined;
+  if (typeof end === 'string') return end;
+  return localDateOf(phaseOf(phases, end?.phase).deadlineAt - 1, timeZone);
+}
+
+/** The first and last date of a stream: `{phase}` as a start is that phase's first day. */
+export function streamSpan(stream: ReportingStream, phases: readonly PhaseBounds[], timeZone: string): { start: string; end: string } {
+  const start = typeof stream.start === 'string' ? stream.start : localDateOf(phaseOf(phases, stream.start.phase).startAt, timeZone);
+  return { start, end: scheduleEndDate(stream, phases, timeZone) };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDayOfMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 /** Each month's given days; a month without the day uses its last day, and days that collapse count once. */
-function daysOfMonthDates(days: readonly number[], start: string, end: string): string[] {
+function daysOfMonthDates(days: readonly number[], start: string, end: string, onlyMonths?: readonly number[]): string[] {
   const s = parseLocal(start)!;
   const e = parseLocal(end)!;
   const out = new Set<string>();
   for (let y = s.year, m = s.month; y * 12 + m <= e.year * 12 + e.month; ) {
-    const last = lastDayOfMonth(y, m);
-    for (const d of days) {
-      const date = `${y}-${pad(m)}-${pad(Math.min(d, last))}`;
-      if (date >= start && date <= end) out.add(date);
+    if (!onlyMonths || onlyMonths.includes(m)) {
+      const last = lastDayOfMonth(y, m);
+      for (const d of days) {
+        const date = `${y}-${pad(m)}-${pad(Math.min(d, last))}`;
+        if (date >= start && date <= end) out.add(date);
+      }
     }
     if (++m > 12) [y, m] = [y + 1, 1];
   }
@@ -110,30 +129,40 @@ function weeklyDates(weekday: number, start: string, end: string): string[] {
   return out;
 }
 
-function workingDates(calendar: WorkingCalendar, start: string, end: string): string[] {
+function everyDate(start: string, end: string, keep: (date: string) => boolean): string[] {
   const out: string[] = [];
-  for (let d = start; d <= end; d = addDaysLocal(d, 1)) if (dayInfo(calendar, d).working) out.push(d);
+  for (let d = start; d <= end; d = addDaysLocal(d, 1)) if (keep(d)) out.push(d);
   return out;
 }
+
+const monthOf = (date: string) => Number(date.slice(5, 7));
+const inMonths = (onlyMonths: readonly number[] | undefined) => (date: string) => !onlyMonths || onlyMonths.includes(monthOf(date));
 
 /** The raw (unshifted) dates of a rule between two dates, inclusive. */
 export function rawDates(rule: ScheduleRule, start: string, end: string, calendar: WorkingCalendar): string[] {
   if (end < start) return [];
   switch (rule.kind) {
     case 'days-of-month':
-      return daysOfMonthDates(rule.days, start, end);
+      return daysOfMonthDates(rule.days, start, end, rule.months);
     case 'weekly':
-      return weeklyDates(rule.weekday, start, end);
-    case 'daily':
-      // Every working day: already working, so nothing to shift.
-      return workingDates(calendar, start, end);
+      return weeklyDates(rule.weekday, start, end).filter(inMonths(rule.months));
+    case 'daily': {
+      const months = inMonths(rule.months);
+      // Calendar days: every date. Working days: already working, so nothing to shift.
+      if (rule.on === 'calendar-days') return everyDate(start, end, months);
+      return everyDate(start, end, (d) => months(d) && dayInfo(calendar, d).working);
+    }
+    case 'quarterly':
+      // The quarter's months are 1-3, 4-6, 7-9, 10-12; `month` picks the first, second or third of them.
+      return daysOfMonthDates([rule.day], start, end, [rule.month, rule.month + 3, rule.month + 6, rule.month + 9]);
   }
 }
 
 function period(
+  key: string,
   rawDate: string,
   seq: number,
-  shift: Reporting['shift'],
+  shift: ShiftRule,
   dueTime: string,
   timeZone: string,
   calendar: WorkingCalendar,
@@ -141,7 +170,7 @@ function period(
   const moved = shift === 'next-working-day' ? nextWorkingDay(calendar, rawDate) : null;
   const dueDate = moved?.date ?? rawDate;
   return {
-    key: rawDate,
+    key,
     seq,
     rawDate,
     dueDate,
@@ -152,7 +181,8 @@ function period(
   };
 }
 
-function missingYearWarnings(calendar: WorkingCalendar, from: string, to: string): ScheduleWarning[] {
+export function missingYearWarnings(calendar: WorkingCalendar, from: string, to: string): ScheduleWarning[] {
+  if (to < from) return [];
   return unknownYears(calendar, from, to).map((year) => {
     const note = unknownYearNote(calendar, year);
     return {
@@ -166,28 +196,86 @@ function missingYearWarnings(calendar: WorkingCalendar, from: string, to: string
   });
 }
 
-export interface ScheduleInput {
-  reporting: Reporting;
+export interface StreamScheduleInput {
+  stream: ReportingStream;
   level: RegionLevel;
   timeZone: string;
   phases: readonly PhaseBounds[];
   calendar: WorkingCalendar;
 }
 
-/** A level's report schedule; null when the level does not report. Two raw dates may share a due date. */
-export function computeSchedule({ reporting, level, timeZone, phases, calendar }: ScheduleInput): LevelSchedule | null {
-  const applies = reportingFor(reporting, level);
+/**
+ * A level's schedule in one stream; null when the level is not one of the stream's. Two raw dates may
+ * share a due date (two periods). A stream without reports still has periods: they time its circulars.
+ */
+export function computeStreamSchedule({ stream, level, timeZone, phases, calendar }: StreamScheduleInput): LevelSchedule | null {
+  const applies = streamRuleFor(stream, level);
   if (!applies) return null;
   const { rule, dueTime } = applies;
-  const start = reporting.start;
-  const end = scheduleEndDate(reporting, phases, timeZone);
+  const { start, end } = streamSpan(stream, phases, timeZone);
   const periods = rawDates(rule, start, end, calendar).map((raw, i) =>
-    period(raw, i + 1, reporting.shift, dueTime, timeZone, calendar),
+    period(periodKey(stream, raw), raw, i + 1, stream.shift, dueTime, timeZone, calendar),
   );
   // Years touched: the whole span for the working-day decisions, plus any due date shifted past the end.
   const lastDue = periods.reduce((max, p) => (p.dueDate > max ? p.dueDate : max), end);
   const warnings = end < start ? [] : missingYearWarnings(calendar, start, lastDue);
-  return { level: level as ReportingLevel, rule, dueTime, periods, warnings };
+  return { stream: stream.key, level: level as ReportingLevel, rule, dueTime, periods, warnings };
+}
+
+export interface ScheduleInput {
+  reporting: Reporting | ReportingStream;
+  level: RegionLevel;
+  timeZone: string;
+  phases: readonly PhaseBounds[];
+  calendar: WorkingCalendar;
+  /** The stream's key; default the only (legacy) or first stream. */
+  stream?: string;
+}
+
+/** A level's report schedule in the plan's (first, or named) stream; null when the level does not report there. */
+export function computeSchedule({ reporting, stream: key, ...rest }: ScheduleInput): LevelSchedule | null {
+  const stream = streamOf(reporting, key);
+  return stream ? computeStreamSchedule({ stream, ...rest }) : null;
+}
+
+/** A unit's schedules: one per stream in which its level submits reports, in the plan's order. */
+export function unitSchedules(input: Omit<ScheduleInput, 'stream'>): LevelSchedule[] {
+  const { reporting, ...rest } = input;
+  const out: LevelSchedule[] = [];
+  for (const stream of normaliseReporting(reporting)) {
+    if (!stream.reports) continue;
+    const s = computeStreamSchedule({ stream, ...rest });
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+export interface CircularSchedule {
+  stream: string;
+  name: string;
+  /** The level its 通报 ranks: the highest of the stream's levels that has units. */
+  level: ReportingLevel;
+  periods: ScheduledPeriod[];
+}
+
+/**
+ * The campaign's 通报: per stream that drafts circulars, a draft at each period's due instant of the
+ * level it ranks (for the legacy block with its default levels: the counties of a city plan, as before).
+ */
+export function circularSchedules(
+  plan: Pick<Plan, 'reporting' | 'timeZone' | 'region' | 'breakdown' | 'targets'>,
+  phases: readonly PhaseBounds[],
+  calendar: WorkingCalendar,
+): CircularSchedule[] {
+  const reach = new Map(workflowLayout(plan).streams.map((r) => [r.key, r]));
+  const out: CircularSchedule[] = [];
+  for (const stream of normaliseReporting(plan.reporting)) {
+    const level = reach.get(stream.key)?.circularLevel;
+    if (!stream.circulars || !level) continue;
+    const s = computeStreamSchedule({ stream, level, timeZone: plan.timeZone, phases, calendar });
+    if (s) out.push({ stream: stream.key, name: stream.name, level, periods: s.periods });
+  }
+  return out;
 }
 
 export interface PhasePreview {
@@ -224,33 +312,43 @@ function deadlineNote(calendar: WorkingCalendar, day: DayInfo): Bilingual | null
   return { en: notes.map((n) => n.en).join('; '), zh: notes.map((n) => n.zh).join(';') };
 }
 
+/** Each phase's deadline day on the calendar, with a note when it deserves a look. */
+export function phasePreviews(plan: Pick<Plan, 'timeZone'>, phases: readonly ResolvedPhase[], calendar: WorkingCalendar): PhasePreview[] {
+  return phases.map((p): PhasePreview => {
+    const deadlineDate = localDateOf(p.deadlineAt - 1, plan.timeZone);
+    const day = dayInfo(calendar, deadlineDate);
+    return { key: p.key, nameZh: p.nameZh, nameEn: p.nameEn, deadlineAt: p.deadlineAt, deadlineDate, day, note: deadlineNote(calendar, day) };
+  });
+}
+
 export interface ReportingPreview {
   phases: PhasePreview[];
+  /** Every stream's schedule per level present in the breakdown (streams in plan order, levels top down). */
   levels: Array<Omit<LevelSchedule, 'warnings'>>;
   warnings: ScheduleWarning[];
 }
 
-/** What a plan's dates mean on the calendar, for the launch preview: phase deadlines and each reporting level's schedule. */
-export function previewReporting(plan: Plan, phases: readonly ResolvedPhase[], calendar: WorkingCalendar): ReportingPreview {
-  const phasePreviews = phases.map((p): PhasePreview => {
-    const deadlineDate = localDateOf(p.deadlineAt - 1, plan.timeZone);
-    const day = dayInfo(calendar, deadlineDate);
-    const note = deadlineNote(calendar, day);
-    return { key: p.key, nameZh: p.nameZh, nameEn: p.nameEn, deadlineAt: p.deadlineAt, deadlineDate, day, note };
-  });
-  const reporting = plan.reporting;
-  if (!reporting) return { phases: phasePreviews, levels: [], warnings: [] };
-
+/** Every schedule of every stream, per level the breakdown has, top level first. */
+export function planSchedules(plan: Pick<Plan, 'reporting' | 'timeZone' | 'region' | 'breakdown'>, phases: readonly PhaseBounds[], calendar: WorkingCalendar): LevelSchedule[] {
   const present = new Set(flattenBreakdown(plan).map((n) => n.level));
+  const out: LevelSchedule[] = [];
+  for (const stream of normaliseReporting(plan.reporting)) {
+    for (const level of REPORTING_LEVELS) {
+      if (!present.has(level)) continue;
+      const s = computeStreamSchedule({ stream, level, timeZone: plan.timeZone, phases, calendar });
+      if (s) out.push(s);
+    }
+  }
+  return out;
+}
+
+/** What a plan's dates mean on the calendar, for the launch preview: phase deadlines and each stream's schedule per level. */
+export function previewReporting(plan: Plan, phases: readonly ResolvedPhase[], calendar: WorkingCalendar): ReportingPreview {
   const levels: ReportingPreview['levels'] = [];
   const warnings = new Map<number, ScheduleWarning>();
-  for (const level of REPORTING_LEVELS) {
-    if (!present.has(level)) continue;
-    const s = computeSchedule({ reporting, level, timeZone: plan.timeZone, phases, calendar });
-    if (!s) continue;
-    const { warnings: own, ...schedule } = s;
+  for (const { warnings: own, ...schedule } of planSchedules(plan, phases, calendar)) {
     levels.push(schedule);
     for (const w of own) warnings.set(w.year, w);
   }
-  return { phases: phasePreviews, levels, warnings: [...warnings.values()].sort((a, b) => a.year - b.year) };
+  return { phases: phasePreviews(plan, phases, calendar), levels, warnings: [...warnings.values()].sort((a, b) => a.year - b.year) };
 }

@@ -23,3 +23,16 @@ export type RegionLevel = (typeof REGION_LEVELS)[number];
 export const WORKFLOW_LEVELS: readonly RegionLevel[] = ['county', 'town'];
 
 export const TERMINAL_CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled'];
+
+/**
+ * Levels that may be asked to report (or be judged), below the plan's own region: a province's cities,
+ * a city's counties, a county's towns, a street's communities. Which of them do is plan data
+ * (`reporting[].levels`); those that report run as workflows, the others stay rows.
+ */
+export const REPORTING_LEVELS = ['city', 'county', 'town', 'village'] as const satisfies readonly RegionLevel[];
+export type ReportingLevel = (typeof REPORTING_LEVELS)[number];
+
+/** 城镇 / 农村 residence, where a plan's subsidy differs by it (Changchun 2011). */
+export const RESIDENCE_TYPES = ['urban', 'rural'] as const;
+export type ResidenceType = (typeof RESIDENCE_TYPES)[number];
+export const RESIDENCE_ZH: Readonly<Record<ResidenceType, string>> = { urban: '城镇居民', rural: '农村居民' };

@@ -155,3 +155,19 @@ export function daysBetweenLocal(a: string, b: string): number {
     (Date.UTC(pb.year, pb.month - 1, pb.day) - Date.UTC(pa.year, pa.month - 1, pa.day)) / 86_400_000,
   );
 }
+
+/** The instant a report is due: `dueTime` on `dueDate` in the zone; 24:00 is the next day's 00:00. */
+export function dueInstant(dueDate: string, dueTime: string, timeZone: string): number {
+  if (dueTime === '24:00') return localToInstant(dueDate, timeZone, 'deadline');
+  return localToInstant(`${dueDate}T${dueTime}`, timeZone, 'start');
+}
+
+/**
+ * Lateness, the one rule: something that arrives at `at` is late only when `at > dueAt`. A report due
+ * at 24:00 is due at the next day's 00:00:00.000 (see `dueInstant`), so the whole due date counts and
+ * arriving at that very instant is still on time; one millisecond later is late. The unit workflow
+ * (reports), the activities (what they record) and milestones all judge lateness with this.
+ */
+export function isLate(at: number, dueAt: number): boolean {
+  return at > dueAt;
+}

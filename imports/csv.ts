@@ -1,24 +1,29 @@
 // Streaming CSV: bytes in pieces, rows out one by one. The encoding is decided from the first 64 KiB
 // (UTF-8 byte-order mark; else strictly valid UTF-8; else GB18030, which contains GBK, the encoding of a
 // spreadsheet saved as CSV on a Chinese Windows; a file ASCII throughout its first 64 KiB is decided by
-// its first non-ASCII character, wherever it comes); the delimiter (comma or tab) from the header line;
+// its first non-ASCII character, wherever it comes); the delimiter (comma, semicolon or tab) from the
+// header line;
 // then RFC 4180 records with quoted fields that may hold delimiters, doubled quotes and line breaks, any
-// of which, like a multibyte character, may be cut by a piece boundary. Text after the choice that is
-// not valid in the chosen encoding refuses the file (code 'encoding', with the line).
+// of which, like a multibyte character, may be cut by a piece boundary. Bytes after the choice that are
+// not valid in the chosen encoding are read as U+FFFD (never as a delimiter, quote or line break: both
+// decoders give ASCII bytes back), so that the import refuses each row holding one, with its line,
+// rather than the whole file at the first.
 import { ImportFileError, type Limits } from './limits';
 import type { ImportRow } from './rows';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
+export type CsvDelimiter = ',' | ';' | '\t';
 
 /** Bytes looked at before the encoding is chosen. */
 export const SNIFF_BYTES = 64 * 1024;
 /** Pieces handed to the decoder and parser, so one huge chunk from the source costs no more than this. */
 const PIECE = 64 * 1024;
-/** Lines looked at for the delimiter: a title line above the header has neither comma nor tab. */
+/** Lines looked at for the delimiter: a title line above the header has none of comma, semicolon or tab. */
 const DELIMITER_LINES = 10;
 const DELIMITER_CHARS = 1024 * 1024;
 
 const COMMA = 44;
+const SEMICOLON = 59;
 const TAB = 9;
 const CR = 13;
 const LF = 10;
@@ -32,15 +37,21 @@ const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3;
 const AFTER_QUOTED = 4;
 
-export async function* readCsvRows(source: AsyncIterable<Uint8Array>, fileName: string, limits: Limits): AsyncGenerator<ImportRow, { encoding: CsvEncoding; rows: number }> {
-  const parser = new CsvParser(fileName, limits);
+export async function* readCsvRows(
+  source: AsyncIterable<Uint8Array>,
+  fileName: string,
+  limits: Limits,
+  /** Told the delimiter as soon as it is decided (a caller that stops early still learns it). */
+  onDelimiter?: (d: CsvDelimiter) => void,
+): AsyncGenerator<ImportRow, { encoding: CsvEncoding; rows: number; delimiter: CsvDelimiter }> {
+  const parser = new CsvParser(fileName, limits, onDelimiter);
   let decoder: CsvDecoder | undefined;
   let sniffed: Uint8Array[] = [];
   let sniffedBytes = 0;
 
   const feed = function* (bytes: Uint8Array): Generator<ImportRow> {
     for (let off = 0; off < bytes.length; off += PIECE) {
-      parser.push(decoder!.decode(bytes.subarray(off, off + PIECE), parser.line));
+      parser.push(decoder!.decode(bytes.subarray(off, off + PIECE)));
       yield* parser.take();
     }
   };
@@ -64,10 +75,10 @@ export async function* readCsvRows(source: AsyncIterable<Uint8Array>, fileName: 
     decoder = CsvDecoder.choose(head, fileName);
     yield* feed(head);
   }
-  parser.push(decoder.end(parser.line));
+  parser.push(decoder.end());
   parser.finish();
   yield* parser.take();
-  return { encoding: decoder.encoding, rows: parser.rows };
+  return { encoding: decoder.encoding, rows: parser.rows, delimiter: parser.delimiterChar };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
@@ -105,18 +116,15 @@ class CsvDecoder {
   private undecided: boolean;
   private carry: Uint8Array = new Uint8Array(0);
 
-  private constructor(
-    public encoding: CsvEncoding,
-    private readonly fileName: string,
-  ) {
-    this.td = new TextDecoder(encoding === 'gb18030' ? 'gb18030' : 'utf-8', { fatal: true });
+  private constructor(public encoding: CsvEncoding) {
+    this.td = new TextDecoder(encoding === 'gb18030' ? 'gb18030' : 'utf-8');
     this.undecided = encoding !== 'utf-8-bom';
   }
 
   /** Refuses what is not CSV text; the head is the first 64 KiB (or the whole, shorter, file). */
   static choose(head: Uint8Array, fileName: string): CsvDecoder {
     const refuse = (code: 'wrong-type' | 'encoding', reason: string) => new ImportFileError({ fileName, code, reason });
-    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return new CsvDecoder('utf-8-bom', fileName);
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return new CsvDecoder('utf-8-bom');
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
       throw refuse('encoding', '文件是 UTF-16(“Unicode 文本”)编码;请另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)”后重新上传');
     }
@@ -128,10 +136,10 @@ class CsvDecoder {
         '文件是网页(HTML)或 XML 表格(系统导出的“.xls”常是这种格式),不是 CSV 或 XLSX;请用 Excel 打开后另存为“Excel 工作簿(*.xlsx)”或“CSV UTF-8”再上传',
       );
     }
-    return new CsvDecoder('utf-8', fileName);
+    return new CsvDecoder('utf-8');
   }
 
-  decode(piece: Uint8Array, line: number): string {
+  decode(piece: Uint8Array): string {
     let bytes = piece;
     if (this.undecided) {
       bytes = this.carry.length > 0 ? concat([this.carry, piece], this.carry.length + piece.length) : piece;
@@ -148,52 +156,24 @@ class CsvDecoder {
           new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
         } catch {
           this.encoding = 'gb18030';
-          this.td = new TextDecoder('gb18030', { fatal: true });
+          this.td = new TextDecoder('gb18030');
         }
       }
     }
-    try {
-      return this.td.decode(bytes, { stream: true });
-    } catch {
-      throw this.invalid(line, bytes);
-    }
+    return this.td.decode(bytes, { stream: true });
   }
 
-  end(line: number): string {
+  end(): string {
     if (this.undecided && this.carry.length > 0) {
       // ASCII up to a last character that is not complete UTF-8: GB18030 says whether it is anything.
       const carry = this.carry;
       this.carry = new Uint8Array(0);
       this.undecided = false;
       this.encoding = 'gb18030';
-      this.td = new TextDecoder('gb18030', { fatal: true });
-      try {
-        return this.td.decode(carry);
-      } catch {
-        throw this.invalid(line);
-      }
+      this.td = new TextDecoder('gb18030');
+      return this.td.decode(carry);
     }
-    try {
-      return this.td.decode();
-    } catch {
-      throw this.invalid(line);
-    }
-  }
-
-  /** `line` is where the piece starts; the line breaks before the first bad byte move it on. */
-  private invalid(line: number, piece?: Uint8Array): ImportFileError {
-    const name = this.encoding === 'gb18030' ? 'GBK/GB18030' : 'UTF-8';
-    if (piece) {
-      const text = new TextDecoder(this.encoding === 'gb18030' ? 'gb18030' : 'utf-8').decode(piece);
-      const bad = text.indexOf('\uFFFD');
-      line += (text.slice(0, bad < 0 ? text.length : bad).match(/\r\n|\r|\n/g) ?? []).length;
-    }
-    return new ImportFileError({
-      fileName: this.fileName,
-      code: 'encoding',
-      line,
-      reason: `这一行附近的内容不是有效的 ${name} 编码(文件可能混用了多种编码或已损坏);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传`,
-    });
+    return this.td.decode();
   }
 }
 
@@ -217,7 +197,17 @@ class CsvParser {
   constructor(
     private readonly fileName: string,
     private readonly limits: Limits,
+    private readonly onDelimiter?: (d: CsvDelimiter) => void,
   ) {}
+
+  get delimiterChar(): CsvDelimiter {
+    return this.delimiter === TAB ? '\t' : this.delimiter === SEMICOLON ? ';' : ',';
+  }
+
+  private decide(d: number): void {
+    this.delimiter = d;
+    this.onDelimiter?.(this.delimiterChar);
+  }
 
   *take(): Generator<ImportRow> {
     const out = this.out;
@@ -234,7 +224,7 @@ class CsvParser {
       if (!/[\r\n]/.test(text) && this.head.length < DELIMITER_CHARS) return;
       const d = detectDelimiter(this.head, false);
       if (d === undefined && this.head.length < DELIMITER_CHARS) return;
-      this.delimiter = d ?? COMMA;
+      this.decide(d ?? COMMA);
       text = this.head;
       this.head = '';
     }
@@ -243,7 +233,7 @@ class CsvParser {
 
   finish(): void {
     if (this.delimiter === 0) {
-      this.delimiter = detectDelimiter(this.head, true) ?? COMMA;
+      this.decide(detectDelimiter(this.head, true) ?? COMMA);
       const text = this.head;
       this.head = '';
       this.parse(text);
@@ -382,16 +372,21 @@ class CsvParser {
   }
 }
 
-/** Tab or comma, whichever the first line having either uses more; undefined while no line decides. */
+/**
+ * Comma, semicolon (a spreadsheet saved as CSV where the comma is the decimal mark) or tab, whichever
+ * the first line having any of them uses most, a tie going to the comma, then the tab; undefined while
+ * no line decides. A title line above the header rarely has any (Chinese text uses full-width ,;).
+ */
 function detectDelimiter(text: string, whole: boolean): number | undefined {
   const lines = text.split(/\r\n|\r|\n/, DELIMITER_LINES + 1);
   // The last piece may be a line still arriving (or a CR whose LF has not arrived).
   const complete = whole ? lines : lines.slice(0, -1);
   for (const l of complete.slice(0, DELIMITER_LINES)) {
-    const tabs = l.split('\t').length - 1;
-    const commas = l.split(',').length - 1;
-    if (tabs + commas > 0) return tabs > commas ? TAB : COMMA;
+    const count = (c: string) => l.split(c).length - 1;
+    const [commas, tabs, semicolons] = [count(','), count('\t'), count(';')];
+    if (commas + tabs + semicolons === 0) continue;
+    if (commas >= tabs && commas >= semicolons) return COMMA;
+    return tabs >= semicolons ? TAB : SEMICOLON;
   }
   return whole || complete.length >= DELIMITER_LINES ? COMMA : undefined;
 }
-

@@ -4,9 +4,11 @@
 // reason an official can act on: an old .xls or a password-protected workbook, an image, a PDF, an
 // HTML table saved as ".xls", a file over a cap. Rows are raw text cells; mapping headers
 // (./headers.ts) and validating values are the caller's next steps.
-import { readCsvRows, type CsvEncoding } from './csv';
+import { readCsvRows, type CsvDelimiter, type CsvEncoding } from './csv';
 import { formatBytes, ImportFileError, resolveLimits, type Limits } from './limits';
-import { readXlsxRows } from './xlsx';
+import { readXlsxRows, type XlsxSheet } from './xlsx';
+
+export type { CsvDelimiter, XlsxSheet };
 
 export { DEFAULT_LIMITS, IMPORT_FILE_ERROR_CODES, ImportFileError, type ImportFileErrorCode, type Limits } from './limits';
 
@@ -18,6 +20,8 @@ export interface ImportRow {
   line: number;
   /** Text as written; an XLSX number is the text the file stores ("120", "4.4e+17"), a boolean TRUE/FALSE. */
   cells: string[];
+  /** XLSX: the row is hidden in Excel (present only when true). */
+  hidden?: true;
 }
 
 export type ImportKind = 'csv' | 'xlsx';
@@ -30,6 +34,20 @@ export interface ReadRowsOptions {
   /** The file's size when known beforehand (an upload's length, a stat): refused before reading a byte. */
   size?: number;
   limits?: Partial<Limits>;
+  /** XLSX: the sheet to read, by position (from 0) or name; by default the first sheet that is not hidden. */
+  sheet?: number | string;
+  /**
+   * Filled in as the reader learns it, for a caller that stops early (the return value is then never
+   * seen): the kind, the CSV delimiter, the workbook's sheets and the one read.
+   */
+  info?: ReadInfo;
+}
+
+export interface ReadInfo {
+  kind?: ImportKind;
+  delimiter?: CsvDelimiter;
+  sheets?: XlsxSheet[];
+  sheet?: XlsxSheet;
 }
 
 /** The generator's return value, for logs and progress. */
@@ -37,8 +55,11 @@ export interface ReadRowsSummary {
   kind: ImportKind;
   /** CSV only. */
   encoding?: CsvEncoding;
-  /** XLSX only: the part read (the workbook's first sheet). */
+  delimiter?: CsvDelimiter;
+  /** XLSX only: the part read (say xl/worksheets/sheet1.xml), the sheet's name, and every sheet of the workbook. */
   sheet?: string;
+  sheetName?: string | null;
+  sheets?: XlsxSheet[];
   rows: number;
   bytes: number;
 }
@@ -103,12 +124,20 @@ export async function* readRows(source: AsyncIterable<Uint8Array>, opts: ReadRow
       });
     }
     const bytes = replay(head, input);
+    const info = opts.info;
+    if (info) info.kind = kind;
     if (kind === 'xlsx') {
-      const done = yield* readXlsxRows(bytes, fileName, limits);
-      return { kind, sheet: done.sheet, rows: done.rows, bytes: counter.bytes };
+      const onSheets = info
+        ? (sheets: XlsxSheet[], chosen: XlsxSheet) => {
+            info.sheets = sheets;
+            info.sheet = chosen;
+          }
+        : undefined;
+      const done = yield* readXlsxRows(bytes, fileName, limits, { sheet: opts.sheet, onSheets });
+      return { kind, sheet: done.sheet, sheetName: done.sheetName, sheets: done.sheets, rows: done.rows, bytes: counter.bytes };
     }
-    const done = yield* readCsvRows(bytes, fileName, limits);
-    return { kind, encoding: done.encoding, rows: done.rows, bytes: counter.bytes };
+    const done = yield* readCsvRows(bytes, fileName, limits, info ? (d) => (info.delimiter = d) : undefined);
+    return { kind, encoding: done.encoding, delimiter: done.delimiter, rows: done.rows, bytes: counter.bytes };
   } finally {
     // Closes the caller's stream when we stop early (refusal or a consumer's break); a no-op otherwise.
     await input.return?.(undefined);

@@ -1,6 +1,12 @@
 // Streaming XLSX: the zip is read front to back with fflate's Unzip, and only the parts an import needs
-// are inflated (the workbook and its relationships to find the first sheet, the shared strings, that
-// sheet); every other entry is skipped without being inflated or kept.
+// are inflated (the workbook and its relationships to find the sheet, the shared strings, that sheet);
+// every other entry is skipped without being inflated or kept, except the first bytes of the other
+// sheets, read up to their used range (<dimension ref="A1:H1205">) so that the sheets can be listed
+// with their row counts.
+//
+// Which sheet: the one asked for (by position in the workbook, from 0, or by name), else the first
+// sheet an official sees: the first that is not hidden. Rows hidden in Excel (<row hidden="1">) are
+// read like any other and flagged (ImportRow.hidden), for the caller to report.
 //
 // Hostile archives: the entry count is capped as headers arrive; declared sizes are checked before an
 // entry is started, and because they may lie, actual inflated bytes are counted while inflating, in
@@ -19,7 +25,7 @@
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { formatBytes, ImportFileError, type ImportFileErrorCode, type Limits } from './limits';
 import type { ImportRow } from './rows';
-import { attr, decodeEntities, decodeText, XmlSyntaxError, XmlTokenizer, type XmlHandler } from './xml';
+import { attr, decodeEntities, decodeOoxmlEscapes, decodeText, XmlSyntaxError, XmlTokenizer, type XmlHandler } from './xml';
 
 /** Compressed bytes per inflate step (and per push into the zip reader). */
 const STEP = 4 * 1024;
@@ -34,12 +40,37 @@ const WORKBOOK = 'xl/workbook.xml';
 const WORKBOOK_RELS = 'xl/_rels/workbook.xml.rels';
 const DEFAULT_SHARED_STRINGS = 'xl/sharedstrings.xml';
 const DEFAULT_SHEET = 'xl/worksheets/sheet1.xml';
+/** Inflated bytes of another sheet read for its used range before giving up on it. */
+const DIMENSION_PEEK = 64 * 1024;
 const SHEET_CANDIDATE = /^xl\/worksheets\/[^/]+\.xml$/;
 
-type Route = 'workbook' | 'rels' | 'sharedStrings' | 'sheet' | 'buffer' | 'skip';
+type Route = 'workbook' | 'rels' | 'sharedStrings' | 'sheet' | 'buffer' | 'dimension' | 'skip';
 
-export async function* readXlsxRows(source: AsyncIterable<Uint8Array>, fileName: string, limits: Limits): AsyncGenerator<ImportRow, { rows: number; sheet: string }> {
-  const reader = new XlsxReader(fileName, limits);
+/** A worksheet of the workbook, in workbook order. */
+export interface XlsxSheet {
+  /** Position in the workbook (the tabs' order, hidden sheets included), from 0. */
+  index: number;
+  name: string;
+  /** Hidden or "very hidden" in Excel. */
+  hidden: boolean;
+  /** Rows of the used range (<dimension>), when the sheet declares one and it has been seen. */
+  rows: number | null;
+}
+
+export interface XlsxOptions {
+  /** The sheet to read: its position (from 0) or its name; by default the first sheet that is not hidden. */
+  sheet?: number | string;
+  /** Told the workbook's sheets and the one chosen once the workbook is known, and again as row counts arrive. */
+  onSheets?: (sheets: XlsxSheet[], chosen: XlsxSheet) => void;
+}
+
+export async function* readXlsxRows(
+  source: AsyncIterable<Uint8Array>,
+  fileName: string,
+  limits: Limits,
+  opts: XlsxOptions = {},
+): AsyncGenerator<ImportRow, { rows: number; sheet: string; sheetName: string | null; sheets: XlsxSheet[] }> {
+  const reader = new XlsxReader(fileName, limits, opts);
   const unzip = new Unzip((file) => reader.onFile(file));
   unzip.register(reader.decoder(0));
   unzip.register(reader.decoder(8));
@@ -59,12 +90,14 @@ export async function* readXlsxRows(source: AsyncIterable<Uint8Array>, fileName:
   }
   push(EMPTY, true);
   yield* reader.settle(true);
-  return { rows: reader.rowCount, sheet: reader.sheetName ?? DEFAULT_SHEET };
+  return { rows: reader.rowCount, sheet: reader.sheetName ?? DEFAULT_SHEET, sheetName: reader.chosen?.name ?? null, sheets: reader.sheets };
 }
 
 /** Where bytes of one entry go once inflated. */
 interface ByteSink {
   data(bytes: Uint8Array, final: boolean): void;
+  /** Wants nothing more: the entry's remaining bytes are not inflated. */
+  readonly done?: boolean;
 }
 
 interface EntryConsumer {
@@ -79,7 +112,14 @@ class XlsxReader {
   private entries = 0;
   inflatedTotal = 0;
   private routesTaken = new Set<Route>();
-  private firstSheetRid: string | undefined;
+  /** The workbook's sheets as declared, in order; `sheets` once their parts are known. */
+  private declared: { name: string; rid: string; hidden: boolean }[] = [];
+  sheets: XlsxSheet[] = [];
+  chosen: XlsxSheet | undefined;
+  /** Part path -> sheet, for the row counts of the sheets not read. */
+  private sheetParts = new Map<string, XlsxSheet>();
+  /** Used ranges seen before the workbook said which part is which sheet. */
+  private dimensions = new Map<string, number>();
   private workbookDone = false;
   private relsDone = false;
   private relTargets = new Map<string, string>();
@@ -94,6 +134,7 @@ class XlsxReader {
   constructor(
     readonly fileName: string,
     readonly limits: Limits,
+    private readonly opts: XlsxOptions = {},
   ) {}
 
   error(code: ImportFileErrorCode, reason: string, line?: number): ImportFileError {
@@ -160,7 +201,8 @@ class XlsxReader {
     if (name === WORKBOOK_RELS) return first('rels');
     if (name === (this.sharedStringsPath ?? DEFAULT_SHARED_STRINGS)) return first('sharedStrings');
     if (this.sheetName !== undefined) {
-      if (name !== this.sheetName || this.sheetState !== 'waiting' || this.pending.has(name)) return 'skip';
+      if (name !== this.sheetName) return this.sheetParts.has(name) && !this.dimensions.has(name) ? 'dimension' : 'skip';
+      if (this.sheetState !== 'waiting' || this.pending.has(name)) return 'skip';
       return this.sharedStringsSettled() ? 'sheet' : 'buffer';
     }
     return SHEET_CANDIDATE.test(name) && !this.pending.has(name) ? 'buffer' : 'skip';
@@ -193,6 +235,30 @@ class XlsxReader {
       case 'sheet':
         this.sheetState = 'reading';
         return new EntryStream(this, name, compression, size, this.xmlSink(name, new SheetHandler(this), () => (this.sheetState = 'done')));
+      case 'dimension':
+        return new EntryStream(this, name, compression, size, new DimensionSink((rows) => this.setDimension(name, rows)));
+    }
+  }
+
+  /** Another sheet's used range (null: none declared before its rows). */
+  private setDimension(part: string, rows: number | null): void {
+    if (rows === null) return;
+    this.dimensions.set(part, rows);
+    const sheet = this.sheetParts.get(part);
+    if (sheet && sheet.rows === null) {
+      sheet.rows = rows;
+      this.opts.onSheets?.(this.sheets, this.chosen!);
+    }
+  }
+
+  /** The used range of a sheet kept compressed, read from its first bytes; it is then dropped. */
+  private peekDimension(entry: BufferedEntry): void {
+    if (!entry.complete || this.dimensions.has(entry.name)) return;
+    const sink = new DimensionSink((rows) => this.setDimension(entry.name, rows));
+    const stream = new EntryStream(this, entry.name, entry.compression, entry.bytes, sink);
+    for (const block of entry.peek()) {
+      if (sink.done || this.fatal) break;
+      stream.push(block, false);
     }
   }
 
@@ -215,8 +281,9 @@ class XlsxReader {
     };
   }
 
-  setFirstSheet(rid: string): void {
-    this.firstSheetRid ??= rid;
+  addSheet(name: string, rid: string, hidden: boolean): void {
+    if (this.declared.length >= MAX_RELATIONSHIPS) throw this.error('malformed', '工作簿中的工作表过多');
+    this.declared.push({ name, rid, hidden });
   }
 
   addRelationship(id: string, type: string, target: string): void {
@@ -228,7 +295,7 @@ class XlsxReader {
 
   private onWorkbookDone(): void {
     this.workbookDone = true;
-    if (this.firstSheetRid === undefined) throw this.error('malformed', '工作簿中没有工作表');
+    if (this.declared.length === 0) throw this.error('malformed', '工作簿中没有工作表');
     this.resolveSheet();
   }
 
@@ -237,10 +304,32 @@ class XlsxReader {
     this.resolveSheet();
   }
 
-  /** The first sheet in workbook order, once both the workbook and its relationships have been read. */
+  /** The sheet to read, once both the workbook and its relationships have been read. */
   private resolveSheet(): void {
     if (!this.workbookDone || !this.relsDone) return;
-    this.sheetName = this.relTargets.get(this.firstSheetRid!) ?? DEFAULT_SHEET;
+    this.sheets = this.declared.map((d, index) => ({ index, name: d.name, hidden: d.hidden, rows: null }));
+    this.declared.forEach((d, i) => {
+      const part = this.relTargets.get(d.rid);
+      if (part === undefined) return;
+      this.sheetParts.set(part, this.sheets[i]);
+      this.sheets[i].rows = this.dimensions.get(part) ?? null;
+    });
+    const want = this.opts.sheet;
+    const chosen =
+      want === undefined
+        ? (this.sheets.find((s) => !s.hidden) ?? this.sheets[0])
+        : typeof want === 'number'
+          ? this.sheets[want]
+          : (this.sheets.find((s) => s.name === want) ?? this.sheets.find((s) => s.name.trim().toLowerCase() === want.trim().toLowerCase()));
+    if (!chosen) {
+      const names = this.sheets.map((s) => `“${s.name}”`).join('、');
+      const asked = typeof want === 'number' ? `第 ${want + 1} 个工作表` : `名为“${want}”的工作表`;
+      throw this.error('malformed', `工作簿中没有${asked};工作簿的工作表依次为:${names}`);
+    }
+    this.chosen = chosen;
+    this.sheetName = this.relTargets.get(this.declared[chosen.index].rid) ?? (chosen.index === 0 ? DEFAULT_SHEET : undefined);
+    if (this.sheetName === undefined) throw this.error('malformed', `工作表“${chosen.name}”在工作簿中找不到对应的内容`);
+    this.opts.onSheets?.(this.sheets, chosen);
   }
 
   sharedString(index: number, line: number): string {
@@ -276,8 +365,12 @@ class XlsxReader {
       return;
     }
     if (this.sheetName !== undefined) {
-      // Sheets kept while the first one was unknown: only the first is wanted.
-      for (const name of this.pending.keys()) if (name !== this.sheetName) this.pending.delete(name);
+      // Sheets kept while the chosen one was unknown: only it is wanted (the others give their used range).
+      for (const [name, entry] of this.pending) {
+        if (name === this.sheetName) continue;
+        this.pending.delete(name);
+        this.peekDimension(entry);
+      }
     }
     if (!endOfArchive && (this.sheetName === undefined || !this.sharedStringsSettled())) return;
     const target = this.sheetName ?? (this.pending.has(DEFAULT_SHEET) ? DEFAULT_SHEET : this.pending.keys().next().value);
@@ -287,7 +380,7 @@ class XlsxReader {
       if (!this.routesTaken.has('workbook')) {
         throw this.error('wrong-type', '文件是 ZIP 压缩包,但不是 Excel 工作簿(.xlsx);请上传 CSV 或 XLSX 格式的名单');
       }
-      throw this.error('malformed', `工作簿中找不到第一个工作表(${target ?? DEFAULT_SHEET})`);
+      throw this.error('malformed', `工作簿中找不到${this.chosen ? `工作表“${this.chosen.name}”` : '第一个工作表'}(${target ?? DEFAULT_SHEET})`);
     }
     this.pending.clear();
     this.sheetName = target;
@@ -335,12 +428,12 @@ class EntryStream implements EntryConsumer {
   }
 
   push(chunk: Uint8Array, final: boolean): void {
-    if (this.reader.fatal) return;
+    if (this.reader.fatal || this.sink.done) return;
     if (chunk.length === 0) {
       if (final) this.step(EMPTY, true);
       return;
     }
-    for (let off = 0; off < chunk.length && !this.reader.fatal; off += STEP) {
+    for (let off = 0; off < chunk.length && !this.reader.fatal && !this.sink.done; off += STEP) {
       this.step(chunk.subarray(off, off + STEP), final && off + STEP >= chunk.length);
     }
   }
@@ -354,6 +447,7 @@ class EntryStream implements EntryConsumer {
   private out(err: FlateError | null, data: Uint8Array | null, final: boolean): void {
     const reader = this.reader;
     if (reader.fatal) return;
+    if (this.sink.done) return;
     if (err || !data) return reader.fail(reader.error('malformed', `压缩数据已损坏(${this.name}):${err?.message ?? ''}`));
     this.inflatedOut += data.length;
     reader.inflatedTotal += data.length;
@@ -410,6 +504,41 @@ class BufferedEntry implements EntryConsumer {
     this.blocks = [];
     return blocks;
   }
+
+  /** The blocks of a complete entry, left in place. */
+  peek(): readonly Uint8Array[] {
+    return this.blocks;
+  }
+}
+
+/** The start of a sheet other than the one read, up to its used range; the rest is not inflated. */
+class DimensionSink implements ByteSink {
+  done = false;
+  private text = '';
+  private readonly td = new TextDecoder();
+
+  constructor(private readonly found: (rows: number | null) => void) {}
+
+  data(bytes: Uint8Array, final: boolean): void {
+    if (this.done) return;
+    this.text += this.td.decode(bytes, { stream: !final });
+    const m = /<(?:[\w.-]+:)?dimension\b([^>]*)>/.exec(this.text);
+    if (m) return this.end(dimensionRows(attr(m[1], 'ref')));
+    if (/<(?:[\w.-]+:)?sheetData\b/.test(this.text) || this.text.length > DIMENSION_PEEK || final) this.end(null);
+  }
+
+  private end(rows: number | null): void {
+    this.done = true;
+    this.text = '';
+    this.found(rows);
+  }
+}
+
+/** Rows of a used range such as "A1:H1205" (or "B3"); null when it is not one. */
+function dimensionRows(ref: string | undefined): number | null {
+  const m = ref && /^\$?[A-Za-z]{1,3}\$?(\d+)(?::\$?[A-Za-z]{1,3}\$?(\d+))?$/.exec(ref);
+  if (!m) return null;
+  return m[2] === undefined ? 1 : Math.max(0, Number(m[2]) - Number(m[1]) + 1);
 }
 
 /** The shared-string table as UTF-8 in one growing pool with end offsets: compact, and no string in it
@@ -455,7 +584,9 @@ class WorkbookHandler implements XmlHandler {
     if (name !== 'sheet') return;
     // r:id, whatever the relationships namespace's prefix is in this file.
     const m = /(?:^|\s)[A-Za-z_][\w.-]*:id\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
-    if (m) this.reader.setFirstSheet(decodeEntities(m[1] ?? m[2]));
+    if (!m) return;
+    const state = attr(attrs, 'state');
+    this.reader.addSheet(decodeOoxmlEscapes(attr(attrs, 'name') ?? ''), decodeEntities(m[1] ?? m[2]), state === 'hidden' || state === 'veryHidden');
   }
   close(): void {}
   text(): void {}
@@ -527,6 +658,7 @@ class SharedStringsHandler implements XmlHandler {
 /** Rows of a worksheet: <row r="3"><c r="B3" t="s"><v>0</v></c>…</row>; gaps from the r references. */
 class SheetHandler implements XmlHandler {
   private inRow = false;
+  private hidden = false;
   private row = 0;
   private cells: string[] = [];
   private nextColumn = 0;
@@ -602,10 +734,9 @@ class SheetHandler implements XmlHandler {
   /** The used range, when it claims more rows than allowed, refuses the file before any row is read. */
   private checkDimension(attrs: string): void {
     const ref = attr(attrs, 'ref');
-    const m = ref && /^\$?[A-Za-z]{1,3}\$?(\d+)(?::\$?[A-Za-z]{1,3}\$?(\d+))?$/.exec(ref);
-    if (!m || m[2] === undefined) return;
-    const rows = Number(m[2]) - Number(m[1]) + 1;
-    if (rows > this.reader.limits.maxRows) {
+    const rows = dimensionRows(ref);
+    if (rows !== null && this.reader.chosen && this.reader.chosen.rows === null) this.reader.chosen.rows = rows;
+    if (rows !== null && rows > this.reader.limits.maxRows) {
       throw this.reader.error('too-many-rows', `工作表的数据区域(${ref})有 ${rows} 行,超过 ${this.reader.limits.maxRows} 行上限;请按区县拆分后分别上传`);
     }
   }
@@ -615,6 +746,8 @@ class SheetHandler implements XmlHandler {
     const row = r === undefined ? this.row + 1 : Number(r);
     if (!(Number.isInteger(row) && row > 0)) throw this.reader.error('malformed', `工作表的行号“${r}”无效`);
     this.row = row;
+    const hidden = attr(attrs, 'hidden');
+    this.hidden = hidden === '1' || hidden === 'true';
     this.inRow = true;
     this.cells = [];
     this.nextColumn = 0;
@@ -630,7 +763,7 @@ class SheetHandler implements XmlHandler {
       if (cells[i] === undefined) cells[i] = '';
       else filled = true;
     }
-    if (filled) this.reader.pushRow({ line: this.row, cells });
+    if (filled) this.reader.pushRow(this.hidden ? { line: this.row, cells, hidden: true } : { line: this.row, cells });
   }
 
   private startCell(attrs: string): void {

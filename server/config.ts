@@ -30,6 +30,11 @@ export const ConfigSchema = z.object({
   /** Uploaded roster and hardship files (kept by their sha256); API and workers must share it. */
   UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
   /**
+   * Uploaded files (names and ID numbers) not imported within this many hours of their last upload are
+   * deleted by the hourly clean-up (server/housekeeping.ts); an import deletes its own file once decided.
+   */
+  UPLOAD_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  /**
    * 32 random bytes, base64: seals the TOTP seeds at rest. When unset, the API reads AUTH_SECRET_FILE,
    * making it on first start. Generate: `openssl rand -base64 32`.
    */

@@ -22,7 +22,7 @@ import type { Payload } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
-import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type StoredMapping } from '../activities/listImport';
+import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type ListMapping, type StoredMapping } from '../activities/listImport';
 import { createScreeningActivities, type ScreeningHeartbeat } from '../activities/screening';
 import { rowsOf, type Db } from '../db/client';
 import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
@@ -38,7 +38,8 @@ import {
   type Outcome,
 } from '../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
-import { DEFAULT_LIMITS, ImportFileError, readRows } from '../imports/rows';
+import { storableText } from '../imports/cells';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../imports/rows';
 import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';
 import { regionContains, regionPrefix } from '../domain/access';
@@ -48,11 +49,11 @@ import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from 
 import { SlidingWindowLimiter } from './security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
-  LIST_KINDS,
   RecordRefusalRequestSchema,
   ResultSearchRequestSchema,
   StartImportRequestSchema,
   StartScreeningRequestSchema,
+  UploadQuery,
   type HardshipOverview,
   type ImportView,
   type ResultPage,
@@ -78,7 +79,6 @@ type RunCounts = NonNullable<RunView['counts']>;
 const importWorkflowId = (importId: string) => `hardship-import/${importId}`;
 const screeningWorkflowId = (runId: string) => `hardship-screening/${runId}`;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const ListQuery = z.object({ list: z.enum(LIST_KINDS, { error: '参数 list 应为 roster(花名册)或 hardship(困难群体名单)' }) });
 const UnitQuery = z.object({ unit: z.string().regex(/^\d{6}(\d{3}){0,2}$/, '单位代码应为 6、9 或 12 位数字').optional() });
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -161,6 +161,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       rowsStored: row.rowsStored,
       errorCount: row.errorCount,
       message: row.message,
+      notices: (row.notices as string[] | null) ?? [],
       lastError,
       ...(errors ? { errors } : {}),
       actor: row.actor,
@@ -326,12 +327,14 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   router.post(`${base}/uploads`, async (req, res) => {
     const campaign = await campaignOf(req.params.id);
-    const { list } = ListQuery.parse(req.query);
+    const { list, sheet } = UploadQuery.parse(req.query);
+    // A browser form would store its boundary lines as rows: refused before a byte is read.
+    if (req.is('multipart/form-data')) throw multipartRefused();
     const fileName = fileNameOf(req);
     const declared = Number(req.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytesOf(list)) throw tooLarge(fileName, maxBytesOf(list));
     if (!uploadLimiter.hit(String(authOf(res).auth.user.id), now()).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
-    res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res)));
+    res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res), { sheet }));
   });
 
   router.post(`${base}/imports`, async (req, res) => {
@@ -664,19 +667,25 @@ const maxBytesOf = (list: ListKind) => LIST_LIMITS[list].maxBytes ?? DEFAULT_LIM
 const tooLarge = (fileName: string, max: number) => new HttpProblem(413, '文件过大', `${fileName}:超过 ${Math.round(max / 1024 / 1024)} MB 上限`);
 
 /**
- * Writes an uploaded file under UPLOAD_DIR by its sha256 (the same file twice is one upload), refuses
- * it if it is not a readable list, and finds its header among the first rows.
+ * Writes an uploaded file under UPLOAD_DIR by its sha256 (the same file twice is one upload; mode 600,
+ * it holds names and ID numbers), refuses it if it is not a readable list, and finds its header among
+ * the first rows of the sheet asked for (XLSX: the first visible sheet by default). A workbook's chosen
+ * sheet is read to its end, so that the answer lists every sheet and the rows hidden in Excel, and a
+ * broken workbook is refused now rather than at import. The file is checked under a temporary name and
+ * only then given its final one, so a refused upload leaves nothing behind.
  */
 export async function storeUpload(
-  deps: Pick<HardshipDeps, 'db' | 'uploadDir'>,
+  deps: Pick<HardshipDeps, 'db' | 'uploadDir' | 'now'>,
   campaignId: string,
   list: ListKind,
   fileName: string,
   source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
   actor = '上传',
+  opts: { sheet?: number | string } = {},
 ): Promise<UploadView> {
-  await mkdir(deps.uploadDir, { recursive: true });
-  const tmp = join(deps.uploadDir, `.upload-${randomBytes(8).toString('hex')}`);
+  const now = deps.now ?? Date.now;
+  await mkdir(deps.uploadDir, { recursive: true, mode: 0o700 });
+  const tmp = join(deps.uploadDir, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
   const hash = createHash('sha256');
   let size = 0;
   try {
@@ -690,102 +699,270 @@ export async function storeUpload(
           done(null, chunk);
         },
       }),
-      createWriteStream(tmp),
+      createWriteStream(tmp, { mode: 0o600 }),
     );
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
   }
-  if (size === 0) {
-    await rm(tmp, { force: true });
-    throw badRequest(`${fileName}:文件为空`);
-  }
-  const uploadId = hash.digest('hex');
-  const path = join(deps.uploadDir, uploadId);
-  await rename(tmp, path);
-
-  // The first rows, to find the header; the file is refused here if it is not a readable list.
-  const first: string[][] = [];
+  let layout: FileLayout;
   try {
-    for await (const row of readRows(createReadStream(path), { fileName, size, limits: LIST_LIMITS[list] })) {
-      first.push(row.cells);
-      if (first.length >= HEADER_SEARCH_ROWS) break;
-    }
+    if (size === 0) throw badRequest(`${fileName}:文件为空`);
+    if (await isMultipart(tmp)) throw multipartRefused();
+    layout = await readLayout(tmp, fileName, list, size, opts.sheet, true);
   } catch (e) {
-    if (e instanceof ImportFileError) throw badRequest(e.message, [{ path: fileName, message: e.message }]);
+    await rm(tmp, { force: true });
     throw e;
   }
-  if (first.length === 0) throw badRequest(`${fileName}:文件中没有任何数据`);
-  const fileKind = (await isZip(path)) ? 'xlsx' : 'csv';
-  const headerRow = findHeaderRow(list, first);
-  const headers = first[headerRow].map((h) => h.trim());
-  await deps.db
-    .insert(uploads)
-    .values({ id: uploadId, campaignId, list, fileName, sizeBytes: size, fileKind, headers: { headerRow, headers }, actor })
-    .onConflictDoUpdate({ target: [uploads.campaignId, uploads.id], set: { fileName, list, headers: { headerRow, headers } } });
+  const uploadId = hash.digest('hex');
+  const row = {
+    headerRow: layout.headerRow,
+    headers: layout.headers,
+    sheet: layout.sheet?.index ?? null,
+    sheets: layout.sheets,
+    delimiter: layout.delimiter,
+    suspectDelimiter: layout.suspectDelimiter,
+    hiddenRows: layout.hiddenRows,
+    warnings: layout.warnings,
+  } satisfies StoredUploadLayout;
+  // Under the file's lock, as the clean-up of old uploads deletes it: the renamed file and its row's new lifetime go together.
+  await withUploadLock(deps.db, uploadId, async (tx) => {
+    await rename(tmp, join(deps.uploadDir, uploadId));
+    const at = new Date(now());
+    await tx
+      .insert(uploads)
+      .values({ id: uploadId, campaignId, list, fileName, sizeBytes: size, fileKind: layout.kind, headers: row, actor, createdAt: at, uploadedAt: at })
+      .onConflictDoUpdate({ target: [uploads.campaignId, uploads.id], set: { fileName, list, headers: row, uploadedAt: at, fileDeletedAt: null } });
+    // The same bytes uploaded to another campaign share the file: it lives again for them too.
+    await tx.update(uploads).set({ fileDeletedAt: null }).where(eq(uploads.id, uploadId));
+  }).catch(async (e: unknown) => {
+    await rm(tmp, { force: true });
+    throw e;
+  });
+  const mapping = mapListHeaders(list, layout.headers);
   return {
     uploadId,
     fileName,
     sizeBytes: size,
     list,
-    fileKind,
-    headers,
+    fileKind: layout.kind,
+    headers: layout.headers,
     fields: [...LIST_FIELDS[list].required.map((k) => ({ key: k, label: FIELD_LABELS[k], required: true })), ...LIST_FIELDS[list].optional.map((k) => ({ key: k, label: FIELD_LABELS[k], required: false }))],
-    mapping: mapListHeaders(list, headers),
+    mapping: withHints(mapping, mappingHints(layout, opts.sheet !== undefined)),
+    sheets: layout.sheets,
+    sheet: layout.sheet,
+    delimiter: layout.delimiter,
+    hiddenRows: layout.hiddenRows,
+    warnings: layout.warnings,
   };
+}
+
+/** Uploads in progress are written under this prefix; the clean-up removes any a crash left behind. */
+export const TMP_PREFIX = '.upload-';
+
+/** What an upload row keeps of its file (`uploads.headers`). */
+interface StoredUploadLayout {
+  headerRow: number;
+  headers: string[];
+  /** XLSX: the sheet read (from 0). Rows written before sheets were listed have none. */
+  sheet?: number | null;
+  sheets?: SheetView[];
+  delimiter?: CsvDelimiter | null;
+  suspectDelimiter?: SuspectDelimiter | null;
+  hiddenRows?: number;
+  warnings?: string[];
+}
+/** A CSV cell among the first rows holding several of another delimiter: the guess may have been wrong. */
+interface SuspectDelimiter {
+  delimiter: CsvDelimiter;
+  cell: string;
+}
+type SheetView = UploadView['sheets'][number];
+
+interface FileLayout {
+  kind: 'csv' | 'xlsx';
+  headerRow: number;
+  headers: string[];
+  sheets: SheetView[];
+  sheet: SheetView | null;
+  delimiter: CsvDelimiter | null;
+  suspectDelimiter: SuspectDelimiter | null;
+  hiddenRows: number;
+  warnings: string[];
+}
+
+/**
+ * The header of a stored file's sheet, found among its first rows; with `wholeSheet`, the sheet of a
+ * workbook is read to its end for its hidden rows (a CSV never is: it has neither). A file that is not a
+ * readable list is a 400 naming why.
+ */
+async function readLayout(path: string, fileName: string, list: ListKind, size: number, sheet: number | string | undefined, wholeSheet: boolean): Promise<FileLayout> {
+  const first: string[][] = [];
+  const info: ReadInfo = {};
+  let hiddenRows = 0;
+  const hiddenLines: number[] = [];
+  try {
+    for await (const row of readRows(createReadStream(path), { fileName, size, limits: LIST_LIMITS[list], sheet, info })) {
+      if (first.length < HEADER_SEARCH_ROWS) first.push(row.cells.map(storableText));
+      if (row.hidden && hiddenRows++ < 10) hiddenLines.push(row.line);
+      if (first.length >= HEADER_SEARCH_ROWS && !(wholeSheet && info.kind === 'xlsx')) break;
+    }
+  } catch (e) {
+    if (e instanceof ImportFileError) throw badRequest(e.message, [{ path: fileName, message: e.message }]);
+    throw e;
+  }
+  const sheets = (info.sheets ?? []).map((s) => ({ ...s, name: storableText(s.name) }));
+  const chosen = info.sheet ? (sheets[info.sheet.index] ?? null) : null;
+  if (first.length === 0) {
+    const others = sheets.filter((s) => s !== chosen).map(sheetLabel);
+    throw badRequest(`${fileName}:${chosen ? `工作表“${chosen.name}”中` : '文件中'}没有任何数据${others.length > 0 ? `;工作簿中还有工作表:${others.join('、')},请选择名单所在的工作表` : ''}`);
+  }
+  const headerRow = findHeaderRow(list, first);
+  const warnings: string[] = [];
+  if (hiddenRows > 0) {
+    warnings.push(`${hiddenLines.map((l) => `第 ${l} 行`).join('、')}${hiddenRows > hiddenLines.length ? ` 等 ${hiddenRows} 行` : ''}为 Excel 中的隐藏行,导入时将与其他行一并导入;如这些行不应导入,请删除后重新上传`);
+  }
+  if (chosen?.hidden) warnings.push(`工作表“${chosen.name}”在 Excel 中是隐藏的,请确认名单确实在这个工作表中`);
+  return {
+    kind: info.kind ?? 'csv',
+    headerRow,
+    headers: first[headerRow].map((h) => h.trim()),
+    sheets,
+    sheet: chosen,
+    delimiter: info.delimiter ?? null,
+    suspectDelimiter: info.delimiter ? suspectDelimiter(first, info.delimiter) : null,
+    hiddenRows,
+    warnings,
+  };
+}
+
+function suspectDelimiter(rows: readonly (readonly string[])[], used: CsvDelimiter): SuspectDelimiter | null {
+  for (const row of rows) {
+    for (const cell of row) {
+      for (const d of [',', ';', '\t'] as const) {
+        if (d !== used && cell.split(d).length > 2) return { delimiter: d, cell: cell.length > 40 ? `${cell.slice(0, 40)}…` : cell };
+      }
+    }
+  }
+  return null;
+}
+
+/** The mapping as the upload answer gives it: with hints only when it failed and there are some. */
+function withHints(mapping: ListMapping, hints: string[]): ListMapping & { hints?: string[] } {
+  return mapping.ok || hints.length === 0 ? mapping : { ...mapping, hints };
+}
+
+const sheetLabel = (s: SheetView) => `“${s.name}”(第 ${s.index + 1} 个${s.hidden ? ',隐藏' : ''}${s.rows !== null ? `,${s.rows.toLocaleString('en-US')} 行` : ''})`;
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': '逗号', ';': '分号', '\t': '制表符' };
+
+/** Why the columns may not have been found: the list is on another sheet, or the CSV delimiter was guessed wrong. */
+function mappingHints(layout: Pick<FileLayout, 'sheets' | 'sheet' | 'delimiter' | 'suspectDelimiter'>, sheetChosen: boolean): string[] {
+  const hints: string[] = [];
+  const others = layout.sheets.filter((s) => s.index !== layout.sheet?.index);
+  if (layout.sheet && others.length > 0) {
+    hints.push(
+      `${sheetChosen ? '' : '未指定工作表,'}只读取了工作表“${layout.sheet.name}”(第 ${layout.sheet.index + 1} 个);工作簿中还有:${others.map(sheetLabel).join('、')}。如名单在其他工作表,请选择工作表(接口参数 sheet:工作表序号,从 0 起,或工作表名称)`,
+    );
+  }
+  const suspect = layout.suspectDelimiter;
+  if (layout.delimiter && suspect) {
+    const [used, other] = [DELIMITER_NAMES[layout.delimiter], DELIMITER_NAMES[suspect.delimiter]];
+    hints.push(`本文件按${used}分隔读取,但“${suspect.cell}”中含有多个${other}:文件可能以${other}分隔(第一行的${used}使系统误判);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传`);
+  }
+  return hints;
+}
+
+/** Runs `work` in a transaction holding the file's advisory lock (uploads and the clean-up take it). */
+export async function withUploadLock<T>(db: Db, uploadId: string, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`upload/${uploadId}`}))`);
+    return work(tx);
+  });
 }
 
 /**
  * Records an import of an upload (idempotent: the same upload with the same choices is the same
- * import) and returns the id its workflow runs under. A mapping that still lacks a field is a 400 naming it.
+ * import) and returns the id its workflow runs under. A mapping that still lacks a field is a 400 naming
+ * it (and, when the list may be on another sheet or the CSV delimiter looks wrong, saying so).
  */
 export async function prepareImport(deps: Pick<HardshipDeps, 'db' | 'now'> & { uploadDir?: string }, campaignId: string, body: StartImportRequest) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
   const [upload] = await db.select().from(uploads).where(and(eq(uploads.id, body.uploadId), eq(uploads.campaignId, campaignId)));
   if (!upload) throw notFound('上传的文件不存在或不属于该活动;请重新上传');
-  const { headerRow, headers } = upload.headers as { headerRow: number; headers: string[] };
-  const mapping = mapListHeaders(body.list, headers, body.override);
+  const gone = () => new HttpProblem(409, '请重新上传', `${upload.fileName}:该文件已导入过或已超过保留期限,服务器不再保留;如需再次导入请重新上传`);
+  const stored = upload.headers as StoredUploadLayout;
+  const sheets = stored.sheets ?? [];
+  let layout: Pick<FileLayout, 'headerRow' | 'headers' | 'sheets' | 'sheet' | 'delimiter' | 'suspectDelimiter'> = {
+    headerRow: stored.headerRow,
+    headers: stored.headers,
+    sheets,
+    sheet: stored.sheet === undefined || stored.sheet === null ? null : (sheets[stored.sheet] ?? null),
+    delimiter: stored.delimiter ?? null,
+    suspectDelimiter: stored.suspectDelimiter ?? null,
+  };
+  if (body.sheet !== undefined) {
+    if (upload.fileKind !== 'xlsx') {
+      if (body.sheet !== 0) throw badRequest('CSV 文件没有工作表', [{ path: 'sheet', message: 'CSV 文件只有一张表,请不要指定 sheet' }]);
+    } else {
+      const want = body.sheet;
+      const chosen = typeof want === 'number' ? sheets[want] : (sheets.find((s) => s.name === want) ?? sheets.find((s) => s.name.trim().toLowerCase() === want.trim().toLowerCase()));
+      if (!chosen) {
+        throw badRequest('工作表不存在', [{ path: 'sheet', message: `工作簿中没有${typeof want === 'number' ? `第 ${want + 1} 个工作表` : `名为“${want}”的工作表`};工作表依次为:${sheets.map(sheetLabel).join('、')}` }]);
+      }
+      if (chosen.index !== layout.sheet?.index) {
+        if (!deps.uploadDir || upload.fileDeletedAt || !existsSync(join(deps.uploadDir, upload.id))) throw gone();
+        const read = await readLayout(join(deps.uploadDir, upload.id), upload.fileName, body.list, upload.sizeBytes, chosen.index, false);
+        layout = { ...read, sheets };
+      }
+    }
+  }
+  const mapping = mapListHeaders(body.list, layout.headers, body.override);
   if (!mapping.ok) {
     const errors = [
       ...(mapping.missing ?? []).map((k) => ({ path: `override.${k}`, message: `未找到“${FIELD_LABELS[k]}”列,请指定对应的列` })),
       ...(mapping.ambiguous ?? []).map((k) => ({ path: `override.${k}`, message: `“${FIELD_LABELS[k]}”可对应多列,请指定其中一列` })),
     ];
-    throw badRequest('文件的列与名单字段对应不上', errors);
+    const hints = mappingHints(layout, body.sheet !== undefined);
+    throw badRequest(['文件的列与名单字段对应不上', ...hints].join('。'), [...errors, ...hints.map((h) => ({ path: layout.sheet ? 'sheet' : 'file', message: h }))]);
   }
-  const stored: StoredMapping = { headerRow, columns: mapping.columns! };
+  const storedMapping: StoredMapping = { headerRow: layout.headerRow, columns: mapping.columns!, ...(layout.sheet ? { sheet: layout.sheet.index } : {}) };
   const listKey = body.list === 'roster' ? 'roster' : `hardship:${body.category}:${body.department}`;
   const importId = `${campaignId}.${body.list === 'roster' ? 'r' : 'h'}${createHash('sha256')
-    .update(JSON.stringify([body.uploadId, listKey, body.listDate ?? null, stored, body.screenAfter]))
+    .update(JSON.stringify([body.uploadId, listKey, body.listDate ?? null, storedMapping, body.screenAfter]))
     .digest('hex')
     .slice(0, 16)}`;
   const workflowId = importWorkflowId(importId);
   const [existing] = await db.select({ id: listImports.id }).from(listImports).where(eq(listImports.id, importId));
   if (existing) return { importId, workflowId, created: false, screenAfter: body.screenAfter, actor: body.actor };
-  if (deps.uploadDir && !existsSync(join(deps.uploadDir, upload.id))) {
-    throw new HttpProblem(409, '请重新上传', `${upload.fileName}:该文件已导入过,服务器不再保留;如需再次导入请重新上传`);
-  }
-  const inserted = await db
-    .insert(listImports)
-    .values({
-      id: importId,
-      campaignId,
-      uploadId: upload.id,
-      list: body.list,
-      listKey,
-      category: body.category ?? null,
-      department: body.department ?? null,
-      listDate: body.listDate ?? null,
-      fileName: upload.fileName,
-      sizeBytes: upload.sizeBytes,
-      mapping: stored,
-      screenAfter: body.screenAfter,
-      workflowId,
-      actor: body.actor,
-      createdAt: new Date(now()),
-    })
-    .onConflictDoNothing()
-    .returning({ id: listImports.id });
+  // Under the file's lock: the clean-up of old uploads cannot delete it between this check and the pending import.
+  const inserted = await withUploadLock(db, upload.id, async (tx) => {
+    if (deps.uploadDir) {
+      const [fresh] = await tx.select({ deleted: uploads.fileDeletedAt }).from(uploads).where(and(eq(uploads.id, upload.id), eq(uploads.campaignId, campaignId)));
+      if (fresh?.deleted || !existsSync(join(deps.uploadDir, upload.id))) throw gone();
+    }
+    return tx
+      .insert(listImports)
+      .values({
+        id: importId,
+        campaignId,
+        uploadId: upload.id,
+        list: body.list,
+        listKey,
+        category: body.category ?? null,
+        department: body.department ?? null,
+        listDate: body.listDate ?? null,
+        fileName: upload.fileName,
+        sizeBytes: upload.sizeBytes,
+        mapping: storedMapping,
+        screenAfter: body.screenAfter,
+        workflowId,
+        actor: body.actor,
+        createdAt: new Date(now()),
+      })
+      .onConflictDoNothing()
+      .returning({ id: listImports.id });
+  });
   return { importId, workflowId, created: inserted.length > 0, screenAfter: body.screenAfter, actor: body.actor };
 }
 
@@ -837,13 +1014,24 @@ function sendXlsx(res: express.Response, fileName: string, bytes: Uint8Array) {
   res.type(XLSX_TYPE).attachment(fileName).send(Buffer.from(bytes));
 }
 
-async function isZip(path: string): Promise<boolean> {
+/**
+ * A browser form's body (multipart/form-data) sent where the raw file is expected: its first line is the
+ * boundary, the next a Content-Disposition header. Stored as is, the boundary lines would become rows.
+ */
+async function isMultipart(path: string): Promise<boolean> {
   const fd = await open(path);
   try {
-    const head = Buffer.alloc(2);
-    await fd.read(head, 0, 2, 0);
-    return head[0] === 0x50 && head[1] === 0x4b;
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await fd.read(head, 0, head.length, 0);
+    return /^--[^\r\n]{1,200}\r?\ncontent-disposition:\s*form-data/i.test(head.subarray(0, bytesRead).toString('latin1'));
   } finally {
     await fd.close();
   }
 }
+
+const multipartRefused = () =>
+  new HttpProblem(
+    415,
+    '不支持表单上传',
+    '请把文件内容直接作为请求体发送(Content-Type: application/octet-stream,文件名放在 X-File-Name 头中,用 encodeURIComponent 编码),不要使用 multipart/form-data 表单方式',
+  );

@@ -3,7 +3,8 @@
 //
 // Routes (all under /api/campaigns/:id/hardship):
 //   POST   /uploads                      raw file body (CSV or XLSX; header X-File-Name: encodeURIComponent(name),
-//                                        query ?list=roster|hardship) -> UploadDto (headers found, mapping)
+//                                        query ?list=roster|hardship[&sheet=]) -> UploadDto (sheets, headers
+//                                        found, mapping, warnings); a multipart/form-data body is refused (415)
 //   POST   /imports                      StartImportRequest -> 202 StartImportResultDto
 //   GET    /imports                      -> { imports: ImportDto[] } (newest first)
 //   GET    /imports/:importId            -> ImportDto (with up to 200 errors)
@@ -29,6 +30,29 @@ export type ListKind = (typeof LIST_KINDS)[number];
 
 export const FieldDto = z.object({ key: z.string(), label: z.string(), required: z.boolean() });
 
+/** A worksheet of an uploaded workbook. */
+export const SheetDto = z.object({
+  /** Position in the workbook (hidden sheets included), from 0: what `sheet` takes. */
+  index: z.number(),
+  name: z.string(),
+  hidden: z.boolean(),
+  /** Rows of the sheet's used range when the file declares it (title and header rows included). */
+  rows: z.number().nullable(),
+});
+
+/** `sheet`: a worksheet's position from 0 (a number, or digits in a query) or its name. */
+export const SheetChoice = z.union([z.number().int().nonnegative().max(10_000), z.string().trim().min(1).max(100)]);
+export const UploadQuery = z.object({
+  list: z.enum(LIST_KINDS, { error: '参数 list 应为 roster(花名册)或 hardship(困难群体名单)' }),
+  sheet: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .transform((v) => (/^\d{1,5}$/.test(v) ? Number(v) : v))
+    .optional(),
+});
+
 export const UploadDto = z.object({
   uploadId: z.string(),
   fileName: z.string(),
@@ -45,7 +69,18 @@ export const UploadDto = z.object({
     columns: z.record(z.string(), z.number()).optional(),
     missing: z.array(z.string()).optional(),
     ambiguous: z.array(z.string()).optional(),
+    /** When not ok: what may be the cause (only the first sheet was read; the CSV delimiter looks wrong). */
+    hints: z.array(z.string()).optional(),
   }),
+  /** XLSX: every sheet of the workbook, and the one read (null for CSV). */
+  sheets: z.array(SheetDto),
+  sheet: SheetDto.nullable(),
+  /** CSV: the delimiter the file was read with. */
+  delimiter: z.enum([',', ';', '\t']).nullable(),
+  /** Rows hidden in Excel on the sheet read (imported with the others). */
+  hiddenRows: z.number(),
+  /** What the official should know before importing (hidden rows, hidden sheet). */
+  warnings: z.array(z.string()),
 });
 
 export const StartImportRequestSchema = z
@@ -58,6 +93,8 @@ export const StartImportRequestSchema = z
     listDate: isoDate.optional(),
     /** The user's column choices (field -> column index), overriding the header matching. */
     override: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    /** XLSX: the worksheet to import, by position from 0 or by name (default: the sheet the upload read). */
+    sheet: SheetChoice.optional(),
     /** Start a screening run as soon as the list is stored. */
     screenAfter: z.boolean().default(false),
     actor,
@@ -109,6 +146,8 @@ export const ImportDto = z.object({
   errorCount: z.number(),
   /** Refused or failed: why, in one sentence (the rows are in `errors`). */
   message: z.string().nullable(),
+  /** Stored: what the official should know (rows hidden in Excel, rows stored under another category). */
+  notices: z.array(z.string()),
   /** While running: why the last attempt failed, when it is being retried (e.g. the database was unreachable). */
   lastError: z.string().nullable(),
   /** The first 200 error rows; for a user below the campaign's region, those of their own villages only. */

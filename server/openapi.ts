@@ -214,10 +214,18 @@ function hardshipPaths() {
         parameters: [
           idParam,
           { name: 'list', in: 'query', required: true, schema: { type: 'string', enum: [...hd.LIST_KINDS] } },
+          { name: 'sheet', in: 'query', required: false, schema: { type: 'string' }, description: 'XLSX:要读取的工作表,序号(从 0 起)或名称;默认第一个未隐藏的工作表' },
           { name: 'X-File-Name', in: 'header', required: false, schema: { type: 'string' }, description: 'encodeURIComponent(文件名)' },
         ],
         requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-        responses: { 201: ok('已上传', hd.UploadDto), 400: err('不是可读的名单文件(类型、大小、编码)'), 404: err('活动不存在'), 413: err('文件过大'), 429: err('上传过于频繁') },
+        responses: {
+          201: ok('已上传', hd.UploadDto),
+          400: err('不是可读的名单文件(类型、大小、编码)'),
+          404: err('活动不存在'),
+          413: err('文件过大'),
+          415: err('表单上传(multipart/form-data):请直接发送文件内容'),
+          429: err('上传过于频繁'),
+        },
       },
     },
     [`${base}/imports`]: {

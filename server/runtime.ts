@@ -149,7 +149,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       limits: { idleTimeoutMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 },
       ...(opts.passwordParams ? { passwordParams: opts.passwordParams } : {}),
     });
-    stopHousekeeping = startHousekeeping(database.db, authService, config.AUDIT_RETENTION_DAYS);
+    stopHousekeeping = startHousekeeping(database.db, authService, {
+      auditRetentionDays: config.AUDIT_RETENTION_DAYS,
+      uploads: { dir: config.UPLOAD_DIR, retentionHours: config.UPLOAD_RETENTION_HOURS },
+    });
     app = createApp({
       campaigns,
       auth: { service: authService, db: database.db, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },

@@ -12,7 +12,11 @@ import { campaigns } from './campaigns';
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
-/** A file as uploaded to a campaign, kept on disk under UPLOAD_DIR by its sha256 (the id). */
+/**
+ * A file as uploaded to a campaign, kept on disk under UPLOAD_DIR by its sha256 (the id) until its import
+ * is decided or UPLOAD_RETENTION_HOURS after its last upload (server/housekeeping.ts); the row stays, for
+ * the record, with the moment its file was deleted.
+ */
 export const uploads = pgTable(
   'uploads',
   {
@@ -27,6 +31,10 @@ export const uploads = pgTable(
   headers: jsonb('headers').notNull(),
   actor: text('actor').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** The last time these bytes were uploaded to this campaign: the file's lifetime counts from here. */
+  uploadedAt: ts('uploaded_at').notNull().defaultNow(),
+  /** When the file was deleted from UPLOAD_DIR (import decided, or its lifetime over); null while it is kept. */
+  fileDeletedAt: ts('file_deleted_at'),
   },
   // The same file may be uploaded to several campaigns; on disk it is one file.
   (t) => [primaryKey({ columns: [t.campaignId, t.id] })],
@@ -58,6 +66,8 @@ export const listImports = pgTable(
     rowsStored: integer('rows_stored').notNull().default(0),
     errorCount: integer('error_count').notNull().default(0),
     message: text('message'),
+    /** What the official should know of a stored list: rows hidden in Excel, rows of another category (Chinese sentences). */
+    notices: jsonb('notices').notNull().default(sql`'[]'::jsonb`),
     encoding: text('encoding'),
     screenAfter: boolean('screen_after').notNull().default(false),
     screeningRunId: text('screening_run_id'),

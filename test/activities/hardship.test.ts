@@ -4,21 +4,24 @@
 // same list as UTF-8, UTF-8 with BOM, GBK and XLSX, a second list version (动态清零) with its changes,
 // and screening and import resumed from a heartbeat after an interruption with the same result.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
-import { createListImportActivities, type ImportHeartbeat } from '../../activities/listImport';
+import { createListImportActivities, sqlStateOf, type ImportHeartbeat } from '../../activities/listImport';
 import { createScreeningActivities, type ScreeningHeartbeat } from '../../activities/screening';
 import { openDatabase, type Database } from '../../db/client';
-import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries } from '../../db/schema';
+import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries, uploads } from '../../db/schema';
+import type { Plan } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
 import { prepareImport, storeUpload } from '../../server/hardship';
+import { cleanUploads } from '../../server/housekeeping';
 import type { StartImportRequest } from '../../server/hardshipDto';
 import { writeXlsx } from '../../server/xlsx';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
@@ -224,5 +227,211 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
     expect(stored.map((r) => r.line)).toEqual(rows.map((_, i) => i + 2));
     const [imp] = await database.db.select().from(listImports).where(eq(listImports.id, prepared.importId));
     expect(imp.status).toBe('stored');
+  });
+});
+
+// Files as officials have them, and imports that always end: a NUL past the first 64 KiB, a category
+// column, Excel's text tricks, a database error caused by the data, and the lifetime of an upload.
+describe.each(['pglite', 'postgres'] as const)('imports that end and files as officials have them, on %s', (kind) => {
+  const ID = 'hardship-files';
+  let database: Database;
+  let pg: TestDatabase | undefined;
+  let uploadDir: string;
+  let imports: ReturnType<typeof createListImportActivities>;
+  const partialPlan = (): Plan => {
+    const plan = jiangmenPlan(ID);
+    return { ...plan, contributionPolicy: { ...plan.contributionPolicy!, hardship: { mode: 'partial', perCategory: { dibao: 70, tekun: 80 } } } };
+  };
+
+  beforeAll(async () => {
+    if (kind === 'postgres') pg = await createTestDatabase();
+    database = await openDatabase({ url: pg?.url });
+    uploadDir = await mkdtemp(join(tmpdir(), 'hardship-files-'));
+    await seedCampaign(database.db, partialPlan());
+    imports = createListImportActivities(database.db, { uploadDir });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await pg?.drop();
+    await rm(uploadDir, { recursive: true, force: true });
+  });
+
+  const deps = (now?: () => number) => ({ db: database.db, uploadDir, now });
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+  const list = (department: string, category: 'dibao' | 'tekun' = 'dibao') => ({ list: 'hardship' as const, category, department, listDate: '2031-09-01' });
+  async function prepare(fileName: string, bytes: Uint8Array, body: Omit<ImportBody, 'uploadId'>) {
+    const upload = await storeUpload(deps(), ID, body.list, fileName, Readable.from([Buffer.from(bytes)]));
+    const prepared = await prepareImport(deps(), ID, { screenAfter: false, actor: '测试员', ...body, uploadId: upload.uploadId });
+    return { upload, ...prepared };
+  }
+  const errorsOf = async (importId: string) =>
+    (await database.db.select().from(importErrors).where(eq(importErrors.importId, importId)).orderBy(asc(importErrors.seq))).map((e) => [e.line, e.column, e.value, e.reason]);
+  const importRow = async (importId: string) => (await database.db.select().from(listImports).where(eq(listImports.id, importId)))[0];
+
+  it('refuses a NUL character past the first 64 KiB as a row error with its line (CSV), bytes invalid in the encoding likewise, and an XLSX escape to NUL', async () => {
+    const people = Array.from({ length: 3000 }, (_, i) => [idOf('440703', `198${Math.floor(i / 1000)}0101`, i % 1000), `居民${i}`]);
+    const text = csvOf(LIST_HEADER, [...people, [idOf('440703', '19700101', 7), '李\u0000四'], [idOf('440703', '19700101', 8), '王五']]);
+    expect(text.indexOf('\u0000')).toBeGreaterThan(64 * 1024);
+    const csv = await prepare('低保-损坏.csv', utf8(text), list('民政局-NUL'));
+    const result = await imports.importList({ importId: csv.importId });
+    expect(result).toMatchObject({ status: 'refused', errorCount: 1, rowsStored: 0 });
+    expect(await errorsOf(csv.importId)).toEqual([[3002, '姓名', '', '含有空字符(0x00),数据库无法保存;文件可能已损坏或混入了二进制内容,请用 Excel 打开后重新另存再上传']]);
+    expect(existsSync(join(uploadDir, csv.upload.uploadId))).toBe(false);
+
+    // Bytes invalid in the encoding chosen from the start of the file: the rows holding them, each with its line.
+    const mixed = concat(utf8(csvOf(LIST_HEADER, people)), iconv.encode(`${idOf('440703', '19700101', 9)},李四\r\n`, 'gbk'), utf8(`${idOf('440703', '19700101', 10)},王五\r\n`));
+    const garbled = await prepare('低保-混合编码.csv', mixed, list('民政局-混合编码'));
+    expect(await imports.importList({ importId: garbled.importId })).toMatchObject({ status: 'refused', errorCount: 1 });
+    expect((await errorsOf(garbled.importId)).map((e) => e.slice(0, 2))).toEqual([[3002, '姓名']]);
+    expect((await errorsOf(garbled.importId))[0][3]).toContain('乱码');
+
+    const xlsx = await prepare('低保-损坏.xlsx', writeXlsx([{ name: '名单', rows: [LIST_HEADER, [P.A.id, P.A.name], [P.B.id, '李_x0000_二']] }]), list('民政局-NUL-xlsx'));
+    expect(await imports.importList({ importId: xlsx.importId })).toMatchObject({ status: 'refused', errorCount: 1 });
+    expect((await errorsOf(xlsx.importId)).map((e) => e.slice(0, 2))).toEqual([[3, '姓名']]);
+  });
+
+  it("stores each row under its own 困难类别 (known names or keys; empty means the chosen one), refuses unknown ones, and amounts follow", async () => {
+    await prepare('花名册.csv', utf8(csvOf(ROSTER_HEADER, ROSTER)), { list: 'roster' }).then((r) => imports.importList({ importId: r.importId }));
+    const header = [...LIST_HEADER, '困难类别'];
+    const rows = [
+      [P.A.id, P.A.name, '特困'],
+      [P.B.id, P.B.name, '低保对象'],
+      [P.C.id, P.C.name, '特困人员'],
+      [P.I.id, P.I.name, ''],
+      [P.K.id, P.K.name, 'tekun'],
+      [P.J.id, P.J.name, '低保'],
+    ];
+    const bad = await prepare('低保-类别有误.csv', utf8(csvOf(header, [...rows, [P.L.id, P.L.name, '孤儿']])), list('民政局-类别'));
+    expect(await imports.importList({ importId: bad.importId })).toMatchObject({ status: 'refused', errorCount: 1 });
+    expect(await errorsOf(bad.importId)).toEqual([
+      [8, '困难类别', '孤儿', '困难类别“孤儿”无法识别:应为 低保对象、特困人员、易返贫致贫人口、重度残疾人、精神/智力残疾人、重点优抚对象 之一,或留空(按导入时选择的“低保对象”)'],
+    ]);
+
+    const good = await prepare('低保-含特困.csv', utf8(csvOf(header, rows)), list('民政局-类别'));
+    expect(good.upload.mapping).toMatchObject({ ok: true, columns: { idNumber: 0, name: 1, category: 2 } });
+    expect(await imports.importList({ importId: good.importId })).toMatchObject({ status: 'stored', rowsStored: 6 });
+    const stored = await database.db.select({ id: hardshipRows.idNumber, category: hardshipRows.category }).from(hardshipRows).where(eq(hardshipRows.importId, good.importId));
+    expect(Object.fromEntries(stored.map((r) => [r.id, r.category]))).toEqual({
+      [P.A.id]: 'tekun',
+      [P.B.id]: 'dibao',
+      [P.C.id]: 'tekun',
+      [P.I.id]: 'dibao',
+      [P.K.id]: 'tekun',
+      [P.J.id]: 'dibao',
+    });
+    expect((await importRow(good.importId)).notices).toEqual(['按文件中的“困难类别”列保存各行的类别:低保对象 3 人,特困人员 3 人(导入时选择的“低保对象”只用于该列为空的行)']);
+
+    // Dongfang-style partial payment: 80 yuan for 特困, 70 for 低保, never above the tier.
+    const screening = createScreeningActivities(database.db);
+    const runId = `${ID}.run-categories`;
+    await screening.beginScreening({ runId, campaignId: ID, scope: null, actor: '测试员', workflowId: `wf-${runId}` });
+    await screening.screenPeople({ runId });
+    await screening.finishScreening({ runId });
+    const results = await database.db.select().from(screeningResults).where(eq(screeningResults.runId, runId));
+    expect(Object.fromEntries(results.map((r) => [r.idNumber, [r.categories.join(','), r.outcome, r.govPaidFen]]))).toEqual({
+      [P.A.id]: ['tekun', 'covered', 8000],
+      [P.B.id]: ['dibao', 'to-mobilise', 7000],
+      [P.C.id]: ['tekun', 'covered', 8000],
+      [P.I.id]: ['dibao', 'covered', 7000],
+      [P.K.id]: ['tekun', 'covered', 8000],
+      [P.J.id]: ['dibao', 'to-mobilise', 7000],
+    });
+  });
+
+  it("reads ID numbers written with Excel's text tricks (=\"…\" and a leading apostrophe)", async () => {
+    const text = `身份证号,姓名\r\n="${P.A.id}",${P.A.name}\r\n'${P.B.id},${P.B.name}\r\n"=""${P.C.id}""",${P.C.name}\r\n`;
+    const r = await prepare('特困-文本格式.csv', utf8(text), list('民政局-文本', 'tekun'));
+    expect(await imports.importList({ importId: r.importId })).toMatchObject({ status: 'stored', rowsStored: 3 });
+    const stored = await database.db.select({ id: hardshipRows.idNumber }).from(hardshipRows).where(eq(hardshipRows.importId, r.importId)).orderBy(asc(hardshipRows.line));
+    expect(stored.map((s) => s.id)).toEqual([P.A.id, P.B.id, P.C.id]);
+  });
+
+  it('classifies a database error caused by the data as non-retryable, another as retryable; failImport ends the import and deletes its file', async () => {
+    const people = [[P.A.id, P.A.name], [P.B.id, P.B.name]];
+    const data = await prepare('低保-数据库拒绝.csv', utf8(csvOf(LIST_HEADER, people)), list('民政局-拒绝'));
+    const other = await prepare('低保-数据库故障.csv', utf8(csvOf(LIST_HEADER, [...people, [P.C.id, P.C.name]])), list('民政局-故障'));
+    // The database itself refuses these imports' rows, as it refused the NUL before: 22023 is a data exception, P0001 is not.
+    await database.db.execute(sql.raw(`create or replace function refuse_test_rows() returns trigger language plpgsql as $$
+      begin
+        if new.import_id = '${data.importId}' then raise exception 'refused for the test' using errcode = '22023'; end if;
+        if new.import_id = '${other.importId}' then raise exception 'down for the test' using errcode = 'P0001'; end if;
+        return new;
+      end $$`));
+    await database.db.execute(sql`create trigger refuse_test_rows before insert on hardship_rows for each row execute function refuse_test_rows()`);
+    try {
+      const failure = await imports.importList({ importId: data.importId }).then(() => null, (e: unknown) => e);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: 'ImportDataError', nonRetryable: true, message: '文件中有数据库无法保存的内容(错误代码 22023);请检查文件,用 Excel 打开后另存再上传' });
+      const retryable = await imports.importList({ importId: other.importId }).then(() => null, (e: unknown) => e);
+      expect(retryable).not.toBeInstanceOf(ApplicationFailure);
+      expect(sqlStateOf(retryable)).toBe('P0001');
+      expect((await importRow(other.importId)).status).toBe('running');
+    } finally {
+      await database.db.execute(sql`drop trigger refuse_test_rows on hardship_rows`);
+    }
+    await imports.failImport({ importId: data.importId, reason: '文件中有数据库无法保存的内容(错误代码 22023)' });
+    await imports.failImport({ importId: other.importId, reason: `多次重试后仍然失败,最后一次的错误:row ${P.C.id} refused` });
+    await imports.failImport({ importId: other.importId, reason: 'again' }); // idempotent: the first reason stays
+    const ended = await importRow(other.importId);
+    expect(ended).toMatchObject({ status: 'failed', rowsStored: 0, errorCount: 0 });
+    expect(ended.message).toBe(
+      `低保-数据库故障.csv:导入未能完成(多次重试后仍然失败,最后一次的错误:row ${P.C.id.slice(0, 6)}********${P.C.id.slice(14)} refused)。整个文件未导入,现有名单未受影响;上传的文件已从服务器删除,请检查后重新上传`,
+    );
+    expect((await importRow(data.importId)).status).toBe('failed');
+    for (const r of [data, other]) {
+      expect(existsSync(join(uploadDir, r.upload.uploadId))).toBe(false);
+      const [u] = await database.db.select().from(uploads).where(eq(uploads.id, r.upload.uploadId));
+      expect(u.fileDeletedAt).not.toBeNull();
+    }
+    // A retry after the end changes nothing and says why.
+    await expect(imports.importList({ importId: other.importId })).rejects.toMatchObject({ type: 'ImportFailed', nonRetryable: true });
+  });
+
+  it('writes uploads mode 600, keeps nothing of a refused one, and the clean-up deletes what is left alone past its lifetime', async () => {
+    const t0 = Date.parse('2031-09-10T08:00:00Z');
+    const hour = 3_600_000;
+    const lifetime = { dir: uploadDir, retentionHours: 24 };
+    const before = new Set(await readdir(uploadDir));
+    const up = (name: string, text: string, at: number) => storeUpload(deps(() => at), ID, 'hardship', name, Readable.from([Buffer.from(utf8(text))]));
+    const leftAlone = await up('没人导入.csv', csvOf(LIST_HEADER, [[P.A.id, P.A.name]]), t0);
+    const unmapped = await up('列对不上.csv', csvOf(['号码', '名字'], [[P.B.id, P.B.name]]), t0);
+    expect(unmapped.mapping.ok).toBe(false);
+    const recent = await up('刚上传.csv', csvOf(LIST_HEADER, [[P.C.id, P.C.name]]), t0 + 20 * hour);
+    const neverStarted = await up('未开始.csv', csvOf(LIST_HEADER, [[P.I.id, P.I.name]]), t0);
+    const pending = await prepareImport(deps(() => t0), ID, { ...list('民政局-未开始'), uploadId: neverStarted.uploadId, screenAfter: false, actor: '测试员' });
+    for (const u of [leftAlone, unmapped, recent]) expect((await stat(join(uploadDir, u.uploadId))).mode & 0o777).toBe(0o600);
+    // A refused upload leaves no file, not even its temporary one.
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    await expect(storeUpload(deps(() => t0), ID, 'hardship', '图片.csv', Readable.from([png]))).rejects.toThrow('PNG 图片');
+    // What an upload cut off by a crash leaves: a temporary file, and a file no row knows.
+    const stray = [join(uploadDir, '.upload-0123456789abcdef'), join(uploadDir, 'f'.repeat(64))];
+    for (const p of stray) {
+      await writeFile(p, 'x', { mode: 0o600 });
+      await utimes(p, new Date(t0), new Date(t0));
+    }
+    expect(new Set(await readdir(uploadDir))).toEqual(new Set([...before, leftAlone.uploadId, unmapped.uploadId, recent.uploadId, neverStarted.uploadId, '.upload-0123456789abcdef', 'f'.repeat(64)]));
+
+    // Within the lifetime nothing goes.
+    expect(await cleanUploads(database.db, { ...lifetime, now: new Date(t0 + 23 * hour) })).toEqual({ filesDeleted: 0, strayFilesDeleted: 0, importsFailed: 0 });
+    const later = new Date(t0 + 25 * hour);
+    expect(await cleanUploads(database.db, { ...lifetime, now: later })).toEqual({ filesDeleted: 3, strayFilesDeleted: 2, importsFailed: 1 });
+    expect(new Set(await readdir(uploadDir))).toEqual(new Set([...before, recent.uploadId]));
+    // The rows stay, for the record, with the moment their file went.
+    const rows = await database.db.select().from(uploads).where(inArray(uploads.id, [leftAlone.uploadId, unmapped.uploadId, recent.uploadId, neverStarted.uploadId]));
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.fileDeletedAt?.toISOString() ?? null]))).toEqual({
+      [leftAlone.uploadId]: later.toISOString(),
+      [unmapped.uploadId]: later.toISOString(),
+      [neverStarted.uploadId]: later.toISOString(),
+      [recent.uploadId]: null,
+    });
+    expect(await importRow(pending.importId)).toMatchObject({ status: 'failed', message: '未开始.csv:导入在 24 小时内没有开始(工作进程可能未运行),上传的文件已按保留期限从服务器删除;请重新上传后再导入' });
+    await expect(prepareImport(deps(), ID, { ...list('民政局-过期'), uploadId: leftAlone.uploadId, screenAfter: false, actor: '测试员' })).rejects.toThrow('已超过保留期限');
+    // A second process running the same clean-up finds nothing left to do; uploading the bytes again brings the file back.
+    expect(await cleanUploads(database.db, { ...lifetime, now: later })).toEqual({ filesDeleted: 0, strayFilesDeleted: 0, importsFailed: 0 });
+    await up('没人导入.csv', csvOf(LIST_HEADER, [[P.A.id, P.A.name]]), later.getTime());
+    expect(existsSync(join(uploadDir, leftAlone.uploadId))).toBe(true);
+    const [again] = await database.db.select().from(uploads).where(eq(uploads.id, leftAlone.uploadId));
+    expect(again.fileDeletedAt).toBeNull();
   });
 });

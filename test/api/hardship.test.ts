@@ -3,12 +3,12 @@
 // imports followed to the end, a screening started by an import, results searched without any ID
 // number in the response, a refusal with its evidence, and the ledger, mobilisation and error exports.
 import type { Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns } from '../../db/schema';
@@ -16,6 +16,7 @@ import { createApp } from '../../server/app';
 import { hardshipRouter } from '../../server/hardship';
 import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../server/hardshipDto';
 import { createWorker } from '../../server/worker';
+import { writeXlsx } from '../../server/xlsx';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { csvOf, DIBAO_V1, idOf, LIST_HEADER, P, ROSTER, SEVERE, TEKUN, V1 } from '../support/hardshipData';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
@@ -208,5 +209,68 @@ describe('hardship API', () => {
     expect(v1).toContain('李二');
     expect(v1).not.toContain('郑十'); // refused
     expect((await fetch(`${base}/runs/latest/ledger.xlsx?unit=999999`)).status).toBe(404);
+  });
+});
+
+describe('hardship files as officials have them', () => {
+  /** writeXlsx's workbook with rows of one sheet hidden, as Excel marks them. */
+  function hideRows(bytes: Uint8Array, sheet: number, rows: number[]): Uint8Array {
+    const files = unzipSync(bytes);
+    const name = `xl/worksheets/sheet${sheet}.xml`;
+    let xml = strFromU8(files[name]);
+    for (const r of rows) xml = xml.replace(`<row r="${r}">`, `<row r="${r}" hidden="1">`);
+    files[name] = strToU8(xml);
+    return zipSync(files);
+  }
+  const tekunList = (department: string, extra: Record<string, unknown> = {}) => ({ list: 'hardship', category: 'tekun', department, listDate: '2031-09-01', ...extra });
+
+  it('refuses a browser form upload (multipart/form-data) with a clear message, by its header or by its body, and keeps nothing', async () => {
+    const before = await readdir(uploadDir);
+    const form = new FormData();
+    form.append('file', new Blob([csvOf(LIST_HEADER, TEKUN)], { type: 'text/csv' }), '特困.csv');
+    const byHeader = await json<{ detail: string }>(await fetch(`${base}/uploads?list=hardship`, { method: 'POST', body: form }), 415);
+    expect(byHeader.detail).toBe('请把文件内容直接作为请求体发送(Content-Type: application/octet-stream,文件名放在 X-File-Name 头中,用 encodeURIComponent 编码),不要使用 multipart/form-data 表单方式');
+    const raw = `------WebKitFormBoundaryx7\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n${csvOf(LIST_HEADER, TEKUN)}\r\n------WebKitFormBoundaryx7--\r\n`;
+    expect((await upload('hardship', '特困.csv', raw)).status).toBe(415);
+    expect(await readdir(uploadDir)).toEqual(before);
+  });
+
+  it('lists the sheets, says only the first was read when the list is on another, imports the sheet chosen and names its hidden rows', async () => {
+    const rows = [LIST_HEADER, ...TEKUN, [P.K.id, P.K.name]];
+    const book = hideRows(writeXlsx([{ name: '填表说明', rows: [['本表由民政局填报'], ['请勿修改表头']] }, { name: '特困名单', rows }]), 2, [3]);
+    const up = await json<UploadView>(await upload('hardship', '特困(两张表).xlsx', book), 201);
+    expect(up.sheets).toEqual([
+      { index: 0, name: '填表说明', hidden: false, rows: null },
+      { index: 1, name: '特困名单', hidden: false, rows: null },
+    ]);
+    expect(up.sheet).toEqual(up.sheets[0]);
+    expect(up.mapping.ok).toBe(false);
+    const hint = '未指定工作表,只读取了工作表“填表说明”(第 1 个);工作簿中还有:“特困名单”(第 2 个)。如名单在其他工作表,请选择工作表(接口参数 sheet:工作表序号,从 0 起,或工作表名称)';
+    expect(up.mapping.hints).toEqual([hint]);
+    const refused = await json<{ detail: string; errors: { path: string; message: string }[] }>(await post('/imports', { uploadId: up.uploadId, ...tekunList('民政局-两张表') }), 400);
+    expect(refused.detail).toBe(`文件的列与名单字段对应不上。${hint}`);
+    expect(refused.errors).toContainEqual({ path: 'sheet', message: hint });
+    expect((await post('/imports', { uploadId: up.uploadId, ...tekunList('民政局-两张表', { sheet: 5 }) })).status).toBe(400);
+
+    const started = await json<{ importId: string }>(await post('/imports', { uploadId: up.uploadId, ...tekunList('民政局-两张表', { sheet: 1 }) }), 202);
+    const done = await importDone(started.importId);
+    expect(done).toMatchObject({ status: 'stored', rowsStored: 3, notices: ['第 3 行为 Excel 中的隐藏行,已与其他行一并导入;如这些行不应导入,请删除后重新上传'] });
+
+    // Chosen at upload, by name: the answer warns of the hidden row before any import.
+    const named = await json<UploadView>(await upload(`hardship&sheet=${encodeURIComponent('特困名单')}`, '特困(两张表).xlsx', book), 201);
+    expect(named).toMatchObject({ sheet: { index: 1, name: '特困名单' }, hiddenRows: 1, mapping: { ok: true }, warnings: ['第 3 行为 Excel 中的隐藏行,导入时将与其他行一并导入;如这些行不应导入,请删除后重新上传'] });
+  });
+
+  it('reads a semicolon-delimited CSV, and hints at the delimiter when a title line misleads the guess', async () => {
+    const semicolons = (text: string) => text.replace(/,/g, ';');
+    const up = await json<UploadView>(await upload('hardship', '特困-分号.csv', semicolons(csvOf(LIST_HEADER, TEKUN))), 201);
+    expect(up).toMatchObject({ delimiter: ';', headers: LIST_HEADER, mapping: { ok: true } });
+    const misled = await json<UploadView>(await upload('hardship', '特困-标题.csv', `江门市特困人员名单,2031年9月\r\n${semicolons(csvOf([...LIST_HEADER, '困难类别'], TEKUN.map((r) => [...r, '特困'])))}`), 201);
+    expect(misled.delimiter).toBe(',');
+    expect(misled.mapping.ok).toBe(false);
+    const hint = '本文件按逗号分隔读取,但“身份证号;姓名;困难类别”中含有多个分号:文件可能以分号分隔(第一行的逗号使系统误判);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传';
+    expect(misled.mapping.hints).toEqual([hint]);
+    const refused = await json<{ detail: string }>(await post('/imports', { uploadId: misled.uploadId, ...tekunList('民政局-标题') }), 400);
+    expect(refused.detail).toBe(`文件的列与名单字段对应不上。${hint}`);
   });
 });

@@ -5,14 +5,17 @@
 // starts shows exactly the expected outcomes, per reason and per unit down to the villages. A search
 // finds one person (the name travels in a POST body, never in an address; ID numbers come back
 // masked); the ledger downloads as XLSX. A second list whose ID column is not recognised goes through
-// the column picker, and its screening reports what changed. A refusal is recorded with a written
-// statement, and the county's own page shows its hardship card.
+// the column picker, and its screening reports what changed. A workbook whose list is on its second
+// sheet is offered sheet by sheet, and the sheet chosen shows its hidden row. A refusal is recorded with
+// a written statement, and the county's own page shows its hardship card.
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { computeCheckDigit } from '../../domain/idNumber';
 import { addDaysLocal, localDateOf } from '../../domain/time';
+import { writeXlsx } from '../../server/xlsx';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import { captureWrites, historiesText, idNumbersIn } from '../support/personalData';
 import type { TestUser } from '../support/stack';
@@ -116,6 +119,17 @@ const DIBAO_CSV = `身份证号,姓名\n${DIBAO_KEYS.map((k) => `${person(k).id}
 const BAD_ID = person('A').id.slice(0, 17) + (person('A').id[17] === '0' ? '1' : '0');
 const BAD_CSV = `身份证号,姓名\n${person('B').id},${person('B').name}\n${BAD_ID},${person('A').name}\n`;
 /** 居民身份证 is not a header the server knows: the official picks the column. */
+/** 特困 on the workbook's second sheet, after a sheet of instructions; its row 3 is hidden in Excel. */
+function twoSheetWorkbook(): Uint8Array {
+  const files = unzipSync(
+    writeXlsx([
+      { name: '填表说明', rows: [['本表由民政局填报'], ['请勿修改表头']] },
+      { name: '特困名单', rows: [['身份证号', '姓名'], ...['A', 'J'].map((k) => [person(k).id, person(k).name])] },
+    ]),
+  );
+  files['xl/worksheets/sheet2.xml'] = strToU8(strFromU8(files['xl/worksheets/sheet2.xml']).replace('<row r="3">', '<row r="3" hidden="1">'));
+  return zipSync(files);
+}
 const TEKUN_CSV = `居民身份证,姓名\n${['A', 'J'].map((k) => `${person(k).id},${person(k).name}`).join('\n')}\n`;
 
 /** A 1×1 PNG: the refusal's scanned statement. */
@@ -286,6 +300,21 @@ describe('hardship console', () => {
     await rosterRow.waitFor();
     expect((await rosterRow.getByTestId('current-list-rows').innerText()).trim()).toBe(rows);
     await page.getByTestId('import-progress').screenshot({ path: path.join(artifacts, 'hardship-import.png') });
+
+    // ---- a workbook whose list is on its second sheet: offered sheet by sheet, the hidden row named ----
+    const panel = page.getByTestId('hardship-upload');
+    await panel.getByTestId('upload-list').selectOption('hardship');
+    await panel.getByTestId('upload-file').setInputFiles({ name: '特困人员名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(twoSheetWorkbook()) });
+    await panel.getByTestId('upload-send').click();
+    await panel.getByTestId('upload-mapping').waitFor();
+    expect(await panel.getByTestId('upload-mapping').getAttribute('data-ok')).toBe('false');
+    expect(await panel.getByTestId('mapping-hints').innerText()).toContain('只读取了工作表“填表说明”(第 1 个);工作簿中还有:“特困名单”(第 2 个)');
+    expect(await panel.getByTestId('upload-sheet').locator('option').allInnerTexts()).toEqual(['第 1 个:填表说明', '第 2 个:特困名单']);
+    await panel.getByTestId('upload-sheet').selectOption({ label: '第 2 个:特困名单' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="upload-mapping"]')?.getAttribute('data-ok') === 'true', null, { timeout: WORK_TIMEOUT_MS });
+    expect(await panel.getByTestId('upload-warnings').innerText()).toContain('第 3 行为 Excel 中的隐藏行');
+    await panel.screenshot({ path: path.join(artifacts, 'hardship-upload-sheets.png') });
+    await panel.getByRole('button', { name: '重新选择' }).click();
 
     // ---- a list with a mistyped ID number is refused: the reason, the row, the report ----
     await uploadAndImport(

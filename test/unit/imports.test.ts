@@ -5,10 +5,11 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import iconv from 'iconv-lite';
-import { strToU8, Zip, ZipDeflate, zipSync, type Zippable } from 'fflate';
+import { strToU8, unzipSync, Zip, ZipDeflate, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { normaliseCell, storableText, unstorableReason } from '../../imports/cells';
 import { HARDSHIP_FIELDS, mapHeaders, normaliseHeader, ROSTER_FIELDS } from '../../imports/headers';
-import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadRowsOptions, type ReadRowsSummary } from '../../imports/rows';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadInfo, type ReadRowsOptions, type ReadRowsSummary } from '../../imports/rows';
 import { writeXlsx } from '../../server/xlsx';
 import { prng } from '../support/prng';
 
@@ -150,6 +151,27 @@ describe('CSV', () => {
     expect(rows.slice(1).map((r) => r.cells)).toEqual(ALL);
   });
 
+  it('detects a semicolon delimiter (a spreadsheet saved where the comma is the decimal mark), telling it before the end', async () => {
+    const text = toCsv(ALL, { delimiter: ';' });
+    for (const size of [1, 7, 64 * 1024]) {
+      const info: ReadInfo = {};
+      const gen = readRows(pieces(utf8(text), size), { fileName: '名单.csv', info });
+      const first = await gen.next();
+      expect(first.value).toEqual({ line: 1, cells: HEADER });
+      expect(info).toEqual({ kind: 'csv', delimiter: ';' });
+      await gen.return(undefined as never);
+    }
+    const { rows, summary } = await read(utf8(text), { seed: 5 });
+    expect(rows.map((r) => r.cells)).toEqual(ALL);
+    expect(summary).toMatchObject({ delimiter: ';', rows: ALL.length });
+    // The first line having any delimiter decides, by the one it uses most; commas inside a semicolon file's fields stay.
+    expect((await read(utf8('身份证号;姓名;备注\n440703199001011234;张三;低保, 特困\n'))).rows.map((r) => r.cells)).toEqual([
+      ['身份证号', '姓名', '备注'],
+      ['440703199001011234', '张三', '低保, 特困'],
+    ]);
+    expect((await read(utf8('a,b;c,d\n1,2;3,4\n'))).summary.delimiter).toBe(',');
+  });
+
   it('skips blank lines but counts them, and reads a last line without a line break', async () => {
     const { rows } = await read(utf8('身份证号,姓名\n\n\n,\n440703199001011234,张三'), 2);
     expect(rows).toEqual([
@@ -182,13 +204,18 @@ describe('CSV', () => {
     expect(summary.encoding).toBe('gb18030');
   });
 
-  it('refuses a file that turns invalid after a valid UTF-8 start, naming the line', async () => {
+  it('reads bytes invalid in the chosen encoding as U+FFFD in their own cell and line, which the import refuses as that row', async () => {
     const start = utf8(`身份证号,姓名\n${'440703199001011234,张三\n'.repeat(4000)}`);
-    const bytes = concat([start, iconv.encode('440703199001011235,李四\n', 'gbk')]);
-    const e = await refusal(read(bytes, 4096));
-    expect(e.code).toBe('encoding');
-    expect(e.line).toBe(4002);
-    expect(e.reason).toContain('UTF-8');
+    const bytes = concat([start, iconv.encode('440703199001011235,李四\n', 'gbk'), utf8('440703199001011236,王五\n')]);
+    for (const size of [4096, 7]) {
+      const { rows, summary } = await read(bytes, size);
+      expect(summary.encoding).toBe('utf-8');
+      expect(rows.slice(-2).map((r) => [r.line, r.cells[0], /^\uFFFD+$/.test(r.cells[1])])).toEqual([
+        [4002, '440703199001011235', true],
+        [4003, '440703199001011236', false],
+      ]);
+      expect(unstorableReason(rows.at(-2)!.cells[1])).toContain('乱码');
+    }
   });
 
   it('refuses UTF-16 text and a binary file', async () => {
@@ -229,13 +256,13 @@ function colName(i: number): string {
   return s;
 }
 
-/** The parts around the sheets, as Excel writes them; `sheets` in workbook order. */
-function packageParts(sheets: { target: string }[], sharedStrings: boolean): Record<string, string> {
+/** The parts around the sheets, as Excel writes them; `sheets` in workbook order (named 表1, 表2, … unless named). */
+function packageParts(sheets: { target: string; name?: string; state?: 'hidden' | 'veryHidden' }[], sharedStrings: boolean): Record<string, string> {
   return {
     '[Content_Types].xml': `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>`,
     '_rels/.rels': `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>${sheets
-      .map((_, i) => `<sheet name="表${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+      .map((s, i) => `<sheet name="${esc(s.name ?? `表${i + 1}`)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`)
       .join('')}</sheets></workbook>`,
     'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets
       .map((s, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="${s.target}"/>`)
@@ -386,6 +413,112 @@ describe('XLSX', () => {
     const undeclared = zipSync(u8Parts({ ...parts, 'xl/sharedStrings.xml': sharedStrings.replace(/ (count|uniqueCount)="\d+"/g, ''), 'xl/worksheets/sheet1.xml': sheet }));
     expect((await refusal(read(undeclared, 4096, { limits: { maxSharedStrings: 5 } }))).code).toBe('too-large');
     expect((await refusal(read(undeclared, 4096, { limits: { maxSharedStringsBytes: 100 } }))).code).toBe('too-large');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Sheets, hidden rows and cells as officials make them
+
+/** A workbook of inline-string sheets: names, hidden sheets, hidden rows, a used range on each. */
+function workbook(sheets: { name: string; state?: 'hidden' | 'veryHidden'; rows: string[][]; hiddenRows?: number[] }[]): Uint8Array {
+  const files: Record<string, string> = packageParts(
+    sheets.map((s, i) => ({ target: `worksheets/sheet${i + 1}.xml`, name: s.name, state: s.state })),
+    false,
+  );
+  sheets.forEach((s, i) => {
+    const rows = s.rows
+      .map((row, r) => {
+        const cells = row.map((v, c) => (v === '' ? '' : `<c r="${colName(c)}${r + 1}" t="inlineStr"><is><t xml:space="preserve">${esc(v)}</t></is></c>`)).join('');
+        return `<row r="${r + 1}"${s.hiddenRows?.includes(r + 1) ? ' hidden="1"' : ''}>${cells}</row>`;
+      })
+      .join('');
+    const lastColumn = colName(Math.max(0, ...s.rows.map((r) => r.length - 1)));
+    files[`xl/worksheets/sheet${i + 1}.xml`] = `${XML}<worksheet ${NS}><dimension ref="A1:${lastColumn}${s.rows.length}"/><sheetData>${rows}</sheetData></worksheet>`;
+  });
+  return zipSync(u8Parts(files));
+}
+
+/** The same zip with the named entries moved to the front (a writer that puts the sheets before the workbook). */
+function sheetsFirst(bytes: Uint8Array, first: string[]): Uint8Array {
+  const entries = unzipSync(bytes);
+  const ordered: Zippable = {};
+  for (const name of first) ordered[name] = entries[name];
+  for (const [name, data] of Object.entries(entries)) if (!(name in ordered)) ordered[name] = data;
+  return zipSync(ordered);
+}
+
+describe('sheets, hidden rows and cells as officials make them', () => {
+  const notes = [['填表说明'], ['请勿修改本表']];
+  const book = () =>
+    workbook([
+      { name: '配置', state: 'veryHidden', rows: [['x']] },
+      { name: '说明', rows: notes },
+      { name: '低保名单', rows: ALL, hiddenRows: [3, 5] },
+    ]);
+
+  it('lists the sheets (position, name, hidden, used-range rows) and reads the first visible one by default', async () => {
+    const info: ReadInfo = {};
+    const { rows, summary } = await read(book(), 4096, { fileName: '名单.xlsx', info });
+    expect(rows.map((r) => r.cells)).toEqual(notes);
+    const sheets = [
+      { index: 0, name: '配置', hidden: true, rows: 1 },
+      { index: 1, name: '说明', hidden: false, rows: 2 },
+      { index: 2, name: '低保名单', hidden: false, rows: ALL.length },
+    ];
+    expect(summary).toMatchObject({ kind: 'xlsx', sheet: 'xl/worksheets/sheet2.xml', sheetName: '说明', sheets });
+    expect(info.sheets).toEqual(sheets);
+    expect(info.sheet).toEqual(sheets[1]);
+  });
+
+  it('reads the sheet asked for by position or name, flagging the rows hidden in Excel', async () => {
+    const fromCsv = cellsOf((await read(utf8(CSV_TEXT))).rows);
+    for (const sheet of [2, '低保名单', ' 低保名单 ']) {
+      for (const size of [3, 4096]) {
+        const { rows, summary } = await read(book(), size, { fileName: '名单.xlsx', sheet });
+        expect(cellsOf(rows)).toEqual(fromCsv);
+        expect(rows.filter((r) => r.hidden).map((r) => r.line)).toEqual([3, 5]);
+        expect(rows[0]).toEqual({ line: 1, cells: HEADER });
+        expect(summary.sheetName).toBe('低保名单');
+      }
+    }
+    // Sheets written before the workbook (openpyxl's order) are kept compressed, then give their used ranges too.
+    const reordered = sheetsFirst(book(), ['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml', 'xl/worksheets/sheet3.xml']);
+    const { rows, summary } = await read(reordered, 4096, { sheet: 0 });
+    expect(rows).toEqual([{ line: 1, cells: ['x'] }]);
+    expect(summary.sheets!.map((s) => s.rows)).toEqual([1, 2, ALL.length]);
+    const e = await refusal(read(book(), 4096, { sheet: 5 }));
+    expect(e.reason).toBe('工作簿中没有第 6 个工作表;工作簿的工作表依次为:“配置”、“说明”、“低保名单”');
+    expect((await refusal(read(book(), 4096, { sheet: '特困名单' }))).reason).toContain('名为“特困名单”的工作表');
+  });
+
+  it("takes off Excel's text tricks (=\"…\" and a leading apostrophe) and nothing else", () => {
+    expect(normaliseCell('="440703199001011234"')).toBe('440703199001011234');
+    expect(normaliseCell(" '44070319900101123X ")).toBe('44070319900101123X');
+    expect(normaliseCell('="王""五"""')).toBe('王"五"');
+    expect(normaliseCell('=""')).toBe('');
+    expect(normaliseCell('="a"&B2')).toBe('="a"&B2');
+    expect(normaliseCell('=SUM(A1:A3)')).toBe('=SUM(A1:A3)');
+    expect(normaliseCell("O'Brien")).toBe("O'Brien");
+    expect(normaliseCell('  张三  ')).toBe('张三');
+  });
+
+  it('names text the database cannot hold: a NUL anywhere in a CSV, an XLSX escape to NUL or half a surrogate pair', async () => {
+    // A NUL past the first 64 KiB is not taken for binary content: it reaches the cells, where the import refuses the row.
+    const body = `身份证号,姓名\n${'440703199001011234,张三\n'.repeat(4000)}440703199001011234,李\u0000四\n`;
+    expect(body.indexOf('\u0000')).toBeGreaterThan(64 * 1024);
+    const { rows } = await read(utf8(body), 4096);
+    expect(rows.at(-1)).toEqual({ line: 4002, cells: ['440703199001011234', '李\u0000四'] });
+    expect(unstorableReason(rows.at(-1)!.cells[1])).toContain('空字符(0x00)');
+    const xlsx = zipSync(
+      u8Parts({
+        ...packageParts([{ target: 'worksheets/sheet1.xml' }], false),
+        'xl/worksheets/sheet1.xml': `<worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a_x0000_b</t></is></c><c r="B1" t="inlineStr"><is><t>_xD800_</t></is></c></row></sheetData></worksheet>`,
+      }),
+    );
+    const [row] = (await read(xlsx)).rows;
+    expect(row.cells.map((c) => unstorableReason(c)?.slice(0, 5) ?? null)).toEqual(['含有空字符', '含有无效的']);
+    expect(unstorableReason('张三 Zhang·O\'Brien')).toBeNull();
+    expect(storableText('a\u0000b\ud800')).toBe('a\ufffdb\ufffd');
   });
 });
 

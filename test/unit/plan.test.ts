@@ -9,10 +9,12 @@ import {
   flattenBreakdown,
   shiftPlanToStart,
   validatePlan,
+  type LegacyReporting,
   type Plan,
   type PlanInput,
   type PlanValidation,
   type RegionNode,
+  type StreamSpec,
 } from '../../domain/plan';
 import { makeProvincePlan } from '../../domain/synthetic';
 import { renderExamplePlans } from '../../scripts/gen-example-plans';
@@ -95,8 +97,9 @@ describe('validatePlan accepts', () => {
       ['payment', '2023-10-31T16:00:00.000Z', '2023-11-30T16:00:00.000Z'],
     ]);
     // Defaults are filled in by the schema.
-    expect(result.plan.reporting?.dueTime).toBe('24:00');
-    expect(result.plan.reporting?.shift).toBe('next-working-day');
+    const reporting = result.plan.reporting as LegacyReporting;
+    expect(reporting.dueTime).toBe('24:00');
+    expect(reporting.shift).toBe('next-working-day');
   });
 
   it('phases that touch (next start = previous deadline) and a one-day phase', () => {
@@ -378,7 +381,13 @@ describe('the shipped example plans', () => {
       else expect(n.code).toMatch(new RegExp(`^${n.parentCode}\\d{3}$`));
     }
     expect(plan.contributionPolicy?.tiers).toEqual([180, 240, 360, 600, 900, 1200, 1800, 3600, 4800]);
-    expect(plan.contributionPolicy?.hardship).toEqual({ mode: 'full-minimum', minimum: 120 });
+    // The five groups the text names: a 重点优抚对象 is not paid for in Jiangmen.
+    expect(plan.contributionPolicy?.hardship).toEqual({
+      mode: 'full-minimum',
+      minimum: 120,
+      paidCategories: ['fanpin', 'dibao', 'tekun', 'severe-disability', 'mental-intellectual'],
+    });
+    expect(plan.milestones).toMatchObject([{ key: 'publicity-october', start: '2023-10-01', due: '2023-10-31', levels: ['county'] }]);
     expect(plan.contributionPolicy?.subsidies).toEqual([
       { fromTier: 120, toTier: 360, amount: 30 },
       { fromTier: 600, amount: 60 },
@@ -397,7 +406,7 @@ describe('the shipped example plans', () => {
     ]);
   });
 
-  it('lanchen-2024 validates before its deadline: one collection phase, 99% targets, 18 tiers, communities', () => {
+  it('lanchen-2024 validates before its deadline: one collection phase, 99% rates judged per community, 18 tiers, the 公示 milestone', () => {
     const result = validatePlan(lanchen, Date.parse('2024-05-01T00:00:00.000Z'));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const { plan } = result;
@@ -406,13 +415,15 @@ describe('the shipped example plans', () => {
     expect(result.phases.map((p) => [p.key, p.nameZh, iso(p.startAt), iso(p.deadlineAt)])).toEqual([
       ['collection', '集中征缴', '2024-04-30T16:00:00.000Z', '2024-07-25T16:00:00.000Z'],
     ]);
-    expect(plan.targets.paymentRate).toBe(0.99);
-    expect(plan.targets.mobileShare).toBe(0.99);
-    expect(plan.targets.paying! / plan.targets.enrolled!).toBeGreaterThanOrEqual(0.99);
+    expect(plan.targets).toEqual({ headcount: 23_460, paymentRate: 0.99, mobileShare: 0.99 });
+    expect(plan.escalation?.pace?.metrics).toEqual(['paymentRate', 'mobileShare']);
     expect(plan.contributionPolicy?.tiers).toEqual([
       200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000,
     ]);
     expect(plan.contributionPolicy?.allowUpgrade).toBe(true);
+    // The communities report (a street-level plan): a stream at the village level.
+    expect(plan.reporting).toMatchObject([{ key: 'weekly', levels: ['village'], rule: { kind: 'weekly', weekday: 5 }, circulars: true }]);
+    expect(plan.milestones).toMatchObject([{ key: 'publicity', due: '2025-02-28', levels: ['village'] }]);
     const by = counts(plan);
     expect(Object.keys(by)).toEqual(['village']);
     expect(by.village).toBeGreaterThanOrEqual(10);
@@ -421,12 +432,19 @@ describe('the shipped example plans', () => {
       expect(c.code).toMatch(/^530502001\d{3}$/);
       expect(c.name).toMatch(/社区$/);
     }
-    expectSumsExact(plan.targets, plan.breakdown);
+    expect(plan.breakdown.reduce((a, c) => a + c.targets.headcount!, 0)).toBe(23_460);
   });
 
   it('are exactly what scripts/gen-example-plans.ts writes (stable, not hand-edited)', () => {
     const rendered = renderExamplePlans();
-    expect(rendered.map((r) => r.file)).toEqual(['jiangmen-2023.yaml', 'lanchen-2024.yaml']);
+    expect(rendered.map((r) => r.file)).toEqual([
+      'jiangmen-2023.yaml',
+      'lanchen-2024.yaml',
+      'dongfang.yaml',
+      'xiayi-county.yaml',
+      'changchun-2011.yaml',
+      'enterprise-expansion.yaml',
+    ]);
     for (const { file, text } of rendered) {
       expect(text).toBe(readFileSync(join(PLANS_DIR, file), 'utf8'));
       expect(text.startsWith('#')).toBe(true);
@@ -434,11 +452,11 @@ describe('the shipped example plans', () => {
     expect(rendered[0].text).toContain('BELOW THE COUNTY LEVEL IS MADE UP');
   });
 
-  it('both are refused as all-past today', () => {
+  it('all are refused as all-past today', () => {
     const now = Date.now();
-    for (const plan of [jiangmen, lanchen]) {
-      const errors = errorsOf(validatePlan(plan, now));
-      expect(errors.map((e) => e.path)).toEqual(['phases']);
+    for (const { file } of renderExamplePlans()) {
+      const errors = errorsOf(validatePlan(loadExample(file), now));
+      expect(errors.map((e) => e.path), file).toEqual(['phases']);
     }
   });
 
@@ -454,8 +472,8 @@ describe('the shipped example plans', () => {
       ['2031-11-01', '2031-11-30'],
       ['2031-12-01', '2031-12-31'],
     ]);
-    expect(shifted.reporting?.start).toBe('2031-10-15');
-    expect(shifted.reporting?.end).toEqual({ phase: 'verification' });
+    expect((shifted.reporting as LegacyReporting).start).toBe('2031-10-15');
+    expect((shifted.reporting as LegacyReporting).end).toEqual({ phase: 'verification' });
 
     const result = validatePlan(shifted, Date.parse('2031-01-01T00:00:00.000Z'));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -477,10 +495,13 @@ describe('the shipped example plans', () => {
     expect(shifted.year).toBe(2030);
     // May 1 -> Jul 25 is 85 days; from Feb 27 2030 (no leap day) that ends on May 23.
     expect(shifted.phases).toEqual([{ ...lanchen.phases[0], start: '2030-02-27', deadline: '2030-05-23' }]);
-    expect(shifted.reporting?.start).toBe('2030-03-08');
+    expect((shifted.reporting as StreamSpec[])[0].start).toBe('2030-03-08');
+    // The 公示 due 2025-02-28, 303 days after the start, keeps that distance.
+    expect(shifted.milestones?.[0].due).toBe('2030-12-27');
     const back = shiftPlanToStart(shifted, '2024-05-01');
     expect(back.phases).toEqual(lanchen.phases);
     expect(back.reporting).toEqual(lanchen.reporting);
+    expect(back.milestones).toEqual(lanchen.milestones);
     expect(back.year).toBe(2024);
   });
 });
@@ -532,5 +553,34 @@ describe('makeProvincePlan', () => {
     expect(() => makeProvincePlan({ startDate: '2031-09-28', townsPerCounty: 1_000 })).toThrow(RangeError);
     expect(() => makeProvincePlan({ startDate: '2031-09-28', counties: 0 })).toThrow(RangeError);
     expect(() => makeProvincePlan({ startDate: '2031-09-28', phaseDays: [1, 0, 1, 1] })).toThrow(RangeError);
+  });
+});
+
+describe('a field the product does not use is refused anywhere, with its path', () => {
+  /** Every plain object in a parsed plan, with its path as validatePlan writes it. */
+  function objectsOf(value: unknown, path: Array<string | number> = []): Array<{ path: Array<string | number>; node: Record<string, unknown> }> {
+    if (Array.isArray(value)) return value.flatMap((v, i) => objectsOf(v, [...path, i]));
+    if (value === null || typeof value !== 'object') return [];
+    const node = value as Record<string, unknown>;
+    return [{ path, node }, ...Object.entries(node).flatMap(([k, v]) => objectsOf(v, [...path, k]))];
+  }
+  const formatted = (path: Array<string | number>) => path.reduce<string>((out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), '') || '(plan)';
+
+  it.each(['lanchen-2024.yaml', 'dongfang.yaml', 'changchun-2011.yaml', 'enterprise-expansion.yaml'])('%s: every object of the plan', (file) => {
+    const plan = loadExample(file);
+    const at = Date.parse(`${plan.phases[0].start}T00:00:00+08:00`);
+    expect(validatePlan(plan, at).ok).toBe(true);
+    const objects = objectsOf(plan);
+    expect(objects.length).toBeGreaterThan(30);
+    for (const { path } of objects) {
+      const copy = structuredClone(plan) as unknown;
+      const target = path.reduce<any>((o, seg) => o[seg], copy);
+      target.unusedField = 1;
+      const errors = errorsOf(validatePlan(copy, at));
+      const where = formatted(path);
+      // perCategory is keyed by category: an unknown key there is an unknown category.
+      const expected = where.endsWith('perCategory') ? /类别/ : /含产品不使用的字段:unusedField/;
+      expect(errors, where).toContainEqual({ path: where, message: expect.stringMatching(expected) });
+    }
   });
 });

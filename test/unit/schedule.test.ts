@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { shippedCalendar } from '../../domain/calendar';
-import { ReportingSchema, resolvePhases, validatePlan, type PlanInput, type RegionNode, type Reporting } from '../../domain/plan';
+import { ReportingSchema, resolvePhases, validatePlan, type LegacyReporting, type PlanInput, type RegionNode, type Reporting } from '../../domain/plan';
 import { computeSchedule, dueInstant, previewReporting, reportingFor, type PhaseBounds } from '../../domain/schedule';
 
 const SH = 'Asia/Shanghai';
@@ -260,7 +260,7 @@ describe('previewReporting', () => {
 
   it('only levels in reporting.levels that the breakdown has', () => {
     const input = jiangmen();
-    const countyOnly = validated({ ...input, reporting: { ...input.reporting!, levels: ['county'] } });
+    const countyOnly = validated({ ...input, reporting: { ...(input.reporting as LegacyReporting), levels: ['county'] } });
     expect(previewReporting(countyOnly.plan, countyOnly.phases, cal).levels.map((l) => l.level)).toEqual(['county']);
 
     const noTowns = validated({ ...input, breakdown: (input.breakdown as RegionNode[]).map((c) => ({ ...c, children: [] })) });

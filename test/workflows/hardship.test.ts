@@ -1,19 +1,22 @@
 // Import and screening workflows on the time-skipping server with real activities on PGlite: a worker
 // shut down in the middle of a roster import (after a checkpoint was heartbeated) is replaced, the retry
 // resumes, and the campaign ends with exactly the stored rows and screening results of an uninterrupted
-// run of the same files on another campaign.
+// run of the same files on another campaign; and imports the database refuses for good end failed,
+// with their reason and without their file.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
 import { openDatabase, type Database } from '../../db/client';
-import { campaigns, rosterRows, screeningResults, screeningRuns } from '../../db/schema';
+import { campaigns, hardshipRows, listImports, rosterRows, screeningResults, screeningRuns } from '../../db/schema';
 import { flattenBreakdown } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
 import { prepareImport, storeUpload } from '../../server/hardship';
@@ -152,4 +155,59 @@ describe('hardship workflows', () => {
     await keepHistory(env.client, killed.roster.workflowId, 'hardship-import-resumed');
     await keepHistory(env.client, `hardship-screening/${killed.roster.importId}.s`, 'hardship-screening');
   }, 600_000);
+
+  it('an import that fails for good ends failed, with a reason the console shows, and its file deleted: at once when the data causes it, after every attempt otherwise', async () => {
+    const campaignId = 'hardship-wf-failing';
+    await database.db.insert(campaigns).values(newCampaignRow(planFor(campaignId), '测试'));
+    await createDbActivities(database.db).materialiseCampaign(campaignId);
+    const deps = { db: database.db, uploadDir };
+    const people = [[idOf('440703', '19800101', 1), '居民甲'], [idOf('440703', '19800101', 2), '居民乙']];
+    const prepareList = async (department: string, rows: string[][]) => {
+      const up = await storeUpload(deps, campaignId, 'hardship', `${department}.csv`, Readable.from([Buffer.from(csvOf(LIST_HEADER, rows))]));
+      const p = await prepareImport(deps, campaignId, { uploadId: up.uploadId, list: 'hardship', category: 'dibao', department, listDate: '2031-09-01', screenAfter: true, actor: '测试员' });
+      return { ...p, uploadId: up.uploadId };
+    };
+    const refused = await prepareList('数据库拒绝', people);
+    const broken = await prepareList('数据库故障', [...people, [idOf('440703', '19800101', 3), '居民丙']]);
+    // The database refuses these imports' rows: 22023 (a data exception, as a NUL was) and P0001 (anything else, every time).
+    await database.db.execute(sql.raw(`create function refuse_wf_rows() returns trigger language plpgsql as $$
+      begin
+        if new.import_id = '${refused.importId}' then raise exception 'refused for the test' using errcode = '22023'; end if;
+        if new.import_id = '${broken.importId}' then raise exception 'down for the test' using errcode = 'P0001'; end if;
+        return new;
+      end $$`));
+    await database.db.execute(sql`create trigger refuse_wf_rows before insert on hardship_rows for each row execute function refuse_wf_rows()`);
+    const worker = await newWorker();
+    const outcome = await worker.runUntil(async () => {
+      const a = await start(refused, campaignId);
+      const b = await start(broken, campaignId);
+      return Promise.all([a.result().then(() => null, (e: unknown) => e), b.result().then(() => null, (e: unknown) => e)]);
+    });
+    await database.db.execute(sql`drop trigger refuse_wf_rows on hardship_rows`);
+    for (const failure of outcome) expect(failure).toBeInstanceOf(WorkflowFailedError);
+
+    const attemptsOf = async (workflowId: string) => {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType?.name);
+      const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+      return { scheduled, attempts };
+    };
+    // The data error is not retried; the other is, until the attempts run out.
+    expect(await attemptsOf(refused.workflowId)).toEqual({ scheduled: ['importList', 'failImport'], attempts: [1, 1] });
+    expect(await attemptsOf(broken.workflowId)).toEqual({ scheduled: ['importList', 'failImport'], attempts: [20, 1] });
+
+    const rows = await database.db.select().from(listImports).where(eq(listImports.campaignId, campaignId));
+    const by = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(by[refused.importId]).toMatchObject({
+      status: 'failed',
+      rowsStored: 0,
+      message: '数据库拒绝.csv:导入未能完成(文件中有数据库无法保存的内容(错误代码 22023);请检查文件,用 Excel 打开后另存再上传)。整个文件未导入,现有名单未受影响;上传的文件已从服务器删除,请检查后重新上传',
+    });
+    expect(by[broken.importId]).toMatchObject({ status: 'failed', rowsStored: 0 });
+    expect(by[broken.importId].message).toMatch(/^数据库故障\.csv:导入未能完成\(多次重试后仍然失败,最后一次的错误:down for the test\)。/);
+    for (const r of [refused, broken]) expect(existsSync(join(uploadDir, r.uploadId))).toBe(false);
+    const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(hardshipRows).where(inArray(hardshipRows.importId, [refused.importId, broken.importId]));
+    expect(n).toBe(0);
+    await keepHistory(env.client, broken.workflowId, 'hardship-import-failed');
+  }, 300_000);
 });

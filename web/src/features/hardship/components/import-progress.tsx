@@ -1,6 +1,7 @@
 // One import as it moves: a bar with the share of the file read and the rows so far, every second;
-// then stored (rows, version, the screening it started), or refused with the reason, the first
-// errors (行, 列, 值, 原因) and the whole error report as XLSX.
+// then stored (rows, version, the screening it started, what the official should know: rows hidden in
+// Excel, rows stored under the category their own column names), or refused or failed with the reason,
+// the first errors (行, 列, 值, 原因) and the whole error report as XLSX.
 import { useEffect, useRef } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { ErrorMessage } from '../../../components/ui/error-message';
@@ -109,6 +110,16 @@ export function ImportProgress({
               version: i.version ?? 1,
             })}
           </p>
+          {i.notices.length > 0 && (
+            <div data-testid="import-notices">
+              <p>{t('import.notices')}</p>
+              <ul>
+                {i.notices.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           {i.screeningRunId && (
             <p>
               {t('import.screening')}{' '}

@@ -1,6 +1,9 @@
 // 导入名单: pick the kind of list and a file (CSV or XLSX), upload it, check which column holds which
 // field, then start the import. When the header row does not name every field unambiguously the
-// official picks the columns; the choice travels as `override` (field -> column index).
+// official picks the columns; the choice travels as `override` (field -> column index). A workbook with
+// several sheets offers them in a select: choosing another sends the file again with `sheet`, and the
+// server reads that sheet's header. What the server warns of (rows hidden in Excel, a hidden sheet)
+// and why columns may not have been found (the list on another sheet, a misread delimiter) are shown.
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { ProgressBar } from '../../../components/ui/progress-bar';
@@ -91,7 +94,7 @@ export function UploadPanel({
     startImport.reset();
   };
 
-  const send = () => {
+  const send = (sheet?: number) => {
     if (!file) {
       setProblems([t('upload.check.file')]);
       return;
@@ -99,7 +102,7 @@ export function UploadPanel({
     setProblems([]);
     setSent(0);
     reset();
-    uploadFile.mutate({ campaignId, list, file, onProgress: setSent });
+    uploadFile.mutate({ campaignId, list, file, sheet, onProgress: setSent });
   };
 
   const fieldLabel = (key: string) => upload?.fields.find((f) => f.key === key)?.label ?? key;
@@ -136,6 +139,7 @@ export function UploadPanel({
         list: upload.list,
         ...(upload.list === 'hardship' ? { category: category || undefined, department: department.trim(), listDate } : {}),
         ...(override ? { override } : {}),
+        ...(upload.sheet ? { sheet: upload.sheet.index } : {}),
         screenAfter,
       },
     });
@@ -224,7 +228,7 @@ export function UploadPanel({
             {t('upload.selected', { name: file.name, size: formatBytes(file.size, language) })}
           </span>
         )}
-        <button type="button" className="button button-primary" onClick={send} disabled={uploadFile.isPending || !file} data-testid="upload-send">
+        <button type="button" className="button button-primary" onClick={() => send()} disabled={uploadFile.isPending || !file} data-testid="upload-send">
           {uploadFile.isPending ? t('upload.sending') : t('upload.send')}
         </button>
       </div>
@@ -250,6 +254,39 @@ export function UploadPanel({
               columns: formatNumber(upload.headers.length, language),
             })}
           </p>
+          {upload.sheets.length > 1 && (
+            <div className="field-row">
+              <label className="field" htmlFor={`${id}-sheet`}>
+                <span>{t('upload.sheet')}</span>
+                <select
+                  id={`${id}-sheet`}
+                  value={upload.sheet?.index ?? ''}
+                  onChange={(e) => send(Number(e.target.value))}
+                  disabled={uploadFile.isPending}
+                  data-testid="upload-sheet"
+                >
+                  {upload.sheets.map((s) => (
+                    <option key={s.index} value={s.index}>
+                      {t('upload.sheet.option', { n: s.index + 1, name: s.name })}
+                      {s.hidden ? t('upload.sheet.hidden') : ''}
+                      {s.rows !== null ? t('upload.sheet.rows', { rows: formatNumber(s.rows, language) }) : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <p className="muted small">{t('upload.sheet.help')}</p>
+            </div>
+          )}
+          {upload.warnings.length > 0 && (
+            <div className="alert alert-warn" role="status" data-testid="upload-warnings">
+              <p>{t('upload.warnings')}</p>
+              <ul>
+                {upload.warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           {upload.mapping.ok ? (
             <p className="alert alert-ok" data-testid="mapping-ok">
               {t('mapping.ok')}
@@ -265,6 +302,16 @@ export function UploadPanel({
                   <li>{t('mapping.ambiguous', { fields: (upload.mapping.ambiguous ?? []).map(fieldLabel).join('、') })}</li>
                 )}
               </ul>
+              {(upload.mapping.hints ?? []).length > 0 && (
+                <>
+                  <p>{t('mapping.hints')}</p>
+                  <ul data-testid="mapping-hints">
+                    {(upload.mapping.hints ?? []).map((h) => (
+                      <li key={h}>{h}</li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </div>
           )}
           <div className="table-wrap">
