@@ -9,27 +9,9 @@ import nodemailer from 'nodemailer';
 import type { Db } from '../db/client';
 import { activityContext } from './context';
 import { inboxMessages, outbox, type OutboxRow } from '../db/schema';
-import type { Config } from '../server/config';
+import { OUTBOX_CHANNELS, type DispatchResult, type OutboxChannel, type OutboxMessage } from '../contracts/outbox';
 
-export const OUTBOX_KINDS = ['escalation', 'circular', 'calendar', 'reminder'] as const;
-export type OutboxKind = (typeof OUTBOX_KINDS)[number];
-export const OUTBOX_CHANNELS = ['console', 'webhook', 'email'] as const;
-export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
-export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
-
-export interface OutboxMessage {
-  /** Deterministic, e.g. `${refId}/${recipient}`: enqueueing the same message twice is a no-op. */
-  id: string;
-  campaignId: string | null;
-  kind: OutboxKind;
-  refId: string;
-  /** Region code the message is for ('*' for everyone). */
-  recipient: string;
-  subject: string;
-  body: string;
-  payload?: Record<string, unknown>;
-}
+export { OUTBOX_CHANNELS, OUTBOX_KINDS, OUTBOX_STATUSES, type DispatchResult, type OutboxChannel, type OutboxKind, type OutboxMessage, type OutboxStatus } from '../contracts/outbox';
 
 /** Channels besides the console inbox, which is always on. */
 export interface Channels {
@@ -37,7 +19,13 @@ export interface Channels {
   email: boolean;
 }
 
-export type NotifyConfig = Pick<Config, 'NOTIFY_WEBHOOK_URL' | 'SMTP_URL' | 'SMTP_FROM' | 'NOTIFY_EMAIL_TO'>;
+/** The notification settings (server/config.ts parses them from the environment). */
+export interface NotifyConfig {
+  NOTIFY_WEBHOOK_URL?: string;
+  SMTP_URL?: string;
+  SMTP_FROM: string;
+  NOTIFY_EMAIL_TO?: string;
+}
 
 export function channelsFrom(config: NotifyConfig): Channels {
   return { webhook: Boolean(config.NOTIFY_WEBHOOK_URL), email: Boolean(config.SMTP_URL) && emailRecipients(config).length > 0 };
@@ -94,15 +82,6 @@ const DEFAULT_LIMIT = 200;
 /** Delay before the next attempt after `attempts` failures: 2 s, 4 s, 8 s, ... capped at 10 minutes. Deterministic. */
 export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
-}
-
-export interface DispatchResult {
-  delivered: number;
-  failed: number;
-  /** Rows still pending (not yet due, backing off, or left for the next run). */
-  pending: number;
-  /** Epoch ms when the next pending row is due, or null when none is pending. */
-  nextAttemptAt: number | null;
 }
 
 export interface OutboxDeps {

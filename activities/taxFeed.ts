@@ -21,73 +21,13 @@ import {
   type TaxFeedEncoding,
   type TaxFeedError,
 } from '../domain/taxFeed';
+import { CAMPAIGN_NOT_FOUND, TAX_FEED_INVALID, type ImportTaxFeedInput, type ImportTaxFeedResult, type TaxFeedImportSummary, type TaxFeedInvalidDetails, type TaxInboxScanInput, type TaxInboxScanResult } from '../contracts/taxFeed';
 
-/** ApplicationFailure type of a refused file; its details[0] is a TaxFeedInvalidDetails. */
-export const TAX_FEED_INVALID = 'TaxFeedInvalid';
-/** Same type as the read-model activities use for a campaign that is not in the database. */
-export const CAMPAIGN_NOT_FOUND = 'CampaignNotFound';
+export { CAMPAIGN_NOT_FOUND, TAX_FEED_INVALID, type ImportTaxFeedInput, type ImportTaxFeedResult, type TaxFeedImportSummary, type TaxFeedInvalidDetails, type TaxInboxScanInput, type TaxInboxScanResult };
+
 export const TAX_INBOX_ACTOR = '税务数据收件箱';
 /** `<campaignId>__<anything>.csv`; the id pattern is the plan schema's. */
 export const INBOX_FILE_NAME = /^([a-z0-9][a-z0-9-]{1,62})__.+\.csv$/i;
-
-export interface ImportTaxFeedInput {
-  campaignId: string;
-  fileName: string;
-  /**
-   * The file, base64-encoded: for direct calls (the upload endpoint). Through Temporal, pass `path`
-   * instead: a 5 MiB file would exceed the server's payload limit.
-   */
-  bytesBase64?: string;
-  /** A file the worker can read. */
-  path?: string;
-  source: 'upload' | 'inbox';
-  actor: string;
-}
-
-export interface ImportTaxFeedResult {
-  importId: string;
-  status: 'imported' | 'duplicate';
-  rows: number;
-  asOf: string;
-  encoding: TaxFeedEncoding;
-  /** Units whose tax figures this import set (a row older than the unit's figures leaves them). */
-  unitsUpdated: number;
-}
-
-export interface TaxFeedInvalidDetails {
-  fileName: string;
-  encoding: TaxFeedEncoding | null;
-  errors: TaxFeedError[];
-}
-
-export interface TaxInboxScanInput {
-  dir: string;
-}
-
-export interface TaxInboxScanResult {
-  imported: Array<{ file: string; campaignId: string; importId: string; rows: number; asOf: string; unitsUpdated: number }>;
-  duplicates: Array<{ file: string; campaignId: string; importId: string }>;
-  failed: Array<{
-    file: string;
-    campaignId: string | null;
-    errorCount: number;
-    /** The first few errors (the whole list is in the errors file; workflow results stay small). */
-    errors: TaxFeedError[];
-    /** Path of `<name>.errors.txt` in `failed/`. */
-    errorsFile: string;
-  }>;
-}
-
-export interface TaxFeedImportSummary {
-  id: string;
-  fileName: string;
-  encoding: string;
-  rows: number;
-  asOf: string;
-  source: string;
-  actor: string;
-  importedAt: Date;
-}
 
 const INSERT_CHUNK = 1_000;
 const ERRORS_IN_RESULT = 5;

@@ -40,7 +40,7 @@ import { parse as parseYaml } from 'yaml';
 import { shiftPlanToStart, type PlanInput } from '../domain/plan';
 import { localDateOf } from '../domain/time';
 import { loadConfig, loadLauncherConfig } from '../server/config';
-import type { ImportView, RunView, UploadView } from '../server/hardshipDto';
+import type { ImportView, RunView, UploadView } from '../contracts/api/hardship';
 import { installRuntime, startRuntime } from '../server/runtime';
 import { createAccount, signIn } from '../test/support/auth';
 import { ensurePostgres, ensureTemporalCli, projectRoot, startDevServer } from '../scripts/tools';

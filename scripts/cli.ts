@@ -21,7 +21,7 @@ import { stringify } from 'yaml';
 import { HARDSHIP_CATEGORIES, parseCategory } from '../domain/hardship';
 import { loadConfigOrExit } from '../server/config';
 import { demoPlan } from '../server/examples';
-import type { ImportView, UploadView } from '../server/hardshipDto';
+import type { ImportView, UploadView } from '../contracts/api/hardship';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {

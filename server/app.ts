@@ -13,7 +13,7 @@ import {
   PreviewRequestSchema,
   type AppConfig,
   type Health,
-} from './dto';
+} from '../contracts/api/campaigns';
 import type { Db } from '../db/client';
 import { campaigns as campaignsTable } from '../db/schema';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../domain/access';
@@ -35,7 +35,7 @@ import {
   PutCalendarRequestSchema,
   RespondEscalationRequestSchema,
   SubmitReportRequestSchema,
-} from './reportingDto';
+} from '../contracts/api/reporting';
 import { z } from 'zod';
 
 const YearSchema = z.coerce.number().int().min(2000).max(2100);

@@ -27,10 +27,10 @@ import type {
   Targets,
   UnitDetail,
   UnitView,
-} from './dto';
+} from '../contracts/api/campaigns';
 import { readPlanSource, type PlanSource } from './planSource';
 import { createReportingService } from './reporting';
-import type { Light } from './reportingDto';
+import type { Light } from '../contracts/api/reporting';
 
 export interface CampaignServiceDeps {
   db: Db;

@@ -44,7 +44,7 @@ import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';
 import { regionContains, regionPrefix } from '../domain/access';
 import { actorName, authOf, requireRegion, subjectOf } from './authRoutes';
-import { IntRowIdSchema } from './dto';
+import { IntRowIdSchema } from '../contracts/api/campaigns';
 import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from './errors';
 import { SlidingWindowLimiter } from './security/rateLimit';
 import {
@@ -62,7 +62,7 @@ import {
   type UnitSummaries,
   type StartImportRequest,
   type UploadView,
-} from './hardshipDto';
+} from '../contracts/api/hardship';
 import { writeXlsx, type Cell } from './xlsx';
 import { z } from 'zod';
 

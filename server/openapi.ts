@@ -1,10 +1,10 @@
 // /api/openapi.json, described from the same zod schemas that validate the requests.
 import { z } from 'zod';
-import * as dto from './dto';
-import * as ad from './authDto';
-import * as hd from './hardshipDto';
-import * as rd from './reportingDto';
-import * as td from './taxFeedDto';
+import * as dto from '../contracts/api/campaigns';
+import * as ad from '../contracts/api/auth';
+import * as hd from '../contracts/api/hardship';
+import * as rd from '../contracts/api/reporting';
+import * as td from '../contracts/api/taxFeed';
 import { POLICY } from './authRoutes';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });

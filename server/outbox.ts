@@ -1,6 +1,7 @@
 // Starting and poking the outbox dispatcher from a process that holds a Temporal client.
 import { WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { OUTBOX_WORKFLOW_ID, outboxPokeSignal, type outboxDispatcherWorkflow } from '../workflows/outbox';
+import { OUTBOX_WORKFLOW_ID, outboxPokeSignal } from '../contracts/outbox';
+import type { outboxDispatcherWorkflow } from '../workflows/outbox';
 
 /**
  * Starts the singleton dispatcher unless it is already running: safe to call on every start of every

@@ -45,9 +45,9 @@ import type {
   ReportReceiptView,
   ReportingPreviewView,
   UnitReportingView,
-} from './reportingDto';
+} from '../contracts/api/reporting';
 import type { z } from 'zod';
-import type { EscalationQuerySchema } from './reportingDto';
+import type { EscalationQuerySchema } from '../contracts/api/reporting';
 import { writeXlsx } from './xlsx';
 
 export interface ReportingServiceDeps {

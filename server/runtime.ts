@@ -10,7 +10,7 @@ import { openDatabase, type Database } from '../db/client';
 import { createApp } from './app';
 import { createCampaignService } from './campaigns';
 import type { Config } from './config';
-import type { Health } from './dto';
+import type { Health } from '../contracts/api/campaigns';
 import { createWorker } from './worker';
 import { ensureOutboxDispatcher } from './outbox';
 import { createAuthService, type AuthService } from './auth/service';

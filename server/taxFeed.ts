@@ -18,8 +18,10 @@ import { TAX_FEED_MAX_BYTES } from '../domain/taxFeed';
 import type { taxFeedInboxWorkflow } from '../workflows/taxFeed';
 import { actorName } from './authRoutes';
 import { HttpProblem, badRequest, notFound } from './errors';
+import { TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus } from '../contracts/taxFeed';
 
-export const TAX_FEED_SCHEDULE_ID = 'tax-feed-inbox';
+export { TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus };
+
 /** The workflow's exported name in workflows/index.ts (the server imports no workflow code). */
 const WORKFLOW_TYPE = 'taxFeedInboxWorkflow';
 export const DEFAULT_UPLOAD_ACTOR = '税务数据接口';
@@ -162,13 +164,6 @@ export function taxFeedRouter(deps: TaxFeedRouterDeps): Router {
   return router;
 }
 
-export interface TaxFeedInboxStatus {
-  scheduleId: string;
-  paused: boolean;
-  /** ISO instant of the next pickup, or null. */
-  nextRunAt: string | null;
-  lastRunAt: string | null;
-}
 
 /** The inbox Schedule's state, or null without a client, without a Schedule, or if Temporal does not answer. */
 async function inboxSchedule(deps: TaxFeedRouterDeps): Promise<TaxFeedInboxStatus | null> {

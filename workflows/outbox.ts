@@ -1,20 +1,8 @@
 // The outbox dispatcher: one long-lived workflow per namespace that delivers pending notifications,
 // then waits until the next row is due, the poll interval ends, or someone pokes it after enqueueing.
-import { allHandlersFinished, condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { OutboxActivities } from '../activities/outbox';
-
-/** A singleton: `ensureOutboxDispatcher` (server/outbox.ts) starts it with USE_EXISTING. */
-export const OUTBOX_WORKFLOW_ID = 'outbox-dispatcher';
-
-/** Fire-and-forget: "rows were enqueued, look now" instead of at the next poll. */
-export const outboxPokeSignal = defineSignal('outboxPoke');
-
-export interface OutboxDispatcherInput {
-  /** Longest wait between two dispatch runs, in seconds. */
-  pollSeconds: number;
-  /** Continue as new after this many history events (tests set it low); default: the server's suggestion. */
-  historyLimit?: number;
-}
+import { outboxPokeSignal, type OutboxDispatcherInput } from '../contracts/outbox';
 
 const { dispatchOutbox } = proxyActivities<OutboxActivities>({
   startToCloseTimeout: '2 minutes',

@@ -22,7 +22,7 @@ import type { Plan } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns';
 import { prepareImport, storeUpload } from '../../server/hardship';
 import { cleanUploads } from '../../server/housekeeping';
-import type { StartImportRequest } from '../../server/hardshipDto';
+import type { StartImportRequest } from '../../contracts/api/hardship';
 import { writeXlsx } from '../../server/xlsx';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { A15, csvOf, DIBAO_V1, DIBAO_V2, EXPECTED_RUN1, idOf, LIST_HEADER, P, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V2 } from '../support/hardshipData';

@@ -23,7 +23,7 @@ import { createApp } from '../../server/app';
 import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
 import { loadExample } from '../../server/examples';
 import { hardshipRouter } from '../../server/hardship';
-import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../server/hardshipDto';
+import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { runHousekeeping } from '../../server/housekeeping';
 import { taxFeedRouter } from '../../server/taxFeed';
 import { jiangmenPlan, seedCampaign } from '../support/plans';

@@ -14,7 +14,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns } from '../../db/schema';
 import { createApp } from '../../server/app';
 import { hardshipRouter } from '../../server/hardship';
-import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../server/hardshipDto';
+import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { createWorker } from '../../server/worker';
 import { writeXlsx } from '../../server/xlsx';
 import { jiangmenPlan, seedCampaign } from '../support/plans';

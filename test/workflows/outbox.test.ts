@@ -12,7 +12,7 @@ import { createOutboxActivities, enqueue, type NotifyConfig, type OutboxMessage 
 import { openDatabase, type Database } from '../../db/client';
 import { inboxMessages, outbox } from '../../db/schema';
 import { ensureOutboxDispatcher, pokeOutboxDispatcher } from '../../server/outbox';
-import { OUTBOX_WORKFLOW_ID } from '../../workflows/outbox';
+import { OUTBOX_WORKFLOW_ID } from '../../contracts/outbox';
 import { timeSkippingEnv, workflowBundle, keepHistory } from '../support/temporal';
 
 /** Answers 500 to its first `failFirst` requests, then 200. */

@@ -14,7 +14,7 @@ export type {
   Targets,
   UnitDetail,
   UnitView,
-} from '../../../server/dto';
+} from '../../../contracts/api/campaigns';
 
 export type {
   CalendarView,
@@ -31,7 +31,7 @@ export type {
   ReportReceiptView,
   ReportView,
   UnitReportingView,
-} from '../../../server/reportingDto';
+} from '../../../contracts/api/reporting';
 
 import type { z } from 'zod';
 import type {
@@ -43,7 +43,7 @@ import type {
   PutCalendarRequestSchema,
   RespondEscalationRequestSchema,
   SubmitReportRequestSchema,
-} from '../../../server/reportingDto';
+} from '../../../contracts/api/reporting';
 
 export type CalendarChangeView = CalendarView['changes'][number];
 export type EscalationTrack = EscalationView['track'];
@@ -112,7 +112,7 @@ export type {
   RunView,
   UnitSummaries,
   UploadView,
-} from '../../../server/hardshipDto';
+} from '../../../contracts/api/hardship';
 
 import type {
   CurrentListDto,
@@ -129,7 +129,7 @@ import type {
   StartScreeningRequestSchema,
   StartScreeningResultDto,
   UnitSummaryDto,
-} from '../../../server/hardshipDto';
+} from '../../../contracts/api/hardship';
 
 export type CurrentListView = z.infer<typeof CurrentListDto>;
 export type ImportErrorView = z.infer<typeof ImportErrorDto>;
@@ -152,7 +152,7 @@ export type RefusalStatementBy = RecordRefusalRequest['statementBy'];
 export type IneligibleReason = NonNullable<ResultView['reason']>;
 
 // Accounts, sessions and the audit log (server/authDto.ts).
-export type { AuditPageView, AuditRowView, SessionView, TotpEnrolmentView, UserView } from '../../../server/authDto';
+export type { AuditPageView, AuditRowView, SessionView, TotpEnrolmentView, UserView } from '../../../contracts/api/auth';
 export type { Action, Role } from '../../../domain/access';
 import type { Role } from '../../../domain/access';
 

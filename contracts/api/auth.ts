@@ -21,7 +21,7 @@
 // 401 problem `type: urn:problem:unauthenticated` means sign in again; `urn:problem:mfa-required`
 // means the session still owes its second factor (enrol when `mfaEnrolled` is false, else verify).
 import { z } from 'zod';
-import { ROLES } from '../domain/access';
+import { ROLES } from '../../domain/access';
 
 export const UserDto = z.object({
   id: z.number(),

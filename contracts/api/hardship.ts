@@ -20,7 +20,7 @@
 //   GET    /runs/:runId/mobilisation.xlsx?unit=  待动员名单, one sheet per village under the unit
 // `runId` may be `latest`. Nothing personal (ID number, name) ever travels in a URL: searches are POSTs.
 import { z } from 'zod';
-import { HARDSHIP_CATEGORY_KEYS, INELIGIBLE_REASONS, OUTCOMES, REFUSAL_STATEMENT_BY } from '../domain/hardship';
+import { HARDSHIP_CATEGORY_KEYS, INELIGIBLE_REASONS, OUTCOMES, REFUSAL_STATEMENT_BY } from '../../domain/hardship';
 
 const actor = z.string().trim().min(1, '请填写操作人').max(100).default('社保经办机构');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');

@@ -1,9 +1,8 @@
 // Response shapes of the tax-feed routes (server/taxFeed.ts), for /api/openapi.json. The activities
 // define the types; the assertions at the bottom keep these schemas from drifting away from them.
 import { z } from 'zod';
-import type { ImportTaxFeedResult, TaxFeedImportSummary } from '../activities/taxFeed';
-import { TAX_FEED_ENCODINGS, type TaxFeedError } from '../domain/taxFeed';
-import type { TaxFeedInboxStatus } from './taxFeed';
+import type { ImportTaxFeedResult, TaxFeedImportSummary, TaxFeedInboxStatus } from '../taxFeed';
+import { TAX_FEED_ENCODINGS, type TaxFeedError } from '../../domain/taxFeed';
 
 export const ImportTaxFeedResultDto = z.object({
   importId: z.string(),

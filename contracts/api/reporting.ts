@@ -1,10 +1,10 @@
 // Request and response shapes of reporting, escalation, calendar and circular routes: zod at the
 // boundary, types for the console (web/src/types/api.ts re-exports them type-only).
 import { z } from 'zod';
-import { ESCALATION_RUNGS, REPORTING_LEVELS } from '../domain/plan';
-import { ESCALATION_TRACKS } from '../domain/escalation';
-import { REGION_LEVELS } from '../domain/status';
-import { ESCALATION_RESPONSES } from '../contracts/campaign';
+import { ESCALATION_RUNGS, REPORTING_LEVELS } from '../../domain/plan';
+import { ESCALATION_TRACKS } from '../../domain/escalation';
+import { REGION_LEVELS } from '../../domain/status';
+import { ESCALATION_RESPONSES } from '../campaign';
 
 const actor = z.string().trim().min(1, '请填写操作人').max(100).default('市人社局');
 const count = (name: string) => z.number({ error: `${name}应为数字` }).int(`${name}应为整数`).nonnegative(`${name}不能为负数`);

@@ -1,7 +1,7 @@
 // The API's request and response shapes: zod schemas that validate requests, describe responses in
 // /api/openapi.json, and whose inferred types the console imports (type-only), so the two never drift.
 import { z } from 'zod';
-import { ReportingPreviewDto } from './reportingDto';
+import { ReportingPreviewDto } from './reporting';
 import {
   ACTION_KINDS,
   CAMPAIGN_STATUSES,
@@ -9,7 +9,7 @@ import {
   PHASE_STATUSES,
   REGION_LEVELS,
   UNIT_STATUSES,
-} from '../domain/status';
+} from '../../domain/status';
 
 const actor = z.string().trim().min(1).max(64).default('市人社局');
 const reason = z.string().trim().min(2, '请填写理由(至少 2 个字)').max(500);
