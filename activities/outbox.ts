@@ -1,23 +1,15 @@
-// The notification outbox. Records that announce something (an escalation, a circular) enqueue their
-// notifications in their own transaction, so a record and its notifications commit together; the
-// dispatcher workflow then delivers each row to its channel, at least once, and retries with backoff.
-// Receivers deduplicate on the row id: the inbox by primary key, webhooks by Idempotency-Key, mail
-// clients by Message-ID. Message bodies are never logged.
+// The outbox dispatcher's activity: delivers each due row to its channel (the console inbox, a webhook,
+// e-mail), at least once, with backoff; the rows live in services/outbox.ts. Receivers deduplicate on the
+// row id: the inbox by primary key, webhooks by Idempotency-Key, mail clients by Message-ID. Message
+// bodies are never logged.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/client';
+import type { OutboxRow } from '../db/schema';
+import type { DispatchResult, OutboxChannel } from '../contracts/outbox';
+import * as outboxStore from '../services/outbox';
+import type { Channels } from '../services/outbox';
 import { activityContext } from './context';
-import { inboxMessages, outbox, type OutboxRow } from '../db/schema';
-import { OUTBOX_CHANNELS, type DispatchResult, type OutboxChannel, type OutboxMessage } from '../contracts/outbox';
-
-export { OUTBOX_CHANNELS, OUTBOX_KINDS, OUTBOX_STATUSES, type DispatchResult, type OutboxChannel, type OutboxKind, type OutboxMessage, type OutboxStatus } from '../contracts/outbox';
-
-/** Channels besides the console inbox, which is always on. */
-export interface Channels {
-  webhook: boolean;
-  email: boolean;
-}
 
 /** The notification settings (server/config.ts parses them from the environment). */
 export interface NotifyConfig {
@@ -38,51 +30,12 @@ function emailRecipients(config: NotifyConfig): string[] {
     .filter(Boolean);
 }
 
-export const outboxRowId = (messageId: string, channel: OutboxChannel) => `${messageId}#${channel}`;
-
-/**
- * Inserts one row per message and channel. `tx` is the caller's transaction (or the database), so the
- * notifications commit with the record they announce. Returns the number of rows newly inserted.
- */
-export async function enqueue(tx: Db, messages: OutboxMessage[], channels: Channels): Promise<number> {
-  const enabled = OUTBOX_CHANNELS.filter((c) => c === 'console' || channels[c]);
-  const rows = messages.flatMap((m) =>
-    enabled.map((channel) => ({
-      id: outboxRowId(m.id, channel),
-      campaignId: m.campaignId,
-      kind: m.kind,
-      refId: m.refId,
-      channel,
-      recipient: m.recipient,
-      subject: m.subject,
-      body: m.body,
-      payload: m.payload ?? {},
-    })),
-  );
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const done = await tx.insert(outbox).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing().returning({ id: outbox.id });
-    inserted += done.length;
-  }
-  return inserted;
-}
-
-const INSERT_CHUNK = 500;
-/** A row failing this many times is marked dead: it stays visible, and is no longer tried. */
-export const MAX_ATTEMPTS = 50;
-const BACKOFF_BASE_MS = 2_000;
-const BACKOFF_CAP_MS = 10 * 60_000;
 /** A claimed row is hidden from other dispatchers this long; longer than the activity's 2-minute start-to-close. */
 const LEASE_MS = 5 * 60_000;
 /** Stop claiming rows after this long, well within the activity's start-to-close timeout. */
 const RUN_BUDGET_MS = 60_000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const DEFAULT_LIMIT = 200;
-
-/** Delay before the next attempt after `attempts` failures: 2 s, 4 s, 8 s, ... capped at 10 minutes. Deterministic. */
-export function backoffMs(attempts: number): number {
-  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
-}
 
 export interface OutboxDeps {
   fetch?: typeof fetch;
@@ -175,82 +128,23 @@ export function createOutboxActivities(db: Db, config: NotifyConfig, deps: Outbo
         ctx?.heartbeat({ delivered, failed });
         now = await clock();
         const leaseUntil = new Date(now + LEASE_MS);
-        const due = db
-          .select({ id: outbox.id })
-          .from(outbox)
-          .where(
-            and(
-              eq(outbox.status, 'pending'),
-              lte(outbox.nextAttemptAt, new Date(now)),
-              failedChannels.size ? notInArray(outbox.channel, [...failedChannels]) : undefined,
-            ),
-          )
-          .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-          .limit(1)
-          .for('update', { skipLocked: true });
-        const [row] = await db.update(outbox).set({ nextAttemptAt: leaseUntil }).where(inArray(outbox.id, due)).returning();
+        const row = await outboxStore.claimDueRow(db, { now, leaseUntil, skipChannels: [...failedChannels] });
         if (!row) break;
-        // Our lease is the fence: if it ran out and another dispatcher took the row, we do not overwrite it.
-        const ours = and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.nextAttemptAt, leaseUntil));
         const channel = row.channel as OutboxChannel;
         try {
           if (channel === 'webhook') await deliverWebhook(row, ctx?.cancellationSignal);
           else if (channel === 'email') await deliverEmail(row);
           else if (channel !== 'console') throw new DeliveryError(`unknown channel ${JSON.stringify(String(channel).slice(0, 20))}`);
-          const at = new Date(await clock());
-          await db.transaction(async (tx) => {
-            if (channel === 'console') {
-              await tx
-                .insert(inboxMessages)
-                .values({
-                  id: row.id,
-                  campaignId: row.campaignId,
-                  recipient: row.recipient,
-                  kind: row.kind,
-                  refId: row.refId,
-                  subject: row.subject,
-                  body: row.body,
-                  createdAt: row.createdAt,
-                })
-                .onConflictDoNothing();
-            }
-            // attempts and lastError stay: a late delivery shows what held it up.
-            await tx.update(outbox).set({ status: 'delivered', deliveredAt: at }).where(ours);
-          });
+          await outboxStore.markDelivered(db, row, leaseUntil, new Date(await clock()));
           delivered++;
         } catch (e) {
           if (!(e instanceof DeliveryError)) throw e;
           failed++;
           failedChannels.add(channel);
-          const attempts = row.attempts + 1;
-          const at = await clock();
-          await db
-            .update(outbox)
-            .set({
-              attempts,
-              lastError: e.message.slice(0, 200),
-              status: attempts >= MAX_ATTEMPTS ? 'dead' : 'pending',
-              nextAttemptAt: new Date(attempts >= MAX_ATTEMPTS ? at : at + backoffMs(attempts)),
-            })
-            .where(ours);
+          await outboxStore.markFailed(db, row, leaseUntil, e.message, await clock());
         }
       }
-
-      const byChannel = await db
-        .select({ channel: outbox.channel, n: sql<number>`count(*)::int`, next: sql<number>`(extract(epoch from min(${outbox.nextAttemptAt})) * 1000)::float8` })
-        .from(outbox)
-        .where(eq(outbox.status, 'pending'))
-        .groupBy(outbox.channel);
-      let pending = 0;
-      let nextAttemptAt: number | null = null;
-      for (const c of byChannel) {
-        pending += c.n;
-        let next = Math.round(Number(c.next));
-        // Rows of a channel skipped after a failure are due, but not worth trying again at once.
-        if (failedChannels.has(c.channel as OutboxChannel)) next = Math.max(next, now + BACKOFF_BASE_MS);
-        nextAttemptAt = nextAttemptAt === null ? next : Math.min(nextAttemptAt, next);
-      }
-      return { delivered, failed, pending, nextAttemptAt };
+      return { delivered, failed, ...(await outboxStore.pendingSummary(db, { now, failedChannels })) };
     },
   };
 }

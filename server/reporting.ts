@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import { createReportingActivities, type CircularContent } from '../activities/reporting';
+import type { CircularContent } from '../contracts/reporting';
+import { loadCalendar } from '../services/calendar';
 import { calendarDiff, parseCalendarYear, shippedCalendar, type CalendarYear } from '../domain/calendar';
 import type { Plan, ResolvedPhase } from '../domain/plan';
 import { previewReporting } from '../domain/schedule';
@@ -99,7 +100,6 @@ export function computeLights(rows: LightRow[], now: number, warningWindowDays: 
 export function createReportingService(deps: ReportingServiceDeps) {
   const { db, client } = deps;
   const now = deps.now ?? Date.now;
-  const activities = createReportingActivities(db);
 
   async function campaignRow(id: string) {
     const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
@@ -183,7 +183,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
       await tx.insert(calendarChanges).values({ year, version, actor: body.actor, reason: body.reason, summary: summary.zh, before: before ?? null, after });
       return { version, summary };
     });
-    const full = await activities.loadCalendar();
+    const full = await loadCalendar(db);
     const running = await db
       .select({ workflowId: campaigns.workflowId })
       .from(campaigns)
@@ -204,7 +204,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
 
   async function preview(plan: Plan, resolved: ResolvedPhase[]): Promise<ReportingPreviewView | null> {
     if (!plan.reporting) return null;
-    const p = previewReporting(plan, resolved, await activities.loadCalendar());
+    const p = previewReporting(plan, resolved, await loadCalendar(db));
     return {
       phases: p.phases.map((x) => ({ key: x.key, nameZh: x.nameZh, nameEn: x.nameEn, deadlineAt: new Date(x.deadlineAt).toISOString(), deadlineDate: x.deadlineDate, note: x.note })),
       levels: p.levels.map((l) => ({

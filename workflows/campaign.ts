@@ -13,7 +13,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DbActivities, PhasePatch, ActionRecord } from '../activities/db';
+import type { DbActivities } from '../activities/db';
 import type { ReportingActivities } from '../activities/reporting';
 import type { PhaseWindow } from '../domain/escalation';
 import { calendarBetween } from '../domain/calendar';
@@ -36,6 +36,8 @@ import {
   type CampaignView,
   type CampaignReportingState,
   type UnitReportingContext,
+  type PhasePatch,
+  type ActionRecord,
 } from '../contracts/campaign';
 import { startUnits } from './children';
 import { Alarm } from './alarm';

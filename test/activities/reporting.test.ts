@@ -5,7 +5,8 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
-import { createReportingActivities, type ReportWrite } from '../../activities/reporting';
+import { createReportingActivities } from '../../activities/reporting';
+import type { ReportWrite } from '../../contracts/reporting';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns';

@@ -1,0 +1,439 @@
+// Reporting and escalation writes made by the unit and campaign workflows (through
+// activities/reporting.ts). Every write is idempotent: rows carry ids made in the workflow, a record and
+// the notifications announcing it are written in one transaction, and version counters keep an older
+// write from overwriting a newer one.
+import { and, asc, desc, eq, lte, max, ne, notInArray, sql } from 'drizzle-orm';
+import type { EscalationTrack, Text } from '../domain/escalation';
+import { PlanSchema, type Escalation, type Reporting } from '../domain/plan';
+import type { ScheduledPeriod } from '../domain/schedule';
+import { rowsOf, type Db } from '../db/client';
+import {
+  campaigns,
+  circulars,
+  escalationResponses,
+  escalations,
+  reportPeriods,
+  reports,
+  units,
+} from '../db/schema';
+import { listChildUnits, recordUnitState } from './campaigns';
+import { campaignNotFound, unitNotFound } from './errors';
+import { enqueue, type Channels } from './outbox';
+import type { OutboxMessage } from '../contracts/outbox';
+import type { UnitSpec, UnitTransition } from '../contracts/campaign';
+import type { CircularContent, EscalationWrite, PeriodRecord, ReportFigures, ReportingContext, ReportWrite, ScheduleWrite, UnitProgress } from '../contracts/reporting';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const CLOSED_STATUSES = ['resolved', 'waived'];
+
+/** Effective figures of one unit: its own latest report, or its children's sum when they reported more recently. */
+async function rollUp(tx: Tx, campaignId: string, code: string): Promise<void> {
+  const [own] = await tx
+    .select()
+    .from(reports)
+    .where(and(eq(reports.campaignId, campaignId), eq(reports.unitCode, code)))
+    .orderBy(desc(reports.periodKey), desc(reports.revision))
+    .limit(1);
+  const [kids] = await tx
+    .select({
+      latest: max(units.ownPeriodKey),
+      enrolled: sql<number>`coalesce(sum(${units.enrolled}), 0)::int`,
+      paid: sql<number>`coalesce(sum(${units.paid}), 0)::int`,
+      amountFen: sql<number>`coalesce(sum(${units.amountFen}), 0)::bigint`,
+      mobilePaid: sql<number>`coalesce(sum(${units.mobilePaid}), 0)::int`,
+      hardshipCovered: sql<number>`coalesce(sum(${units.hardshipCovered}), 0)::int`,
+      anyFigures: sql<boolean>`coalesce(bool_or(${units.paid} > 0 or ${units.enrolled} > 0), false)`,
+    })
+    .from(units)
+    .where(and(eq(units.campaignId, campaignId), eq(units.parentCode, code)));
+  const childrenNewer = kids.anyFigures && (!own || (kids.latest !== null && kids.latest > own.periodKey));
+  const figures = childrenNewer || !own
+    ? { enrolled: kids.enrolled, paid: kids.paid, amountFen: Number(kids.amountFen), mobilePaid: kids.mobilePaid, hardshipCovered: kids.hardshipCovered }
+    : { enrolled: own.enrolled, paid: own.paid, amountFen: own.amountFen, mobilePaid: own.mobilePaid, hardshipCovered: own.hardshipCovered };
+  await tx
+    .update(units)
+    .set({ ...figures, ownPeriodKey: own?.periodKey ?? (childrenNewer ? kids.latest : null), updatedAt: sql`now()` })
+    .where(and(eq(units.campaignId, campaignId), eq(units.code, code)));
+}
+
+/** The unit and its ancestors, bottom up (the campaign's own region has no row), in one query. */
+async function lineage(tx: Tx, campaignId: string, code: string): Promise<string[]> {
+  const rows = await tx.execute<{ code: string }>(sql`
+    with recursive up(code, parent_code, depth) as (
+      select code, parent_code, depth from ${units} where campaign_id = ${campaignId} and code = ${code}
+      union all
+      select u.code, u.parent_code, u.depth from ${units} u join up on u.code = up.parent_code where u.campaign_id = ${campaignId}
+    ) select code from up order by depth desc`);
+  return rowsOf<{ code: string }>(rows).map((r) => r.code);
+}
+
+async function refreshOverdue(tx: Tx, campaignId: string, unitCode: string): Promise<void> {
+  await tx
+    .update(units)
+    .set({
+      overdue: sql`exists (select 1 from ${escalations} e where e.campaign_id = ${campaignId} and e.unit_code = ${unitCode}
+        and e.track = 'missed-report' and e.status not in ('resolved', 'waived'))`,
+      paceBehind: sql`${units.paceBehind} and exists (select 1 from ${escalations} e where e.campaign_id = ${campaignId}
+        and e.unit_code = ${unitCode} and e.track = 'behind-pace' and e.status not in ('resolved', 'waived'))`,
+    })
+    .where(and(eq(units.campaignId, campaignId), eq(units.code, unitCode)));
+}
+
+/** A unit's periods with their due dates and states, and its next due report. */
+export async function recordSchedule(db: Db, w: ScheduleWrite): Promise<void> {
+  await db.transaction(async (tx) => {
+    const moved = await tx
+      .update(units)
+      .set({
+        nextPeriodKey: w.next?.key ?? null,
+        nextDueAt: w.next ? new Date(w.next.dueAt) : null,
+        reportingVersion: w.version,
+      })
+      .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode), lte(units.reportingVersion, w.version)))
+      .returning({ code: units.code });
+    if (moved.length === 0 || w.periods.length === 0) return;
+    const rows = w.periods.map((p) => ({
+      campaignId: w.campaignId,
+      unitCode: w.unitCode,
+      periodKey: p.key,
+      seq: p.seq,
+      rawDate: p.rawDate,
+      dueDate: p.dueDate,
+      dueAt: new Date(p.dueAt),
+      shifted: p.shifted,
+      reason: p.reason,
+      calendarKnown: p.calendarKnown,
+      status: p.status,
+      changeNote: p.changeNote,
+      version: w.version,
+    }));
+    await tx
+      .insert(reportPeriods)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [reportPeriods.campaignId, reportPeriods.unitCode, reportPeriods.periodKey],
+        set: {
+          dueDate: sql`excluded.due_date`,
+          dueAt: sql`excluded.due_at`,
+          shifted: sql`excluded.shifted`,
+          reason: sql`excluded.reason`,
+          calendarKnown: sql`excluded.calendar_known`,
+          status: sql`excluded.status`,
+          changeNote: sql`excluded.change_note`,
+          version: sql`excluded.version`,
+        },
+        setWhere: sql`${reportPeriods.version} <= excluded.version`,
+      });
+  });
+}
+
+export async function loadReportingContext(db: Db, campaignId: string): Promise<Omit<ReportingContext, 'calendar'>> {
+  const [row] = await db.select({ plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, campaignId));
+  if (!row) throw campaignNotFound(campaignId);
+  const plan = PlanSchema.parse(row.plan);
+  return {
+    timeZone: plan.timeZone,
+    cityCode: plan.region.code,
+    cityName: plan.region.name,
+    title: plan.title,
+    reporting: plan.reporting ?? null,
+    escalation: plan.escalation ?? null,
+  };
+}
+
+/**
+ * A unit workflow's first step in one activity (a province starts 1,600 of them): its state row,
+ * its schedule, and its workflow-level children to start.
+ */
+export async function startUnit(db: Db, input: { transition: UnitTransition; schedule: ScheduleWrite }): Promise<UnitSpec[]> {
+  await recordUnitState(db, input.transition);
+  await recordSchedule(db, input.schedule);
+  return listChildUnits(db, input.transition.campaignId, input.transition.code);
+}
+
+/** Stores a report (amendments are new revisions), closes the period's missed-report track, rolls figures up. */
+export async function recordReport(db: Db, w: ReportWrite): Promise<{ stored: boolean }> {
+  return db.transaction(async (tx) => {
+    // Reports of sibling towns run at once on PostgreSQL: lock the lineage top-down first, so that
+    // each roll-up of a shared county reads its towns after the other report has committed.
+    const chain = await lineage(tx, w.campaignId, w.unitCode);
+    if (chain.length > 0) {
+      await tx.execute(sql`select 1 from ${units} where campaign_id = ${w.campaignId} and code in ${chain} order by depth for update`);
+    }
+    const inserted = await tx
+      .insert(reports)
+      .values({
+        id: w.id,
+        campaignId: w.campaignId,
+        unitCode: w.unitCode,
+        periodKey: w.periodKey,
+        revision: w.revision,
+        ...w.figures,
+        late: w.late,
+        source: w.source,
+        actor: w.actor,
+        note: w.note,
+        submittedAt: new Date(w.at),
+      })
+      .onConflictDoNothing()
+      .returning({ id: reports.id });
+    if (inserted.length === 0) return { stored: false };
+    await tx
+      .update(reportPeriods)
+      .set({
+        status: w.late ? 'late' : 'reported',
+        // An ISO string, not a Date: postgres.js takes no Date inside a raw fragment (PGlite does).
+        reportedAt: sql`coalesce(${reportPeriods.reportedAt}, ${new Date(w.at).toISOString()}::timestamptz)`,
+      })
+      .where(and(eq(reportPeriods.campaignId, w.campaignId), eq(reportPeriods.unitCode, w.unitCode), eq(reportPeriods.periodKey, w.periodKey)));
+    await tx
+      .update(escalations)
+      .set({ status: 'resolved', resolvedAt: new Date(w.at), resolution: `${w.late ? '迟报' : '已报'}:${w.actor}`, nextRungAt: null })
+      .where(
+        and(
+          eq(escalations.campaignId, w.campaignId),
+          eq(escalations.unitCode, w.unitCode),
+          eq(escalations.track, 'missed-report'),
+          eq(escalations.episode, w.periodKey),
+          notInArray(escalations.status, CLOSED_STATUSES),
+        ),
+      );
+    if (w.next !== undefined) {
+      await tx
+        .update(units)
+        .set({ nextPeriodKey: w.next?.key ?? null, nextDueAt: w.next ? new Date(w.next.dueAt) : null })
+        .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
+    }
+    await refreshOverdue(tx, w.campaignId, w.unitCode);
+    for (const code of chain) await rollUp(tx, w.campaignId, code);
+    return { stored: true };
+  });
+}
+
+export async function unitProgress(db: Db, input: { campaignId: string; unitCode: string }): Promise<UnitProgress> {
+  const [row] = await db
+    .select({
+      enrolled: units.enrolled,
+      paid: units.paid,
+      amountFen: units.amountFen,
+      mobilePaid: units.mobilePaid,
+      hardshipCovered: units.hardshipCovered,
+      targetEnrolled: units.targetEnrolled,
+      targetPaying: units.targetPaying,
+    })
+    .from(units)
+    .where(and(eq(units.campaignId, input.campaignId), eq(units.code, input.unitCode)));
+  if (!row) throw unitNotFound(input.unitCode);
+  return row;
+}
+
+/** One rung of a track, and its notifications, in one transaction; a retry inserts nothing. */
+export async function recordEscalation(db: Db, w: EscalationWrite, channels: Channels): Promise<{ stored: boolean }> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(escalations)
+      .values({
+        id: w.id,
+        campaignId: w.campaignId,
+        unitCode: w.unitCode,
+        track: w.track,
+        episode: w.episode,
+        rung: w.rung,
+        rungIndex: w.rungIndex,
+        rungName: w.rungName,
+        reason: w.reason,
+        detail: w.detail,
+        notified: w.notified,
+        firedAt: new Date(w.firedAt),
+        nextRungAt: w.nextRungAt === null ? null : new Date(w.nextRungAt),
+      })
+      .onConflictDoNothing()
+      .returning({ id: escalations.id });
+    if (inserted.length === 0) return { stored: false };
+    await tx
+      .update(escalations)
+      .set({ nextRungAt: null })
+      .where(
+        and(
+          eq(escalations.campaignId, w.campaignId),
+          eq(escalations.unitCode, w.unitCode),
+          eq(escalations.track, w.track),
+          eq(escalations.episode, w.episode),
+          ne(escalations.id, w.id),
+        ),
+      );
+    const flags = w.track === 'missed-report' ? { overdue: true } : { paceBehind: true, ...(w.targetMissed ? { targetMissed: true } : {}) };
+    await tx.update(units).set(flags).where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
+    const trackZh = w.track === 'missed-report' ? '逾期未报' : '进度滞后';
+    const messages: OutboxMessage[] = w.notified.map((recipient) => ({
+      id: `${w.id}/${recipient}`,
+      campaignId: w.campaignId,
+      kind: 'escalation',
+      refId: w.id,
+      recipient,
+      subject: `【${w.rungName}】${w.unitName} ${trackZh}`,
+      body: w.reason.zh,
+      payload: { unitCode: w.unitCode, track: w.track, rung: w.rung, episode: w.episode, reasonEn: w.reason.en },
+    }));
+    await enqueue(tx, messages, channels);
+    return { stored: true };
+  });
+}
+
+/** Closes the open rungs of an episode (report arrived, back on pace, waived). */
+export async function closeEpisode(db: Db, input: {
+  campaignId: string;
+  unitCode: string;
+  track: EscalationTrack;
+  episode: string;
+  status: 'resolved' | 'waived';
+  resolution: string;
+  at: number;
+}): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(escalations)
+      .set({ status: input.status, resolvedAt: new Date(input.at), resolution: input.resolution, nextRungAt: null })
+      .where(
+        and(
+          eq(escalations.campaignId, input.campaignId),
+          eq(escalations.unitCode, input.unitCode),
+          eq(escalations.track, input.track),
+          eq(escalations.episode, input.episode),
+          notInArray(escalations.status, CLOSED_STATUSES),
+        ),
+      );
+    if (input.track === 'behind-pace') {
+      await tx.update(units).set({ paceBehind: false }).where(and(eq(units.campaignId, input.campaignId), eq(units.code, input.unitCode)));
+    }
+    await refreshOverdue(tx, input.campaignId, input.unitCode);
+  });
+}
+
+export async function recordPaceCheck(db: Db, input: { campaignId: string; unitCode: string; behind: boolean; expected: number; targetMissed?: boolean }): Promise<void> {
+  await db
+    .update(units)
+    .set({ paceBehind: input.behind, paceExpected: input.expected, ...(input.targetMissed !== undefined ? { targetMissed: input.targetMissed } : {}) })
+    .where(and(eq(units.campaignId, input.campaignId), eq(units.code, input.unitCode)));
+}
+
+/** An acknowledgement, answer or waiver; the escalation's status follows the latest. */
+export async function recordEscalationResponse(db: Db, input: {
+  id: string;
+  escalationId: string;
+  kind: 'acknowledge' | 'answer' | 'waive';
+  actor: string;
+  text: string;
+  at: number;
+}): Promise<void> {
+  await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(escalationResponses)
+      .values({ ...input, at: new Date(input.at) })
+      .onConflictDoNothing()
+      .returning({ id: escalationResponses.id });
+    if (inserted.length === 0) return;
+    const status = { acknowledge: 'acknowledged', answer: 'answered', waive: 'waived' }[input.kind];
+    await tx
+      .update(escalations)
+      .set({ status, ...(input.kind === 'waive' ? { resolvedAt: new Date(input.at), resolution: `豁免:${input.actor}:${input.text}`, nextRungAt: null } : {}) })
+      .where(and(eq(escalations.id, input.escalationId), notInArray(escalations.status, CLOSED_STATUSES)));
+  });
+}
+
+/** 通报 draft for a period's close: units of one level ranked by completion, late reporters named, the best praised. */
+export async function draftCircular(db: Db, input: { campaignId: string; periodKey: string; seq: number; dueAt: number; level: string; at: number }): Promise<{ id: string; stored: boolean }> {
+  const id = `${input.campaignId}/circular/${input.periodKey}`;
+  const [campaign] = await db.select({ title: campaigns.title, regionName: campaigns.regionName }).from(campaigns).where(eq(campaigns.id, input.campaignId));
+  const rows = await db
+    .select({ code: units.code, name: units.name, paid: units.paid, targetPaying: units.targetPaying, ord: units.ord })
+    .from(units)
+    .where(and(eq(units.campaignId, input.campaignId), eq(units.level, input.level)))
+    .orderBy(asc(units.depth), asc(units.ord));
+  const periodReports = await db
+    .select({ unitCode: reports.unitCode, firstAt: sql<Date>`min(${reports.submittedAt})` })
+    .from(reports)
+    .where(and(eq(reports.campaignId, input.campaignId), eq(reports.periodKey, input.periodKey)))
+    .groupBy(reports.unitCode);
+  const reportedAt = new Map(periodReports.map((r) => [r.unitCode, new Date(r.firstAt).getTime()]));
+  const [previous] = await db
+    .select({ content: circulars.content })
+    .from(circulars)
+    .where(and(eq(circulars.campaignId, input.campaignId), lte(circulars.seq, input.seq - 1)))
+    .orderBy(desc(circulars.seq))
+    .limit(1);
+  const previousRates = new Map(((previous?.content as CircularContent | undefined)?.ranking ?? []).map((r) => [r.code, r.rate]));
+  const rated = rows.map((r) => ({ ...r, rate: r.targetPaying ? r.paid / r.targetPaying : null }));
+  rated.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.ord - b.ord);
+  const ranking: CircularContent['ranking'] = rated.map((r, i) => {
+    const at = reportedAt.get(r.code);
+    const previousRate = previousRates.get(r.code) ?? null;
+    return {
+      rank: i + 1,
+      code: r.code,
+      name: r.name,
+      paid: r.paid,
+      targetPaying: r.targetPaying,
+      rate: r.rate,
+      previousRate,
+      change: r.rate !== null && previousRate !== null ? r.rate - previousRate : null,
+      reported: at === undefined ? 'missing' : at <= input.dueAt ? 'on-time' : 'late',
+    };
+  });
+  const content: CircularContent = {
+    level: input.level,
+    periodKey: input.periodKey,
+    dueAt: input.dueAt,
+    ranking,
+    late: ranking.filter((r) => r.reported !== 'on-time').map(({ code, name }) => ({ code, name })),
+    praised: ranking
+      .filter((r) => r.rate !== null && r.reported === 'on-time')
+      .slice(0, 3)
+      .map(({ code, name, rate }) => ({ code, name, rate: rate! })),
+  };
+  const inserted = await db
+    .insert(circulars)
+    .values({
+      id,
+      campaignId: input.campaignId,
+      periodKey: input.periodKey,
+      seq: input.seq,
+      title: `${campaign?.title ?? input.campaignId} 工作进度通报(${input.periodKey} 期)`,
+      content,
+      draftedAt: new Date(input.at),
+    })
+    .onConflictDoNothing()
+    .returning({ id: circulars.id });
+  return { id, stored: inserted.length > 0 };
+}
+
+/** Publishes an approved circular and notifies every unit of its level and the city. */
+export async function publishCircular(db: Db, input: { circularId: string; actor: string; note: string; at: number; cityCode: string }, channels: Channels): Promise<void> {
+  await db.transaction(async (tx) => {
+    const published = await tx
+      .update(circulars)
+      .set({ status: 'published', approvedBy: input.actor, approvalNote: input.note, publishedAt: new Date(input.at) })
+      .where(and(eq(circulars.id, input.circularId), eq(circulars.status, 'draft')))
+      .returning();
+    if (published.length === 0) return;
+    const c = published[0];
+    const content = c.content as CircularContent;
+    const recipients = [input.cityCode, ...content.ranking.map((r) => r.code)];
+    const lateNames = content.late.map((u) => u.name).join('、') || '无';
+    await enqueue(
+      tx,
+      recipients.map((recipient) => ({
+        id: `${c.id}/${recipient}`,
+        campaignId: c.campaignId,
+        kind: 'circular' as const,
+        refId: c.id,
+        recipient,
+        subject: c.title,
+        body: `已发布。迟报或未报:${lateNames}。`,
+        payload: { periodKey: c.periodKey },
+      })),
+      channels,
+    );
+  });
+}
