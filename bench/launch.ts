@@ -25,7 +25,7 @@ import { flattenBreakdown } from '../domain/plan';
 import { WORKFLOW_LEVELS } from '../domain/status';
 import { makeProvincePlan } from '../domain/synthetic';
 import { localDateOf } from '../domain/time';
-import { createCampaignService } from '../server/campaigns';
+import { createCampaignService } from '../server/campaigns/service';
 import { installRuntime } from '../server/runtime';
 import { createWorker } from '../server/worker';
 import { workflowIds } from '../contracts/campaign';

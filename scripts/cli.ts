@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
 import { HARDSHIP_CATEGORIES, parseCategory } from '../domain/hardship';
 import { loadConfigOrExit } from '../server/config';
-import { demoPlan } from '../server/examples';
+import { demoPlan } from '../server/campaigns/examples';
 import type { ImportView, UploadView } from '../contracts/api/hardship';
 
 const args = process.argv.slice(2);

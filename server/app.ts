@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import express, { type Request, type Router } from 'express';
-import type { CampaignService } from './campaigns';
+import type { CampaignService } from './campaigns/service';
 import {
   AdvanceRequestSchema,
   AmendDeadlineRequestSchema,
@@ -19,14 +19,14 @@ import { campaigns as campaignsTable } from '../db/schema';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../domain/access';
 import type { AuthService } from './auth/service';
 import { actorName, authOf, authRouter, guard, policyFor, requireRegion, subjectOf } from './authRoutes';
-import { codecCors, codecRouter } from './codecRoutes';
+import { codecCors, codecRouter } from './codec/routes';
 import { HttpProblem, badRequest, errorMiddleware, isTemporalUnavailable, notFound, param } from './errors';
 import type { TemporalStatus } from './temporalStatus';
 import { SlidingWindowLimiter } from './security/rateLimit';
 import type { PayloadCodec } from '@temporalio/common';
-import { demoPlan, listExamples, loadExample } from './examples';
+import { demoPlan, listExamples, loadExample } from './campaigns/examples';
 import { openApiDocument } from './openapi';
-import type { ReportingService } from './reporting';
+import type { ReportingService } from './reporting/service';
 import {
   ApproveCircularRequestSchema,
   DeadlinesQuerySchema,

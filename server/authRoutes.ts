@@ -16,12 +16,12 @@ import { parse as parseYaml } from 'yaml';
 import type { Db } from '../db/client';
 import { campaigns } from '../db/schema';
 import { ROLE_ACTIONS, campaignScope, decide, isRegionCode, roleAllows, type Action, type Subject } from '../domain/access';
-import { appendAudit, searchAudit, AuditSearchSchema } from './audit';
+import { appendAudit, searchAudit, AuditSearchSchema } from '../services/audit';
 import { ChangePasswordRequestSchema, LoginRequestSchema, MfaCodeRequestSchema, ResetPasswordRequestSchema, type SessionView, type UserView } from '../contracts/api/auth';
 import { AuthError, NewUserSchema, UserPatchSchema, actorAuditFields, actorOf, csrfOk, type Authenticated, type AuthService, type PublicUser } from './auth/service';
 import { IntRowIdSchema } from '../contracts/api/campaigns';
 import { HttpProblem, param } from './errors';
-import { demoPlan } from './examples';
+import { demoPlan } from './campaigns/examples';
 import { z } from 'zod';
 
 export const SESSION_COOKIE = 'campaign_session';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { and, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { listImports, uploads } from '../db/schema';
-import { pruneAudit } from './audit';
+import { pruneAudit } from '../services/audit';
 import type { AuthService } from './auth/service';
 import { TMP_PREFIX, withUploadLock } from './hardship';
 

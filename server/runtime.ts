@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { openDatabase, type Database } from '../db/client';
 import { createApp } from './app';
-import { createCampaignService } from './campaigns';
+import { createCampaignService } from './campaigns/service';
 import type { Config } from './config';
 import type { Health } from '../contracts/api/campaigns';
 import { createWorker } from './worker';
@@ -18,8 +18,8 @@ import { EncryptionCodec, generatePayloadKey, parseKeyRing } from './security/pa
 import type { ScryptParams } from './security/password';
 import { hardshipRouter } from './hardship';
 import { startHousekeeping } from './housekeeping';
-import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed';
-import { createReportingService } from './reporting';
+import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed/routes';
+import { createReportingService } from './reporting/service';
 import { temporalStatus } from './temporalStatus';
 
 export interface RuntimeOptions {

@@ -38,7 +38,7 @@ import {
   ROLES,
   type Role,
 } from '../../domain/access';
-import { appendAudit, type AuditEntry } from '../audit';
+import { appendAudit, type AuditEntry } from '../../services/audit';
 import { HttpProblem } from '../errors';
 import {
   checkPasswordPolicy,

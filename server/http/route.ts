@@ -2,9 +2,10 @@
 // answers (zod schemas) and its handler. The app registers routes from these declarations, the access
 // policy (server/http/guard.ts) reads their scopes, and the OpenAPI document is generated from their
 // schemas: the three can no longer drift apart.
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Action } from '../../domain/access';
+import type { ApiDeps } from './deps';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -52,7 +53,7 @@ export interface RouteContext<P, Q, B> {
   idempotencyKey: string | undefined;
 }
 
-export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, D = ApiDeps> {
   method: Method;
   /** Express path, e.g. `/api/campaigns/:id`. */
   path: string;
@@ -68,19 +69,24 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** Largest body read (default 1mb); streamed bodies are capped by their handler. */
   bodyLimit?: string;
   bodyKind?: BodyKind;
+  /** Parse a JSON body whatever its Content-Type says (Temporal UI's codec requests). */
+  anyContentType?: boolean;
+  /** Runs before the body is read (a coarse limit before anybody's body costs parsing). */
+  beforeBody?: (deps: D) => RequestHandler;
   params?: P;
   query?: Q;
   body?: B;
-  /** Content types a streamed body may have (for the document). */
+  /** Content types a streamed body may have, and extra headers, for the document. */
   streamTypes?: string[];
+  headers?: { name: string; description: string; required?: boolean }[];
   /** Takes an `Idempotency-Key` header. */
   idempotent?: boolean;
   answers: Record<number, Answer>;
   /**
-   * Returns the JSON answer (sent with the first 2xx status in `answers`), or a `Reply` for another
-   * status, or `undefined` after answering itself (a file, a page, 204).
+   * Returns the JSON answer (sent with the first 2xx status in `answers`), a `Reply` for another
+   * status, or `undefined` after answering itself (a file, a page) or for 204.
    */
-  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown>;
+  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>, deps: D) => Promise<unknown>;
 }
 
 /** An answer with a status other than the route's first success status. */
@@ -92,8 +98,10 @@ export class Reply {
 }
 
 /** Declares a route; the generic parameters type the handler's params, query and body from the schemas. */
-export function route<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>, B extends z.ZodType = z.ZodUnknown>(spec: RouteSpec<P, Q, B>): RouteSpec {
-  return spec as unknown as RouteSpec;
+export function route<P extends z.ZodType = z.ZodObject<Record<string, z.ZodString>>, Q extends z.ZodType = z.ZodObject<Record<string, z.ZodString>>, B extends z.ZodType = z.ZodUnknown>(
+  spec: RouteSpec<P, Q, B, ApiDeps>,
+): RouteSpec<z.ZodType, z.ZodType, z.ZodType, ApiDeps> {
+  return spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType, ApiDeps>;
 }
 
 /** A route's entry in the access policy: everything but its handler and schemas. */
@@ -106,7 +114,7 @@ export interface PolicyEntry {
   temporal?: boolean;
 }
 
-export const policyEntry = (r: RouteSpec): PolicyEntry => ({
+export const policyEntry = (r: Pick<RouteSpec, keyof PolicyEntry>): PolicyEntry => ({
   method: r.method,
   path: r.path,
   scope: r.scope,

@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import { sessions, users } from '../../db/schema';
-import { MIN_AUDIT_RETENTION_DAYS, pruneAudit, searchAudit, appendAudit } from '../../server/audit';
+import { MIN_AUDIT_RETENTION_DAYS, pruneAudit, searchAudit, appendAudit } from '../../services/audit';
 import { createSecretBox, SecretBoxError } from '../../server/auth/secretBox';
 import {
   actorAuditFields,

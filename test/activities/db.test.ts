@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
 import { openDatabase, type Database } from '../../db/client';
 import { actions, campaigns, phases, units } from '../../db/schema';
-import { newCampaignRow } from '../../server/campaigns';
+import { newCampaignRow } from '../../server/campaigns/service';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 

@@ -19,7 +19,7 @@ import { createScreeningActivities, type ScreeningHeartbeat } from '../../activi
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries, uploads } from '../../db/schema';
 import type { Plan } from '../../domain/plan';
-import { newCampaignRow } from '../../server/campaigns';
+import { newCampaignRow } from '../../server/campaigns/service';
 import { prepareImport, storeUpload } from '../../server/hardship';
 import { cleanUploads } from '../../server/housekeeping';
 import type { StartImportRequest } from '../../contracts/api/hardship';

@@ -9,7 +9,7 @@ import { createReportingActivities } from '../../activities/reporting';
 import type { ReportWrite } from '../../contracts/reporting';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
-import { newCampaignRow } from '../../server/campaigns';
+import { newCampaignRow } from '../../server/campaigns/service';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 

@@ -13,9 +13,9 @@ import { createDbActivities } from '../../activities/db';
 import { createTaxFeedActivities, type TaxFeedInvalidDetails } from '../../activities/taxFeed';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, taxFeedRows, units } from '../../db/schema';
-import { newCampaignRow } from '../../server/campaigns';
+import { newCampaignRow } from '../../server/campaigns/service';
 import { errorMiddleware } from '../../server/errors';
-import { taxFeedRouter } from '../../server/taxFeed';
+import { taxFeedRouter } from '../../server/taxFeed/routes';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 

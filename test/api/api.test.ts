@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { createApp } from '../../server/app';
-import { loadExample } from '../../server/examples';
+import { loadExample } from '../../server/campaigns/examples';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -21,11 +21,11 @@ import { ROLES, regionContains, roleAllows, type Role } from '../../domain/acces
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { createApp } from '../../server/app';
 import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
-import { loadExample } from '../../server/examples';
+import { loadExample } from '../../server/campaigns/examples';
 import { hardshipRouter } from '../../server/hardship';
 import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { runHousekeeping } from '../../server/housekeeping';
-import { taxFeedRouter } from '../../server/taxFeed';
+import { taxFeedRouter } from '../../server/taxFeed/routes';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { csvOf, DIBAO_V1, idOf, LIST_HEADER, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V3 } from '../support/hardshipData';
 import { defaultPayloadConverter, type Payload, type SerializationContext } from '@temporalio/common';

@@ -15,7 +15,7 @@ import { flattenBreakdown, validatePlan, type Plan } from '../../domain/plan';
 import { WORKFLOW_LEVELS } from '../../domain/status';
 import { makeProvincePlan } from '../../domain/synthetic';
 import { localDateOf, zonedParts } from '../../domain/time';
-import { createCampaignService, type CampaignService } from '../../server/campaigns';
+import { createCampaignService, type CampaignService } from '../../server/campaigns/service';
 import { workflowIds, type CampaignResult } from '../../contracts/campaign';
 import type { campaignWorkflow } from '../../workflows/campaign';
 import { startDevServer, type DevServer } from '../support/devServer';

@@ -4,8 +4,8 @@ import { createDbActivities } from '../../activities/db';
 import type { Db } from '../../db/client';
 import { campaigns } from '../../db/schema';
 import { shiftPlanToStart, validatePlan, type Plan, type PlanInput } from '../../domain/plan';
-import { newCampaignRow } from '../../server/campaigns';
-import { loadExample } from '../../server/examples';
+import { newCampaignRow } from '../../server/campaigns/service';
+import { loadExample } from '../../server/campaigns/examples';
 
 /** Jiangmen 2023 starting on `start` (a Thursday in 2031 by default), under the id `id`. */
 export function jiangmenPlan(id: string, start = '2031-09-28'): Plan {

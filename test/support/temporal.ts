@@ -8,10 +8,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { openDatabase, type Database } from '../../db/client';
-import { createCampaignService, type CampaignService } from '../../server/campaigns';
+import { createCampaignService, type CampaignService } from '../../server/campaigns/service';
 import { installRuntime } from '../../server/runtime';
 import { WORKFLOWS_PATH, createWorker } from '../../server/worker';
-import { createReportingService, type ReportingService } from '../../server/reporting';
+import { createReportingService, type ReportingService } from '../../server/reporting/service';
 import { toolchain } from './toolchain';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -103,7 +103,7 @@ describe('pace', () => {
 
 describe('traffic lights', () => {
   it('colours each unit by its own state and rolls the worst up the hierarchy', async () => {
-    const { computeLights } = await import('../../server/reporting');
+    const { computeLights } = await import('../../server/reporting/service');
     const now = Date.parse('2023-11-10T00:00:00Z');
     const row = (code: string, parentCode: string, s: Partial<{ overdue: boolean; targetMissed: boolean; paceBehind: boolean; dueInDays: number }> = {}) => ({
       code,

@@ -11,7 +11,7 @@ interface LockedPackage {
   optionalDependencies?: Record<string, string>;
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const lock = JSON.parse(readFileSync(`${root}package-lock.json`, 'utf8')) as {
   lockfileVersion: number;
   packages: Record<string, LockedPackage>;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actions, campaigns, phases, units } from '../../db/schema';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { makeProvincePlan } from '../../domain/synthetic';
-import { loadExample } from '../../server/examples';
+import { loadExample } from '../../server/campaigns/examples';
 import { workflowIds } from '../../contracts/campaign';
 import { harness, keepHistory, timeSkippingEnv, type Harness } from '../support/temporal';
 

@@ -18,7 +18,7 @@ import { createDbActivities } from '../../activities/db';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, hardshipRows, listImports, rosterRows, screeningResults, screeningRuns } from '../../db/schema';
 import { flattenBreakdown } from '../../domain/plan';
-import { newCampaignRow } from '../../server/campaigns';
+import { newCampaignRow } from '../../server/campaigns/service';
 import { prepareImport, storeUpload } from '../../server/hardship';
 import { createWorker } from '../../server/worker';
 import type { ListImportWorkflowResult } from '../../workflows/hardship';

@@ -1,6 +1,6 @@
 // Plans arrive as objects (JSON bodies) or as pasted/uploaded JSON or YAML text.
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { PlanIssue } from '../domain/plan';
+import type { PlanIssue } from '../../domain/plan';
 
 export type PlanSource = Record<string, unknown> | string;
 

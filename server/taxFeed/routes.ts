@@ -10,15 +10,15 @@ import {
   createTaxFeedActivities,
   taxFeedErrorsOf,
   type TaxInboxScanInput,
-} from '../activities/taxFeed';
-import type { Db } from '../db/client';
-import { campaigns } from '../db/schema';
-import type { PlanIssue } from '../domain/plan';
-import { TAX_FEED_MAX_BYTES } from '../domain/taxFeed';
-import type { taxFeedInboxWorkflow } from '../workflows/taxFeed';
-import { actorName } from './authRoutes';
-import { HttpProblem, badRequest, notFound } from './errors';
-import { TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus } from '../contracts/taxFeed';
+} from '../../activities/taxFeed';
+import type { Db } from '../../db/client';
+import { campaigns } from '../../db/schema';
+import type { PlanIssue } from '../../domain/plan';
+import { TAX_FEED_MAX_BYTES } from '../../domain/taxFeed';
+import type { taxFeedInboxWorkflow } from '../../workflows/taxFeed';
+import { actorName } from '../authRoutes';
+import { HttpProblem, badRequest, notFound } from '../errors';
+import { TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus } from '../../contracts/taxFeed';
 
 export { TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus };
 

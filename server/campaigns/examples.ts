@@ -3,11 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { shiftPlanToStart, type PlanInput } from '../domain/plan';
-import { DEFAULT_TIME_ZONE, localDateOf } from '../domain/time';
-import { notFound } from './errors';
+import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
+import { DEFAULT_TIME_ZONE, localDateOf } from '../../domain/time';
+import { notFound } from '../errors';
 
-export const EXAMPLES_DIR = fileURLToPath(new URL('../examples/plans', import.meta.url));
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/plans', import.meta.url));
 export const DEMO_SOURCE = 'jiangmen-2023';
 
 const PLAN_FILE = /^([a-z0-9-]+)\.(ya?ml|json)$/;

@@ -26,11 +26,11 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Db } from '../db/client';
-import { campaigns, screeningRuns } from '../db/schema';
-import { isRegionCode, regionContains } from '../domain/access';
-import { authOf } from './authRoutes';
-import { PayloadCodecError, isEncrypted, payloadScope } from './security/payloadCodec';
+import type { Db } from '../../db/client';
+import { campaigns, screeningRuns } from '../../db/schema';
+import { isRegionCode, regionContains } from '../../domain/access';
+import { authOf } from '../authRoutes';
+import { PayloadCodecError, isEncrypted, payloadScope } from '../security/payloadCodec';
 
 const PayloadJson = z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') });
 const CodecRequestSchema = z.object({ payloads: z.array(PayloadJson).max(1000) });

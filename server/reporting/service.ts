@@ -4,14 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import type { CircularContent } from '../contracts/reporting';
-import { loadCalendar } from '../services/calendar';
-import { calendarDiff, parseCalendarYear, shippedCalendar, type CalendarYear } from '../domain/calendar';
-import type { Plan, ResolvedPhase } from '../domain/plan';
-import { previewReporting } from '../domain/schedule';
-import type { RegionLevel } from '../domain/status';
-import { formatDueLocal } from '../domain/time';
-import type { Db } from '../db/client';
+import type { CircularContent } from '../../contracts/reporting';
+import { loadCalendar } from '../../services/calendar';
+import { calendarDiff, parseCalendarYear, shippedCalendar, type CalendarYear } from '../../domain/calendar';
+import type { Plan, ResolvedPhase } from '../../domain/plan';
+import { previewReporting } from '../../domain/schedule';
+import type { RegionLevel } from '../../domain/status';
+import { formatDueLocal } from '../../domain/time';
+import type { Db } from '../../db/client';
 import {
   calendarChanges,
   calendarYears,
@@ -24,15 +24,15 @@ import {
   reportPeriods,
   reports,
   units,
-} from '../db/schema';
+} from '../../db/schema';
 import {
   approveCircularUpdate,
   calendarChangedSignal,
   respondEscalationUpdate,
   submitReportUpdate,
   workflowIds,
-} from '../contracts/campaign';
-import { HttpProblem, badRequest, notFound } from './errors';
+} from '../../contracts/campaign';
+import { HttpProblem, badRequest, notFound } from '../errors';
 import type {
   CalendarView,
   CircularView,
@@ -46,10 +46,10 @@ import type {
   ReportReceiptView,
   ReportingPreviewView,
   UnitReportingView,
-} from '../contracts/api/reporting';
+} from '../../contracts/api/reporting';
 import type { z } from 'zod';
-import type { EscalationQuerySchema } from '../contracts/api/reporting';
-import { writeXlsx } from './xlsx';
+import type { EscalationQuerySchema } from '../../contracts/api/reporting';
+import { writeXlsx } from '../xlsx';
 
 export interface ReportingServiceDeps {
   db: Db;

@@ -3,19 +3,19 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../domain/plan';
-import { WORKFLOW_LEVELS, type RegionLevel } from '../domain/status';
-import { formatLocal, localToInstant, parseLocal } from '../domain/time';
-import type { Db } from '../db/client';
-import { actions, campaigns, phases, units } from '../db/schema';
+import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../../domain/plan';
+import { WORKFLOW_LEVELS, type RegionLevel } from '../../domain/status';
+import { formatLocal, localToInstant, parseLocal } from '../../domain/time';
+import type { Db } from '../../db/client';
+import { actions, campaigns, phases, units } from '../../db/schema';
 import {
   advancePhaseUpdate,
   amendDeadlineUpdate,
   cancelCampaignUpdate,
   workflowIds,
-} from '../contracts/campaign';
-import type { campaignWorkflow } from '../workflows/campaign';
-import { HttpProblem, badRequest, notFound } from './errors';
+} from '../../contracts/campaign';
+import type { campaignWorkflow } from '../../workflows/campaign';
+import { HttpProblem, badRequest, notFound } from '../errors';
 import type {
   ActionView,
   CampaignDetail,
@@ -27,10 +27,10 @@ import type {
   Targets,
   UnitDetail,
   UnitView,
-} from '../contracts/api/campaigns';
+} from '../../contracts/api/campaigns';
 import { readPlanSource, type PlanSource } from './planSource';
-import { createReportingService } from './reporting';
-import type { Light } from '../contracts/api/reporting';
+import { createReportingService } from '../reporting/service';
+import type { Light } from '../../contracts/api/reporting';
 
 export interface CampaignServiceDeps {
   db: Db;
