@@ -20,7 +20,7 @@ import type { Db } from '../db/client';
 import { listImports, uploads } from '../db/schema';
 import { pruneAudit } from '../services/audit';
 import type { AuthService } from './auth/service';
-import { TMP_PREFIX, withUploadLock } from './hardship';
+import { TMP_PREFIX, withUploadLock } from './hardship/handlers';
 
 export interface UploadLifetime {
   /** UPLOAD_DIR. */

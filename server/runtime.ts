@@ -16,9 +16,8 @@ import { ensureOutboxDispatcher } from './outbox';
 import { createAuthService, type AuthService } from './auth/service';
 import { EncryptionCodec, generatePayloadKey, parseKeyRing } from './security/payloadCodec';
 import type { ScryptParams } from './security/password';
-import { hardshipRouter } from './hardship';
 import { startHousekeeping } from './housekeeping';
-import { ensureTaxFeedSchedule, taxFeedRouter } from './taxFeed/routes';
+import { ensureTaxFeedSchedule } from './taxFeed/schedule';
 import { createReportingService } from './reporting/service';
 import { temporalStatus } from './temporalStatus';
 
@@ -154,14 +153,14 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       uploads: { dir: config.UPLOAD_DIR, retentionHours: config.UPLOAD_RETENTION_HOURS },
     });
     app = createApp({
+      db: database.db,
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      uploadDir: config.UPLOAD_DIR,
       campaigns,
-      auth: { service: authService, db: database.db, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },
-      codec: dataConverter?.payloadCodecs?.[0],
       reporting: createReportingService({ db: database.db, client, now: opts.now }),
-      routers: [
-        taxFeedRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
-        hardshipRouter({ db: database.db, client, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR, now: opts.now }),
-      ],
+      auth: { service: authService, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },
+      codec: dataConverter?.payloadCodecs?.[0],
       health,
       temporal,
       config: { temporalUiUrl: config.TEMPORAL_UI_URL ?? null, namespace: config.TEMPORAL_NAMESPACE, defaultActor: '市人社局' },

@@ -22,14 +22,15 @@
 // payload as undecoded data and goes on with the rest (a failed call would leave it showing nothing).
 // A payload that fails authentication (its scope or ciphertext altered, or a key missing from the ring)
 // is answered the same way and counted as unreadable in the audit entry.
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import express, { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { campaigns, screeningRuns } from '../../db/schema';
 import { isRegionCode, regionContains } from '../../domain/access';
-import { authOf } from '../authRoutes';
+import { authOf } from '../http/access';
+import { route } from '../http/route';
 import { PayloadCodecError, isEncrypted, payloadScope } from '../security/payloadCodec';
 
 const PayloadJson = z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') });
@@ -89,65 +90,73 @@ export function workflowRegions(db: Db) {
   };
 }
 
-export function codecRouter(codec: PayloadCodec | undefined, db: Db): Router {
-  const router = Router();
-  router.post('/api/codec/decode', express.json({ limit: '8mb', type: () => true }), async (req, res) => {
-    const { payloads } = CodecRequestSchema.parse(req.body ?? {});
-    const input = payloads.map(fromJson);
-    if (!codec) return void res.json({ payloads: input.map(toJson) });
+export const codecRoutes = [
+  route({
+    method: 'POST',
+    path: '/api/codec/decode',
+    summary: 'Temporal 界面的载荷解码(仅限本辖区的工作流,记入审计日志)',
+    scope: { kind: 'role', action: 'pii.unmask' },
+    csrfExempt: true,
+    bodyLimit: '8mb',
+    anyContentType: true,
+    body: CodecRequestSchema,
+    answers: { 200: { description: '解码后的载荷(无权查看的仍为密文)', schema: CodecRequestSchema } },
+    handler: async ({ body, res }, { codec, db }) => {
+      const input = body.payloads.map(fromJson);
+      if (!codec) return { payloads: input.map(toJson) };
 
-    const { regionCode } = authOf(res).auth.user;
-    const regionOf = workflowRegions(db);
-    const regions = new Map<string | null, Promise<string | null>>();
-    let unscopedAllowed: Promise<boolean> | undefined;
-    /** Every campaign's region lies in the user's (so that a city official of another city reads none of these). */
-    const mayReadUnscoped = () =>
-      (unscopedAllowed ??= isTopLevel(regionCode)
-        ? db
-            .select({ r: campaigns.regionCode })
-            .from(campaigns)
-            .then((rows) => rows.every((c) => regionContains(regionCode, c.r)))
-        : Promise.resolve(false));
-    const mayRead = async (scope: string | null): Promise<boolean> => {
-      if (scope === null) return mayReadUnscoped();
-      if (!regions.has(scope)) regions.set(scope, regionOf(scope));
-      const region = await regions.get(scope)!;
-      return region === null ? mayReadUnscoped() : regionContains(regionCode, region);
-    };
+      const { regionCode } = authOf(res).auth.user;
+      const regionOf = workflowRegions(db);
+      const regions = new Map<string | null, Promise<string | null>>();
+      let unscopedAllowed: Promise<boolean> | undefined;
+      /** Every campaign's region lies in the user's (so that a city official of another city reads none of these). */
+      const mayReadUnscoped = () =>
+        (unscopedAllowed ??= isTopLevel(regionCode)
+          ? db
+              .select({ r: campaigns.regionCode })
+              .from(campaigns)
+              .then((rows) => rows.every((c) => regionContains(regionCode, c.r)))
+          : Promise.resolve(false));
+      const mayRead = async (scope: string | null): Promise<boolean> => {
+        if (scope === null) return mayReadUnscoped();
+        if (!regions.has(scope)) regions.set(scope, regionOf(scope));
+        const region = await regions.get(scope)!;
+        return region === null ? mayReadUnscoped() : regionContains(regionCode, region);
+      };
 
-    const decoded = new Map<string, number>();
-    let withheld = 0;
-    let unreadable = 0;
-    const out: Payload[] = [];
-    for (const payload of input) {
-      // Not encrypted (a payload from before encryption, a marker the SDK writes itself): nothing to withhold.
-      if (!isEncrypted(payload)) {
-        out.push(payload);
-        continue;
+      const decoded = new Map<string, number>();
+      let withheld = 0;
+      let unreadable = 0;
+      const out: Payload[] = [];
+      for (const payload of input) {
+        // Not encrypted (a payload from before encryption, a marker the SDK writes itself): nothing to withhold.
+        if (!isEncrypted(payload)) {
+          out.push(payload);
+          continue;
+        }
+        const scope = payloadScope(payload);
+        if (!(await mayRead(scope))) {
+          withheld++;
+          out.push(payload);
+          continue;
+        }
+        try {
+          out.push((await codec.decode([payload]))[0]);
+          decoded.set(scope ?? '(none)', (decoded.get(scope ?? '(none)') ?? 0) + 1);
+        } catch (e) {
+          if (!(e instanceof PayloadCodecError)) throw e;
+          unreadable++;
+          out.push(payload);
+        }
       }
-      const scope = payloadScope(payload);
-      if (!(await mayRead(scope))) {
-        withheld++;
-        out.push(payload);
-        continue;
-      }
-      try {
-        out.push((await codec.decode([payload]))[0]);
-        decoded.set(scope ?? '(none)', (decoded.get(scope ?? '(none)') ?? 0) + 1);
-      } catch (e) {
-        if (!(e instanceof PayloadCodecError)) throw e;
-        unreadable++;
-        out.push(payload);
-      }
-    }
-    // The guard's audit entry for this call carries what was shown and what was not.
-    res.locals.auditDetail = {
-      decoded: [...decoded.values()].reduce((a, b) => a + b, 0),
-      withheld,
-      unreadable,
-      workflows: [...decoded.keys()].slice(0, 20),
-    };
-    res.json({ payloads: out.map(toJson) });
-  });
-  return router;
-}
+      // The guard's audit entry for this call carries what was shown and what was not.
+      res.locals.auditDetail = {
+        decoded: [...decoded.values()].reduce((a, b) => a + b, 0),
+        withheld,
+        unreadable,
+        workflows: [...decoded.keys()].slice(0, 20),
+      };
+      return { payloads: out.map(toJson) };
+    },
+  }),
+];

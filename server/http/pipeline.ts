@@ -62,7 +62,7 @@ export interface PipelineDeps {
 
 /** The handler step: parse, call, answer. */
 function run(route: RouteSpec, deps: ApiDeps): RequestHandler {
-  const success = Number(Object.keys(route.answers).find((s) => Number(s) >= 200 && Number(s) < 300) ?? 200);
+  const success = route.status ?? Math.min(...Object.keys(route.answers).map(Number).filter((s) => s >= 200 && s < 300));
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const params = route.params ? route.params.parse(req.params) : req.params;

@@ -82,8 +82,10 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** Takes an `Idempotency-Key` header. */
   idempotent?: boolean;
   answers: Record<number, Answer>;
+  /** Status of the handler's JSON answer; default the lowest 2xx of `answers`. */
+  status?: number;
   /**
-   * Returns the JSON answer (sent with the first 2xx status in `answers`), a `Reply` for another
+   * Returns the JSON answer (sent with `status`), a `Reply` for another
    * status, or `undefined` after answering itself (a file, a page) or for 204.
    */
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>, deps: D) => Promise<unknown>;

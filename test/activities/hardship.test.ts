@@ -20,7 +20,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries, uploads } from '../../db/schema';
 import type { Plan } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { prepareImport, storeUpload } from '../../server/hardship';
+import { prepareImport, storeUpload } from '../../server/hardship/handlers';
 import { cleanUploads } from '../../server/housekeeping';
 import type { StartImportRequest } from '../../contracts/api/hardship';
 import { writeXlsx } from '../../server/xlsx';

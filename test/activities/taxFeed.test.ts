@@ -15,7 +15,9 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, taxFeedRows, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns/service';
 import { errorMiddleware } from '../../server/errors';
-import { taxFeedRouter } from '../../server/taxFeed/routes';
+import { Client, Connection } from '@temporalio/client';
+import { startTestApp } from '../support/app';
+import { createAccount, signIn, type ApiClient } from '../support/auth';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
@@ -165,30 +167,30 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
   });
 
   describe('upload endpoint', () => {
-    let base: string;
+    let api: ApiClient;
     let close: () => Promise<void>;
     beforeAll(async () => {
-      const app = express();
-      app.use(taxFeedRouter({ db: database.db }));
-      app.use(errorMiddleware);
-      const server = app.listen(0, '127.0.0.1');
-      await new Promise<void>((r) => server.once('listening', () => r()));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      close = () => new Promise((r) => server.close(() => r()));
+      // The app as it runs, without a reachable Temporal (the upload imports in the request; the
+      // inbox Schedule's state is then left out).
+      const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+      const t = await startTestApp({ database, client, taskQueue: 'tax-feed-test' });
+      api = await signIn(t.origin, await createAccount(t.auth, 'official', '440700', { username: 'taxup', displayName: '税务对接' }));
+      close = t.close;
     });
     afterAll(() => close?.());
 
     const post = (campaignId: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
-      fetch(`${base}/api/campaigns/${campaignId}/tax-feed`, {
+      api.fetch(`/api/campaigns/${campaignId}/tax-feed`, {
         method: 'POST',
         headers: { 'Content-Type': 'text/csv', 'X-File-Name': encodeURIComponent('开平-2031-11-20.csv'), ...headers },
         body,
       });
+    const fetch = (url: string) => api.fetch(url.replace(/^https?:\/\/[^/]+/, ''));
+    const base = '';
 
     it('imports with 201, answers a duplicate with 200, and lists the imports', async () => {
       const text = '单位代码,缴费人数,缴费金额\n440783,333,33300\n';
-      // Mounted here without the app's sessions: the upload is recorded under the interface's own name
-      // (behind the app, under the signed-in user's; test/api/auth.test.ts).
+      // Recorded under the signed-in user's name.
       const created = await post(CAMPAIGN, text);
       expect(created.status).toBe(201);
       const body = await created.json();
@@ -202,7 +204,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
       expect(list.status).toBe(200);
       const { imports, inbox } = await list.json();
       expect(inbox).toBeNull();
-      expect(imports[0]).toMatchObject({ id: body.importId, fileName: '开平-2031-11-20.csv', actor: '税务数据接口', source: 'upload', rows: 1 });
+      expect(imports[0]).toMatchObject({ id: body.importId, fileName: '开平-2031-11-20.csv', actor: '税务对接(taxup)', source: 'upload', rows: 1 });
       const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(taxFeedImports).where(eq(taxFeedImports.campaignId, CAMPAIGN));
       expect(imports).toHaveLength(n);
     });

@@ -4,13 +4,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
-import { createApp } from '../../server/app';
 import { loadExample } from '../../server/campaigns/examples';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
+import { startTestApp } from '../support/app';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -24,16 +24,9 @@ let api: ApiClient;
 beforeAll(async () => {
   env = await timeSkippingEnv();
   h = await harness(env);
-  const app = createApp({
-    campaigns: h.campaigns,
-    auth: { service: testAuthService(h.database.db), db: h.database.db, cookieSecure: false },
-    reporting: h.reporting,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
-    config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
-  });
-  server = app.listen(0);
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const t = await startTestApp({ database: h.database, client: env.client, taskQueue: h.taskQueue, campaigns: h.campaigns, reporting: h.reporting });
+  server = t.server;
+  base = t.origin;
   workerDone = h.worker.run();
   stopWorker = () => h.worker.shutdown();
   const official = await createAccount(testAuthService(h.database.db), 'official', '440700', { username: 'wangchu', displayName: '王处长' });

@@ -19,13 +19,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, campaigns, listImports } from '../../db/schema';
 import { ROLES, regionContains, roleAllows, type Role } from '../../domain/access';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
-import { createApp } from '../../server/app';
-import { POLICY, SESSION_COOKIE, type PolicyEntry } from '../../server/authRoutes';
+import { POLICY } from '../../server/routes';
+import { SESSION_COOKIE } from '../../server/http/access';
+import type { PolicyEntry } from '../../server/http/route';
+import type { createApp } from '../../server/app';
+import { startTestApp } from '../support/app';
 import { loadExample } from '../../server/campaigns/examples';
-import { hardshipRouter } from '../../server/hardship';
 import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { runHousekeeping } from '../../server/housekeeping';
-import { taxFeedRouter } from '../../server/taxFeed/routes';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { csvOf, DIBAO_V1, idOf, LIST_HEADER, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V3 } from '../support/hardshipData';
 import { defaultPayloadConverter, type Payload, type SerializationContext } from '@temporalio/common';
@@ -60,21 +61,10 @@ beforeAll(async () => {
   uploadDir = await mkdtemp(join(tmpdir(), 'authz-'));
   h = await harness(env, { uploadDir });
   const auth = testAuthService(h.database.db);
-  app = createApp({
-    campaigns: h.campaigns,
-    reporting: h.reporting,
-    auth: { service: auth, db: h.database.db, cookieSecure: false },
-    codec,
-    routers: [
-      taxFeedRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue }),
-      hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir }),
-    ],
-    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
-    config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
-  });
-  server = app.listen(0);
-  await new Promise((r) => server.once('listening', r));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const t = await startTestApp({ database: h.database, client: env.client, taskQueue: h.taskQueue, campaigns: h.campaigns, reporting: h.reporting, auth, uploadDir, codec });
+  app = t.app;
+  server = t.server;
+  origin = t.origin;
   workerDone = h.worker.run();
   stopWorker = () => h.worker.shutdown();
   await seedCampaign(h.database.db, jiangmenPlan(CAMPAIGN, '2035-09-28'));
@@ -351,17 +341,9 @@ describe.each(['pglite', 'postgres'] as const)('data scope on %s', (kind) => {
     if (kind === 'postgres') pg = await createTestDatabase();
     uploadDir = await mkdtemp(join(tmpdir(), `authz-scope-${kind}-`));
     h = await harness(env, { uploadDir, databaseUrl: pg?.url });
-    const app = createApp({
-      campaigns: h.campaigns,
-      auth: { service: testAuthService(h.database.db), db: h.database.db, cookieSecure: false },
-      codec,
-      routers: [hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir })],
-      health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
-      config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
-    });
-    server = app.listen(0);
-    await new Promise((r) => server.once('listening', r));
-    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const t = await startTestApp({ database: h.database, client: env.client, taskQueue: h.taskQueue, campaigns: h.campaigns, reporting: h.reporting, uploadDir, codec });
+    server = t.server;
+    origin = t.origin;
     workerDone = h.worker.run();
     await seedCampaign(h.database.db, jiangmenPlan(CAMPAIGN, '2035-09-28'));
     official = await userAt('official', '440700');

@@ -15,13 +15,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
-import { createApp } from '../../server/app';
 import { loadExample } from '../../server/campaigns/examples';
-import { hardshipRouter } from '../../server/hardship';
 import { EncryptionCodec, parseKeyRing } from '../../server/security/payloadCodec';
-import { taxFeedRouter } from '../../server/taxFeed/routes';
 import { createAccount, signIn, testAuthService, TEST_PAYLOAD_KEYS, type ApiClient } from '../support/auth';
 import { DIBAO_V1, LIST_HEADER, ROSTER, ROSTER_HEADER, csvOf } from '../support/hardshipData';
+import { startTestApp } from '../support/app';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 import { toolchain } from '../support/toolchain';
 
@@ -43,21 +41,9 @@ beforeAll(async () => {
   h = await harness(env, { uploadDir });
   workDir = await mkdtemp(join(tmpdir(), 'fuzz-st-'));
   const auth = testAuthService(h.database.db);
-  const app = createApp({
-    campaigns: h.campaigns,
-    reporting: h.reporting,
-    auth: { service: auth, db: h.database.db, cookieSecure: false },
-    codec: new EncryptionCodec(parseKeyRing(TEST_PAYLOAD_KEYS)),
-    routers: [
-      taxFeedRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue }),
-      hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir }),
-    ],
-    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
-    config: { temporalUiUrl: 'http://localhost:8233', namespace: 'default', defaultActor: '市人社局' },
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const t = await startTestApp({ database: h.database, client: env.client, taskQueue: h.taskQueue, campaigns: h.campaigns, reporting: h.reporting, auth, uploadDir, codec: new EncryptionCodec(parseKeyRing(TEST_PAYLOAD_KEYS)) });
+  server = t.server;
+  origin = t.origin;
   workerDone = h.worker.run();
   official = await signIn(origin, await createAccount(auth, 'official', '440700'));
   await launchCampaign();

@@ -12,14 +12,13 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns } from '../../db/schema';
-import { createApp } from '../../server/app';
-import { hardshipRouter } from '../../server/hardship';
 import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { createWorker } from '../../server/worker';
 import { writeXlsx } from '../../server/xlsx';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { csvOf, DIBAO_V1, idOf, LIST_HEADER, P, ROSTER, SEVERE, TEKUN, V1 } from '../support/hardshipData';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
+import { startTestApp } from '../support/app';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 const CAMPAIGN = 'hardship-api';
@@ -45,16 +44,9 @@ beforeAll(async () => {
   const taskQueue = `hardship-api-${Date.now()}`;
   worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, uploadDir, workflowBundle: await workflowBundle() });
   workerDone = worker.run();
-  const app = createApp({
-    campaigns: {} as never,
-    auth: { service: testAuthService(database.db), db: database.db, cookieSecure: false },
-    routers: [hardshipRouter({ db: database.db, client: env.client, taskQueue, uploadDir })],
-    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: 'pglite' } }),
-    config: { temporalUiUrl: null, namespace: 'default', defaultActor: '市人社局' },
-  });
-  server = app.listen(0);
-  await new Promise((r) => server.once('listening', r));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const t = await startTestApp({ database, client: env.client, taskQueue, uploadDir, temporalUiUrl: null });
+  server = t.server;
+  origin = t.origin;
   base = `${origin}/api/campaigns/${CAMPAIGN}/hardship`;
   api = await signIn(origin, await createAccount(testAuthService(database.db), 'official', '440700'));
 }, 120_000);

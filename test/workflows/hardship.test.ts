@@ -19,7 +19,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns, hardshipRows, listImports, rosterRows, screeningResults, screeningRuns } from '../../db/schema';
 import { flattenBreakdown } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { prepareImport, storeUpload } from '../../server/hardship';
+import { prepareImport, storeUpload } from '../../server/hardship/handlers';
 import { createWorker } from '../../server/worker';
 import type { ListImportWorkflowResult } from '../../workflows/hardship';
 import { jiangmenPlan, seedCampaign } from '../support/plans';

@@ -19,7 +19,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { units } from '../../db/schema';
 import { regionContains } from '../../domain/access';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
-import { createApp } from '../../server/app';
+import { startTestApp } from '../support/app';
 import { createCampaignService, type CampaignService } from '../../server/campaigns/service';
 import { loadConfig } from '../../server/config';
 import { loadExample } from '../../server/campaigns/examples';
@@ -143,17 +143,10 @@ describe('payload scopes written by the SDK', () => {
 
   it("the codec endpoint shows a county supervisor every payload of their county's workflows and nothing of the city's or other counties'", async () => {
     const codec = dataConverter.payloadCodecs![0];
-    const app = createApp({
-      campaigns,
-      auth: { service: testAuthService(database.db), db: database.db, cookieSecure: false },
-      codec,
-      health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: 'pglite' } }),
-      config: { temporalUiUrl: null, namespace: 'default', defaultActor: '市人社局' },
-    });
-    const server: Server = app.listen(0);
+    const t = await startTestApp({ database, client: env.client, taskQueue: 'payload-scope', campaigns, codec, temporalUiUrl: null });
+    const server: Server = t.server;
     try {
-      await new Promise((r) => server.once('listening', r));
-      const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const origin = t.origin;
       const all = [...histories].flatMap(([workflowId, h]) => (h.events ?? []).flatMap((e) => payloadsIn(e).filter(isEncrypted).map((p) => ({ payload: p, owner: ownerOf(e, workflowId) }))));
       const wire = (p: Payload) => ({
         metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),

@@ -22,10 +22,10 @@ import type { Payload } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
-import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type ListMapping, type StoredMapping } from '../activities/listImport';
-import { createScreeningActivities, type ScreeningHeartbeat } from '../activities/screening';
-import { rowsOf, type Db } from '../db/client';
-import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
+import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type ListMapping, type StoredMapping } from '../../activities/listImport';
+import { createScreeningActivities, type ScreeningHeartbeat } from '../../activities/screening';
+import { rowsOf, type Db } from '../../db/client';
+import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../../db/schema';
 import {
   HARDSHIP_CATEGORIES,
   INELIGIBLE_ZH,
@@ -36,17 +36,17 @@ import {
   type ContributionRules,
   type IneligibleReason,
   type Outcome,
-} from '../domain/hardship';
-import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
-import { storableText } from '../imports/cells';
-import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../imports/rows';
-import type { ListImportWorkflowInput } from '../workflows/hardship';
-import type { ScreeningInput } from '../activities/screening';
-import { regionContains, regionPrefix } from '../domain/access';
-import { actorName, authOf, requireRegion, subjectOf } from './authRoutes';
-import { IntRowIdSchema } from '../contracts/api/campaigns';
-import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from './errors';
-import { SlidingWindowLimiter } from './security/rateLimit';
+} from '../../domain/hardship';
+import { maskIdNumber, validateIdNumber } from '../../domain/idNumber';
+import { storableText } from '../../imports/cells';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../../imports/rows';
+import type { ListImportWorkflowInput } from '../../workflows/hardship';
+import type { ScreeningInput } from '../../activities/screening';
+import { regionContains, regionPrefix } from '../../domain/access';
+import { actorName, authOf, requireRegion, subjectOf } from '../http/access';
+import { IntRowIdSchema } from '../../contracts/api/campaigns';
+import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from '../errors';
+import { SlidingWindowLimiter } from '../security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
   RecordRefusalRequestSchema,
@@ -62,9 +62,11 @@ import {
   type UnitSummaries,
   type StartImportRequest,
   type UploadView,
-} from '../contracts/api/hardship';
-import { writeXlsx, type Cell } from './xlsx';
+} from '../../contracts/api/hardship';
+import { writeXlsx, type Cell } from '../xlsx';
 import { z } from 'zod';
+
+type HReq = Request<Record<string, string>>;
 
 export interface HardshipDeps {
   db: Db;
@@ -72,6 +74,8 @@ export interface HardshipDeps {
   taskQueue: string;
   uploadDir: string;
   now?: () => number;
+  /** Uploads per user (server/http/deps.ts). */
+  uploadLimiter?: SlidingWindowLimiter;
 }
 
 type RunCounts = NonNullable<RunView['counts']>;
@@ -90,10 +94,11 @@ const EVIDENCE_MAGIC: Record<string, number[]> = {
   'image/png': [0x89, 0x50, 0x4e, 0x47],
 };
 
-export function hardshipRouter(deps: HardshipDeps): Router {
+/** The hardship routes' handlers, by `METHOD /path-below-hardship` (server/hardship/routes.ts declares the routes). */
+export function hardshipHandlers(deps: HardshipDeps): Record<string, (req: HReq, res: express.Response) => Promise<void>> {
   const { db, client } = deps;
   const now = deps.now ?? Date.now;
-  const router = Router();
+  const h: Record<string, (req: HReq, res: express.Response) => Promise<void>> = {};
   const base = '/api/campaigns/:id/hardship';
 
   async function campaignOf(id: string) {
@@ -310,7 +315,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     if (unit && !regionContains(scope, unit)) throw notFound('未找到');
     return unit ?? scope;
   }
-  const uploadLimiter = new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 });
+  const uploadLimiter = deps.uploadLimiter ?? new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 });
 
   /** Results under a unit: by the village code's prefix (a city's villages start 4407…); the campaign's own region means everyone. */
   function underUnit(campaign: { regionCode: string }, unitCode: string | undefined): SQL | undefined {
@@ -325,7 +330,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
 
   // ---- uploads and imports ----
 
-  router.post(`${base}/uploads`, async (req, res) => {
+  h['POST /uploads'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const { list, sheet } = UploadQuery.parse(req.query);
     // A browser form would store its boundary lines as rows: refused before a byte is read.
@@ -335,9 +340,9 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     if (Number.isFinite(declared) && declared > maxBytesOf(list)) throw tooLarge(fileName, maxBytesOf(list));
     if (!uploadLimiter.hit(String(authOf(res).auth.user.id), now()).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
     res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res), { sheet }));
-  });
+  };
 
-  router.post(`${base}/imports`, async (req, res) => {
+  h['POST /imports'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const prepared = await prepareImport(deps, campaign.id, { ...StartImportRequestSchema.parse(req.body), actor: actorName(res) });
     try {
@@ -347,13 +352,13 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     }
     res.status(prepared.created ? 202 : 200).json({ importId: prepared.importId, workflowId: prepared.workflowId, created: prepared.created });
-  });
+  };
 
-  router.get(`${base}/imports`, async (req, res) => {
+  h['GET /imports'] = async (req: HReq, res: express.Response) => {
     await campaignOf(req.params.id);
     const rows = await db.select().from(listImports).where(eq(listImports.campaignId, req.params.id)).orderBy(desc(listImports.createdAt)).limit(200);
     res.json({ imports: await Promise.all(rows.map((r) => importView(r, false))) });
-  });
+  };
 
   async function importRow(campaignId: string, importId: string) {
     const [row] = await db.select().from(listImports).where(and(eq(listImports.campaignId, campaignId), eq(listImports.id, importId)));
@@ -361,12 +366,12 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     return row;
   }
 
-  router.get(`${base}/imports/:importId`, async (req, res) => {
+  h['GET /imports/:importId'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     res.json(await importView(await importRow(campaign.id, req.params.importId), true, partOf(res, campaign)));
-  });
+  };
 
-  router.get(`${base}/imports/:importId/errors.xlsx`, async (req, res) => {
+  h['GET /imports/:importId/errors.xlsx'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const part = partOf(res, campaign);
     const row = await importRow(campaign.id, req.params.importId);
@@ -379,11 +384,11 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     else if (row.errorCount > errors.length) rows.push([`另有 ${row.errorCount - errors.length} 处错误未列出(错误报告最多列 ${errors.length} 处);请先修改以上错误后重新上传`]);
     if (row.message && errors.length === 0) rows.push([row.fileName, null, null, null, row.message]);
     sendXlsx(res, `导入错误报告-${row.fileName.replace(/\.[^.]+$/, '')}.xlsx`, writeXlsx([{ name: '错误报告', rows, widths: [28, 8, 20, 22, 70] }]));
-  });
+  };
 
   // ---- screening ----
 
-  router.post(`${base}/screenings`, async (req, res) => {
+  h['POST /screenings'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const body = StartScreeningRequestSchema.parse(req.body ?? {});
     // The whole campaign is screened by its region's users; one county by that county's (or a higher
@@ -421,9 +426,9 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       throw e;
     }
     res.status(202).json({ runId, workflowId });
-  });
+  };
 
-  router.get(base, async (req, res) => {
+  h['GET '] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const plan = campaign.plan as { contributionPolicy?: ContributionRules };
     const policy = resolvePolicy(plan.contributionPolicy, campaign.year);
@@ -450,15 +455,15 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       latestRunId: runs.find((r) => r.status === 'completed')?.id ?? null,
     };
     res.json(overview);
-  });
+  };
 
-  router.get(`${base}/runs/:runId`, async (req, res) => {
+  h['GET /runs/:runId'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const { run, part } = await visibleRun(res, campaign, req.params.runId);
     res.json(part && runReach(run, part) === 'part' ? await runView(run, { part, detail: true }) : await runView(run));
-  });
+  };
 
-  router.get(`${base}/runs/:runId/summary`, async (req, res) => {
+  h['GET /runs/:runId/summary'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const code = unitInScope(res, UnitQuery.parse(req.query).unit);
     const { run } = await visibleRun(res, campaign, req.params.runId, code === campaign.regionCode ? undefined : code);
@@ -478,9 +483,9 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       children: childCodes.map((c) => view(c, names.get(c)!.name, names.get(c)!.level)),
     };
     res.json(out);
-  });
+  };
 
-  router.post(`${base}/runs/:runId/results/search`, async (req, res) => {
+  h['POST /runs/:runId/results/search'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const { run } = await visibleRun(res, campaign, req.params.runId);
     const q = ResultSearchRequestSchema.parse(req.body ?? {});
@@ -508,10 +513,10 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const names = await unitNames(campaign.id);
     const page: ResultPage = { total, page: q.page, pageSize: q.pageSize, rows: rows.map((r) => resultView(r, names)) };
     res.json(page);
-  });
+  };
 
   // A person's full ID number: only for roles that resolve individual cases, one at a time, audited.
-  router.post(`${base}/runs/:runId/results/:resultId/unmask`, async (req, res) => {
+  h['POST /runs/:runId/results/:resultId/unmask'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const run = await runRow(campaign.id, req.params.runId);
     const resultId = param(req.params, 'resultId', z.coerce.number().int().positive());
@@ -519,11 +524,11 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     if (!r) throw notFound('筛查结果不存在');
     await requireRegion(db, res, 'pii.unmask', r.village ?? campaign.regionCode);
     res.json({ resultId, idNumber: r.idNumber });
-  });
+  };
 
   // ---- refusals ----
 
-  router.post(`${base}/refusals`, async (req, res) => {
+  h['POST /refusals'] = async (req: HReq, res: express.Response) => {
     const campaign = await campaignOf(req.params.id);
     const body = RecordRefusalRequestSchema.parse(req.body);
     const run = await runRow(campaign.id, body.runId);
@@ -572,16 +577,16 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       return { refusalId: refusal.id, recordedAt: refusal.recordedAt };
     });
     res.status(201).json({ refusalId: result.refusalId, resultId: body.resultId, outcome: 'refused', recordedAt: result.recordedAt.toISOString() });
-  });
+  };
 
-  router.get(`${base}/refusals/:refusalId/evidence`, async (req, res) => {
+  h['GET /refusals/:refusalId/evidence'] = async (req: HReq, res: express.Response) => {
     const id = param(req.params, 'refusalId', IntRowIdSchema);
     const [r] = await db.select().from(refusals).where(and(eq(refusals.id, id), eq(refusals.campaignId, req.params.id)));
     if (!r) throw notFound('证明材料不存在');
     const [where] = await db.select({ village: screeningResults.villageCode }).from(screeningResults).where(eq(screeningResults.refusalId, id)).limit(1);
     await requireRegion(db, res, 'hardship.read', where?.village ?? null);
     res.type(r.evidenceType).attachment(r.evidenceName).send(r.evidence);
-  });
+  };
 
   // ---- exports ----
 
@@ -596,7 +601,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     return { campaign, code, run, names, unitName };
   }
 
-  router.get(`${base}/runs/:runId/ledger.xlsx`, async (req, res) => {
+  h['GET /runs/:runId/ledger.xlsx'] = async (req: HReq, res: express.Response) => {
     const { campaign, code, run, names, unitName } = await exportScope(req, res);
     const rows = await db.select().from(screeningResults).where(and(eq(screeningResults.runId, run.id), underUnit(campaign, code))).orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
     const refusalRows = rows.some((r) => r.refusalId)
@@ -627,9 +632,9 @@ export function hardshipRouter(deps: HardshipDeps): Router {
       }),
     ];
     sendXlsx(res, `困难群体实名登记台账-${unitName}.xlsx`, writeXlsx([{ name: '实名登记台账', rows: sheet, widths: [6, 10, 22, 24, 14, 14, 26, 10, 10, 10, 10, 36, 10] }]));
-  });
+  };
 
-  router.get(`${base}/runs/:runId/mobilisation.xlsx`, async (req, res) => {
+  h['GET /runs/:runId/mobilisation.xlsx'] = async (req: HReq, res: express.Response) => {
     const { campaign, code, run, names, unitName } = await exportScope(req, res);
     const rows = await db
       .select()
@@ -658,9 +663,9 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     });
     if (sheets.length === 0) sheets.push({ name: '待动员名单', widths: [60], rows: [[`${unitName}:本批次没有待动员参保人员`]] });
     sendXlsx(res, `困难群体待动员名单-${unitName}.xlsx`, writeXlsx(sheets));
-  });
+  };
 
-  return router;
+  return h;
 }
 
 const maxBytesOf = (list: ListKind) => LIST_LIMITS[list].maxBytes ?? DEFAULT_LIMITS.maxBytes;
