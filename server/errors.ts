@@ -82,6 +82,8 @@ export function toProblem(err: unknown): HttpProblem {
     if (cause instanceof ApplicationFailure && cause.type === REJECTION) return new HttpProblem(422, '操作被拒绝', cause.message);
     return new HttpProblem(422, '操作被拒绝', cause?.message ?? err.message);
   }
+  // A path parameter that is not valid percent-encoding (Express's router fails to decode it).
+  if (err instanceof URIError) return badRequest('地址中的参数不是有效的 URL 编码');
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string; expose?: boolean; cause?: { code?: string } };
   if (e?.type === 'entity.parse.failed') return badRequest(`请求体不是有效的 JSON:${e.message}`);
   if (e?.type === 'entity.too.large') return new HttpProblem(413, '请求体过大', e.message);
