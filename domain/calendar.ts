@@ -460,3 +460,25 @@ export function calendarDiff(before: CalendarYear | undefined, after: CalendarYe
   if (en.length === 0) return { en: `${y} calendar: no changes`, zh: `${y}年节假日安排:无变化` };
   return { en: `${y} calendar: ${en.join('; ')}`, zh: `${y}年节假日安排:${zh.join(';')}` };
 }
+
+/** A schedule's (or a milestone's) dates fall in a year with no State Council notice on file. */
+export interface ScheduleWarning {
+  code: 'calendar-year-missing';
+  year: number;
+  message: Bilingual;
+}
+
+export function missingYearWarnings(calendar: WorkingCalendar, from: string, to: string): ScheduleWarning[] {
+  if (to < from) return [];
+  return unknownYears(calendar, from, to).map((year) => {
+    const note = unknownYearNote(calendar, year);
+    return {
+      code: 'calendar-year-missing',
+      year,
+      message: {
+        zh: `${note.zh};录入该年安排后,${year}年的截止日期可能变化`,
+        en: `${note.en}; due dates in ${year} may change once its calendar is entered`,
+      },
+    };
+  });
+}

@@ -6,12 +6,11 @@
 // campaign stays open until its last milestone is due (`campaignEndAt`).
 // Pure: instants are computed from the plan and the calendar passed in.
 import { z } from 'zod';
-import { dayInfo, nextWorkingDay, workingDaysBefore, type Bilingual, type WorkingCalendar } from './calendar';
+import { dayInfo, missingYearWarnings, nextWorkingDay, workingDaysBefore, type Bilingual, type ScheduleWarning, type WorkingCalendar } from './calendar';
 import { missedRungAt } from './escalation';
 import { dataKey, localDateTime } from './fields';
 import { LadderSchema, type Escalation, type Ladder, type NotifyTarget } from './ladder';
 import { breakdownUnits, isBelow, type PlanTree } from './regions';
-import { missingYearWarnings, type ScheduleWarning } from './schedule';
 import { REPORTING_LEVELS, type RegionLevel } from './status';
 import { LEVEL_ZH, type Issue } from './streams';
 import { dueInstant, formatDueLocal, formatLocal, localToInstant, parseLocal } from './time';

@@ -14,6 +14,9 @@ import {
   type WorkingCalendar,
 } from './calendar';
 import type { Plan, ResolvedPhase } from './plan';
+import { missingYearWarnings, type ScheduleWarning } from './calendar';
+
+export { missingYearWarnings, type ScheduleWarning };
 import { flattenBreakdown } from './regions';
 import type { RegionLevel } from './status';
 import {
@@ -58,11 +61,6 @@ export interface ScheduledPeriod {
   calendarKnown: boolean;
 }
 
-export interface ScheduleWarning {
-  code: 'calendar-year-missing';
-  year: number;
-  message: Bilingual;
-}
 
 export interface LevelSchedule {
   /** The stream's key (`reports` for the legacy block). */
@@ -181,20 +179,6 @@ function period(
   };
 }
 
-export function missingYearWarnings(calendar: WorkingCalendar, from: string, to: string): ScheduleWarning[] {
-  if (to < from) return [];
-  return unknownYears(calendar, from, to).map((year) => {
-    const note = unknownYearNote(calendar, year);
-    return {
-      code: 'calendar-year-missing',
-      year,
-      message: {
-        zh: `${note.zh};录入该年安排后,${year}年的截止日期可能变化`,
-        en: `${note.en}; due dates in ${year} may change once its calendar is entered`,
-      },
-    };
-  });
-}
 
 export interface StreamScheduleInput {
   stream: ReportingStream;
