@@ -111,7 +111,7 @@ describe('a Jiangmen-shaped campaign', () => {
     await keepHistory(h.client, workflowIds.unit(id, counties[0].code), 'unit-county-jiangmen-year');
     await keepHistory(h.client, workflowIds.unit(id, towns[0].code), 'unit-town-jiangmen-year');
     await h.database.close();
-  });
+  }, 360_000); // 80 unit workflows through a whole year on the time-skipping server: ~110 s on a busy 2-core machine
 
   it('advances early, moves a deadline, refuses bad actions without changing anything, and cancels', async () => {
     const h = await harness(env);
