@@ -1,6 +1,6 @@
 // Importing a roster (花名册) or a hardship list into the database, all or nothing.
 //
-// The file is read as a stream (imports/rows.ts), each row validated (domain/idNumber.ts,
+// The file is read as a stream (formats/rows.ts), each row validated (domain/idNumber.ts,
 // domain/hardship.ts) and the valid rows loaded with COPY, tagged with the import's id, in chunks that
 // commit on their own. Nobody reads rows of an import that is not current, so the chunks are invisible
 // until the swap: one transaction that moves the list's `current_lists` pointer to this import. Bad rows
@@ -42,9 +42,9 @@ import {
 } from '../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
 import { localDateOf } from '../domain/time';
-import { normaliseCell, storableText, unstorableReason } from '../imports/cells';
-import { HARDSHIP_FIELDS, ROSTER_FIELDS, mapHeaders } from '../imports/headers';
-import { ImportFileError, readRows, type ImportRow, type Limits } from '../imports/rows';
+import { normaliseCell, storableText, unstorableReason } from '../formats/cells';
+import { HARDSHIP_FIELDS, ROSTER_FIELDS, mapHeaders } from '../formats/headers';
+import { ImportFileError, readRows, type ImportRow, type Limits } from '../formats/rows';
 
 export type ListKind = 'roster' | 'hardship';
 

@@ -38,8 +38,8 @@ import {
   type Outcome,
 } from '../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
-import { storableText } from '../imports/cells';
-import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../imports/rows';
+import { storableText } from '../formats/cells';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../formats/rows';
 import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';
 import { regionContains, regionPrefix } from '../domain/access';

@@ -7,9 +7,9 @@ import vm from 'node:vm';
 import iconv from 'iconv-lite';
 import { strToU8, unzipSync, Zip, ZipDeflate, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { normaliseCell, storableText, unstorableReason } from '../../imports/cells';
-import { HARDSHIP_FIELDS, mapHeaders, normaliseHeader, ROSTER_FIELDS } from '../../imports/headers';
-import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadInfo, type ReadRowsOptions, type ReadRowsSummary } from '../../imports/rows';
+import { normaliseCell, storableText, unstorableReason } from '../../formats/cells';
+import { HARDSHIP_FIELDS, mapHeaders, normaliseHeader, ROSTER_FIELDS } from '../../formats/headers';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadInfo, type ReadRowsOptions, type ReadRowsSummary } from '../../formats/rows';
 import { writeXlsx } from '../../server/xlsx';
 import { prng } from '../support/prng';
 

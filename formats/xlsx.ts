@@ -20,11 +20,11 @@
 // parsed once the table has been read (or at the end of the archive, when it is known there is none).
 // That costs at most the sheet's compressed size, which maxBytes bounds; the table itself is held as
 // UTF-8 in one pool (maxSharedStrings entries, maxSharedStringsBytes bytes), decoded cell by cell.
-// A sheet that arrives after the table, or in a workbook without one (as server/xlsx.ts writes), is
+// A sheet that arrives after the table, or in a workbook without one (as ./xlsxWriter.ts writes), is
 // parsed as it streams.
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { formatBytes, ImportFileError, type ImportFileErrorCode, type Limits } from './limits';
-import type { ImportRow } from './rows';
+import type { ImportRow, XlsxSheet } from './types';
 import { attr, decodeEntities, decodeOoxmlEscapes, decodeText, XmlSyntaxError, XmlTokenizer, type XmlHandler } from './xml';
 
 /** Compressed bytes per inflate step (and per push into the zip reader). */
@@ -46,16 +46,7 @@ const SHEET_CANDIDATE = /^xl\/worksheets\/[^/]+\.xml$/;
 
 type Route = 'workbook' | 'rels' | 'sharedStrings' | 'sheet' | 'buffer' | 'dimension' | 'skip';
 
-/** A worksheet of the workbook, in workbook order. */
-export interface XlsxSheet {
-  /** Position in the workbook (the tabs' order, hidden sheets included), from 0. */
-  index: number;
-  name: string;
-  /** Hidden or "very hidden" in Excel. */
-  hidden: boolean;
-  /** Rows of the used range (<dimension>), when the sheet declares one and it has been seen. */
-  rows: number | null;
-}
+export type { XlsxSheet };
 
 export interface XlsxOptions {
   /** The sheet to read: its position (from 0) or its name; by default the first sheet that is not hidden. */
