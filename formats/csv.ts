@@ -9,18 +9,19 @@
 // on a small file's whole text (`csvRows`).
 //
 // Why our own and not csv-parse (a well-kept library, in package.json): measured with `npm run
-// bench:csv` on the 1,500,000-row roster of bench:screening (107 MB, UTF-8), read from disk in 64 KiB
-// chunks on this project's 2-core machine (Node 20):
-//   this tokenizer:           ~4.4-5.0 s, ~300,000-340,000 rows/s, peak RSS ~110 MiB, heap ~20 MiB
-//   csv-parse 7.0.3 (stream): ~13.2-14.8 s, ~100,000-113,000 rows/s, peak RSS ~84 MiB, heap ~10 MiB
-//   csv-parse/sync, whole file in memory: 17.9 s, RSS ~800 MiB
-// csv-parse is three times slower (it walks the bytes one by one through several calls each), which is
-// 20 s more per 10-million-row provincial roster; and three of the behaviours below it does not have:
-// it counts a CRLF as two lines (its `info.lines`), so line numbers would need a second pass over every
-// field; it builds a whole record before any cap is checked, so a line of a hundred million delimiters
-// would be a hundred-million-element array (its max_record_size counts characters, and empty fields
-// have none); and its quote handling is either strict about a quote inside an unquoted field (王"五",
-// which we keep as written) or lax about text after a closing quote ("2"x, which we refuse).
+// bench:csv` on the 1,500,000-row roster of bench:screening (102 MiB, UTF-8), read from disk in 64 KiB
+// chunks, each reader in its own process, on this project's 2-core machine under load (Node 20):
+//   this tokenizer:            3.5-4.7 s, 316,000-434,000 rows/s, heap growth 13 MiB at most
+//   csv-parse 7.0.3 (stream):  8.7-12.5 s, 120,000-172,000 rows/s, heap growth 15 MiB at most
+//   csv-parse/sync, the whole file in memory: 17.9 s and 800 MiB of RSS
+// Both stream in flat memory; csv-parse takes 2.5 times as long (it walks the bytes one at a time through
+// several calls each): 5-8 s more per 1.5-million-row roster, a minute per 10-million-row provincial one.
+// And three behaviours below it does not have: it counts a CRLF as two lines (`info.lines`), so line
+// numbers need a second pass over every field (included in the figures above); it builds a whole record
+// before any cap can be checked, so a line of a hundred million delimiters would become a
+// hundred-million-element array (max_record_size counts characters, and empty fields have none); and its
+// quotes are either strict about a quote inside an unquoted field (王"五", which we keep as written) or
+// lax about text after a closing quote ("2"x, which we refuse with its line).
 import { StreamDecoder, SNIFF_BYTES, concatBytes } from './encoding';
 import { ImportFileError, type Limits } from './limits';
 import type { CsvDelimiter, ImportRow, TextEncodingName } from './types';
