@@ -17,10 +17,10 @@ import { campaigns, taxFeedImports, taxFeedRows, units } from '../db/schema';
 import {
   TAX_FEED_MAX_BYTES,
   formatTaxFeedError,
-  parseTaxFeed,
   type TaxFeedEncoding,
   type TaxFeedError,
 } from '../domain/taxFeed';
+import { parseTaxFeed } from '../formats/taxFeed';
 
 /** ApplicationFailure type of a refused file; its details[0] is a TaxFeedInvalidDetails. */
 export const TAX_FEED_INVALID = 'TaxFeedInvalid';

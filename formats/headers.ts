@@ -1,7 +1,9 @@
-// Columns of a roster or hardship list found by their headers, as officials actually write them: Chinese
-// or English, with full-width characters, stray spaces, a required mark (*) or a note in brackets
-// (身份证号（必填）, *姓名, 证件号码[18位]), in any order. A header the tables do not know is corrected in the
-// console, which sends the user's choice back as `override` (field -> column index).
+// The one header matcher: columns found by their headers as officials and departments actually write
+// them, Chinese or English, with full-width characters, stray spaces, a required mark (*) or a note in
+// brackets (身份证号（必填）, *姓名, 证件号码[18位]), in any order, under a title row if there is one.
+// Every file with a header goes through it: rosters and hardship lists (./lists.ts) and the tax bureau's
+// feed (./taxFeed.ts). A header the aliases do not know is corrected by the user where there is one (the
+// console sends the choice back as `override`: field -> column index).
 
 /** Aliases per field; matched after normaliseHeader, so write them as they would appear in a file. */
 export type FieldAliases<K extends string> = Record<K, readonly string[]>;
@@ -18,91 +20,118 @@ export type HeaderMapping<K extends string> =
       found: string[];
     };
 
-/** The participant roster (花名册). */
-export const ROSTER_FIELDS = {
-  idNumber: ['身份证号', '公民身份号码', '证件号码', '身份证号码', '身份证', 'idNumber', 'id_number'],
-  name: ['姓名', '人员姓名', '参保人姓名', 'name'],
-  villageCode: ['户籍地行政区划代码', '户籍村代码', '村(居)代码', 'villageCode'],
-  enrolmentStatus: ['参保状态', 'enrolmentStatus', 'enrollmentStatus'],
-  tier: ['本年缴费档次', '缴费档次', 'tier'],
-  lastYearTier: ['上年缴费档次', 'lastYearTier'],
-  paymentStatus: ['缴费状态', 'paymentStatus'],
-  drawingPension: ['是否领取待遇', '领取养老金', '是否领取养老金', 'drawingPension'],
-} as const satisfies FieldAliases<string>;
-export type RosterField = keyof typeof ROSTER_FIELDS;
-
-/**
- * A hardship list (one file per category and issuing department). When the category and date come
- * from the upload form rather than from columns, map with only the fields the file must have, e.g.
- * `{ idNumber: HARDSHIP_FIELDS.idNumber, name: HARDSHIP_FIELDS.name }`.
- */
-export const HARDSHIP_FIELDS = {
-  idNumber: ROSTER_FIELDS.idNumber,
-  name: ROSTER_FIELDS.name,
-  category: ['困难类别', '人员类别', 'category'],
-  listDate: ['认定日期', 'listDate'],
-} as const satisfies FieldAliases<string>;
-export type HardshipField = keyof typeof HARDSHIP_FIELDS;
+export interface HeaderMatch<K extends string> {
+  /** The column of each field found exactly once and claimed by no other field. */
+  columns: Partial<Record<K, number>>;
+  /** Required fields with no column. */
+  missing: K[];
+  /** Required fields with several columns, or sharing their column with another required field. */
+  ambiguous: K[];
+  /** Every column each field's aliases name (the override's column when there is one), left to right. */
+  candidates: Record<K, number[]>;
+}
 
 const BRACKETED = /[(\[【〔《<][^()\[\]【】〔〕《》<>]*[)\]】〕》>]/g;
+/**
+ * A scale in brackets is not a note: 缴费金额(万元) is ten thousand times 缴费金额(元). It is kept, so that
+ * such a column matches no alias written for the plain unit and the file is refused, not misread.
+ */
+const SCALE = /^\s*(十|百|千|万|十万|百万|千万|亿)\s*(元|人|户|人次)?\s*$/;
 
 /**
- * NFKC (full-width letters, digits and brackets to half-width), brackets and what they hold removed,
- * then whitespace, '_', '-', '*', ':' and a byte-order mark removed, lower case.
+ * NFKC (full-width letters, digits and brackets to half-width), brackets and the note they hold removed
+ * (unless it is a scale), then whitespace, '_', '-', '*', ':' and a byte-order mark removed, lower case.
  */
 export function normaliseHeader(header: string): string {
   let h = header.normalize('NFKC');
   for (let prev = ''; prev !== h; ) {
     prev = h;
-    h = h.replace(BRACKETED, '');
+    h = h.replace(BRACKETED, (b) => (SCALE.test(b.slice(1, -1)) ? b : ''));
   }
   return h.replace(/[\s_\-*:\uFEFF]/g, '').toLowerCase();
 }
 
-export function mapHeaders<K extends string>(
+/**
+ * The fields' columns in one header row. Required fields (all, unless `required` names some) must each
+ * have exactly one column of their own; an optional field takes its column when it is found exactly
+ * once and no earlier field has it. A user's override is taken as given (its column is then offered to
+ * no alias), and one out of range counts as no column.
+ */
+export function matchHeaders<K extends string>(
   header: readonly string[],
   fields: FieldAliases<K>,
-  override?: Partial<Record<K, number>>,
-): HeaderMapping<K> {
+  opts: { required?: readonly K[]; override?: Partial<Record<K, number>> } = {},
+): HeaderMatch<K> {
   const keys = Object.keys(fields) as K[];
+  const required = new Set<K>(opts.required ?? keys);
+  const override: Partial<Record<K, number>> = opts.override ?? {};
   const normalised = header.map(normaliseHeader);
-  const picked = new Map<K, number>();
+  const claimed = new Set<number>();
+  const candidates = {} as Record<K, number[]>;
+  for (const key of keys) {
+    const column = override[key];
+    if (column === undefined) continue;
+    const valid = Number.isInteger(column) && column >= 0 && column < header.length;
+    candidates[key] = valid ? [column] : [];
+    if (valid) claimed.add(column);
+  }
+  for (const key of keys) {
+    if (override[key] !== undefined) continue;
+    const aliases = new Set(fields[key].map(normaliseHeader));
+    candidates[key] = [];
+    normalised.forEach((h, i) => {
+      if (h !== '' && !claimed.has(i) && aliases.has(h)) candidates[key].push(i);
+    });
+  }
+
+  const columns: Partial<Record<K, number>> = {};
   const missing: K[] = [];
   const ambiguous = new Set<K>();
-
-  // The user's choices first; their columns are not offered to the alias matching.
-  const claimed = new Set<number>();
+  const byColumn = new Map<number, K[]>();
   for (const key of keys) {
-    const column = override?.[key];
-    if (column === undefined) continue;
-    if (Number.isInteger(column) && column >= 0 && column < header.length) {
-      picked.set(key, column);
-      claimed.add(column);
-    } else missing.push(key);
-  }
-  for (const key of keys) {
-    if (override?.[key] !== undefined) continue;
-    const aliases = new Set(fields[key].map(normaliseHeader));
-    const matches: number[] = [];
-    normalised.forEach((h, i) => {
-      if (h !== '' && !claimed.has(i) && aliases.has(h)) matches.push(i);
-    });
-    if (matches.length === 0) missing.push(key);
-    else if (matches.length > 1) ambiguous.add(key);
-    else picked.set(key, matches[0]);
+    if (!required.has(key)) continue;
+    const found = candidates[key];
+    if (found.length === 0) missing.push(key);
+    else if (found.length > 1) ambiguous.add(key);
+    else byColumn.set(found[0], [...(byColumn.get(found[0]) ?? []), key]);
   }
   // One column for two fields (overlapping aliases, or an override repeated) is as unclear as two columns for one.
-  const byColumn = new Map<number, K[]>();
-  for (const [key, column] of picked) byColumn.set(column, [...(byColumn.get(column) ?? []), key]);
-  for (const keysAtColumn of byColumn.values()) if (keysAtColumn.length > 1) keysAtColumn.forEach((k) => ambiguous.add(k));
-
-  if (missing.length === 0 && ambiguous.size === 0) {
-    return { ok: true, columns: Object.fromEntries(keys.map((k) => [k, picked.get(k)!])) as Record<K, number> };
+  for (const [column, keysAt] of byColumn) {
+    if (keysAt.length > 1) keysAt.forEach((k) => ambiguous.add(k));
+    else columns[keysAt[0]] = column;
   }
-  return {
-    ok: false,
-    missing,
-    ambiguous: keys.filter((k) => ambiguous.has(k)),
-    found: header.map((h) => h.trim()).filter((h) => h !== ''),
-  };
+  const used = new Set(byColumn.keys());
+  for (const key of keys) {
+    if (required.has(key) || candidates[key].length !== 1 || used.has(candidates[key][0])) continue;
+    columns[key] = candidates[key][0];
+    used.add(candidates[key][0]);
+  }
+  return { columns, missing, ambiguous: keys.filter((k) => ambiguous.has(k)), candidates };
+}
+
+/** Every field required: its column, or what is missing and what is ambiguous, with the headers found. */
+export function mapHeaders<K extends string>(header: readonly string[], fields: FieldAliases<K>, override?: Partial<Record<K, number>>): HeaderMapping<K> {
+  const m = matchHeaders(header, fields, { override });
+  if (m.missing.length === 0 && m.ambiguous.length === 0) return { ok: true, columns: m.columns as Record<K, number> };
+  return { ok: false, missing: m.missing, ambiguous: m.ambiguous, found: header.map((h) => h.trim()).filter((h) => h !== '') };
+}
+
+/**
+ * The header among a file's first rows: the first row where every required field is found, else the
+ * row naming most fields exactly once (the earliest of equals), so that a title row above the header is
+ * passed over and a header short of a column is still the one shown to the user.
+ */
+export function headerRowOf<K extends string>(rows: readonly (readonly string[])[], fields: FieldAliases<K>, required?: readonly K[]): number {
+  let best = 0;
+  let bestScore = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const m = matchHeaders(rows[i], fields, { required });
+    if (m.missing.length === 0 && m.ambiguous.length === 0) return i;
+    const score = (Object.values(m.candidates) as number[][]).filter((c) => c.length === 1).length;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
 }

@@ -22,7 +22,7 @@ import type { Payload } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
-import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type ListMapping, type StoredMapping } from '../activities/listImport';
+import { currentListsOf, type ImportHeartbeat } from '../activities/listImport';
 import { createScreeningActivities, type ScreeningHeartbeat } from '../activities/screening';
 import { rowsOf, type Db } from '../db/client';
 import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../db/schema';
@@ -39,6 +39,7 @@ import {
 } from '../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
 import { storableText } from '../formats/cells';
+import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, type ListKind, type ListMapping, type StoredMapping } from '../formats/lists';
 import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../formats/rows';
 import type { ListImportWorkflowInput } from '../workflows/hardship';
 import type { ScreeningInput } from '../activities/screening';

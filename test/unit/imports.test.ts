@@ -8,7 +8,8 @@ import iconv from 'iconv-lite';
 import { strToU8, unzipSync, Zip, ZipDeflate, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { normaliseCell, storableText, unstorableReason } from '../../formats/cells';
-import { HARDSHIP_FIELDS, mapHeaders, normaliseHeader, ROSTER_FIELDS } from '../../formats/headers';
+import { mapHeaders, normaliseHeader } from '../../formats/headers';
+import { findHeaderRow, HARDSHIP_FIELDS, mapListHeaders, ROSTER_FIELDS } from '../../formats/lists';
 import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadInfo, type ReadRowsOptions, type ReadRowsSummary } from '../../formats/rows';
 import { writeXlsx } from '../../server/xlsx';
 import { prng } from '../support/prng';
@@ -534,6 +535,22 @@ describe('header mapping', () => {
       columns: { idNumber: 1, name: 2, villageCode: 3, enrolmentStatus: 4, tier: 5, lastYearTier: 6, paymentStatus: 7, drawingPension: 8 },
     });
     expect(normaliseHeader('ＩＤ＿Ｎｕｍｂｅｒ (18位)')).toBe('idnumber');
+  });
+
+  it('drops a note in brackets but keeps a scale, which changes what the numbers mean', () => {
+    expect(normaliseHeader('本年缴费档次(元)')).toBe('本年缴费档次');
+    expect(normaliseHeader('缴费金额（万元）')).toBe('缴费金额(万元)');
+    const header = ['身份证号', '姓名', '户籍村代码', '参保状态', '本年缴费档次(千元)', '上年缴费档次(元)'];
+    expect(mapListHeaders('roster', header)).toEqual({ ok: true, columns: { idNumber: 0, name: 1, villageCode: 2, enrolmentStatus: 3, lastYearTier: 5 } });
+  });
+
+  it('finds the header under a title row, or else the row naming most fields, and maps optional columns only where they are unambiguous', () => {
+    const rows = [['某某县低保对象名单'], ['说明:身份证号请写18位'], ['身份证号', '姓名', '困难类别', '人员类别'], ['440703199001011234', '张三', '低保', '低保']];
+    expect(findHeaderRow('hardship', rows)).toBe(2);
+    // 困难类别 and 人员类别 are both the category: an optional field that is ambiguous is left to the user.
+    expect(mapListHeaders('hardship', rows[2])).toEqual({ ok: true, columns: { idNumber: 0, name: 1 } });
+    expect(mapListHeaders('hardship', rows[2], { category: 3 })).toEqual({ ok: true, columns: { idNumber: 0, name: 1, category: 3 } });
+    expect(findHeaderRow('roster', [['名单'], ['身份证号', '姓名', '户籍村代码'], ['身份证号', '姓名']])).toBe(1);
   });
 
   it('lists what is missing and what is ambiguous, with the headers found, and an override settles both', () => {
