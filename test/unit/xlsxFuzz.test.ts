@@ -1,0 +1,95 @@
+// The XLSX reader's fuzz corpus (test/support/xlsxCorpus.ts): seed workbooks, their truncations, byte
+// flips and tampered zip headers, and hand-made hostile parts. Each case must be read or refused with an
+// ImportFileError: never another error, never a hang (a time bound per case), never memory without bound
+// (the reading process has a 256 MiB heap; its peak RSS is checked after every case). The cases run in a
+// child process so that a hang or a crash is seen and named, not suffered by the test runner.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/** A case taking longer is a hang (the slowest legitimate case takes well under a second here). */
+const CASE_SECONDS = 15;
+/** Peak RSS the reading process may reach over its own start-up (tsx and the modules included). */
+const RSS_GROWTH_MIB = 200;
+
+interface Done {
+  type: 'done';
+  i: number;
+  name: string;
+  rows: number;
+  ms: number;
+  maxRssMiB: number;
+  heapMiB: number;
+  outcome: 'read' | 'refused' | 'crash';
+  code?: string;
+  reason?: string;
+  error?: string;
+}
+
+function runCorpus(): Promise<{ count: number; baseRssMiB: number; results: Done[]; failure?: string }> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(new URL('../support/xlsxFuzzChild.ts', import.meta.url)), {
+      execArgv: ['--import', 'tsx', '--max-old-space-size=256'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const results: Done[] = [];
+    let count = 0;
+    let baseRssMiB = 0;
+    let running: string | undefined;
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const end = (failure?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve({ count, baseRssMiB, results, failure });
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => end(`hang: case “${running ?? '(start-up)'}” ran over ${CASE_SECONDS} s`), CASE_SECONDS * 1000);
+    };
+    arm();
+    child.on('message', (m: { type: 'cases' | 'start' | 'done' | 'end'; count?: number; baseRssMiB?: number; name?: string }) => {
+      arm();
+      if (m.type === 'cases') {
+        count = m.count!;
+        baseRssMiB = m.baseRssMiB!;
+      } else if (m.type === 'start') running = m.name;
+      else if (m.type === 'done') results.push(m as unknown as Done);
+      else if (m.type === 'end') end();
+    });
+    child.on('exit', (code, signal) => end(`the reading process died (${signal ?? `exit ${code}`}) during case “${running}”: a crash or memory without bound`));
+  });
+}
+
+describe('XLSX reader fuzz corpus', () => {
+  it('reads or refuses every case with an ImportFileError, in bounded time and memory', async () => {
+    const run = await runCorpus();
+    expect(run.failure).toBeUndefined();
+    expect(run.results).toHaveLength(run.count);
+    const crashes = run.results.filter((r) => r.outcome === 'crash').map((r) => `${r.name}: ${r.error}`);
+    expect(crashes).toEqual([]);
+    const grown = run.results.filter((r) => r.maxRssMiB - run.baseRssMiB > RSS_GROWTH_MIB).map((r) => `${r.name}: peak RSS ${Math.round(r.maxRssMiB)} MiB`);
+    expect(grown).toEqual([]);
+
+    const by = (outcome: Done['outcome']) => run.results.filter((r) => r.outcome === outcome);
+    // The seeds are read whole; a corpus that only ever refuses would prove nothing.
+    // (streamed-inline's first visible sheet is its two lines of instructions.)
+    for (const [seed, rows] of [['excel', 41], ['sheet-first', 41], ['streamed-stored', 41], ['streamed-inline', 2]] as const) {
+      expect(run.results.find((r) => r.name === seed)).toMatchObject({ outcome: 'read', rows });
+    }
+    expect(by('read').length).toBeGreaterThan(20);
+    expect(by('refused').length).toBeGreaterThan(300);
+    const codes = new Set(by('refused').map((r) => r.code));
+    for (const code of ['malformed', 'too-large', 'zip-bomb', 'too-many-entries']) expect(codes).toContain(code);
+    // Every refusal says why in Chinese.
+    expect(by('refused').filter((r) => !/[\u4e00-\u9fff]/.test(r.reason ?? '')).map((r) => `${r.name}: ${r.reason}`)).toEqual([]);
+    const slowest = [...run.results].sort((a, b) => b.ms - a.ms).slice(0, 3);
+    const peak = Math.max(...run.results.map((r) => r.maxRssMiB));
+    console.log(
+      `XLSX fuzz corpus: ${run.count} cases, ${by('read').length} read, ${by('refused').length} refused (${[...codes].sort().join(', ')}); ` +
+        `slowest ${slowest.map((r) => `${r.name} ${Math.round(r.ms)} ms`).join(', ')}; peak RSS ${Math.round(peak)} MiB (start ${Math.round(run.baseRssMiB)} MiB)`,
+    );
+  }, 600_000);
+});
