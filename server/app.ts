@@ -26,6 +26,7 @@ import { SlidingWindowLimiter } from './security/rateLimit';
 import type { PayloadCodec } from '@temporalio/common';
 import { demoPlan, listExamples, loadExample } from './examples';
 import { openApiDocument } from './openapi';
+import { writeXlsx } from '../formats/xlsxWriter';
 import type { ReportingService } from './reporting';
 import {
   ApproveCircularRequestSchema,
@@ -263,10 +264,8 @@ export function createApp(deps: AppDeps) {
     });
     app.get('/api/campaigns/:id/circulars/:seq/xlsx', async (req, res) => {
       const file = await r.circularXlsx(req.params.id, param(req.params, 'seq', SeqSchema));
-      res
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .attachment(file.fileName)
-        .send(Buffer.from(file.bytes));
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(file.fileName);
+      await writeXlsx(res, file.sheets);
     });
   }
   for (const router of deps.routers ?? []) app.use(router);

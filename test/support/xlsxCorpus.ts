@@ -2,39 +2,16 @@
 // deterministic mutations of each (truncations, byte flips, tampered zip headers), plus hand-made
 // hostile parts (deep or endless XML, entity bombs, huge or countless shared strings, absurd cell and
 // row references). Every case is named and made from fixed seeds, so a failure replays exactly.
-import { strToU8, Zip, ZipDeflate, ZipPassThrough, zipSync, type Zippable } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
 import { prng } from './prng';
+import { colName, esc, NS, packageParts, REL_NS, sharedStringsWorkbook, streamedZip, u8Parts, XML } from './workbooks';
 
 export interface FuzzCase {
   name: string;
   bytes: Uint8Array;
 }
 
-const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
-
-function colName(i: number): string {
-  let s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The parts around the sheets. */
-function packageParts(sheets: { name: string; hidden?: boolean }[], sharedStrings: boolean): Record<string, string> {
-  return {
-    '[Content_Types].xml': `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>`,
-    '_rels/.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-    'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><sheets>${sheets
-      .map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}"${s.hidden ? ' state="hidden"' : ''} r:id="rId${i + 1}"/>`)
-      .join('')}</sheets></workbook>`,
-    'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}">${sheets
-      .map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
-      .join('')}${sharedStrings ? `<Relationship Id="rId90" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/>` : ''}</Relationships>`,
-  };
-}
 
 const HEADER = ['身份证号', '姓名', '户籍地行政区划代码', '参保状态', '本年缴费档次'];
 function people(n: number): string[][] {
@@ -55,70 +32,30 @@ function inlineSheet(rows: string[][], opts: { hidden?: number[]; dimension?: bo
   return `${XML}<worksheet ${NS}>${dim}<sheetData>${body}</sheetData></worksheet>`;
 }
 
-/** A sheet and its shared-string table (as Excel writes them). */
-function sharedSheet(rows: string[][]): { sheet: string; sst: string } {
-  const table: string[] = [];
-  const index = new Map<string, number>();
-  const body = rows
-    .map((row, r) => {
-      const cells = row
-        .map((v, c) => {
-          if (/^\d{1,4}$/.test(v)) return `<c r="${colName(c)}${r + 1}" s="1"><v>${v}</v></c>`;
-          let i = index.get(v);
-          if (i === undefined) index.set(v, (i = table.push(v) - 1));
-          return `<c r="${colName(c)}${r + 1}" t="s"><v>${i}</v></c>`;
-        })
-        .join('');
-      return `<row r="${r + 1}" spans="1:5">${cells}</row>`;
-    })
-    .join('');
-  return {
-    sheet: `${XML}<worksheet ${NS}><dimension ref="A1:E${rows.length}"/><sheetData>${body}</sheetData></worksheet>`,
-    sst: `${XML}<sst ${NS} count="${table.length}" uniqueCount="${table.length}">${table.map((t, i) => (i === 1 ? `<si><r><t>${esc(t.slice(0, 2))}</t></r><r><t>${esc(t.slice(2))}</t></r><rPh sb="0" eb="1"><t>ヨミ</t></rPh></si>` : `<si><t xml:space="preserve">${esc(t)}</t></si>`)).join('')}</sst>`,
-  };
-}
-
-const u8 = (parts: Record<string, string>): Zippable => Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, strToU8(v)]));
-
-/** A zip written as a stream (sizes in data descriptors), entries in the order given. */
-function streamed(entries: [string, string][], level: 0 | 6 = 6): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const zip = new Zip((err, data) => {
-    if (err) throw err;
-    parts.push(data);
-  });
-  for (const [name, text] of entries) {
-    const file = level === 0 ? new ZipPassThrough(name) : new ZipDeflate(name, { level });
-    zip.add(file);
-    file.push(strToU8(text), true);
-  }
-  zip.end();
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** The seed workbooks: each is read whole by the reader as it stands. */
 export function seeds(): FuzzCase[] {
   const rows = people(40);
-  const shared = sharedSheet(rows);
-  const pkgShared = packageParts([{ name: '花名册' }], true);
-  const pkgTwo = packageParts([{ name: '填表说明' }, { name: '名单' }, { name: '旧表', hidden: true }], false);
+  const shared = sharedStringsWorkbook(rows);
+  const pkgShared = packageParts([{ target: 'worksheets/sheet1.xml', name: '花名册' }], true);
+  const pkgTwo = packageParts(
+    [
+      { target: 'worksheets/sheet1.xml', name: '填表说明' },
+      { target: 'worksheets/sheet2.xml', name: '名单' },
+      { target: 'worksheets/sheet3.xml', name: '旧表', state: 'hidden' },
+    ],
+    false,
+  );
   return [
     // Excel: shared strings after the sheet, deflated, sizes in the local headers.
-    { name: 'excel', bytes: zipSync(u8({ ...pkgShared, 'xl/worksheets/sheet1.xml': shared.sheet, 'xl/sharedStrings.xml': shared.sst })) },
+    { name: 'excel', bytes: zipSync(u8Parts({ ...pkgShared, 'xl/worksheets/sheet1.xml': shared.sheet, 'xl/sharedStrings.xml': shared.sharedStrings })) },
     // The sheet before its shared strings (kept compressed until the table is read).
-    { name: 'sheet-first', bytes: zipSync(u8({ 'xl/worksheets/sheet1.xml': shared.sheet, 'xl/sharedStrings.xml': shared.sst, ...pkgShared })) },
+    { name: 'sheet-first', bytes: zipSync(u8Parts({ 'xl/worksheets/sheet1.xml': shared.sheet, 'xl/sharedStrings.xml': shared.sharedStrings, ...pkgShared })) },
     // Streamed (data descriptors), stored without compression.
-    { name: 'streamed-stored', bytes: streamed(Object.entries({ ...pkgShared, 'xl/sharedStrings.xml': shared.sst, 'xl/worksheets/sheet1.xml': shared.sheet }), 0) },
+    { name: 'streamed-stored', bytes: streamedZip(Object.entries({ ...pkgShared, 'xl/sharedStrings.xml': shared.sharedStrings, 'xl/worksheets/sheet1.xml': shared.sheet }), 0) },
     // Streamed and deflated, inline strings, three sheets (one hidden), hidden rows, used ranges.
     {
       name: 'streamed-inline',
-      bytes: streamed([
+      bytes: streamedZip([
         ['xl/worksheets/sheet1.xml', inlineSheet([['本表由民政局填报'], ['请勿修改表头']], { dimension: true })],
         ['xl/worksheets/sheet2.xml', inlineSheet(rows, { hidden: [3, 7], dimension: true })],
         ['xl/worksheets/sheet3.xml', inlineSheet(people(5), { dimension: true })],
@@ -194,9 +131,9 @@ export function mutations(seed: FuzzCase, salt: number): FuzzCase[] {
 
 /** Hand-made hostile workbooks: well-formed zips whose parts are not. */
 export function hostile(): FuzzCase[] {
-  const pkg = (shared: boolean) => packageParts([{ name: '名单' }], shared);
+  const pkg = (shared: boolean) => packageParts([{ target: 'worksheets/sheet1.xml', name: '名单' }], shared);
   const book = (sheet: string, sst?: string, extra: Record<string, string> = {}): Uint8Array =>
-    zipSync(u8({ ...pkg(sst !== undefined), 'xl/worksheets/sheet1.xml': sheet, ...(sst === undefined ? {} : { 'xl/sharedStrings.xml': sst }), ...extra }));
+    zipSync(u8Parts({ ...pkg(sst !== undefined), 'xl/worksheets/sheet1.xml': sheet, ...(sst === undefined ? {} : { 'xl/sharedStrings.xml': sst }), ...extra }));
   const sheetOf = (body: string, head = '') => `${XML}<worksheet ${NS}>${head}<sheetData>${body}</sheetData></worksheet>`;
   const okRow = '<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c></row>';
   const deep = (depth: number) => `${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}`;
@@ -204,7 +141,7 @@ export function hostile(): FuzzCase[] {
   return [
     { name: 'deep-xml-in-cell', bytes: book(sheetOf(`${okRow}<row r="2"><c r="A2" t="inlineStr"><is>${deep(200_000)}<t>x</t></is></c></row>`)) },
     { name: 'deep-xml-in-sheetData', bytes: book(sheetOf(`${okRow}${deep(200_000)}`)) },
-    { name: 'deep-xml-in-workbook', bytes: zipSync(u8({ ...pkg(false), 'xl/workbook.xml': `${XML}<workbook ${NS}>${deep(200_000)}<sheets/></workbook>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })) },
+    { name: 'deep-xml-in-workbook', bytes: zipSync(u8Parts({ ...pkg(false), 'xl/workbook.xml': `${XML}<workbook ${NS}>${deep(200_000)}<sheets/></workbook>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })) },
     { name: 'endless-tag', bytes: book(sheetOf(`${okRow}<row r="2" ${'a="1" '.repeat(400_000)}>`)) },
     { name: 'endless-text', bytes: book(sheetOf(`${okRow}<row r="2"><c r="A2" t="inlineStr"><is><t>${'长'.repeat(3_000_000)}</t></is></c></row>`)) },
     { name: 'unclosed-everything', bytes: book(`${XML}<worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x`) },
@@ -232,27 +169,27 @@ export function hostile(): FuzzCase[] {
     { name: 'character-references-invalid', bytes: book(sheetOf(`${okRow}<row r="2"><c r="A2" t="inlineStr"><is><t>&#0;&#xD800;&#x110000;&#99999999999;&bogus;&</t></is></c></row>`)) },
     {
       name: 'workbook-sheets-countless',
-      bytes: zipSync(u8({ ...pkg(false), 'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><sheets>${'<sheet name="x" sheetId="1" r:id="rId1"/>'.repeat(200_000)}</sheets></workbook>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
+      bytes: zipSync(u8Parts({ ...pkg(false), 'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><sheets>${'<sheet name="x" sheetId="1" r:id="rId1"/>'.repeat(200_000)}</sheets></workbook>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
     },
     {
       name: 'relationships-countless',
-      bytes: zipSync(u8({ ...pkg(false), 'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}">${Array.from({ length: 100_000 }, (_, i) => `<Relationship Id="rId${i + 2}" Type="${REL_NS}/worksheet" Target="worksheets/s${i}.xml"/>`).join('')}</Relationships>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
+      bytes: zipSync(u8Parts({ ...pkg(false), 'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}">${Array.from({ length: 100_000 }, (_, i) => `<Relationship Id="rId${i + 2}" Type="${REL_NS}/worksheet" Target="worksheets/s${i}.xml"/>`).join('')}</Relationships>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
     },
     {
       name: 'relationship-escapes-package',
-      bytes: zipSync(u8({ ...pkg(false), 'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="../../../../etc/passwd"/></Relationships>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
+      bytes: zipSync(u8Parts({ ...pkg(false), 'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="../../../../etc/passwd"/></Relationships>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
     },
     {
       name: 'relationship-to-itself',
-      bytes: zipSync(u8({ ...pkg(false), 'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="/xl/workbook.xml"/></Relationships>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
+      bytes: zipSync(u8Parts({ ...pkg(false), 'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="/xl/workbook.xml"/></Relationships>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
     },
     {
       name: 'sheet-name-huge',
-      bytes: zipSync(u8({ ...pkg(false), 'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="${'表'.repeat(1_000_000)}" sheetId="1" r:id="rId1"/></sheets></workbook>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
+      bytes: zipSync(u8Parts({ ...pkg(false), 'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="${'表'.repeat(1_000_000)}" sheetId="1" r:id="rId1"/></sheets></workbook>`, 'xl/worksheets/sheet1.xml': sheetOf(okRow) })),
     },
-    { name: 'entries-countless', bytes: zipSync(u8({ ...pkg(false), 'xl/worksheets/sheet1.xml': sheetOf(okRow), ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`xl/media/x${i}.bin`, ''])) })) },
-    { name: 'not-utf8-xml', bytes: zipSync({ ...u8(pkg(false)), 'xl/worksheets/sheet1.xml': new Uint8Array([...strToU8(`<worksheet ${NS}><sheetData><row r="1"><c t="inlineStr"><is><t>`), 0xff, 0xfe, 0xc0, 0x80, ...strToU8('</t></is></c></row></sheetData></worksheet>')]) }) },
-    { name: 'bomb-in-sheet', bytes: zipSync({ ...u8(pkg(false)), 'xl/worksheets/sheet1.xml': new Uint8Array(64 * 1024 * 1024).fill(0x20) }, { level: 9 }) },
+    { name: 'entries-countless', bytes: zipSync(u8Parts({ ...pkg(false), 'xl/worksheets/sheet1.xml': sheetOf(okRow), ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`xl/media/x${i}.bin`, ''])) })) },
+    { name: 'not-utf8-xml', bytes: zipSync({ ...u8Parts(pkg(false)), 'xl/worksheets/sheet1.xml': new Uint8Array([...strToU8(`<worksheet ${NS}><sheetData><row r="1"><c t="inlineStr"><is><t>`), 0xff, 0xfe, 0xc0, 0x80, ...strToU8('</t></is></c></row></sheetData></worksheet>')]) }) },
+    { name: 'bomb-in-sheet', bytes: zipSync({ ...u8Parts(pkg(false)), 'xl/worksheets/sheet1.xml': new Uint8Array(64 * 1024 * 1024).fill(0x20) }, { level: 9 }) },
   ];
 }
 
