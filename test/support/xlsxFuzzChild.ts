@@ -1,6 +1,8 @@
 // The fuzz corpus read by the XLSX reader in a process of its own (test/unit/xlsxFuzz.test.ts), so that
 // a hang, a crash or memory without bound shows as this process going silent or dying, which the test
-// names by the case that was running. Reports each case as it starts and ends, over IPC.
+// names by the case that was running. Reports each case as it starts and ends, over IPC, with a digest
+// of the rows read.
+import { createHash } from 'node:crypto';
 import { ImportFileError, readRows, type Limits } from '../../formats/rows';
 import { corpus } from './xlsxCorpus';
 import { prng } from './prng';
@@ -33,14 +35,18 @@ for (let i = 0; i < cases.length; i++) {
   await send({ type: 'start', i, name: c.name });
   const started = performance.now();
   let rows = 0;
+  const digest = createHash('sha256');
   let outcome: { outcome: 'read' } | { outcome: 'refused'; code: string; reason: string } | { outcome: 'crash'; error: string };
   try {
-    for await (const _ of readRows(pieces(c.bytes, i), { fileName: `${c.name}.xlsx`, kind: 'xlsx', limits: FUZZ_LIMITS })) rows++;
+    for await (const row of readRows(pieces(c.bytes, i), { fileName: `${c.name}.xlsx`, kind: 'xlsx', limits: FUZZ_LIMITS })) {
+      rows++;
+      digest.update(JSON.stringify(row));
+    }
     outcome = { outcome: 'read' };
   } catch (e) {
     outcome = e instanceof ImportFileError ? { outcome: 'refused', code: e.code, reason: e.reason } : { outcome: 'crash', error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
-  await send({ type: 'done', i, name: c.name, rows, ms: performance.now() - started, maxRssMiB: maxRssMiB(), heapMiB: process.memoryUsage().heapUsed / 2 ** 20, ...outcome });
+  await send({ type: 'done', i, name: c.name, rows, digest: digest.digest('hex'), ms: performance.now() - started, maxRssMiB: maxRssMiB(), heapMiB: process.memoryUsage().heapUsed / 2 ** 20, ...outcome });
 }
 await send({ type: 'end' });
 process.disconnect();

@@ -288,6 +288,22 @@ describe('XLSX', () => {
     }
   });
 
+  it('refuses a workbook whose damage still reads as XML: a digit changed in a stored sheet, a sheet cut off with its directory', async () => {
+    const sheet = `${XML}<worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>440703199001011234</t></is></c></row></sheetData></worksheet>`;
+    const stored = zipSync(u8Parts({ ...packageParts([{ target: 'worksheets/sheet1.xml' }], false), 'xl/worksheets/sheet1.xml': sheet }), { level: 0 });
+    expect((await read(stored)).rows.map((r) => r.cells)).toEqual([['身份证号'], ['440703199001011234']]);
+    const at = Buffer.from(stored).indexOf('440703199001011234');
+    const damaged = stored.slice();
+    damaged[at + 10] = 0x39; // 440703199091011234: well-formed, and wrong
+    const refused = await refusal(read(damaged));
+    expect(refused).toMatchObject({ code: 'malformed' });
+    expect(refused.reason).toContain('校验值不符');
+    // Every part read whole, then the archive ends before its central directory.
+    const firstDirectoryEntry = Buffer.from(stored).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(firstDirectoryEntry).toBeGreaterThan(0);
+    expect((await refusal(read(stored.subarray(0, firstDirectoryEntry)))).reason).toContain('缺少压缩包目录');
+  });
+
   it('refuses a zip that is not a workbook, a truncated workbook and a sheet pointing at missing shared strings', async () => {
     const docx = zipSync(u8Parts({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<document/>' }));
     expect((await refusal(read(docx))).code).toBe('wrong-type');
