@@ -109,6 +109,13 @@ export function matchHeaders<K extends string>(
   return { columns, missing, ambiguous: keys.filter((k) => ambiguous.has(k)), candidates };
 }
 
+const isComplete = (m: HeaderMatch<string>) => m.missing.length === 0 && m.ambiguous.length === 0;
+
+/** Whether a row is a header with every required field found once (the row headerRowOf stops at). */
+export function isCompleteHeader<K extends string>(row: readonly string[], fields: FieldAliases<K>, required?: readonly K[]): boolean {
+  return isComplete(matchHeaders(row, fields, { required }));
+}
+
 /** Every field required: its column, or what is missing and what is ambiguous, with the headers found. */
 export function mapHeaders<K extends string>(header: readonly string[], fields: FieldAliases<K>, override?: Partial<Record<K, number>>): HeaderMapping<K> {
   const m = matchHeaders(header, fields, { override });
@@ -126,7 +133,7 @@ export function headerRowOf<K extends string>(rows: readonly (readonly string[])
   let bestScore = -1;
   for (let i = 0; i < rows.length; i++) {
     const m = matchHeaders(rows[i], fields, { required });
-    if (m.missing.length === 0 && m.ambiguous.length === 0) return i;
+    if (isComplete(m)) return i;
     const score = (Object.values(m.candidates) as number[][]).filter((c) => c.length === 1).length;
     if (score > bestScore) {
       best = i;

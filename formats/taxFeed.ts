@@ -17,7 +17,7 @@ import {
 } from '../domain/taxFeed';
 import { csvRows } from './csv';
 import { decodeWhole } from './encoding';
-import { headerRowOf, matchHeaders, type FieldAliases } from './headers';
+import { headerRowOf, isCompleteHeader, matchHeaders, type FieldAliases } from './headers';
 import { ImportFileError, resolveLimits } from './limits';
 import type { ImportRow } from './types';
 
@@ -60,22 +60,35 @@ export function parseTaxFeed(bytes: Uint8Array, opts: TaxFeedParseOptions): TaxF
   const { encoding } = decoded;
 
   const rows = csvRows(decoded.text, file, LIMITS);
+  // The CSV itself broken (an unclosed quote, text after a closing quote, a cap): named with its line,
+  // after the errors of the rows before it.
+  const broken = (e: unknown) => {
+    if (!(e instanceof ImportFileError)) throw e;
+    errors.addFileError(e.reason, e.line ?? null);
+    return taxFeedRefusal(encoding, errors);
+  };
+  // The header: the first row naming every required column (read no further), else the best of the first rows.
+  const head: ImportRow[] = [];
+  let cut: ImportFileError | undefined;
   try {
-    const head: ImportRow[] = [];
     while (head.length < HEADER_SEARCH_ROWS) {
       const next = rows.next();
       if (next.done) break;
-      if (!isBlank(next.value)) head.push(next.value);
+      if (isBlank(next.value)) continue;
+      head.push(next.value);
+      if (isCompleteHeader(next.value.cells, TAX_FEED_HEADERS, REQUIRED)) break;
     }
-    if (head.length === 0) {
-      errors.addFileError('文件中没有内容');
-      return taxFeedRefusal(encoding, errors);
-    }
-    const at = headerRowOf(
-      head.map((r) => r.cells),
-      TAX_FEED_HEADERS,
-      REQUIRED,
-    );
+  } catch (e) {
+    if (!(e instanceof ImportFileError)) throw e;
+    cut = e;
+  }
+  if (head.length === 0) {
+    if (cut) return broken(cut);
+    errors.addFileError('文件中没有内容');
+    return taxFeedRefusal(encoding, errors);
+  }
+  try {
+    const at = headerRowOf(head.map((r) => r.cells), TAX_FEED_HEADERS, REQUIRED);
     const header = head[at];
     const match = matchHeaders(header.cells, TAX_FEED_HEADERS, { required: REQUIRED });
     const found = header.cells.map((h) => h.trim()).filter((h) => h !== '');
@@ -93,21 +106,19 @@ export function parseTaxFeed(bytes: Uint8Array, opts: TaxFeedParseOptions): TaxF
         reason: `缺少必需的列“${name}”(可用的表头:${TAX_FEED_HEADERS[f].join('、')});文件中的表头为:${found.join('、') || '(无)'}`,
       });
     }
-    if (errors.size > 0) return taxFeedRefusal(encoding, errors);
+    if (errors.size > 0) return cut ? broken(cut) : taxFeedRefusal(encoding, errors);
 
     const columns = new Map(FIELDS.flatMap((f) => (match.candidates[f].length > 0 ? [[f, match.candidates[f][0]] as const] : [])));
     const titles = Object.fromEntries([...columns].map(([f, c]) => [f, header.cells[c].trim()]));
     const record = (row: ImportRow): TaxFeedRecord => ({ line: row.line, cells: Object.fromEntries([...columns].map(([f, c]) => [f, row.cells[c] ?? ''])) });
     // Lazily: the rows before a syntax error further down are checked (and their errors listed) first.
     const records = function* (): Generator<TaxFeedRecord> {
-      for (const row of head.slice(at + 1)) if (!isBlank(row)) yield record(row);
+      for (const row of head.slice(at + 1)) yield record(row);
+      if (cut) throw cut;
       for (const row of rows) if (!isBlank(row)) yield record(row);
     };
     return taxFeedResult(encoding, checkTaxFeedRecords(records(), { ...opts, titles, errors }), errors);
   } catch (e) {
-    // The CSV itself is broken (an unclosed quote, text after a closing quote, a cap): named with its line.
-    if (!(e instanceof ImportFileError)) throw e;
-    errors.addFileError(e.reason, e.line ?? null);
-    return taxFeedRefusal(encoding, errors);
+    return broken(e);
   }
 }
