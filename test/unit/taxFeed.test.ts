@@ -94,6 +94,18 @@ describe('CSV syntax (RFC 4180)', () => {
   });
 });
 
+describe('a file broken further down', () => {
+  it('lists the errors of the rows before an unclosed quote, then the quote with its line', () => {
+    const errors = errorsOf(parse('单位代码,缴费人数,缴费金额\n999999,1,2\n440703,x,2\n"440704,1,2\n'));
+    expect(errors.map((e) => [e.line, e.column])).toEqual([
+      [2, '单位代码'],
+      [3, '缴费人数'],
+      [4, null],
+    ]);
+    expect(errors[2].reason).toContain('引号未闭合');
+  });
+});
+
 describe('headers', () => {
   const cases: Array<[string, string, string, string | null]> = [
     ['单位代码', '缴费人数', '缴费金额', '统计日期'],
