@@ -1,6 +1,6 @@
 // Importing a roster (花名册) or a hardship list into the database, all or nothing.
 //
-// The file is read as a stream (imports/rows.ts), each row validated (domain/idNumber.ts,
+// The file is read as a stream (formats/rows.ts), each row validated (domain/idNumber.ts,
 // domain/hardship.ts) and the valid rows loaded with COPY, tagged with the import's id, in chunks that
 // commit on their own. Nobody reads rows of an import that is not current, so the chunks are invisible
 // until the swap: one transaction that moves the list's `current_lists` pointer to this import. Bad rows
@@ -42,101 +42,9 @@ import {
 } from '../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../domain/idNumber';
 import { localDateOf } from '../domain/time';
-import { normaliseCell, storableText, unstorableReason } from '../imports/cells';
-import { HARDSHIP_FIELDS, ROSTER_FIELDS, mapHeaders } from '../imports/headers';
-import { ImportFileError, readRows, type ImportRow, type Limits } from '../imports/rows';
-
-export type ListKind = 'roster' | 'hardship';
-
-/** Fields each list must have, and those used when present. */
-export const LIST_FIELDS = {
-  roster: {
-    required: ['idNumber', 'name', 'villageCode', 'enrolmentStatus'],
-    optional: ['tier', 'lastYearTier', 'paymentStatus', 'drawingPension'],
-    aliases: ROSTER_FIELDS,
-  },
-  hardship: {
-    required: ['idNumber', 'name'],
-    optional: ['category'],
-    aliases: { idNumber: HARDSHIP_FIELDS.idNumber, name: HARDSHIP_FIELDS.name, category: HARDSHIP_FIELDS.category },
-  },
-} as const;
-
-export const FIELD_LABELS: Record<string, string> = {
-  idNumber: '身份证号',
-  name: '姓名',
-  villageCode: '户籍地行政区划代码',
-  enrolmentStatus: '参保状态',
-  tier: '本年缴费档次',
-  lastYearTier: '上年缴费档次',
-  paymentStatus: '缴费状态',
-  drawingPension: '是否领取待遇',
-  category: '困难类别',
-};
-
-export interface ListMapping {
-  ok: boolean;
-  columns?: Record<string, number>;
-  missing?: string[];
-  ambiguous?: string[];
-}
-
-/** Required fields by header (or the user's override), optional ones where a column is found. */
-export function mapListHeaders(list: ListKind, header: readonly string[], override?: Record<string, number>): ListMapping {
-  const spec = LIST_FIELDS[list];
-  const aliases = spec.aliases as Record<string, readonly string[]>;
-  const pick = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, aliases[k]]));
-  const required = mapHeaders(header, pick(spec.required), override);
-  const columns: Record<string, number> = {};
-  if (required.ok) Object.assign(columns, required.columns);
-  else {
-    // What was found, for the console's picker to start from.
-    for (const key of spec.required) {
-      const one = mapHeaders(header, pick([key]), override?.[key] !== undefined ? { [key]: override[key] } : undefined);
-      if (one.ok && !required.missing.includes(key) && !required.ambiguous.includes(key)) columns[key] = one.columns[key];
-    }
-  }
-  const used = new Set(Object.values(columns));
-  for (const key of spec.optional) {
-    const one = mapHeaders(header, pick([key]), override?.[key] !== undefined ? { [key]: override[key] } : undefined);
-    if (one.ok && !used.has(one.columns[key])) {
-      columns[key] = one.columns[key];
-      used.add(one.columns[key]);
-    }
-  }
-  return required.ok ? { ok: true, columns } : { ok: false, columns, missing: required.missing, ambiguous: required.ambiguous };
-}
-
-/** What an import records of its file's layout: the sheet (XLSX), the header's place among the non-empty rows, and field -> column. */
-export interface StoredMapping {
-  headerRow: number;
-  columns: Record<string, number>;
-  /** XLSX: the sheet's position in the workbook (from 0); absent means the reader's default (the first visible sheet). */
-  sheet?: number;
-}
-
-/** Rows looked at for the header. */
-export const HEADER_SEARCH_ROWS = 10;
-
-/**
- * The header among the first rows: the first row where every required field is found, else the row
- * with the most fields found (so that the console's picker shows the right cells).
- */
-export function findHeaderRow(list: ListKind, rows: readonly (readonly string[])[]): number {
-  const spec = LIST_FIELDS[list];
-  const aliases = spec.aliases as Record<string, readonly string[]>;
-  let best = 0;
-  let bestScore = -1;
-  for (let i = 0; i < rows.length; i++) {
-    if (mapListHeaders(list, rows[i]).ok) return i;
-    const score = [...spec.required, ...spec.optional].filter((k) => mapHeaders(rows[i], { [k]: aliases[k] }).ok).length;
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
-    }
-  }
-  return best;
-}
+import { normaliseCell, storableText, unstorableReason } from '../formats/cells';
+import { FIELD_LABELS, LIST_LIMITS, type ListKind, type StoredMapping } from '../formats/lists';
+import { ImportFileError, readRows, type ImportRow } from '../formats/rows';
 
 export interface ImportListInput {
   importId: string;
@@ -160,16 +68,6 @@ export interface ImportHeartbeat {
   committedErrors: number;
   committedValid: number;
 }
-
-/**
- * Caps per list. A roster is a whole city's or province's residents (1-10 million rows, DOMAIN.md), read
- * and loaded as a stream, so rows cost no memory; only an XLSX's shared strings are held, and that
- * reader's own cap refuses a workbook too large for them (a CSV has no such limit).
- */
-export const LIST_LIMITS: Record<ListKind, Partial<Limits>> = {
-  roster: { maxBytes: 1536 * 1024 * 1024, maxRows: 12_000_000 },
-  hardship: {},
-};
 
 /** Errors kept for the report; the count goes on. */
 export const MAX_STORED_ERRORS = 10_000;

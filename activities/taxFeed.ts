@@ -17,13 +17,13 @@ import { campaigns, taxFeedImports, taxFeedRows, units } from '../db/schema';
 import {
   TAX_FEED_MAX_BYTES,
   formatTaxFeedError,
-  parseTaxFeed,
   type TaxFeedEncoding,
   type TaxFeedError,
 } from '../domain/taxFeed';
 import { CAMPAIGN_NOT_FOUND, TAX_FEED_INVALID, type ImportTaxFeedInput, type ImportTaxFeedResult, type TaxFeedImportSummary, type TaxFeedInvalidDetails, type TaxInboxScanInput, type TaxInboxScanResult } from '../contracts/taxFeed';
 
 export { CAMPAIGN_NOT_FOUND, TAX_FEED_INVALID, type ImportTaxFeedInput, type ImportTaxFeedResult, type TaxFeedImportSummary, type TaxFeedInvalidDetails, type TaxInboxScanInput, type TaxInboxScanResult };
+import { parseTaxFeed } from '../formats/taxFeed';
 
 export const TAX_INBOX_ACTOR = '税务数据收件箱';
 /** `<campaignId>__<anything>.csv`; the id pattern is the plan schema's. */

@@ -1,7 +1,9 @@
 // The tax bureau's payment feed (税务缴费数据): a CSV file per delivery with the paid headcount and the
-// amount collected per unit. Pure: bytes in, validated rows or a complete list of errors out, so that
-// the clerk who exported the file can fix every problem in one go. Money is turned into fen with string
-// arithmetic only (a float multiplication turns 1234.56 into 123455.99999999999).
+// amount collected per unit. The rules of its rows, pure: each data row checked into a validated row or
+// its errors, every problem of the file listed at once so that the clerk who exported it can fix them
+// in one go. Reading the file (encoding, CSV, which column is which) is formats/taxFeed.ts's. Money is
+// turned into fen with string arithmetic only (a float multiplication turns 1234.56 into
+// 123455.99999999999).
 
 export const TAX_FEED_MAX_BYTES = 5 * 1024 * 1024;
 export const TAX_FEED_MAX_ROWS = 100_000;
@@ -43,139 +45,23 @@ export interface TaxFeedParseOptions {
   knownUnits: ReadonlySet<string> | ReadonlyMap<string, string>;
 }
 
-type Field = 'unitCode' | 'paid' | 'amount' | 'asOf';
+export type TaxFeedField = 'unitCode' | 'paid' | 'amount' | 'asOf';
 
-/** Header aliases, compared after normaliseHeader (NFKC, lower case, no spaces, `_` or `-`). */
-export const TAX_FEED_COLUMNS: Record<Field, { name: string; aliases: readonly string[]; required: boolean }> = {
-  unitCode: { name: '单位代码', aliases: ['单位代码', '区划代码', '行政区划代码', 'unit_code', 'code'], required: true },
-  paid: { name: '缴费人数', aliases: ['缴费人数', '已缴费人数', 'paid'], required: true },
-  amount: {
-    name: '缴费金额',
-    aliases: ['缴费金额', '征收金额', '金额(元)', '缴费金额(元)', '征收金额(元)', 'amount'],
-    required: true,
-  },
-  asOf: { name: '统计日期', aliases: ['统计日期', '截至日期', '截止日期', '日期', 'as_of'], required: false },
+/** The feed's columns: the name errors give each, and whether a file must have it (aliases: formats/taxFeed.ts). */
+export const TAX_FEED_FIELDS: Record<TaxFeedField, { name: string; required: boolean }> = {
+  unitCode: { name: '单位代码', required: true },
+  paid: { name: '缴费人数', required: true },
+  amount: { name: '缴费金额', required: true },
+  asOf: { name: '统计日期', required: false },
 };
 
-const FIELDS = Object.keys(TAX_FEED_COLUMNS) as Field[];
 /** Rows of a spreadsheet's summary, not units. */
 const SUMMARY_LABELS = new Set(['合计', '总计', '小计']);
-/** How many leading records may be titles above the header (a spreadsheet export often has one). */
-const HEADER_SEARCH_RECORDS = 10;
 const MAX_VALUE_CHARS = 100;
 const MAX_INT = 2_147_483_647;
 
-export const normaliseHeader = (h: string) => h.normalize('NFKC').toLowerCase().replace(/[\s_\-]/g, '');
-
-const ALIAS_TO_FIELD = new Map<string, Field>(
-  FIELDS.flatMap((f) => TAX_FEED_COLUMNS[f].aliases.map((a) => [normaliseHeader(a), f] as const)),
-);
-
 /** Full-width digits, commas, points and spaces (typed with a Chinese IME) become ASCII. */
 const normaliseValue = (v: string) => v.normalize('NFKC').trim();
-
-export function decodeTaxFeed(bytes: Uint8Array): { encoding: TaxFeedEncoding; text: string } | { error: string } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    try {
-      return { encoding: 'utf-8-bom', text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(3)) };
-    } catch {
-      return { error: '文件以 UTF-8 标记开头,但内容不是有效的 UTF-8' };
-    }
-  }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { error: '文件是 UTF-16(“Unicode 文本”)编码;请另存为“CSV UTF-8”或“CSV(逗号分隔)”后重新提交' };
-  }
-  try {
-    return { encoding: 'utf-8', text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    // Not UTF-8: a spreadsheet saved as CSV on a Chinese Windows (GBK, which GB18030 contains).
-  }
-  try {
-    return { encoding: 'gb18030', text: new TextDecoder('gb18030', { fatal: true }).decode(bytes) };
-  } catch {
-    return { error: '无法识别文件编码(既不是 UTF-8 也不是 GBK/GB18030)' };
-  }
-}
-
-interface CsvRecord {
-  line: number;
-  fields: string[];
-}
-
-class CsvSyntaxError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** RFC 4180 records: quoted fields (with doubled quotes and line breaks inside), CRLF, LF or CR. */
-function* csvRecords(text: string, delimiter: string): Generator<CsvRecord> {
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const start = line;
-    const fields: string[] = [];
-    for (;;) {
-      let field: string;
-      if (text[i] === '"') {
-        const quoteLine = line;
-        const parts: string[] = [];
-        let from = ++i;
-        for (;;) {
-          if (i >= n) throw new CsvSyntaxError(quoteLine, '引号未闭合:从这一行开始的带引号字段直到文件末尾都没有结束引号');
-          const c = text[i];
-          if (c === '"') {
-            parts.push(text.slice(from, i));
-            if (text[i + 1] === '"') {
-              parts.push('"');
-              i += 2;
-              from = i;
-              continue;
-            }
-            i++;
-            break;
-          }
-          if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-          i++;
-        }
-        field = parts.join('');
-        if (i < n && text[i] !== delimiter && text[i] !== '\r' && text[i] !== '\n') {
-          throw new CsvSyntaxError(line, '带引号字段的结束引号后面还有字符(字段中的引号应写成两个引号"")');
-        }
-      } else {
-        const from = i;
-        while (i < n && text[i] !== delimiter && text[i] !== '\r' && text[i] !== '\n') i++;
-        field = text.slice(from, i);
-      }
-      fields.push(field);
-      if (i < n && text[i] === delimiter) {
-        i++;
-        continue;
-      }
-      if (text[i] === '\r') i++;
-      if (text[i] === '\n') i++;
-      line++;
-      break;
-    }
-    yield { line: start, fields };
-  }
-}
-
-const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
-
-/** Tab or comma, whichever the first line that has either uses more (a tab export keeps commas in numbers). */
-function detectDelimiter(text: string): string {
-  for (const l of text.split(/\r\n|\n|\r/, HEADER_SEARCH_RECORDS + 1)) {
-    const tabs = l.split('\t').length - 1;
-    const commas = l.split(',').length - 1;
-    if (tabs + commas > 0) return tabs > commas ? '\t' : ',';
-  }
-  return ',';
-}
 
 const clip = (v: string) => (v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS)}…` : v);
 
@@ -254,138 +140,120 @@ function unitCodeReason(code: string): string {
   return '单位代码不在本次征缴活动的单位中';
 }
 
-export function parseTaxFeed(bytes: Uint8Array, opts: TaxFeedParseOptions): TaxFeedParseResult {
-  const file = opts.fileName;
-  const fileError = (reason: string, more: Partial<TaxFeedError> = {}): TaxFeedError => ({ file, line: null, column: null, value: null, reason, ...more });
+/**
+ * The errors of one file: at most TAX_FEED_MAX_ERRORS listed, the rest counted in a closing line, so a
+ * file that is wrong throughout costs a bounded answer.
+ */
+export class TaxFeedErrors {
+  private listed: TaxFeedError[] = [];
+  private dropped = 0;
 
-  if (bytes.length > TAX_FEED_MAX_BYTES) {
-    return { ok: false, encoding: null, errors: [fileError(`文件大小 ${bytes.length} 字节,超过 5 MiB(${TAX_FEED_MAX_BYTES} 字节)上限;请按区县拆分后分别提交`)] };
+  constructor(readonly file: string) {}
+
+  get size(): number {
+    return this.listed.length + this.dropped;
   }
-  if (bytes.length === 0) return { ok: false, encoding: null, errors: [fileError('文件为空')] };
-  const decoded = decodeTaxFeed(bytes);
-  if ('error' in decoded) return { ok: false, encoding: null, errors: [fileError(decoded.error)] };
-  const { encoding, text } = decoded;
 
-  const errors: TaxFeedError[] = [];
-  let dropped = 0;
-  const fail = (e: TaxFeedError) => {
-    if (errors.length < TAX_FEED_MAX_ERRORS) errors.push(e);
-    else dropped++;
-  };
-  const done = (): TaxFeedParseResult => {
-    const listed = dropped > 0 ? [...errors, fileError(`另有 ${dropped} 处错误未列出(最多列出 ${TAX_FEED_MAX_ERRORS} 处)`)] : errors;
-    return { ok: false, encoding, errors: listed };
-  };
-
-  const records = csvRecords(text, detectDelimiter(text));
-  try {
-    // The header: the first record naming a unit-code column, so that a title line above it is skipped.
-    let header: CsvRecord | undefined;
-    let firstRecord: CsvRecord | undefined;
-    for (let seen = 0; seen < HEADER_SEARCH_RECORDS; ) {
-      const next = records.next();
-      if (next.done) break;
-      if (isBlank(next.value.fields)) continue;
-      seen++;
-      firstRecord ??= next.value;
-      if (next.value.fields.some((f) => ALIAS_TO_FIELD.get(normaliseHeader(f)) === 'unitCode')) {
-        header = next.value;
-        break;
-      }
-    }
-    if (!firstRecord) return { ok: false, encoding, errors: [fileError('文件中没有内容')] };
-    header ??= firstRecord;
-
-    const found = header.fields.map((h) => h.trim()).filter((h) => h !== '');
-    const columns = new Map<Field, number>();
-    header.fields.forEach((h, index) => {
-      const field = ALIAS_TO_FIELD.get(normaliseHeader(h));
-      if (!field) return;
-      const earlier = columns.get(field);
-      if (earlier !== undefined) {
-        fail({ file, line: header.line, column: h.trim(), value: h, reason: `与“${header.fields[earlier].trim()}”列含义相同,无法确定使用哪一列` });
-      } else {
-        columns.set(field, index);
-      }
-    });
-    for (const field of FIELDS) {
-      const spec = TAX_FEED_COLUMNS[field];
-      if (spec.required && !columns.has(field)) {
-        fail({
-          file,
-          line: header.line,
-          column: spec.name,
-          value: found.join(','),
-          reason: `缺少必需的列“${spec.name}”(可用的表头:${spec.aliases.join('、')});文件中的表头为:${found.join('、') || '(无)'}`,
-        });
-      }
-    }
-    if (errors.length > 0) return done();
-
-    const col = (f: Field) => columns.get(f);
-    const title = (f: Field) => header.fields[columns.get(f)!].trim();
-    const fromName = dateFromFileName(file);
-    const rows: TaxFeedRow[] = [];
-    const firstLineOf = new Map<string, number>();
-    let count = 0;
-
-    for (const rec of records) {
-      if (isBlank(rec.fields)) continue;
-      const cell = (f: Field) => {
-        const i = col(f);
-        return i === undefined ? '' : (rec.fields[i] ?? '');
-      };
-      const rawCode = cell('unitCode');
-      const code = normaliseValue(rawCode);
-      if (SUMMARY_LABELS.has(code.replace(/\s/g, ''))) continue;
-      if (++count > TAX_FEED_MAX_ROWS) {
-        fail(fileError(`数据行超过 ${TAX_FEED_MAX_ROWS} 行上限;请按区县拆分后分别提交`, { line: rec.line }));
-        return done();
-      }
-      const err = (f: Field, value: string, reason: string) => fail({ file, line: rec.line, column: title(f), value: clip(value), reason });
-
-      const unitCode = resolveUnit(code, opts.knownUnits);
-      if (!unitCode) err('unitCode', rawCode, unitCodeReason(code));
-      else {
-        const first = firstLineOf.get(unitCode);
-        if (first !== undefined) err('unitCode', rawCode, `单位代码重复:第 ${first} 行已有该单位的数据`);
-        else firstLineOf.set(unitCode, rec.line);
-      }
-
-      const paid = parsePaid(cell('paid'));
-      if ('reason' in paid) err('paid', cell('paid'), paid.reason);
-      const amount = yuanToFen(cell('amount'));
-      if ('reason' in amount) err('amount', cell('amount'), amount.reason);
-
-      let asOf: string | undefined;
-      const rawDate = cell('asOf');
-      if (normaliseValue(rawDate) !== '') {
-        asOf = parseFeedDate(rawDate);
-        if (!asOf) err('asOf', rawDate, '统计日期无效;应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
-      } else if (fromName?.date) {
-        asOf = fromName.date;
-      } else {
-        const column = col('asOf') === undefined ? TAX_FEED_COLUMNS.asOf.name : title('asOf');
-        const reason = fromName
-          ? `该行没有统计日期,文件名中的日期“${fromName.raw}”不是真实日期`
-          : '缺少统计日期:该行没有“统计日期”,文件名中也没有日期(如 …-2023-11-06.csv)';
-        fail({ file, line: rec.line, column, value: rawDate, reason });
-      }
-
-      if (unitCode && 'value' in paid && 'value' in amount && asOf) {
-        rows.push({ line: rec.line, unitCode, paid: paid.value, amountFen: amount.value, asOf });
-      }
-    }
-
-    if (errors.length > 0) return done();
-    if (rows.length === 0) return { ok: false, encoding, errors: [fileError('文件中没有数据行(只有表头)')] };
-    const asOf = rows.reduce((latest, r) => (r.asOf > latest ? r.asOf : latest), rows[0].asOf);
-    return { ok: true, encoding, asOf, rows };
-  } catch (e) {
-    if (!(e instanceof CsvSyntaxError)) throw e;
-    fail({ file, line: e.line, column: null, value: null, reason: e.message });
-    return done();
+  add(e: Omit<TaxFeedError, 'file'>): void {
+    if (this.listed.length < TAX_FEED_MAX_ERRORS) this.listed.push({ file: this.file, ...e });
+    else this.dropped++;
   }
+
+  /** A problem of the whole file (its size, its encoding), or of a line but no column (its syntax, a cap). */
+  addFileError(reason: string, line: number | null = null): void {
+    this.add({ line, column: null, value: null, reason });
+  }
+
+  list(): TaxFeedError[] {
+    if (this.dropped === 0) return [...this.listed];
+    return [...this.listed, { file: this.file, line: null, column: null, value: null, reason: `另有 ${this.dropped} 处错误未列出(最多列出 ${TAX_FEED_MAX_ERRORS} 处)` }];
+  }
+}
+
+/** A data row of the file: the cells of the feed's columns (absent: the file has no such column). */
+export interface TaxFeedRecord {
+  line: number;
+  cells: Partial<Record<TaxFeedField, string>>;
+}
+
+/**
+ * The data rows (blank rows already left out) checked one by one, their errors added to `errors`: a
+ * spreadsheet's summary row (合计) skipped, unit codes resolved against the campaign's and never repeated, counts and
+ * amounts exact, each row's date its own or the file name's. Stops at the row cap. The rows returned are
+ * the file's only when no error was added.
+ */
+export function checkTaxFeedRecords(
+  records: Iterable<TaxFeedRecord>,
+  opts: TaxFeedParseOptions & {
+    /** Each column's header as written in the file, for the errors (a column the file lacks has none). */
+    titles: Partial<Record<TaxFeedField, string>>;
+    errors: TaxFeedErrors;
+  },
+): TaxFeedRow[] {
+  const { errors, titles } = opts;
+  const fromName = dateFromFileName(opts.fileName);
+  const rows: TaxFeedRow[] = [];
+  const firstLineOf = new Map<string, number>();
+  let count = 0;
+  for (const rec of records) {
+    const cell = (f: TaxFeedField) => rec.cells[f] ?? '';
+    const rawCode = cell('unitCode');
+    const code = normaliseValue(rawCode);
+    if (SUMMARY_LABELS.has(code.replace(/\s/g, ''))) continue;
+    if (++count > TAX_FEED_MAX_ROWS) {
+      errors.addFileError(`数据行超过 ${TAX_FEED_MAX_ROWS} 行上限;请按区县拆分后分别提交`, rec.line);
+      return rows;
+    }
+    const err = (f: TaxFeedField, value: string, reason: string) => errors.add({ line: rec.line, column: titles[f] ?? TAX_FEED_FIELDS[f].name, value: clip(value), reason });
+
+    const unitCode = resolveUnit(code, opts.knownUnits);
+    if (!unitCode) err('unitCode', rawCode, unitCodeReason(code));
+    else {
+      const first = firstLineOf.get(unitCode);
+      if (first !== undefined) err('unitCode', rawCode, `单位代码重复:第 ${first} 行已有该单位的数据`);
+      else firstLineOf.set(unitCode, rec.line);
+    }
+
+    const paid = parsePaid(cell('paid'));
+    if ('reason' in paid) err('paid', cell('paid'), paid.reason);
+    const amount = yuanToFen(cell('amount'));
+    if ('reason' in amount) err('amount', cell('amount'), amount.reason);
+
+    let asOf: string | undefined;
+    const rawDate = cell('asOf');
+    if (normaliseValue(rawDate) !== '') {
+      asOf = parseFeedDate(rawDate);
+      if (!asOf) err('asOf', rawDate, '统计日期无效;应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
+    } else if (fromName?.date) {
+      asOf = fromName.date;
+    } else {
+      const reason = fromName
+        ? `该行没有统计日期,文件名中的日期“${fromName.raw}”不是真实日期`
+        : '缺少统计日期:该行没有“统计日期”,文件名中也没有日期(如 …-2023-11-06.csv)';
+      errors.add({ line: rec.line, column: titles.asOf ?? TAX_FEED_FIELDS.asOf.name, value: rawDate, reason });
+    }
+
+    if (unitCode && 'value' in paid && 'value' in amount && asOf) {
+      rows.push({ line: rec.line, unitCode, paid: paid.value, amountFen: amount.value, asOf });
+    }
+  }
+  return rows;
+}
+
+/** A file refused before its rows were read (too large, undecodable, no header), or with errors. */
+export function taxFeedRefusal(encoding: TaxFeedEncoding | null, errors: TaxFeedErrors): TaxFeedParseResult {
+  return { ok: false, encoding, errors: errors.list() };
+}
+
+/** The file's verdict once its rows were read: the rows and the latest date among them, or every error. */
+export function taxFeedResult(encoding: TaxFeedEncoding, rows: readonly TaxFeedRow[], errors: TaxFeedErrors): TaxFeedParseResult {
+  if (errors.size > 0) return taxFeedRefusal(encoding, errors);
+  if (rows.length === 0) {
+    errors.addFileError('文件中没有数据行(只有表头)');
+    return taxFeedRefusal(encoding, errors);
+  }
+  const asOf = rows.reduce((latest, r) => (r.asOf > latest ? r.asOf : latest), rows[0].asOf);
+  return { ok: true, encoding, asOf, rows: [...rows] };
 }
 
 /** One line per error, in Chinese, for the `<file>.errors.txt` written beside a refused inbox file. */

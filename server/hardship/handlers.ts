@@ -20,9 +20,9 @@ import { Transform } from 'node:stream';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import express, { Router, type Request } from 'express';
-import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, currentListsOf, type ImportHeartbeat, type ListKind, type ListMapping, type StoredMapping } from '../../activities/listImport';
+import { currentListsOf, type ImportHeartbeat } from '../../activities/listImport';
 import { createScreeningActivities, type ScreeningHeartbeat } from '../../activities/screening';
 import { rowsOf, type Db } from '../../db/client';
 import { campaigns, importErrors, listImports, refusals, screeningResults, screeningRuns, screeningSummaries, units, uploads } from '../../db/schema';
@@ -38,8 +38,10 @@ import {
   type Outcome,
 } from '../../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../../domain/idNumber';
-import { storableText } from '../../imports/cells';
-import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../../imports/rows';
+import { storableText } from '../../formats/cells';
+import { writeXlsx, type Cell, type SheetSource } from '../../formats/xlsxWriter';
+import { LIST_LIMITS, findHeaderRow, HEADER_SEARCH_ROWS, FIELD_LABELS, LIST_FIELDS, mapListHeaders, type ListKind, type ListMapping, type StoredMapping } from '../../formats/lists';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type CsvDelimiter, type ReadInfo } from '../../formats/rows';
 import type { ListImportWorkflowInput } from '../../workflows/hardship';
 import type { ScreeningInput } from '../../activities/screening';
 import { regionContains, regionPrefix } from '../../domain/access';
@@ -63,7 +65,6 @@ import {
   type StartImportRequest,
   type UploadView,
 } from '../../contracts/api/hardship';
-import { writeXlsx, type Cell } from '../xlsx';
 import { z } from 'zod';
 
 type HReq = Request<Record<string, string>>;
@@ -83,6 +84,8 @@ type RunCounts = NonNullable<RunView['counts']>;
 const importWorkflowId = (importId: string) => `hardship-import/${importId}`;
 const screeningWorkflowId = (runId: string) => `hardship-screening/${runId}`;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Rows per database page of an export. */
+const EXPORT_PAGE = 5_000;
 const UnitQuery = z.object({ unit: z.string().regex(/^\d{6}(\d{3}){0,2}$/, '单位代码应为 6、9 或 12 位数字').optional() });
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -375,15 +378,18 @@ export function hardshipHandlers(deps: HardshipDeps): Record<string, (req: HReq,
     const campaign = await campaignOf(req.params.id);
     const part = partOf(res, campaign);
     const row = await importRow(campaign.id, req.params.importId);
-    const errors = await db.select().from(importErrors).where(and(eq(importErrors.importId, row.id), errorsUnder(part))).orderBy(asc(importErrors.line), asc(importErrors.seq));
-    const rows: Cell[][] = [
-      ['文件', '行号', '列', '值(已脱敏)', '错误原因'],
-      ...errors.map((e) => [row.fileName, e.line, e.column, e.value, e.reason]),
-    ];
-    if (part !== null) rows.push([`只列出本辖区(${part})村(居)的错误;其他辖区的错误和不属于任何村(居)的错误未列出`]);
-    else if (row.errorCount > errors.length) rows.push([`另有 ${row.errorCount - errors.length} 处错误未列出(错误报告最多列 ${errors.length} 处);请先修改以上错误后重新上传`]);
-    if (row.message && errors.length === 0) rows.push([row.fileName, null, null, null, row.message]);
-    sendXlsx(res, `导入错误报告-${row.fileName.replace(/\.[^.]+$/, '')}.xlsx`, writeXlsx([{ name: '错误报告', rows, widths: [28, 8, 20, 22, 70] }]));
+    async function* rows(): AsyncGenerator<Cell[]> {
+      yield ['文件', '行号', '列', '值(已脱敏)', '错误原因'];
+      let listed = 0;
+      for await (const page of errorPages(row.id, part)) {
+        for (const e of page) yield [row.fileName, e.line, e.column, e.value, e.reason];
+        listed += page.length;
+      }
+      if (part !== null) yield [`只列出本辖区(${part})村(居)的错误;其他辖区的错误和不属于任何村(居)的错误未列出`];
+      else if (row.errorCount > listed) yield [`另有 ${row.errorCount - listed} 处错误未列出(错误报告最多列 ${listed} 处);请先修改以上错误后重新上传`];
+      if (row.message && listed === 0) yield [row.fileName, null, null, null, row.message];
+    }
+    await sendXlsx(res, `导入错误报告-${row.fileName.replace(/\.[^.]+$/, '')}.xlsx`, [{ name: '错误报告', rows: rows(), widths: [28, 8, 20, 22, 70] }]);
   };
 
   // ---- screening ----
@@ -601,68 +607,114 @@ export function hardshipHandlers(deps: HardshipDeps): Record<string, (req: HReq,
     return { campaign, code, run, names, unitName };
   }
 
+  /**
+   * Rows of an export in its order, a page at a time: keyset pages, each a short query of its own, so
+   * that a download as slow as its client holds no connection, cursor or transaction open, and memory
+   * holds one page (the same on PGlite and PostgreSQL).
+   */
+  async function* resultPages(where: SQL | undefined): AsyncGenerator<(typeof screeningResults.$inferSelect)[]> {
+    const { villageCode, idNumber } = screeningResults;
+    // By village, then ID number: the villages' rows first, then those of no village (NULLS LAST, as `order by` sorts them).
+    for (let after: { village: string; id: string } | undefined; ; ) {
+      const next = after && and(sql`${villageCode} >= ${after.village}`, or(sql`${villageCode} > ${after.village}`, sql`${idNumber} > ${after.id}`));
+      const page = await db.select().from(screeningResults).where(and(where, isNotNull(villageCode), next)).orderBy(asc(villageCode), asc(idNumber)).limit(EXPORT_PAGE);
+      if (page.length > 0) yield page;
+      if (page.length < EXPORT_PAGE) break;
+      const last = page[page.length - 1];
+      after = { village: last.villageCode!, id: last.idNumber };
+    }
+    for (let after: string | undefined; ; ) {
+      const page = await db
+        .select()
+        .from(screeningResults)
+        .where(and(where, isNull(villageCode), after === undefined ? undefined : sql`${idNumber} > ${after}`))
+        .orderBy(asc(idNumber))
+        .limit(EXPORT_PAGE);
+      if (page.length > 0) yield page;
+      if (page.length < EXPORT_PAGE) break;
+      after = page[page.length - 1].idNumber;
+    }
+  }
+
+  /** An import's error rows (of villages under `part`), by line, a page at a time. */
+  async function* errorPages(importId: string, part: string | null): AsyncGenerator<(typeof importErrors.$inferSelect)[]> {
+    for (let after: { line: number; seq: number } | undefined; ; ) {
+      const next = after && and(sql`${importErrors.line} >= ${after.line}`, or(sql`${importErrors.line} > ${after.line}`, sql`${importErrors.seq} > ${after.seq}`));
+      const page = await db.select().from(importErrors).where(and(eq(importErrors.importId, importId), errorsUnder(part), next)).orderBy(asc(importErrors.line), asc(importErrors.seq)).limit(EXPORT_PAGE);
+      if (page.length > 0) yield page;
+      if (page.length < EXPORT_PAGE) break;
+      after = { line: page[page.length - 1].line, seq: page[page.length - 1].seq };
+    }
+  }
+
   h['GET /runs/:runId/ledger.xlsx'] = async (req: HReq, res: express.Response) => {
     const { campaign, code, run, names, unitName } = await exportScope(req, res);
-    const rows = await db.select().from(screeningResults).where(and(eq(screeningResults.runId, run.id), underUnit(campaign, code))).orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
-    const refusalRows = rows.some((r) => r.refusalId)
-      ? await db.select({ id: refusals.id, statementBy: refusals.statementBy, visits: refusals.visits, evidenceName: refusals.evidenceName }).from(refusals).where(eq(refusals.campaignId, campaign.id))
-      : [];
-    const refusalOf = new Map(refusalRows.map((r) => [r.id, r]));
-    const sheet: Cell[][] = [
-      [`${unitName} 困难群体参保实名登记管理台账`],
-      [`筛查批次 ${run.id},完成于 ${run.finishedAt?.toISOString().slice(0, 10) ?? '—'};身份证号已脱敏`],
-      ['序号', '姓名', '身份证号', '困难类别', '户籍村(居)', '核查结果', '不符合条件原因', '缴费档次(元)', '政府代缴(元)', '个人缴费(元)', '缴费补贴(元)', '拒绝参保证明', '本次变化'],
-      ...rows.map((r, i) => {
-        const refusal = r.refusalId ? refusalOf.get(r.refusalId) : undefined;
-        return [
-          i + 1,
-          r.name,
-          maskIdNumber(r.idNumber),
-          r.categories.map(categoryName).join('、'),
-          r.villageCode ? (names.get(r.villageCode)?.name ?? r.villageCode) : '—',
-          OUTCOME_ZH[r.outcome as Outcome],
-          r.reason ? INELIGIBLE_ZH[r.reason as IneligibleReason] : '',
-          yuan(r.tierFen),
-          yuan(r.govPaidFen),
-          yuan(r.personalFen),
-          yuan(r.subsidyFen),
-          refusal ? `${REFUSAL_STATEMENT_ZH[refusal.statementBy as keyof typeof REFUSAL_STATEMENT_ZH]}(走访 ${refusal.visits} 次,${refusal.evidenceName})` : '',
-          changeZh(r.change),
-        ];
-      }),
-    ];
-    sendXlsx(res, `困难群体实名登记台账-${unitName}.xlsx`, writeXlsx([{ name: '实名登记台账', rows: sheet, widths: [6, 10, 22, 24, 14, 14, 26, 10, 10, 10, 10, 36, 10] }]));
+    async function* rows(): AsyncGenerator<Cell[]> {
+      yield [`${unitName} 困难群体参保实名登记管理台账`];
+      yield [`筛查批次 ${run.id},完成于 ${run.finishedAt?.toISOString().slice(0, 10) ?? '—'};身份证号已脱敏`];
+      yield ['序号', '姓名', '身份证号', '困难类别', '户籍村(居)', '核查结果', '不符合条件原因', '缴费档次(元)', '政府代缴(元)', '个人缴费(元)', '缴费补贴(元)', '拒绝参保证明', '本次变化'];
+      let n = 0;
+      for await (const page of resultPages(and(eq(screeningResults.runId, run.id), underUnit(campaign, code)))) {
+        const refusalIds = [...new Set(page.flatMap((r) => (r.refusalId ? [r.refusalId] : [])))];
+        const refusalRows =
+          refusalIds.length > 0
+            ? await db
+                .select({ id: refusals.id, statementBy: refusals.statementBy, visits: refusals.visits, evidenceName: refusals.evidenceName })
+                .from(refusals)
+                .where(and(eq(refusals.campaignId, campaign.id), inArray(refusals.id, refusalIds)))
+            : [];
+        const refusalOf = new Map(refusalRows.map((r) => [r.id, r]));
+        for (const r of page) {
+          const refusal = r.refusalId ? refusalOf.get(r.refusalId) : undefined;
+          yield [
+            ++n,
+            r.name,
+            maskIdNumber(r.idNumber),
+            r.categories.map(categoryName).join('、'),
+            r.villageCode ? (names.get(r.villageCode)?.name ?? r.villageCode) : '—',
+            OUTCOME_ZH[r.outcome as Outcome],
+            r.reason ? INELIGIBLE_ZH[r.reason as IneligibleReason] : '',
+            yuan(r.tierFen),
+            yuan(r.govPaidFen),
+            yuan(r.personalFen),
+            yuan(r.subsidyFen),
+            refusal ? `${REFUSAL_STATEMENT_ZH[refusal.statementBy as keyof typeof REFUSAL_STATEMENT_ZH]}(走访 ${refusal.visits} 次,${refusal.evidenceName})` : '',
+            changeZh(r.change),
+          ];
+        }
+      }
+    }
+    await sendXlsx(res, `困难群体实名登记台账-${unitName}.xlsx`, [{ name: '实名登记台账', rows: rows(), widths: [6, 10, 22, 24, 14, 14, 26, 10, 10, 10, 10, 36, 10] }]);
   };
 
   h['GET /runs/:runId/mobilisation.xlsx'] = async (req: HReq, res: express.Response) => {
     const { campaign, code, run, names, unitName } = await exportScope(req, res);
-    const rows = await db
-      .select()
-      .from(screeningResults)
-      .where(and(eq(screeningResults.runId, run.id), eq(screeningResults.outcome, 'to-mobilise'), underUnit(campaign, code)))
-      .orderBy(asc(screeningResults.villageCode), asc(screeningResults.idNumber));
-    const byVillage = new Map<string, typeof rows>();
-    for (const r of rows) {
-      const village = r.villageCode ?? '';
-      const list = byVillage.get(village);
-      if (list) list.push(r);
-      else byVillage.set(village, [r]);
+    // One sheet per village, in village order: each sheet takes the rows of its village as they arrive.
+    async function* sheets(): AsyncGenerator<SheetSource> {
+      const people = (async function* () {
+        for await (const page of resultPages(and(eq(screeningResults.runId, run.id), eq(screeningResults.outcome, 'to-mobilise'), underUnit(campaign, code)))) yield* page;
+      })();
+      let next = await people.next();
+      if (next.done) {
+        yield { name: '待动员名单', widths: [60], rows: [[`${unitName}:本批次没有待动员参保人员`]] };
+        return;
+      }
+      while (!next.done) {
+        const village = next.value.villageCode ?? '';
+        const villageName = names.get(village)?.name ?? village;
+        const rows = async function* (): AsyncGenerator<Cell[]> {
+          yield [`${villageName} 困难群体待动员参保名单`];
+          yield [`筛查批次 ${run.id};身份证号已脱敏;请逐户走访并记录,拒绝参保的须取得书面声明`];
+          yield ['序号', '姓名', '身份证号', '困难类别', '缴费档次(元)', '政府代缴(元)', '个人应缴(元)', '走访记录', '备注'];
+          for (let i = 0; !next.done && (next.value.villageCode ?? '') === village; next = await people.next()) {
+            const r = next.value;
+            yield [++i, r.name, maskIdNumber(r.idNumber), r.categories.map(categoryName).join('、'), yuan(r.tierFen), yuan(r.govPaidFen), yuan(r.personalFen), '', changeZh(r.change)];
+          }
+        };
+        yield { name: `${villageName}-${village.slice(-3)}`, widths: [6, 10, 22, 24, 10, 10, 10, 24, 20], rows: rows() };
+      }
     }
-    const sheets = [...byVillage].map(([village, people]) => {
-      const villageName = names.get(village)?.name ?? village;
-      return {
-        name: `${villageName}-${village.slice(-3)}`,
-        widths: [6, 10, 22, 24, 10, 10, 10, 24, 20],
-        rows: [
-          [`${villageName} 困难群体待动员参保名单`],
-          [`筛查批次 ${run.id};身份证号已脱敏;请逐户走访并记录,拒绝参保的须取得书面声明`],
-          ['序号', '姓名', '身份证号', '困难类别', '缴费档次(元)', '政府代缴(元)', '个人应缴(元)', '走访记录', '备注'],
-          ...people.map((r, i) => [i + 1, r.name, maskIdNumber(r.idNumber), r.categories.map(categoryName).join('、'), yuan(r.tierFen), yuan(r.govPaidFen), yuan(r.personalFen), '', changeZh(r.change)] as Cell[]),
-        ] as Cell[][],
-      };
-    });
-    if (sheets.length === 0) sheets.push({ name: '待动员名单', widths: [60], rows: [[`${unitName}:本批次没有待动员参保人员`]] });
-    sendXlsx(res, `困难群体待动员名单-${unitName}.xlsx`, writeXlsx(sheets));
+    await sendXlsx(res, `困难群体待动员名单-${unitName}.xlsx`, sheets());
   };
 
   return h;
@@ -1015,8 +1067,23 @@ function fileNameOf(req: Request): string {
   return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || '上传文件';
 }
 
-function sendXlsx(res: express.Response, fileName: string, bytes: Uint8Array) {
-  res.type(XLSX_TYPE).attachment(fileName).send(Buffer.from(bytes));
+/**
+ * An XLSX answer written as its rows arrive. An error before the first byte is answered as an error; one
+ * after it (the database gone mid-download) can only cut the download short, which leaves the client a
+ * zip without its directory: an incomplete file that no spreadsheet opens, never a partial list.
+ */
+async function sendXlsx(res: express.Response, fileName: string, sheets: Iterable<SheetSource> | AsyncIterable<SheetSource>): Promise<void> {
+  res.type(XLSX_TYPE).attachment(fileName);
+  try {
+    await writeXlsx(res, sheets);
+  } catch (e) {
+    if (!res.headersSent) {
+      res.removeHeader('Content-Disposition');
+      throw e;
+    }
+    console.error(`[api] ${fileName}: export cut short:`, (e as Error).message);
+    res.destroy();
+  }
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../../contracts/api/reporting';
 import { campaigns as campaignsTable } from '../../db/schema';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../../domain/access';
+import { writeXlsx } from '../../formats/xlsxWriter';
 import { notFound } from '../errors';
 import { actorName, authOf, requireRegion, subjectOf } from '../http/access';
 import { CampaignParams, IntRowIdSchema, UnitParams, route } from '../http/route';
@@ -179,7 +180,8 @@ export const reportingRoutes = [
     answers: { 200: { description: 'XLSX', contentType: XLSX_TYPE }, 404: { description: '不存在' } },
     handler: async ({ params, res }, d) => {
       const file = await d.reporting.circularXlsx(params.id, params.seq);
-      res.type(XLSX_TYPE).attachment(file.fileName).send(Buffer.from(file.bytes));
+      res.type(XLSX_TYPE).attachment(file.fileName);
+      await writeXlsx(res, file.sheets);
     },
   }),
 ];

@@ -49,7 +49,7 @@ import type {
 } from '../../contracts/api/reporting';
 import type { z } from 'zod';
 import type { EscalationQuerySchema } from '../../contracts/api/reporting';
-import { writeXlsx } from '../xlsx';
+import type { Sheet } from '../../formats/xlsxWriter';
 
 export interface ReportingServiceDeps {
   db: Db;
@@ -483,7 +483,8 @@ table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #3
 ${c.approvalNote ? `<p>审核意见:${esc(c.approvalNote)}</p>` : ''}</body></html>`;
   }
 
-  async function circularXlsx(id: string, seq: number): Promise<{ fileName: string; bytes: Uint8Array }> {
+  /** The circular's ranking as a sheet, for the route to write as XLSX (formats/xlsxWriter.ts). */
+  async function circularXlsx(id: string, seq: number): Promise<{ fileName: string; sheets: Sheet[] }> {
     const c = await circular(id, seq);
     const header = ['排名', '单位代码', '单位', '缴费人数', '目标', '完成率', '较上期(百分点)', '报送'];
     const rows = c.content.ranking.map((r) => [
@@ -496,10 +497,8 @@ ${c.approvalNote ? `<p>审核意见:${esc(c.approvalNote)}</p>` : ''}</body></ht
       r.change === null ? null : Math.round(r.change * 10000) / 100,
       REPORTED_ZH[r.reported],
     ]);
-    const bytes = writeXlsx([
-      { name: '通报', rows: [[c.title], [c.status === 'published' ? '已发布' : '草稿'], header, ...rows], widths: [6, 14, 18, 12, 12, 10, 14, 8] },
-    ]);
-    return { fileName: `circular-${id}-${c.periodKey}.xlsx`, bytes };
+    const sheets = [{ name: '通报', rows: [[c.title], [c.status === 'published' ? '已发布' : '草稿'], header, ...rows], widths: [6, 14, 18, 12, 12, 10, 14, 8] }];
+    return { fileName: `circular-${id}-${c.periodKey}.xlsx`, sheets };
   }
 
   // ---- inbox ----

@@ -23,7 +23,7 @@ import { newCampaignRow } from '../../server/campaigns/service';
 import { prepareImport, storeUpload } from '../../server/hardship/handlers';
 import { cleanUploads } from '../../server/housekeeping';
 import type { StartImportRequest } from '../../contracts/api/hardship';
-import { writeXlsx } from '../../server/xlsx';
+import { xlsxBytes } from '../../formats/xlsxWriter';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { A15, csvOf, DIBAO_V1, DIBAO_V2, EXPECTED_RUN1, idOf, LIST_HEADER, P, ROSTER, ROSTER_HEADER, SEVERE, TEKUN, V1, V2 } from '../support/hardshipData';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -111,7 +111,7 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
       ['特困-utf8.csv', utf8(csvOf(LIST_HEADER, TEKUN))],
       ['特困-bom.csv', utf8(`\uFEFF${csvOf(LIST_HEADER, TEKUN)}`)],
       ['特困-gbk.csv', iconv.encode(csvOf(LIST_HEADER, TEKUN), 'gbk')],
-      ['特困.xlsx', writeXlsx([{ name: '名单', rows: [['江门市特困人员名单(2031年9月)'], LIST_HEADER, ...TEKUN] }])],
+      ['特困.xlsx', xlsxBytes([{ name: '名单', rows: [['江门市特困人员名单(2031年9月)'], LIST_HEADER, ...TEKUN] }])],
     ];
     const stored: string[][][] = [];
     for (const [name, bytes] of variants) {
@@ -286,7 +286,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     expect((await errorsOf(garbled.importId)).map((e) => e.slice(0, 2))).toEqual([[3002, '姓名']]);
     expect((await errorsOf(garbled.importId))[0][3]).toContain('乱码');
 
-    const xlsx = await prepare('低保-损坏.xlsx', writeXlsx([{ name: '名单', rows: [LIST_HEADER, [P.A.id, P.A.name], [P.B.id, '李_x0000_二']] }]), list('民政局-NUL-xlsx'));
+    const xlsx = await prepare('低保-损坏.xlsx', xlsxBytes([{ name: '名单', rows: [LIST_HEADER, [P.A.id, P.A.name], [P.B.id, '李_x0000_二']] }]), list('民政局-NUL-xlsx'));
     expect(await imports.importList({ importId: xlsx.importId })).toMatchObject({ status: 'refused', errorCount: 1 });
     expect((await errorsOf(xlsx.importId)).map((e) => e.slice(0, 2))).toEqual([[3, '姓名']]);
   });

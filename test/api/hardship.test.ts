@@ -14,7 +14,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns } from '../../db/schema';
 import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { createWorker } from '../../server/worker';
-import { writeXlsx } from '../../server/xlsx';
+import { xlsxBytes } from '../../formats/xlsxWriter';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
 import { csvOf, DIBAO_V1, idOf, LIST_HEADER, P, ROSTER, SEVERE, TEKUN, V1 } from '../support/hardshipData';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
@@ -205,7 +205,7 @@ describe('hardship API', () => {
 });
 
 describe('hardship files as officials have them', () => {
-  /** writeXlsx's workbook with rows of one sheet hidden, as Excel marks them. */
+  /** xlsxBytes's workbook with rows of one sheet hidden, as Excel marks them. */
   function hideRows(bytes: Uint8Array, sheet: number, rows: number[]): Uint8Array {
     const files = unzipSync(bytes);
     const name = `xl/worksheets/sheet${sheet}.xml`;
@@ -229,7 +229,7 @@ describe('hardship files as officials have them', () => {
 
   it('lists the sheets, says only the first was read when the list is on another, imports the sheet chosen and names its hidden rows', async () => {
     const rows = [LIST_HEADER, ...TEKUN, [P.K.id, P.K.name]];
-    const book = hideRows(writeXlsx([{ name: '填表说明', rows: [['本表由民政局填报'], ['请勿修改表头']] }, { name: '特困名单', rows }]), 2, [3]);
+    const book = hideRows(xlsxBytes([{ name: '填表说明', rows: [['本表由民政局填报'], ['请勿修改表头']] }, { name: '特困名单', rows }]), 2, [3]);
     const up = await json<UploadView>(await upload('hardship', '特困(两张表).xlsx', book), 201);
     expect(up.sheets).toEqual([
       { index: 0, name: '填表说明', hidden: false, rows: null },

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { computeCheckDigit } from '../../domain/idNumber';
 import { addDaysLocal, localDateOf } from '../../domain/time';
-import { writeXlsx } from '../../server/xlsx';
+import { xlsxBytes } from '../../formats/xlsxWriter';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import { captureWrites, historiesText, idNumbersIn } from '../support/personalData';
 import type { TestUser } from '../support/stack';
@@ -122,7 +122,7 @@ const BAD_CSV = `身份证号,姓名\n${person('B').id},${person('B').name}\n${B
 /** 特困 on the workbook's second sheet, after a sheet of instructions; its row 3 is hidden in Excel. */
 function twoSheetWorkbook(): Uint8Array {
   const files = unzipSync(
-    writeXlsx([
+    xlsxBytes([
       { name: '填表说明', rows: [['本表由民政局填报'], ['请勿修改表头']] },
       { name: '特困名单', rows: [['身份证号', '姓名'], ...['A', 'J'].map((k) => [person(k).id, person(k).name])] },
     ]),

@@ -5,13 +5,16 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import iconv from 'iconv-lite';
-import { strToU8, unzipSync, Zip, ZipDeflate, zipSync, type Zippable } from 'fflate';
+import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { normaliseCell, storableText, unstorableReason } from '../../imports/cells';
-import { HARDSHIP_FIELDS, mapHeaders, normaliseHeader, ROSTER_FIELDS } from '../../imports/headers';
-import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadInfo, type ReadRowsOptions, type ReadRowsSummary } from '../../imports/rows';
-import { writeXlsx } from '../../server/xlsx';
+import { normaliseCell, storableText, unstorableReason } from '../../formats/cells';
+import { mapHeaders, normaliseHeader } from '../../formats/headers';
+import { findHeaderRow, HARDSHIP_FIELDS, mapListHeaders, ROSTER_FIELDS } from '../../formats/lists';
+import { DEFAULT_LIMITS, ImportFileError, readRows, type ImportRow, type Limits, type ReadInfo, type ReadRowsOptions, type ReadRowsSummary } from '../../formats/rows';
+import { xlsxBytes } from '../../formats/xlsxWriter';
+import { concatBytes } from '../../formats/encoding';
 import { prng } from '../support/prng';
+import { colName, esc, NS, packageParts, sharedStringsWorkbook, streamedZip, u8Parts, XML } from '../support/workbooks';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -64,34 +67,6 @@ const cellsOf = (rows: ImportRow[]) =>
 function toCsv(rows: string[][], { eol = '\r\n', delimiter = ',' } = {}): string {
   const quote = (v: string) => (v.includes(delimiter) || /["\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   return rows.map((r) => r.map(quote).join(delimiter)).join(eol) + eol;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** A zip written as a stream: entries carry no sizes in their local headers (data descriptors instead). */
-function streamedZip(entries: [name: string, data: Uint8Array | (() => Generator<Uint8Array>)][]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const zip = new Zip((err, data) => {
-    if (err) throw err;
-    parts.push(data);
-  });
-  for (const [name, data] of entries) {
-    const file = new ZipDeflate(name, { level: 9 });
-    zip.add(file);
-    if (typeof data === 'function') for (const chunk of data()) file.push(chunk, false);
-    else file.push(data, false);
-    file.push(new Uint8Array(0), true);
-  }
-  zip.end();
-  return concat(parts);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -206,7 +181,7 @@ describe('CSV', () => {
 
   it('reads bytes invalid in the chosen encoding as U+FFFD in their own cell and line, which the import refuses as that row', async () => {
     const start = utf8(`身份证号,姓名\n${'440703199001011234,张三\n'.repeat(4000)}`);
-    const bytes = concat([start, iconv.encode('440703199001011235,李四\n', 'gbk'), utf8('440703199001011236,王五\n')]);
+    const bytes = concatBytes([start, iconv.encode('440703199001011235,李四\n', 'gbk'), utf8('440703199001011236,王五\n')]);
     for (const size of [4096, 7]) {
       const { rows, summary } = await read(bytes, size);
       expect(summary.encoding).toBe('utf-8');
@@ -245,71 +220,9 @@ describe('CSV', () => {
 // ---------------------------------------------------------------------------------------------------
 // XLSX
 
-const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function colName(i: number): string {
-  let s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-/** The parts around the sheets, as Excel writes them; `sheets` in workbook order (named 表1, 表2, … unless named). */
-function packageParts(sheets: { target: string; name?: string; state?: 'hidden' | 'veryHidden' }[], sharedStrings: boolean): Record<string, string> {
-  return {
-    '[Content_Types].xml': `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>`,
-    '_rels/.rels': `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-    'xl/workbook.xml': `${XML}<workbook ${NS} xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>${sheets
-      .map((s, i) => `<sheet name="${esc(s.name ?? `表${i + 1}`)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`)
-      .join('')}</sheets></workbook>`,
-    'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets
-      .map((s, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="${s.target}"/>`)
-      .join('')}<Relationship Id="rId90" Type="${REL_NS}/styles" Target="styles.xml"/>${
-      sharedStrings ? `<Relationship Id="rId91" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/>` : ''
-    }</Relationships>`,
-  };
-}
-
-/**
- * A sheet with shared strings as Excel writes it: text in the table (one entry a rich-text run with a
- * phonetic hint that is not part of the value), numbers inline, empty
- * cells absent so that the reader must fill gaps from the r references.
- */
-function sharedStringsWorkbook(rows: string[][]) {
-  const table: string[] = [];
-  const index = new Map<string, number>();
-  const sheetRows = rows
-    .map((row, r) => {
-      const cells = row
-        .map((v, c) => {
-          const ref = `${colName(c)}${r + 1}`;
-          if (v === '') return '';
-          if (/^\d{1,4}$/.test(v)) return `<c r="${ref}" s="1"><v>${v}</v></c>`;
-          let i = index.get(v);
-          if (i === undefined) index.set(v, (i = table.push(v) - 1));
-          return `<c r="${ref}" t="s"><v>${i}</v></c>`;
-        })
-        .join('');
-      return `<row r="${r + 1}" spans="1:6">${cells}</row>`;
-    })
-    .join('');
-  const items = table.map((v) => {
-    if (v === '欧阳娜娜') return '<si><r><rPr><b/></rPr><t>欧阳</t></r><r><t>娜娜</t></r><rPh sb="0" eb="2"><t>オウヨウ</t></rPh></si>';
-    return `<si><t xml:space="preserve">${esc(v)}</t></si>`;
-  });
-  return {
-    sharedStrings: `${XML}<sst ${NS} count="${table.length}" uniqueCount="${table.length}">${items.join('')}</sst>`,
-    sheet: `${XML}<worksheet ${NS}><dimension ref="A1:F${rows.length}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetData>${sheetRows}</sheetData><pageMargins left="0.7"/></worksheet>`,
-  };
-}
-
-const u8Parts = (parts: Record<string, string>): Zippable => Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, strToU8(v)]));
-
 describe('XLSX', () => {
-  it('reads a workbook from server/xlsx.ts (inline strings, no shared strings) as the CSV reads the same data', async () => {
-    const bytes = writeXlsx([{ name: '花名册', rows: [HEADER, ...DATA.map((r) => r.map((v, c) => (c === 4 && v !== '' ? Number(v) : v)))] }]);
+  it('reads a workbook from formats/xlsxWriter.ts (inline strings, no shared strings) as the CSV reads the same data', async () => {
+    const bytes = xlsxBytes([{ name: '花名册', rows: [HEADER, ...DATA.map((r) => r.map((v, c) => (c === 4 && v !== '' ? Number(v) : v)))] }]);
     const fromCsv = cellsOf((await read(utf8(CSV_TEXT))).rows);
     for (const size of [1, 7, { seed: 3 }, 64 * 1024]) {
       const { rows, summary } = await read(bytes, size, { fileName: '花名册.xlsx' });
@@ -375,6 +288,22 @@ describe('XLSX', () => {
     }
   });
 
+  it('refuses a workbook whose damage still reads as XML: a digit changed in a stored sheet, a sheet cut off with its directory', async () => {
+    const sheet = `${XML}<worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>440703199001011234</t></is></c></row></sheetData></worksheet>`;
+    const stored = zipSync(u8Parts({ ...packageParts([{ target: 'worksheets/sheet1.xml' }], false), 'xl/worksheets/sheet1.xml': sheet }), { level: 0 });
+    expect((await read(stored)).rows.map((r) => r.cells)).toEqual([['身份证号'], ['440703199001011234']]);
+    const at = Buffer.from(stored).indexOf('440703199001011234');
+    const damaged = stored.slice();
+    damaged[at + 10] = 0x39; // 440703199091011234: well-formed, and wrong
+    const refused = await refusal(read(damaged));
+    expect(refused).toMatchObject({ code: 'malformed' });
+    expect(refused.reason).toContain('校验值不符');
+    // Every part read whole, then the archive ends before its central directory.
+    const firstDirectoryEntry = Buffer.from(stored).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(firstDirectoryEntry).toBeGreaterThan(0);
+    expect((await refusal(read(stored.subarray(0, firstDirectoryEntry)))).reason).toContain('缺少压缩包目录');
+  });
+
   it('refuses a zip that is not a workbook, a truncated workbook and a sheet pointing at missing shared strings', async () => {
     const docx = zipSync(u8Parts({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<document/>' }));
     expect((await refusal(read(docx))).code).toBe('wrong-type');
@@ -400,9 +329,9 @@ describe('XLSX', () => {
       }),
     );
     expect((await read(styledOnly, 64, { limits })).rows).toEqual([{ line: 1, cells: ['a', 'b', 'c'] }]);
-    const wide = writeXlsx([{ name: 'a', rows: [['a'], ['1', '2', '3', '4']] }]);
+    const wide = xlsxBytes([{ name: 'a', rows: [['a'], ['1', '2', '3', '4']] }]);
     expect(await refusal(read(wide, 64, { limits }))).toMatchObject({ code: 'too-large', line: 2 });
-    const long = writeXlsx([{ name: 'a', rows: [['a'], ['0123456789x']] }]);
+    const long = xlsxBytes([{ name: 'a', rows: [['a'], ['0123456789x']] }]);
     expect(await refusal(read(long, 64, { limits }))).toMatchObject({ code: 'too-large', line: 2 });
   });
 
@@ -536,6 +465,22 @@ describe('header mapping', () => {
     expect(normaliseHeader('ＩＤ＿Ｎｕｍｂｅｒ (18位)')).toBe('idnumber');
   });
 
+  it('drops a note in brackets but keeps a scale, which changes what the numbers mean', () => {
+    expect(normaliseHeader('本年缴费档次(元)')).toBe('本年缴费档次');
+    expect(normaliseHeader('缴费金额（万元）')).toBe('缴费金额(万元)');
+    const header = ['身份证号', '姓名', '户籍村代码', '参保状态', '本年缴费档次(千元)', '上年缴费档次(元)'];
+    expect(mapListHeaders('roster', header)).toEqual({ ok: true, columns: { idNumber: 0, name: 1, villageCode: 2, enrolmentStatus: 3, lastYearTier: 5 } });
+  });
+
+  it('finds the header under a title row, or else the row naming most fields, and maps optional columns only where they are unambiguous', () => {
+    const rows = [['某某县低保对象名单'], ['说明:身份证号请写18位'], ['身份证号', '姓名', '困难类别', '人员类别'], ['440703199001011234', '张三', '低保', '低保']];
+    expect(findHeaderRow('hardship', rows)).toBe(2);
+    // 困难类别 and 人员类别 are both the category: an optional field that is ambiguous is left to the user.
+    expect(mapListHeaders('hardship', rows[2])).toEqual({ ok: true, columns: { idNumber: 0, name: 1 } });
+    expect(mapListHeaders('hardship', rows[2], { category: 3 })).toEqual({ ok: true, columns: { idNumber: 0, name: 1, category: 3 } });
+    expect(findHeaderRow('roster', [['名单'], ['身份证号', '姓名', '户籍村代码'], ['身份证号', '姓名']])).toBe(1);
+  });
+
   it('lists what is missing and what is ambiguous, with the headers found, and an override settles both', () => {
     const header = ['身份证号', '证件号码', '人员姓名', '类别', '认定日期'];
     const m = mapHeaders(header, HARDSHIP_FIELDS);
@@ -572,7 +517,7 @@ describe('refusals', () => {
 
   it('refuses a kind that the content contradicts', async () => {
     expect((await refusal(read(utf8(CSV_TEXT), 64, { kind: 'xlsx' }))).code).toBe('wrong-type');
-    expect((await refusal(read(writeXlsx([{ name: 'a', rows: [['x']] }]), 64, { kind: 'csv' }))).code).toBe('wrong-type');
+    expect((await refusal(read(xlsxBytes([{ name: 'a', rows: [['x']] }]), 64, { kind: 'csv' }))).code).toBe('wrong-type');
   });
 
   it('refuses a file over maxBytes: at once from a declared size, else as soon as the count passes it', async () => {
@@ -669,7 +614,7 @@ describe('refusals', () => {
     });
 
     it('refuses when the whole archive inflates past maxUncompressedBytes', async () => {
-      const bytes = writeXlsx([{ name: 'a', rows: DATA }]);
+      const bytes = xlsxBytes([{ name: 'a', rows: DATA }]);
       expect((await refusal(read(bytes, 64, { limits: { maxUncompressedBytes: 600 } }))).code).toBe('zip-bomb');
     });
   });
@@ -716,7 +661,7 @@ describe('streaming', () => {
         pending.push(line);
         pendingBytes += line.length;
         if (pendingBytes >= CHUNK) {
-          const all = concat(pending);
+          const all = concatBytes(pending);
           for (let off = 0; off + CHUNK <= all.length; off += CHUNK) yield all.subarray(off, off + CHUNK);
           const rest = all.subarray(all.length - (all.length % CHUNK));
           pending = [rest];
@@ -725,7 +670,7 @@ describe('streaming', () => {
         }
       }
       fileBytes += pendingBytes;
-      yield concat(pending);
+      yield concatBytes(pending);
     }
 
     const gc = exposeGc();

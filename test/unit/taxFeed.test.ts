@@ -9,10 +9,10 @@ import {
   dateFromFileName,
   formatTaxFeedError,
   parseFeedDate,
-  parseTaxFeed,
   yuanToFen,
   type TaxFeedParseResult,
 } from '../../domain/taxFeed';
+import { parseTaxFeed } from '../../formats/taxFeed';
 
 const known = new Set(['440703', '440704', '440703001', '440703001001', '440703001002']);
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -94,6 +94,18 @@ describe('CSV syntax (RFC 4180)', () => {
   });
 });
 
+describe('a file broken further down', () => {
+  it('lists the errors of the rows before an unclosed quote, then the quote with its line', () => {
+    const errors = errorsOf(parse('单位代码,缴费人数,缴费金额\n999999,1,2\n440703,x,2\n"440704,1,2\n'));
+    expect(errors.map((e) => [e.line, e.column])).toEqual([
+      [2, '单位代码'],
+      [3, '缴费人数'],
+      [4, null],
+    ]);
+    expect(errors[2].reason).toContain('引号未闭合');
+  });
+});
+
 describe('headers', () => {
   const cases: Array<[string, string, string, string | null]> = [
     ['单位代码', '缴费人数', '缴费金额', '统计日期'],
@@ -118,6 +130,19 @@ describe('headers', () => {
     expect(errors[0].reason).toContain('缺少必需的列“缴费人数”');
     expect(errors[0].reason).toContain('单位代码、单位名称、人数');
     expect(errors[1].column).toBe('缴费金额');
+  });
+
+  it('matches headers as the lists do (a required mark, a note in brackets), but never reads a scale such as 万元 as yuan', () => {
+    const r = ok(parse('*单位代码,缴费人数(人),缴费金额【元】,统计日期(截至)\n440703,3,18.5,2023-11-01\n'));
+    expect(r.rows).toEqual([{ line: 2, unitCode: '440703', paid: 3, amountFen: 1850, asOf: '2023-11-01' }]);
+    const [scaled] = errorsOf(parse('单位代码,缴费人数,缴费金额(万元)\n440703,3,1.5\n'));
+    expect(scaled).toMatchObject({ line: 1, column: '缴费金额' });
+    expect(scaled.reason).toContain('文件中的表头为:单位代码、缴费人数、缴费金额(万元)');
+  });
+
+  it('reads a semicolon-separated file (a spreadsheet saved where the comma is the decimal mark), as the lists are read', () => {
+    const r = ok(parse('单位代码;缴费人数;缴费金额\n440703;"1,234";120\n'));
+    expect(r.rows).toEqual([{ line: 2, unitCode: '440703', paid: 1234, amountFen: 12000, asOf: '2023-11-06' }]);
   });
 
   it('refuses two columns with the same meaning', () => {

@@ -9,6 +9,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
 import type { PlanInput } from '../../domain/plan';
+import { xlsxBytes } from '../../formats/xlsxWriter';
 import { createWorker } from '../../server/worker';
 import { submitReportUpdate, workflowIds, type ReportRequest } from '../../contracts/campaign';
 import { harness, keepHistory, timeSkippingEnv, workflowBundle, type Harness } from '../support/temporal';
@@ -272,7 +273,7 @@ describe('reporting and escalation', () => {
     const html = await h.reporting.circularHtml(plan.id, 1);
     expect(html).toContain(cs[0].title);
     expect(html).toMatch(/迟报或未报:<\/strong>乙区、丙区/);
-    const sheet = strFromU8(unzipSync(Buffer.from((await h.reporting.circularXlsx(plan.id, 1)).bytes))['xl/worksheets/sheet1.xml']);
+    const sheet = strFromU8(unzipSync(xlsxBytes((await h.reporting.circularXlsx(plan.id, 1)).sheets))['xl/worksheets/sheet1.xml']);
     expect(sheet).toContain('甲区');
     expect(sheet).toContain('未报');
     const circularMail = await h.database.db.select().from(outbox).where(and(eq(outbox.kind, 'circular'), eq(outbox.refId, cs[0].id)));

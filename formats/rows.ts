@@ -4,27 +4,14 @@
 // reason an official can act on: an old .xls or a password-protected workbook, an image, a PDF, an
 // HTML table saved as ".xls", a file over a cap. Rows are raw text cells; mapping headers
 // (./headers.ts) and validating values are the caller's next steps.
-import { readCsvRows, type CsvDelimiter, type CsvEncoding } from './csv';
+import { readCsvRows } from './csv';
 import { formatBytes, ImportFileError, resolveLimits, type Limits } from './limits';
-import { readXlsxRows, type XlsxSheet } from './xlsx';
+import type { CsvDelimiter, ImportKind, ImportRow, TextEncodingName, XlsxSheet } from './types';
+import { readXlsxRows } from './xlsx';
 
-export type { CsvDelimiter, XlsxSheet };
+export type { CsvDelimiter, ImportKind, ImportRow, XlsxSheet };
 
 export { DEFAULT_LIMITS, IMPORT_FILE_ERROR_CODES, ImportFileError, type ImportFileErrorCode, type Limits } from './limits';
-
-export interface ImportRow {
-  /**
-   * CSV: the physical line where the record starts (the header is line 1 when nothing precedes it).
-   * XLSX: the sheet's row number, as Excel shows it.
-   */
-  line: number;
-  /** Text as written; an XLSX number is the text the file stores ("120", "4.4e+17"), a boolean TRUE/FALSE. */
-  cells: string[];
-  /** XLSX: the row is hidden in Excel (present only when true). */
-  hidden?: true;
-}
-
-export type ImportKind = 'csv' | 'xlsx';
 
 export interface ReadRowsOptions {
   /** For the reasons shown to officials. */
@@ -54,7 +41,7 @@ export interface ReadInfo {
 export interface ReadRowsSummary {
   kind: ImportKind;
   /** CSV only. */
-  encoding?: CsvEncoding;
+  encoding?: TextEncodingName;
   delimiter?: CsvDelimiter;
   /** XLSX only: the part read (say xl/worksheets/sheet1.xml), the sheet's name, and every sheet of the workbook. */
   sheet?: string;

@@ -20,11 +20,19 @@
 // parsed once the table has been read (or at the end of the archive, when it is known there is none).
 // That costs at most the sheet's compressed size, which maxBytes bounds; the table itself is held as
 // UTF-8 in one pool (maxSharedStrings entries, maxSharedStringsBytes bytes), decoded cell by cell.
-// A sheet that arrives after the table, or in a workbook without one (as server/xlsx.ts writes), is
+// A sheet that arrives after the table, or in a workbook without one (as ./xlsxWriter.ts writes), is
 // parsed as it streams.
+//
+// Damage: a zip read front to back trusts its local headers, which carry no check a reader must make.
+// So the archive's tail (its central directory, the one list of entries Excel itself reads) is kept,
+// and at the end every part that was read is checked against it: present, not encrypted, and with the
+// CRC-32 and size the directory gives. A workbook cut short or damaged in copying is refused then, even
+// when its damage made well-formed XML (a digit changed in a stored sheet); the caller, all or nothing,
+// stores none of the rows it was handed (the fuzz corpus, test/unit/xlsxFuzz.test.ts, found both).
+import { crc32 } from 'node:zlib';
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { formatBytes, ImportFileError, type ImportFileErrorCode, type Limits } from './limits';
-import type { ImportRow } from './rows';
+import type { ImportRow, XlsxSheet } from './types';
 import { attr, decodeEntities, decodeOoxmlEscapes, decodeText, XmlSyntaxError, XmlTokenizer, type XmlHandler } from './xml';
 
 /** Compressed bytes per inflate step (and per push into the zip reader). */
@@ -44,18 +52,12 @@ const DEFAULT_SHEET = 'xl/worksheets/sheet1.xml';
 const DIMENSION_PEEK = 64 * 1024;
 const SHEET_CANDIDATE = /^xl\/worksheets\/[^/]+\.xml$/;
 
+/** A zip entry's name as a part name: forward slashes, no leading slash, lower case (OPC part names are case-insensitive). */
+const partName = (name: string) => name.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+
 type Route = 'workbook' | 'rels' | 'sharedStrings' | 'sheet' | 'buffer' | 'dimension' | 'skip';
 
-/** A worksheet of the workbook, in workbook order. */
-export interface XlsxSheet {
-  /** Position in the workbook (the tabs' order, hidden sheets included), from 0. */
-  index: number;
-  name: string;
-  /** Hidden or "very hidden" in Excel. */
-  hidden: boolean;
-  /** Rows of the used range (<dimension>), when the sheet declares one and it has been seen. */
-  rows: number | null;
-}
+export type { XlsxSheet };
 
 export interface XlsxOptions {
   /** The sheet to read: its position (from 0) or its name; by default the first sheet that is not hidden. */
@@ -71,6 +73,7 @@ export async function* readXlsxRows(
   opts: XlsxOptions = {},
 ): AsyncGenerator<ImportRow, { rows: number; sheet: string; sheetName: string | null; sheets: XlsxSheet[] }> {
   const reader = new XlsxReader(fileName, limits, opts);
+  const tail = new ArchiveTail();
   const unzip = new Unzip((file) => reader.onFile(file));
   unzip.register(reader.decoder(0));
   unzip.register(reader.decoder(8));
@@ -83,6 +86,7 @@ export async function* readXlsxRows(
     if (reader.fatal) throw reader.fatal;
   };
   for await (const chunk of source) {
+    tail.push(chunk);
     for (let off = 0; off < chunk.length; off += STEP) {
       push(chunk.subarray(off, off + STEP), false);
       yield* reader.settle(false);
@@ -90,6 +94,7 @@ export async function* readXlsxRows(
   }
   push(EMPTY, true);
   yield* reader.settle(true);
+  reader.verify(tail);
   return { rows: reader.rowCount, sheet: reader.sheetName ?? DEFAULT_SHEET, sheetName: reader.chosen?.name ?? null, sheets: reader.sheets };
 }
 
@@ -128,6 +133,8 @@ class XlsxReader {
   private sharedStringsDone = false;
   private sheetState: 'waiting' | 'reading' | 'done' = 'waiting';
   private pending = new Map<string, BufferedEntry>();
+  /** Parts read whole, with the CRC-32 and size of what was inflated, for verify(). */
+  private readonly readWhole = new Map<string, { crc: number; size: number }>();
   /** The entry being started: fflate constructs its decoder inside file.start(). */
   private starting: { name: string; route: Route; compression: number; size?: number } | undefined;
 
@@ -170,7 +177,7 @@ class XlsxReader {
     if (++this.entries > this.limits.maxEntries) {
       return this.fail(this.error('too-many-entries', `压缩包中的条目超过 ${this.limits.maxEntries} 个,不像是正常的 Excel 工作簿`));
     }
-    const name = file.name.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+    const name = partName(file.name);
     if (file.compression !== 0 && file.compression !== 8) {
       return this.fail(this.error('wrong-type', `压缩包条目“${file.name}”使用了不支持的压缩方式(${file.compression});请用 Excel 打开后另存为“Excel 工作簿(*.xlsx)”再上传`));
     }
@@ -265,12 +272,17 @@ class XlsxReader {
   private xmlSink(entry: string, handler: XmlHandler, done: () => void): ByteSink {
     const td = new TextDecoder('utf-8', { fatal: true });
     const xml = new XmlTokenizer(handler, MAX_TAG + this.limits.maxCellChars * 10);
+    let crc = 0;
+    let size = 0;
     return {
       data: (bytes, final) => {
         try {
+          crc = crc32(bytes, crc);
+          size += bytes.length;
           const text = td.decode(bytes, { stream: !final });
           if (text.length > 0) xml.push(text);
           if (final) {
+            this.readWhole.set(entry, { crc, size });
             xml.end();
             done();
           }
@@ -389,6 +401,21 @@ class XlsxReader {
     if ((this.sheetState as string) !== 'done') throw this.error('malformed', '工作表没有完整读完(文件可能被截断)');
   }
 
+  /** Every part read whole, checked against the archive's central directory (see the header). */
+  verify(tail: ArchiveTail): void {
+    const directory = tail.directory(this);
+    for (const [name, got] of this.readWhole) {
+      const listed = directory.get(name);
+      if (!listed) throw this.error('malformed', `工作簿已损坏:“${name}”不在压缩包的目录中(文件可能在复制或上传时损坏);请重新导出后上传`);
+      if (listed.some((e) => e.flags & ENCRYPTED)) {
+        throw this.error('wrong-type', `工作簿的“${name}”经过加密(设置了密码);请在 Excel 中取消密码并另存为“Excel 工作簿(*.xlsx)”后重新上传`);
+      }
+      if (!listed.some((e) => e.crc === got.crc && e.size === got.size)) {
+        throw this.error('malformed', `工作簿已损坏:“${name}”的内容与压缩包记录的校验值不符(文件可能在复制或上传时损坏);请重新导出后上传`);
+      }
+    }
+  }
+
   private *replay(entry: BufferedEntry): Generator<ImportRow> {
     const stream = this.consumerFor({ name: entry.name, route: 'sheet', compression: entry.compression, size: entry.bytes });
     const blocks = entry.take();
@@ -404,6 +431,118 @@ class XlsxReader {
     }
     if (this.fatal) throw this.fatal;
     yield* this.takeRows();
+  }
+}
+
+/** General-purpose flag bit 0: the entry is encrypted. Bit 11: its name is UTF-8. */
+const ENCRYPTED = 0x0001;
+const UTF8_NAME = 0x0800;
+/** The archive's last bytes kept: the end record with its longest comment, and a central directory of up to 1 MiB. */
+const TAIL_BYTES = 1024 * 1024 + 22 + 0xffff;
+const TAIL_BLOCK = 64 * 1024;
+
+interface DirectoryEntry {
+  flags: number;
+  crc: number;
+  size: number;
+}
+
+/** The last TAIL_BYTES of the archive, copied into blocks as it streams past (older blocks dropped). */
+class ArchiveTail {
+  private blocks: Uint8Array[] = [];
+  private held = 0;
+  private current = new Uint8Array(TAIL_BLOCK);
+  private fill = 0;
+  total = 0;
+
+  push(chunk: Uint8Array): void {
+    this.total += chunk.length;
+    for (let off = 0; off < chunk.length; ) {
+      const n = Math.min(chunk.length - off, TAIL_BLOCK - this.fill);
+      this.current.set(chunk.subarray(off, off + n), this.fill);
+      this.fill += n;
+      off += n;
+      if (this.fill === TAIL_BLOCK) {
+        this.blocks.push(this.current);
+        this.held += TAIL_BLOCK;
+        this.current = new Uint8Array(TAIL_BLOCK);
+        this.fill = 0;
+        while (this.held - this.blocks[0].length >= TAIL_BYTES) this.held -= this.blocks.shift()!.length;
+      }
+    }
+  }
+
+  /** The central directory: normalised part name -> its entries (a name may be listed twice). */
+  directory(reader: XlsxReader): Map<string, DirectoryEntry[]> {
+    const bytes = new Uint8Array(this.held + this.fill);
+    let at = 0;
+    for (const b of this.blocks) {
+      bytes.set(b, at);
+      at += b.length;
+    }
+    bytes.set(this.current.subarray(0, this.fill), at);
+    const base = this.total - bytes.length;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const u16 = (i: number) => view.getUint16(i, true);
+    const u32 = (i: number) => view.getUint32(i, true);
+    const damaged = (why: string) => reader.error('malformed', `工作簿不完整或已损坏(${why}):文件可能在复制或上传时被截断;请重新导出后上传`);
+
+    // The end record: its signature, with its comment running exactly to the end of the file.
+    let end = -1;
+    for (let i = bytes.length - 22; i >= 0 && i >= bytes.length - 22 - 0xffff; i--) {
+      if (u32(i) === 0x06054b50 && i + 22 + u16(i + 20) === bytes.length) {
+        end = i;
+        break;
+      }
+    }
+    if (end < 0) throw damaged('缺少压缩包目录');
+    let count = u16(end + 10);
+    let cdSize = u32(end + 12);
+    let cdOffset = u32(end + 16);
+    let cdLimit = end;
+    if (cdOffset === 0xffffffff || cdSize === 0xffffffff || count === 0xffff) {
+      // ZIP64: a locator just before the end record points at the ZIP64 end record.
+      const locator = end - 20;
+      if (locator < 0 || u32(locator) !== 0x07064b50) throw damaged('压缩包目录无效');
+      const record = Number(view.getBigUint64(locator + 8, true)) - base;
+      if (record < 0 || record + 56 > locator || u32(record) !== 0x06064b50) throw damaged('压缩包目录无效');
+      count = Number(view.getBigUint64(record + 32, true));
+      cdSize = Number(view.getBigUint64(record + 40, true));
+      cdOffset = Number(view.getBigUint64(record + 48, true));
+      cdLimit = record;
+    }
+    const start = cdOffset - base;
+    if (start < 0) throw reader.error('malformed', '工作簿的压缩包目录过大,不像是正常的 Excel 工作簿');
+    if (start + cdSize > cdLimit) throw damaged('压缩包目录无效');
+
+    const entries = new Map<string, DirectoryEntry[]>();
+    let i = start;
+    for (let n = 0; n < count; n++) {
+      if (i + 46 > start + cdSize || u32(i) !== 0x02014b50) throw damaged('压缩包目录无效');
+      const flags = u16(i + 8);
+      const nameLength = u16(i + 28);
+      const next = i + 46 + nameLength + u16(i + 30) + u16(i + 32);
+      if (next > start + cdSize) throw damaged('压缩包目录无效');
+      const raw = bytes.subarray(i + 46, i + 46 + nameLength);
+      // As fflate decodes a local header's name: UTF-8 when flagged, else one character per byte.
+      const name = partName(flags & UTF8_NAME ? new TextDecoder().decode(raw) : Array.from(raw, (b) => String.fromCharCode(b)).join(''));
+      let size = u32(i + 24);
+      if (size === 0xffffffff) {
+        // ZIP64 extra field (id 1): the original size comes first.
+        for (let x = i + 46 + nameLength; x + 4 <= i + 46 + nameLength + u16(i + 30); x += 4 + u16(x + 2)) {
+          if (u16(x) === 1 && u16(x + 2) >= 8) {
+            size = Number(view.getBigUint64(x + 4, true));
+            break;
+          }
+        }
+      }
+      const listed = entries.get(name);
+      const entry = { flags, crc: u32(i + 16), size };
+      if (listed) listed.push(entry);
+      else entries.set(name, [entry]);
+      i = next;
+    }
+    return entries;
   }
 }
 
