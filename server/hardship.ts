@@ -45,7 +45,7 @@ import { regionContains, regionPrefix } from '../domain/access';
 import { actorName, authOf, requireRegion, subjectOf } from './authRoutes';
 import { IntRowIdSchema } from './dto';
 import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from './errors';
-import { SlidingWindowLimiter } from './security/rateLimit';
+import { createSharedLimiter } from './security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
   LIST_KINDS,
@@ -309,7 +309,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     if (unit && !regionContains(scope, unit)) throw notFound('未找到');
     return unit ?? scope;
   }
-  const uploadLimiter = new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 });
+  const uploadLimiter = createSharedLimiter(db, { scope: 'upload', limit: 30, windowMs: 60_000 });
 
   /** Results under a unit: by the village code's prefix (a city's villages start 4407…); the campaign's own region means everyone. */
   function underUnit(campaign: { regionCode: string }, unitCode: string | undefined): SQL | undefined {
@@ -330,7 +330,7 @@ export function hardshipRouter(deps: HardshipDeps): Router {
     const fileName = fileNameOf(req);
     const declared = Number(req.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytesOf(list)) throw tooLarge(fileName, maxBytesOf(list));
-    if (!uploadLimiter.hit(String(authOf(res).auth.user.id), now()).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
+    if (!(await uploadLimiter.hit(String(authOf(res).auth.user.id), now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
     res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res)));
   });
 

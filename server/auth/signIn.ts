@@ -1,7 +1,8 @@
 // Signing in: the password with its lockouts and rate limits, then the TOTP second factor (verify, or
 // enrol on first use).
 //
-// Failed logins are limited three ways (server/security/rateLimit.ts):
+// Failed logins are limited three ways, with counters in the database that every API instance shares
+// (server/security/rateLimit.ts):
 //   - per address: at most `ipLimit` attempts per `ipWindowMs`, which bounds the scrypt work one client
 //     can cause; sized for a township office where hundreds of staff share one egress address;
 //   - per account and address: `maxFailures` wrong passwords lock that pair for `lockMs`;
@@ -18,7 +19,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import { hashPassword, needsRehash, PasswordInputError, verifyPassword } from '../security/password';
-import { LoginLockout, SlidingWindowLimiter } from '../security/rateLimit';
+import { createSharedLimiter, createSharedLockout } from '../security/rateLimit';
 import { generateSecret, otpauthUri, TOTP_ISSUER, verifyTotp } from '../security/totp';
 import { AuthError, mfaRequiredFor, minutes, normaliseUsername, publicUser, userFields, type AuthContext, type Authenticated, type LoginResult, type TotpEnrolment } from './model';
 import { createSecretBox, type SecretBox } from './secretBox';
@@ -40,11 +41,11 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
     return box;
   };
 
-  const ipLimiter = new SlidingWindowLimiter({ limit: limits.ipLimit, windowMs: limits.ipWindowMs });
+  const ipLimiter = createSharedLimiter(db, { scope: 'login:address', limit: limits.ipLimit, windowMs: limits.ipWindowMs });
   // One audit row per address per window for refused floods, so an attack cannot fill the audit log.
-  const floodAudit = new SlidingWindowLimiter({ limit: 1, windowMs: limits.ipWindowMs });
-  const lockout = new LoginLockout({ maxFailures: limits.maxFailures, lockMs: limits.lockMs });
-  const mfaLockout = new LoginLockout({ maxFailures: limits.mfaMaxFailures, lockMs: limits.lockMs });
+  const floodAudit = createSharedLimiter(db, { scope: 'login:flood-audit', limit: 1, windowMs: limits.ipWindowMs });
+  const lockout = createSharedLockout(db, { scope: 'login:account_address', maxFailures: limits.maxFailures, lockMs: limits.lockMs });
+  const mfaLockout = createSharedLockout(db, { scope: 'mfa', maxFailures: limits.mfaMaxFailures, lockMs: limits.lockMs });
 
   // Verifying against this when the account does not exist costs the same as a wrong password.
   let dummy: Promise<string> | undefined;
@@ -58,7 +59,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
    */
   async function mfaFailure(auth: Authenticated, action: 'mfa.verify' | 'mfa.enrol', ip: string | null | undefined, t: number): Promise<never> {
     const u = auth.user;
-    const state = mfaLockout.recordFailure(`mfa:${u.id}`, t);
+    const state = await mfaLockout.recordFailure(String(u.id), t);
     await audit({ ...userFields(u, ip), action, target: 'session', result: 'failure', detail: { reason: 'invalid_code', failures: state.failures } });
     if (state.locked) {
       await sessions.endPendingOf(u.id);
@@ -69,7 +70,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
   }
 
   async function refuseWhileMfaLocked(auth: Authenticated, action: string, ip: string | null | undefined, t: number): Promise<void> {
-    const state = mfaLockout.check(`mfa:${auth.user.id}`, t);
+    const state = await mfaLockout.check(String(auth.user.id), t);
     if (!state.locked) return;
     await sessions.end(auth.session.id);
     await audit({ ...userFields(auth.user, ip), action, target: 'session', result: 'denied', detail: { reason: 'locked' } });
@@ -78,7 +79,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
 
   /** A code passed: the session counts as having passed the factor. */
   async function mfaPassed(auth: Authenticated): Promise<void> {
-    mfaLockout.recordSuccess(`mfa:${auth.user.id}`);
+    await mfaLockout.recordSuccess(String(auth.user.id));
     await sessions.markMfaPassed(auth.session.id);
   }
 
@@ -96,9 +97,9 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       // (or ID numbers) into the wrong field.
       const base = { action: 'login', target: 'session', actorUsername: username, ip: ip ?? null };
 
-      const rate = ipLimiter.hit(address, t);
+      const rate = await ipLimiter.hit(address, t);
       if (!rate.allowed) {
-        if (floodAudit.hit(address, t).allowed) await audit({ ...base, result: 'denied', detail: { reason: 'rate_limited' } });
+        if ((await floodAudit.hit(address, t)).allowed) await audit({ ...base, result: 'denied', detail: { reason: 'rate_limited' } });
         throw new AuthError('rate_limited', 429, `登录尝试过于频繁,请 ${minutes(rate.retryAfterSeconds)} 分钟后再试`, {
           retryAfterSeconds: rate.retryAfterSeconds,
         });
@@ -108,7 +109,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       }
 
       const pairKey = `${username ?? `?${usernameRaw.trim().toLowerCase().slice(0, 64)}`}|${address}`;
-      const pair = lockout.check(pairKey, t);
+      const pair = await lockout.check(pairKey, t);
       if (pair.locked) {
         await audit({ ...base, result: 'denied', detail: { reason: 'locked', scope: 'account_address' } });
         throw locked(pair.retryAfterSeconds);
@@ -129,7 +130,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       }
 
       if (!user || !ok) {
-        const pairState = lockout.recordFailure(pairKey, t);
+        const pairState = await lockout.recordFailure(pairKey, t);
         let accountLockedUntil: Date | null = null;
         if (user) {
           const n = limits.accountMaxFailures;
@@ -162,7 +163,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
         throw new AuthError('disabled', 403, '账号已停用,请联系管理员');
       }
 
-      lockout.recordSuccess(pairKey);
+      await lockout.recordSuccess(pairKey);
       await db
         .update(users)
         .set({
