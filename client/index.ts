@@ -168,7 +168,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
         ...(streamed ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (e) {
-      if (e instanceof Error && e.name === 'AbortError') throw e;
+      // An abort is the caller's own doing (a DOMException in browsers): passed on as it is.
+      if ((e as { name?: unknown } | null)?.name === 'AbortError') throw e;
       throw new ApiError(messages.network(), 0);
     }
     if (ownCookies) {

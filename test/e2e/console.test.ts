@@ -1,9 +1,12 @@
 // The console in a real browser against the real stack (Temporal dev server, PGlite, worker, API
 // serving the built web/dist), signed in as an official of Jiangmen (440700): launch the demo, see the seven Jiangmen counties running, drill into a
-// county's towns and come back by the breadcrumb; and a bad plan shows its failing paths.
+// county's towns and come back by the breadcrumb; a bad plan shows its failing paths; and an action whose
+// answer was lost is resent with the same Idempotency-Key and recorded once.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { addDaysLocal, localDateOf } from '../../domain/time';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import type { TestUser } from '../support/stack';
 
@@ -112,6 +115,54 @@ describe('console', () => {
     expect((await phasesItem.locator('.issue-message').innerText()).trim()).not.toBe('');
     expect(await page.getByTestId('plan-preview').count()).toBe(0);
 
+    expect(pageErrors).toEqual([]);
+  });
+  it('resends a cancel whose answer was lost with the same Idempotency-Key: the campaign records it once', async (ctx) => {
+    const { page, pageErrors } = await openPage(ctx);
+    await harness!.signIn(page, official);
+    const base = harness!.stack.baseUrl;
+    // A campaign of its own (one county, one town), launched through the API with the browser's session.
+    const today = localDateOf(Date.now(), 'Asia/Shanghai');
+    const id = `e2e-resend-${Date.now().toString(36)}`;
+    const plan = {
+      id,
+      title: 'E2E 重发演练',
+      year: Number(today.slice(0, 4)),
+      region: { code: '440700', name: '江门市', level: 'city' },
+      phases: [{ key: 'payment', name: { zh: '参保缴费阶段', en: 'Payment' }, start: today, deadline: addDaysLocal(today, 30) }],
+      targets: { enrolled: 20, paying: 10 },
+      breakdown: [{ code: '440703', name: '蓬江区', level: 'county', children: [{ code: '440703001', name: '环市街道', level: 'town' }] }],
+    };
+    const session = (await (await page.request.get(`${base}/api/auth/session`)).json()) as { csrfToken: string };
+    const launched = await page.request.post(`${base}/api/campaigns`, { data: { plan }, headers: { 'X-CSRF-Token': session.csrfToken } });
+    expect(launched.status(), await launched.text()).toBeLessThan(300);
+
+    // The first cancel reaches the server, but its answer is lost on the way back (the connection drops).
+    const sent: Request[] = [];
+    await page.route(`**/api/campaigns/${id}/cancel`, async (route) => {
+      sent.push(route.request());
+      if (sent.length === 1) {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await page.goto(`${base}/campaigns/${id}`);
+    await page.getByTestId('cancel-reason').fill('演练结束,撤销本次活动');
+    await page.getByTestId('cancel-submit').click();
+    await page.getByTestId('cancel-confirm-yes').click();
+    await page.getByTestId('cancel-error').waitFor();
+    // The official tries again: the same action, so the same key, and the server answers with the first result.
+    await page.getByTestId('cancel-submit').click();
+    await page.getByTestId('cancel-confirm-yes').click();
+    await page.getByTestId('cancel-ok').waitFor();
+
+    const keys = await Promise.all(sent.map((r) => r.headerValue('idempotency-key')));
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[\w.:-]{8,128}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const detail = (await (await page.request.get(`${base}/api/campaigns/${id}`)).json()) as { status: string; actions: { kind: string }[] };
+    expect(detail.status).toBe('cancelled');
+    expect(detail.actions.filter((a) => a.kind === 'cancel')).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });
 });
