@@ -117,11 +117,11 @@ describe('console', () => {
 
     expect(pageErrors).toEqual([]);
   });
-  it('resends a cancel whose answer was lost with the same Idempotency-Key: the campaign records it once', async (ctx) => {
+  it('resends an advance whose answer was lost with the same Idempotency-Key: the campaign moves once', async (ctx) => {
     const { page, pageErrors } = await openPage(ctx);
     await harness!.signIn(page, official);
     const base = harness!.stack.baseUrl;
-    // A campaign of its own (one county, one town), launched through the API with the browser's session.
+    // A campaign of its own (one county, one town, two phases), launched through the API with the browser's session.
     const today = localDateOf(Date.now(), 'Asia/Shanghai');
     const id = `e2e-resend-${Date.now().toString(36)}`;
     const plan = {
@@ -129,40 +129,48 @@ describe('console', () => {
       title: 'E2E 重发演练',
       year: Number(today.slice(0, 4)),
       region: { code: '440700', name: '江门市', level: 'city' },
-      phases: [{ key: 'payment', name: { zh: '参保缴费阶段', en: 'Payment' }, start: today, deadline: addDaysLocal(today, 30) }],
+      phases: [
+        { key: 'payment', name: { zh: '参保缴费阶段', en: 'Payment' }, start: today, deadline: addDaysLocal(today, 30) },
+        { key: 'verification', name: { zh: '核查验收阶段', en: 'Verification' }, start: addDaysLocal(today, 31), deadline: addDaysLocal(today, 60) },
+      ],
       targets: { enrolled: 20, paying: 10 },
       breakdown: [{ code: '440703', name: '蓬江区', level: 'county', children: [{ code: '440703001', name: '环市街道', level: 'town' }] }],
     };
     const session = (await (await page.request.get(`${base}/api/auth/session`)).json()) as { csrfToken: string };
     const launched = await page.request.post(`${base}/api/campaigns`, { data: { plan }, headers: { 'X-CSRF-Token': session.csrfToken } });
     expect(launched.status(), await launched.text()).toBeLessThan(300);
+    const detail = async () => (await (await page.request.get(`${base}/api/campaigns/${id}`)).json()) as { currentPhaseKey: string | null; actions: { kind: string }[] };
+    await expect.poll(async () => (await detail()).currentPhaseKey, { timeout: LIVE_TIMEOUT_MS }).toBe('payment');
 
-    // The first cancel reaches the server, but its answer is lost on the way back (the connection drops).
+    // The first advance reaches the server, but its answer is lost on the way back (the connection drops),
+    // and so are the page's refreshes until the official has tried again: they still see the form.
     const sent: Request[] = [];
-    await page.route(`**/api/campaigns/${id}/cancel`, async (route) => {
+    await page.route(`**/api/campaigns/${id}/advance`, async (route) => {
       sent.push(route.request());
       if (sent.length === 1) {
         await route.fetch();
         await route.abort('connectionreset');
       } else await route.continue();
     });
+    await page.route(`**/api/campaigns/${id}`, (route) => (sent.length === 1 ? route.abort('connectionreset') : route.continue()));
     await page.goto(`${base}/campaigns/${id}`);
-    await page.getByTestId('cancel-reason').fill('演练结束,撤销本次活动');
-    await page.getByTestId('cancel-submit').click();
-    await page.getByTestId('cancel-confirm-yes').click();
-    await page.getByTestId('cancel-error').waitFor();
-    // The official tries again: the same action, so the same key, and the server answers with the first result.
-    await page.getByTestId('cancel-submit').click();
-    await page.getByTestId('cancel-confirm-yes').click();
-    await page.getByTestId('cancel-ok').waitFor();
+    await page.getByTestId('advance-reason').fill('缴费工作提前完成');
+    await page.getByTestId('advance-submit').click();
+    await page.getByTestId('advance-error').waitFor();
+    // The official tries again: the same action, so the same key, and the server answers with the first
+    // result (under a new key it would be a second advance, refused: the phase it names is over).
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/api/campaigns/${id}/advance`));
+    await page.getByTestId('advance-submit').click();
+    expect((await answer).status()).toBe(200);
+    await page.getByTestId('advance-ok').waitFor();
 
     const keys = await Promise.all(sent.map((r) => r.headerValue('idempotency-key')));
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[\w.:-]{8,128}$/);
     expect(keys[1]).toBe(keys[0]);
-    const detail = (await (await page.request.get(`${base}/api/campaigns/${id}`)).json()) as { status: string; actions: { kind: string }[] };
-    expect(detail.status).toBe('cancelled');
-    expect(detail.actions.filter((a) => a.kind === 'cancel')).toHaveLength(1);
+    const after = await detail();
+    expect(after.currentPhaseKey).toBe('verification');
+    expect(after.actions.filter((a) => a.kind === 'advance')).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });
 });
