@@ -1,11 +1,13 @@
 // The shared API client (client/index.ts) against the real app (in-process, Temporal test server, PGlite):
 // sign-in with the second factor, the session cookie it keeps, the CSRF header, problem+json as an
-// ApiError with its fields, Idempotency-Key deduplication, a streamed raw body, sign-out, and an
-// unreachable server.
+// ApiError with its fields, Idempotency-Key deduplication, a streamed raw body, sign-out, an
+// unreachable server; and the CLI (scripts/cli.ts) signing in through it and streaming an import.
+import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createApiClient, newIdempotencyKey, rawBody, type SessionView } from '../../client';
@@ -175,5 +177,26 @@ describe('the shared API client', () => {
     const e = await apiError(closed.get('/api/health'));
     expect(e.status).toBe(0);
     expect(e.message).toContain('无法连接服务器');
+  });
+  it('serves the CLI: it signs in with the second factor, lists the campaigns and streams an import', async () => {
+    const { client } = await signedIn();
+    const plan = shiftPlanToStart(loadExample('jiangmen-2023') as unknown as PlanInput, '2035-09-28', { id: 'client-cli' });
+    await client.post('/api/campaigns', { plan });
+    const cli = async (...args: string[]) => {
+      // A fresh official per run, each signing in on its own (as at a terminal).
+      const account = await createAccount(testAuthService(h.database.db), 'official', '440700');
+      const env = { ...process.env, CAMPAIGN_USER: account.username, CAMPAIGN_PASSWORD: account.password, CAMPAIGN_TOTP: await nextTotpCode(account) };
+      return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args, '--api', base], { env, timeout: 120_000 });
+    };
+    const list = await cli('list');
+    expect(list.stdout).toMatch(/client-cli/);
+    const file = join(uploadDir, '花名册.csv');
+    await writeFile(file, csvOf(ROSTER_HEADER, ROSTER));
+    const imported = await cli('import', 'client-cli', file, '--list', 'roster');
+    expect(imported.stdout).toContain(`✓ 已导入 ${ROSTER.length} 行`);
+    // A refusal is the problem's lines on stderr and exit code 1.
+    const refused = await cli('import', 'no-such-campaign', file, '--list', 'roster').catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 1 });
+    expect((refused as { stderr: string }).stderr).toMatch(/^✗ /m);
   });
 });

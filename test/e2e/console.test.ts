@@ -6,7 +6,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { createApiClient } from '../../client';
 import { addDaysLocal, localDateOf } from '../../domain/time';
+import type { CampaignDetail } from '../../server/dto';
+import { nextTotpCode } from '../support/auth';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import type { TestUser } from '../support/stack';
 
@@ -121,7 +124,7 @@ describe('console', () => {
     const { page, pageErrors } = await openPage(ctx);
     await harness!.signIn(page, official);
     const base = harness!.stack.baseUrl;
-    // A campaign of its own (one county, one town, two phases), launched through the API with the browser's session.
+    // A campaign of its own (one county, one town, two phases), launched through the API by the same official.
     const today = localDateOf(Date.now(), 'Asia/Shanghai');
     const id = `e2e-resend-${Date.now().toString(36)}`;
     const plan = {
@@ -136,10 +139,10 @@ describe('console', () => {
       targets: { enrolled: 20, paying: 10 },
       breakdown: [{ code: '440703', name: '蓬江区', level: 'county', children: [{ code: '440703001', name: '环市街道', level: 'town' }] }],
     };
-    const session = (await (await page.request.get(`${base}/api/auth/session`)).json()) as { csrfToken: string };
-    const launched = await page.request.post(`${base}/api/campaigns`, { data: { plan }, headers: { 'X-CSRF-Token': session.csrfToken } });
-    expect(launched.status(), await launched.text()).toBeLessThan(300);
-    const detail = async () => (await (await page.request.get(`${base}/api/campaigns/${id}`)).json()) as { currentPhaseKey: string | null; actions: { kind: string }[] };
+    const api = createApiClient({ baseUrl: base });
+    await api.signIn({ username: official.username, password: official.password, totp: () => nextTotpCode(official) });
+    await api.post('/api/campaigns', { plan });
+    const detail = () => api.get<CampaignDetail>(`/api/campaigns/${id}`);
     await expect.poll(async () => (await detail()).currentPhaseKey, { timeout: LIVE_TIMEOUT_MS }).toBe('payment');
 
     // The first advance reaches the server, but its answer is lost on the way back (the connection drops),
