@@ -1,6 +1,6 @@
 // Accounts for tests: made through the real auth service (second factor enrolled the way the console
-// does it), and an HTTP client that signs in through the real routes and then sends the session cookie
-// and the CSRF header on every request.
+// does it), and the shared API client (client/) signed in through the real routes, which then sends the
+// session cookie and the CSRF header on every request.
 import type { Role } from '../../domain/access';
 import { SYSTEM_ACTOR, createAuthService, type AuthService, type PublicUser } from '../../server/auth/service';
 import type { Db } from '../../db/client';
