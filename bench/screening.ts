@@ -30,7 +30,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,8 @@ import { loadConfig, loadLauncherConfig } from '../server/config';
 import type { ImportView, RunView, UploadView } from '../contracts/api/hardship';
 import { installRuntime, startRuntime } from '../server/runtime';
 import { createAccount, signIn } from '../test/support/auth';
+import { ApiError, rawBody, type ApiClient, type Method } from '../client';
+import { Readable } from 'node:stream';
 import { ensurePostgres, ensureTemporalCli, projectRoot, startDevServer } from '../scripts/tools';
 import { RssPeak, cleanups, createBenchDatabase, log, mb, processPeakRss, runBench, secondsSince, sleep } from './common';
 import { LISTS, ensureDataSet, type DataSet, type FileInfo, type ListFiles } from './screeningData';
@@ -353,63 +355,22 @@ from s`;
 // ---- app ----
 
 interface Http {
-  base: string;
   /** The app's own Temporal client, to see why a workflow is not finishing. */
   client: Client;
-  /** The signed-in official's session cookie and CSRF token. */
-  session?: { cookie: string; csrfToken: string };
+  /** The API client, signed in as an official of the plan's city. */
+  api: ApiClient;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    what: string,
-  ) {
-    super(`${what}: HTTP ${status} ${body.slice(0, 2000)}`);
-  }
-}
-
-const sessionHeaders = (h: Http, method: string): Record<string, string> =>
-  h.session ? { cookie: h.session.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': h.session.csrfToken }) } : {};
-
-async function api<T>(h: Http, method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${h.base}${route}`, {
-    method,
-    headers: { ...sessionHeaders(h, method), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new HttpError(res.status, text, `${method} ${route}`);
-  return JSON.parse(text) as T;
+/** A call to `/api` + route as the signed-in official. */
+function api<T>(h: Http, method: Method, route: string, body?: unknown): Promise<T> {
+  return h.api.request<T>(method, `/api${route}`, body);
 }
 
 /** The raw file as the request body, streamed from disk. */
 function upload(h: Http, campaignId: string, list: 'roster' | 'hardship', file: FileInfo): Promise<UploadView> {
-  const url = new URL(`${h.base}/campaigns/${encodeURIComponent(campaignId)}/hardship/uploads?list=${list}`);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { ...sessionHeaders(h, 'POST'), 'content-type': 'text/csv', 'content-length': file.bytes, 'x-file-name': encodeURIComponent(file.fileName) },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        if ((res.statusCode ?? 0) >= 300) reject(new HttpError(res.statusCode ?? 0, text, `upload ${file.fileName}`));
-        else {
-          try {
-            resolve(JSON.parse(text) as UploadView);
-          } catch (e) {
-            reject(e);
-          }
-        }
-      });
-    });
-    const source = createReadStream(file.path);
-    source.on('error', (e) => req.destroy(e));
-    source.pipe(req);
+  const body = rawBody(Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>, 'text/csv');
+  return h.api.post<UploadView>(`/api/campaigns/${encodeURIComponent(campaignId)}/hardship/uploads?list=${list}`, body, {
+    headers: { 'X-File-Name': encodeURIComponent(file.fileName) },
   });
 }
 
@@ -585,10 +546,9 @@ async function runApp(adminUrl: string, data: DataSet, plan: PlanInput, rss: Rss
   });
   cleanups.push({ what: 'http listener', run: () => new Promise<void>((r) => listener.close(() => r())) });
   const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  const h: Http = { base: `${origin}/api`, client: runtime.client };
   // Every route needs a signed-in user: an official of the plan's city, second factor and all.
   const signedIn = await signIn(origin, await createAccount(runtime.auth!, 'official', plan.region.code, { username: 'bench-official', displayName: '压测' }));
-  h.session = { cookie: signedIn.cookie, csrfToken: signedIn.csrfToken };
+  const h: Http = { client: runtime.client, api: signedIn.api };
   const backends = new BackendMemory(adminUrl, dbName);
   cleanups.push({ what: 'backend sampler', run: () => backends.stop() });
   out.readTimelines = async () => {
@@ -768,7 +728,7 @@ async function runApp(adminUrl: string, data: DataSet, plan: PlanInput, rss: Rss
       run = await api<RunView>(h, 'GET', `${hardship}/runs/${encodeURIComponent(runId)}`);
     } catch (e) {
       // The 202 came back before the run's row was written: tolerated for a while, and reported.
-      if (!(e instanceof HttpError && e.status === 404) || Date.now() - t > RUN_ROW_GRACE_MS) throw e;
+      if (!(e instanceof ApiError && e.status === 404) || Date.now() - t > RUN_ROW_GRACE_MS) throw e;
       notFoundUntil = Date.now();
       await sleep(100);
       continue;

@@ -13,7 +13,6 @@
 // Signing in: --user <账号> (or CAMPAIGN_USER); the password from CAMPAIGN_PASSWORD or asked on the
 // terminal; officials and admins also give their 6-digit code (CAMPAIGN_TOTP, or asked). What is done
 // is recorded under that account.
-import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,7 +20,9 @@ import { stringify } from 'yaml';
 import { HARDSHIP_CATEGORIES, parseCategory } from '../domain/hardship';
 import { loadConfigOrExit } from '../server/config';
 import { demoPlan } from '../server/campaigns/examples';
+import type { CampaignSummary, LaunchResult, Preview } from '../contracts/api/campaigns';
 import type { ImportView, UploadView } from '../contracts/api/hardship';
+import { ApiError, createApiClient, newIdempotencyKey, rawBody, type Method } from '../client';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -72,98 +73,59 @@ async function ask(question: string, hidden = false): Promise<string> {
   });
 }
 
-let session: { cookie: string; csrfToken: string } | undefined;
+const client = createApiClient({ baseUrl: api });
+
+/** Waits for an API call; any failure is printed as the problem's lines on stderr, then exit 1. */
+async function orExit<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    if (e.status === 0) console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
+    else {
+      console.error(`✗ ${e.title}${e.detail ? `:${e.detail}` : ''}`);
+      for (const x of e.errors) console.error(`  - ${x.path}: ${x.message}`);
+    }
+    process.exit(1);
+  }
+}
+
+let signedIn: Promise<unknown> | undefined;
 
 /** Signs in once per run (password, and the second factor when the account has one). */
-async function signIn(): Promise<{ cookie: string; csrfToken: string }> {
-  if (session) return session;
-  const username = userFlag ?? process.env.CAMPAIGN_USER ?? (await ask('账号:'));
-  const password = process.env.CAMPAIGN_PASSWORD ?? (await ask('密码:', true));
-  let res: Response;
-  try {
-    res = await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  } catch {
-    console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
-    process.exit(1);
-  }
-  if (!res.ok) await failWith(res);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-  let view = (await res.json()) as { csrfToken: string; mfaRequired: boolean; mfaSatisfied: boolean; mfaEnrolled: boolean };
-  if (view.mfaRequired && !view.mfaSatisfied) {
-    if (!view.mfaEnrolled) {
-      console.error('✗ 该账号尚未绑定动态口令:请先在控制台登录完成绑定');
-      process.exit(1);
-    }
-    const code = process.env.CAMPAIGN_TOTP ?? (await ask('动态口令(6 位):'));
-    const verify = await fetch(`${api}/api/auth/mfa/verify`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': view.csrfToken }, body: JSON.stringify({ code }) });
-    if (!verify.ok) await failWith(verify);
-    view = (await verify.json()) as typeof view;
-  }
-  session = { cookie, csrfToken: view.csrfToken };
-  return session;
+async function signIn(): Promise<void> {
+  signedIn ??= (async () => {
+    const username = userFlag ?? process.env.CAMPAIGN_USER ?? (await ask('账号:'));
+    const password = process.env.CAMPAIGN_PASSWORD ?? (await ask('密码:', true));
+    const totp = async () => process.env.CAMPAIGN_TOTP ?? (await ask('动态口令(6 位):'));
+    return orExit(client.signIn({ username, password, totp }));
+  })();
+  await signedIn;
 }
 
-async function call(method: string, path: string, body?: unknown) {
-  let res: Response;
-  const { cookie, csrfToken } = await signIn();
-  try {
-    res = await fetch(api + path, {
-      method,
-      headers: { 'content-type': 'application/json', cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
-    process.exit(1);
-  }
-  const data = await res.json();
-  if (!res.ok) {
-    console.error(`✗ ${data.title ?? res.status}${data.detail ? `:${data.detail}` : ''}`);
-    for (const e of data.errors ?? []) console.error(`  - ${e.path}: ${e.message}`);
-    process.exit(1);
-  }
-  return data;
+async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  await signIn();
+  return orExit(client.request<T>(method, path, body));
 }
 
-function printLaunch(r: { created: boolean; campaign: { id: string; title: string }; warnings?: string[] }) {
+function printLaunch(r: LaunchResult) {
   console.log(`${r.created ? '✓ 已启动' : '• 已存在(未重复启动)'} ${r.campaign.title}`);
   console.log(`  ${api}/campaigns/${encodeURIComponent(r.campaign.id)}`);
   for (const w of r.warnings ?? []) console.log(`  ! ${w}`);
-}
-
-/** The problem+json of a failed call as one or more lines on stderr, then exit 1. */
-async function failWith(res: Response): Promise<never> {
-  const data = (await res.json().catch(() => ({}))) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
-  console.error(`✗ ${data.title ?? res.status}${data.detail ? `:${data.detail}` : ''}`);
-  for (const e of data.errors ?? []) console.error(`  - ${e.path}: ${e.message}`);
-  process.exit(1);
 }
 
 const hardshipBase = (campaignId: string) => `/api/campaigns/${encodeURIComponent(campaignId)}/hardship`;
 
 /** Streams the file as the request body: a city's roster is far too large to read into memory. */
 async function uploadFile(campaignId: string, path: string, list: string): Promise<UploadView> {
-  let res: Response;
-  const { cookie, csrfToken } = await signIn();
-  try {
-    res = await fetch(`${api}${hardshipBase(campaignId)}/uploads?list=${list}`, {
-      method: 'POST',
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        'content-type': 'application/octet-stream',
-        'x-file-name': encodeURIComponent(basename(path)),
-        'idempotency-key': randomUUID(),
-      },
-      body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
-  } catch {
-    console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
-    process.exit(1);
-  }
-  if (!res.ok) await failWith(res);
-  return (await res.json()) as UploadView;
+  await signIn();
+  const body = rawBody(Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, 'application/octet-stream');
+  return orExit(
+    client.post<UploadView>(`${hardshipBase(campaignId)}/uploads?list=${list}`, body, {
+      headers: { 'X-File-Name': encodeURIComponent(basename(path)) },
+      idempotencyKey: newIdempotencyKey(),
+    }),
+  );
 }
 
 const BAR_WIDTH = 30;
@@ -190,7 +152,7 @@ async function followImport(campaignId: string, importId: string): Promise<Impor
   let last: ImportView['progress'] = null;
   let logged = '';
   for (;;) {
-    const i = (await call('GET', `${hardshipBase(campaignId)}/imports/${encodeURIComponent(importId)}`)) as ImportView;
+    const i = await call<ImportView>('GET', `${hardshipBase(campaignId)}/imports/${encodeURIComponent(importId)}`);
     const done = i.status !== 'pending' && i.status !== 'running';
     if (i.progress && (!last || i.progress.fraction >= last.fraction)) last = i.progress;
     if (!done || i.status === 'stored') {
@@ -258,12 +220,12 @@ async function importList(campaignId: string | undefined, path: string | undefin
     console.log(`  ${f.label.padEnd(10, '　')} ← ${c === undefined ? '(无)' : `第 ${c + 1} 列“${upload.headers[c]}”`}`);
   }
 
-  const started = (await call('POST', `${hardshipBase(campaignId)}/imports`, {
+  const started = await call<{ importId: string; created: boolean }>('POST', `${hardshipBase(campaignId)}/imports`, {
     uploadId: upload.uploadId,
     list: listFlag,
     ...(listFlag === 'hardship' ? { category, department: departmentFlag, listDate: listDateFlag } : {}),
     screenAfter: screenFlag,
-  })) as { importId: string; created: boolean };
+  });
   if (!started.created) console.error('• 该文件此前已提交导入,显示原导入的结果');
   const done = await followImport(campaignId, started.importId);
 
@@ -295,7 +257,7 @@ switch (command) {
     mkdirSync('.data', { recursive: true });
     writeFileSync('.data/demo-plan.yaml', stringify(plan));
     console.log('演示方案已写入 .data/demo-plan.yaml');
-    printLaunch(await call('POST', '/api/campaigns', { plan }));
+    printLaunch(await call<LaunchResult>('POST', '/api/campaigns', { plan }));
     break;
   }
   case 'launch':
@@ -306,7 +268,7 @@ switch (command) {
     }
     const text = readFileSync(file, 'utf8');
     if (command === 'preview') {
-      const p = await call('POST', '/api/plans/preview', { plan: text });
+      const p = await call<Preview>('POST', '/api/plans/preview', { plan: text });
       console.log(`${p.plan.title}(${p.plan.timeZone})`);
       for (const ph of p.phases) console.log(`  ${ph.nameZh}  ${ph.startLocal} → ${ph.deadlineLocal}`);
       console.log(`  单位:${JSON.stringify(p.unitCounts)},工作流 ${p.workflowCount} 个`);
@@ -316,12 +278,12 @@ switch (command) {
       }
       for (const w of p.warnings) console.log(`  ! ${w}`);
     } else {
-      printLaunch(await call('POST', '/api/campaigns', { plan: text }));
+      printLaunch(await call<LaunchResult>('POST', '/api/campaigns', { plan: text }));
     }
     break;
   }
   case 'list': {
-    for (const c of await call('GET', '/api/campaigns')) console.log(`${c.status.padEnd(10)} ${c.id}  ${c.title}`);
+    for (const c of await call<CampaignSummary[]>('GET', '/api/campaigns')) console.log(`${c.status.padEnd(10)} ${c.id}  ${c.title}`);
     break;
   }
   case 'import': {

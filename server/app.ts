@@ -18,7 +18,7 @@ import type { ApiDeps } from './http/deps';
 import { mountRoutes } from './http/pipeline';
 import type { ReportingService } from './reporting/service';
 import { API_ROUTES } from './routes';
-import { SlidingWindowLimiter } from './security/rateLimit';
+import { createSharedLimiter, SlidingWindowLimiter } from './security/rateLimit';
 import type { TemporalStatus } from './temporalStatus';
 
 export interface AppDeps {
@@ -68,8 +68,9 @@ export function createApp(deps: AppDeps) {
     config: deps.config,
     now,
     limits: {
+      // Per process on purpose: it guards the process that would read the body, before any database work.
       preLogin: new SlidingWindowLimiter({ limit: 120, windowMs: 60_000 }),
-      upload: new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 }),
+      upload: createSharedLimiter(deps.db, { scope: 'upload', limit: 30, windowMs: 60_000 }),
     },
   };
   const guard: GuardDeps = { db: deps.db, auth: deps.auth.service, demoRegion: () => (demoPlan(now()) as { region: { code: string } }).region.code };

@@ -1,5 +1,6 @@
 // Upkeep of the API's own tables and of UPLOAD_DIR: audit entries older than the retention (never under
-// 180 days, through the database's own audit_prune), sessions past their timeouts (daily), and uploaded
+// 180 days, through the database's own audit_prune), sessions past their timeouts and rate-limit and
+// lockout counters that have expired (server/security/rateLimit.ts) (daily), and uploaded
 // files past their lifetime (hourly). Runs shortly after start and then on its intervals; every API
 // process runs it, and the work is idempotent.
 //
@@ -20,6 +21,7 @@ import type { Db } from '../db/client';
 import { listImports, uploads } from '../db/schema';
 import { pruneAudit } from '../services/audit';
 import type { AuthService } from './auth/service';
+import { pruneRateLimits } from './security/rateLimit';
 import { TMP_PREFIX, withUploadLock } from './hardship/handlers';
 
 export interface UploadLifetime {
@@ -42,6 +44,7 @@ export interface HousekeepingResult {
   auditDeleted: number;
   auditBefore: string;
   sessionsEnded: number;
+  countersPruned: number;
   uploads?: UploadCleanupResult;
 }
 
@@ -49,7 +52,8 @@ export async function runHousekeeping(db: Db, auth: AuthService, retentionDays: 
   const audit = await pruneAudit(db, { retentionDays, now });
   // On the auth service's own clock (the one that judged the sessions).
   const sessionsEnded = await auth.purgeExpiredSessions();
-  const result: HousekeepingResult = { auditDeleted: audit.deleted, auditBefore: audit.before.toISOString(), sessionsEnded };
+  const countersPruned = await pruneRateLimits(db, now.getTime());
+  const result: HousekeepingResult = { auditDeleted: audit.deleted, auditBefore: audit.before.toISOString(), sessionsEnded, countersPruned };
   if (lifetime) result.uploads = await cleanUploads(db, { ...lifetime, now });
   return result;
 }
@@ -143,7 +147,9 @@ export function startHousekeeping(db: Db, auth: AuthService, opts: HousekeepingO
   const daily = () =>
     runHousekeeping(db, auth, opts.auditRetentionDays).then(
       (r) => {
-        if (r.auditDeleted > 0 || r.sessionsEnded > 0) console.error(`[housekeeping] ${r.auditDeleted} audit entries before ${r.auditBefore} removed, ${r.sessionsEnded} sessions ended`);
+        if (r.auditDeleted > 0 || r.sessionsEnded > 0 || r.countersPruned > 0) {
+          console.error(`[housekeeping] ${r.auditDeleted} audit entries before ${r.auditBefore} removed, ${r.sessionsEnded} sessions ended, ${r.countersPruned} expired rate-limit counters removed`);
+        }
       },
       (e: unknown) => console.error('[housekeeping] failed:', (e as Error).message),
     );

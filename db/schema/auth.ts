@@ -6,6 +6,8 @@
 //   so a copy of this table cannot be replayed as cookies.
 // - audit_log: append-only, enforced by triggers in migration 0003_auth (UPDATE, DELETE and TRUNCATE
 //   raise), except deletion of rows older than 180 days through `audit_prune(before)`. See server/audit.ts.
+// - rate_limits, lockouts: the sign-in and upload counters, here rather than in each API process so that
+//   every instance counts the same hits (server/security/rateLimit.ts); pruned daily once expired.
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -16,6 +18,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   type AnyPgColumn,
@@ -110,4 +113,43 @@ export const auditLog = pgTable(
     index('audit_log_actor_idx').on(t.actorUsername, t.at),
     index('audit_log_action_idx').on(t.action, t.at),
   ],
+);
+
+/**
+ * A sliding log per (scope, key): the instants of the hits counted in the last window, at most the
+ * limit of them (a refused hit is not counted). Written by one upsert per hit.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    /** Which limit: `login:address`, `login:flood-audit`, `upload`. */
+    scope: text('scope').notNull(),
+    /** What is limited within the scope: an address, a user id. */
+    key: text('key').notNull(),
+    hits: timestamp('hits', { withTimezone: true, mode: 'date' }).array().notNull(),
+    /** Whether the latest hit was counted (false: the window was full and it was refused). */
+    lastAllowed: boolean('last_allowed').notNull(),
+    /** When the newest counted hit leaves the window: from then on the row means nothing. */
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('rate_limits_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Consecutive failures per (scope, key), and the lock they led to. Written by one upsert per failure;
+ * a success deletes the row.
+ */
+export const lockouts = pgTable(
+  'lockouts',
+  {
+    /** `login:account_address` (key `account|address`), `mfa` (key the user id). */
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: ts('last_failure_at').notNull(),
+    lockedUntil: ts('locked_until'),
+    /** The lock's end, or when unlocked failures are forgotten: from then on the row means nothing. */
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('lockouts_expires_idx').on(t.expiresAt)],
 );

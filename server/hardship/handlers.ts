@@ -48,7 +48,7 @@ import { regionContains, regionPrefix } from '../../domain/access';
 import { actorName, authOf, requireRegion, subjectOf } from '../http/access';
 import { IntRowIdSchema } from '../../contracts/api/campaigns';
 import { HttpProblem, badRequest, isTemporalUnavailable, notFound, param } from '../errors';
-import { SlidingWindowLimiter } from '../security/rateLimit';
+import { createSharedLimiter, type SharedLimiter } from '../security/rateLimit';
 import {
   EVIDENCE_MAX_BYTES,
   RecordRefusalRequestSchema,
@@ -76,7 +76,7 @@ export interface HardshipDeps {
   uploadDir: string;
   now?: () => number;
   /** Uploads per user (server/http/deps.ts). */
-  uploadLimiter?: SlidingWindowLimiter;
+  uploadLimiter?: SharedLimiter;
 }
 
 type RunCounts = NonNullable<RunView['counts']>;
@@ -318,7 +318,7 @@ export function hardshipHandlers(deps: HardshipDeps): Record<string, (req: HReq,
     if (unit && !regionContains(scope, unit)) throw notFound('未找到');
     return unit ?? scope;
   }
-  const uploadLimiter = deps.uploadLimiter ?? new SlidingWindowLimiter({ limit: 30, windowMs: 60_000 });
+  const uploadLimiter = deps.uploadLimiter ?? createSharedLimiter(db, { scope: 'upload', limit: 30, windowMs: 60_000 });
 
   /** Results under a unit: by the village code's prefix (a city's villages start 4407…); the campaign's own region means everyone. */
   function underUnit(campaign: { regionCode: string }, unitCode: string | undefined): SQL | undefined {
@@ -341,7 +341,7 @@ export function hardshipHandlers(deps: HardshipDeps): Record<string, (req: HReq,
     const fileName = fileNameOf(req);
     const declared = Number(req.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytesOf(list)) throw tooLarge(fileName, maxBytesOf(list));
-    if (!uploadLimiter.hit(String(authOf(res).auth.user.id), now()).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
+    if (!(await uploadLimiter.hit(String(authOf(res).auth.user.id), now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
     res.status(201).json(await storeUpload(deps, campaign.id, list, fileName, req, actorName(res), { sheet }));
   };
 

@@ -7,7 +7,7 @@ import type { Db } from '../../db/client';
 import type { AuthService } from '../auth/service';
 import type { CampaignService } from '../campaigns/service';
 import type { ReportingService } from '../reporting/service';
-import type { SlidingWindowLimiter } from '../security/rateLimit';
+import type { SharedLimiter, SlidingWindowLimiter } from '../security/rateLimit';
 
 export interface ApiDeps {
   db: Db;
@@ -26,7 +26,7 @@ export interface ApiDeps {
   limits: {
     /** Sign-in bodies per address, counted before they are read. */
     preLogin: SlidingWindowLimiter;
-    /** Uploads per user. */
-    upload: SlidingWindowLimiter;
+    /** Uploads per user, counted in the database (every API instance shares it). */
+    upload: SharedLimiter;
   };
 }

@@ -1,9 +1,15 @@
 // The console in a real browser against the real stack (Temporal dev server, PGlite, worker, API
 // serving the built web/dist), signed in as an official of Jiangmen (440700): launch the demo, see the seven Jiangmen counties running, drill into a
-// county's towns and come back by the breadcrumb; and a bad plan shows its failing paths.
+// county's towns and come back by the breadcrumb; a bad plan shows its failing paths; and an action whose
+// answer was lost is resent with the same Idempotency-Key and recorded once.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { createApiClient } from '../../client';
+import { addDaysLocal, localDateOf } from '../../domain/time';
+import type { CampaignDetail } from '../../server/dto';
+import { nextTotpCode } from '../support/auth';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import type { TestUser } from '../support/stack';
 
@@ -112,6 +118,62 @@ describe('console', () => {
     expect((await phasesItem.locator('.issue-message').innerText()).trim()).not.toBe('');
     expect(await page.getByTestId('plan-preview').count()).toBe(0);
 
+    expect(pageErrors).toEqual([]);
+  });
+  it('resends an advance whose answer was lost with the same Idempotency-Key: the campaign moves once', async (ctx) => {
+    const { page, pageErrors } = await openPage(ctx);
+    await harness!.signIn(page, official);
+    const base = harness!.stack.baseUrl;
+    // A campaign of its own (one county, one town, two phases), launched through the API by the same official.
+    const today = localDateOf(Date.now(), 'Asia/Shanghai');
+    const id = `e2e-resend-${Date.now().toString(36)}`;
+    const plan = {
+      id,
+      title: 'E2E 重发演练',
+      year: Number(today.slice(0, 4)),
+      region: { code: '440700', name: '江门市', level: 'city' },
+      phases: [
+        { key: 'payment', name: { zh: '参保缴费阶段', en: 'Payment' }, start: today, deadline: addDaysLocal(today, 30) },
+        { key: 'verification', name: { zh: '核查验收阶段', en: 'Verification' }, start: addDaysLocal(today, 31), deadline: addDaysLocal(today, 60) },
+      ],
+      targets: { enrolled: 20, paying: 10 },
+      breakdown: [{ code: '440703', name: '蓬江区', level: 'county', children: [{ code: '440703001', name: '环市街道', level: 'town' }] }],
+    };
+    const api = createApiClient({ baseUrl: base });
+    await api.signIn({ username: official.username, password: official.password, totp: () => nextTotpCode(official) });
+    await api.post('/api/campaigns', { plan });
+    const detail = () => api.get<CampaignDetail>(`/api/campaigns/${id}`);
+    await expect.poll(async () => (await detail()).currentPhaseKey, { timeout: LIVE_TIMEOUT_MS }).toBe('payment');
+
+    // The first advance reaches the server, but its answer is lost on the way back (the connection drops),
+    // and so are the page's refreshes until the official has tried again: they still see the form.
+    const sent: Request[] = [];
+    await page.route(`**/api/campaigns/${id}/advance`, async (route) => {
+      sent.push(route.request());
+      if (sent.length === 1) {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await page.route(`**/api/campaigns/${id}`, (route) => (sent.length === 1 ? route.abort('connectionreset') : route.continue()));
+    await page.goto(`${base}/campaigns/${id}`);
+    await page.getByTestId('advance-reason').fill('缴费工作提前完成');
+    await page.getByTestId('advance-submit').click();
+    await page.getByTestId('advance-error').waitFor();
+    // The official tries again: the same action, so the same key, and the server answers with the first
+    // result (under a new key it would be a second advance, refused: the phase it names is over).
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/api/campaigns/${id}/advance`));
+    await page.getByTestId('advance-submit').click();
+    expect((await answer).status()).toBe(200);
+    await page.getByTestId('advance-ok').waitFor();
+
+    const keys = await Promise.all(sent.map((r) => r.headerValue('idempotency-key')));
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[\w.:-]{8,128}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const after = await detail();
+    expect(after.currentPhaseKey).toBe('verification');
+    expect(after.actions.filter((a) => a.kind === 'advance')).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 // Accounts for tests: made through the real auth service (second factor enrolled the way the console
-// does it), and an HTTP client that signs in through the real routes and then sends the session cookie
-// and the CSRF header on every request.
+// does it), and the shared API client (client/) signed in through the real routes, which then sends the
+// session cookie and the CSRF header on every request.
 import type { Role } from '../../domain/access';
 import { SYSTEM_ACTOR, createAuthService, type AuthService, type PublicUser } from '../../server/auth/service';
 import type { Db } from '../../db/client';
 import { hotp, totpStep } from '../../server/security/totp';
+import { ApiError, createApiClient, rawBody, type ApiClient as SharedClient } from '../../client';
 
 /** A fixed key (32 bytes, base64) sealing TOTP seeds; never used outside tests. */
 export const TEST_AUTH_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -32,64 +33,83 @@ export async function createAccount(auth: AuthService, role: Role, regionCode: s
   const password = `Kx9-口令-${seq}-${role.length}q7Z`;
   const created = await auth.createUser(SYSTEM_ACTOR, { username, displayName: opts.displayName ?? `测试${role}${seq}`, role, regionCode, password });
   if (role !== 'official' && role !== 'admin') return { ...created, password };
-  const ip = '127.0.0.9';
-  const login = await auth.login(username, password, ip, 'test');
-  const { secret } = await auth.beginTotpEnrolment(login.token);
-  // The previous step's code (inside the ±1 window): a sign-in right away can use the current one.
-  const step = totpStep(Date.now()) - 1;
-  await auth.confirmTotpEnrolment(login.token, hotp(secret, step), ip);
-  await auth.logout(login.token, ip);
+  const { secret, step } = await enrolTotp(auth, username, password);
   return { ...created, mfaEnrolled: true, password, totpSecret: secret, totpStep: step };
 }
 
+/**
+ * Binds a second factor the way the console does (sign in, begin, confirm), then signs out again. The
+ * confirming code is the previous step's (inside the server's ±1 window), so a sign-in right away can
+ * use the current one; `step` is the one used.
+ */
+export async function enrolTotp(auth: AuthService, username: string, password: string): Promise<{ secret: string; step: number }> {
+  const ip = '127.0.0.9';
+  const login = await auth.login(username, password, ip, 'test');
+  const { secret } = await auth.beginTotpEnrolment(login.token);
+  const step = totpStep(Date.now()) - 1;
+  await auth.confirmTotpEnrolment(login.token, hotp(secret, step), ip);
+  await auth.logout(login.token, ip);
+  return { secret, step };
+}
+
+/**
+ * A signed-in test user: the shared client (client/index.ts) with the user's session, plus the
+ * Response-level calls the API tests assert on (status, headers, raw bodies).
+ */
 export interface ApiClient {
   account: TestAccount;
+  /** The shared client, signed in: typed calls that throw ApiError. */
+  api: SharedClient;
   csrfToken: string;
   /** `name=value` of the session cookie. */
   cookie: string;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   get(path: string): Promise<Response>;
+  /** JSON, or a string or bytes sent as they are (with the content type in `headers`). */
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   put(path: string, body?: unknown): Promise<Response>;
 }
 
+/** The last TOTP step each account used: the server refuses a code whose step is not later (replay). */
+const lastTotpStep = new Map<string, number>();
+
+/**
+ * A code for a step later than the account's last, inside the server's ±1-step window: the current
+ * step, or the next one; when both are used up (two sign-ins within one 30-second step), waits.
+ */
+export async function nextTotpCode(account: { username: string; totpSecret?: string; totpStep?: number; totpLastStep?: number }): Promise<string> {
+  const secret = account.totpSecret;
+  if (!secret) throw new Error(`${account.username} has no TOTP secret`);
+  for (;;) {
+    const last = lastTotpStep.get(account.username) ?? account.totpStep ?? account.totpLastStep ?? -1;
+    const current = totpStep(Date.now());
+    const step = Math.max(current, last + 1);
+    if (step <= current + 1) {
+      lastTotpStep.set(account.username, step);
+      account.totpStep = step;
+      return hotp(secret, step);
+    }
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
+  }
+}
+
 /** Signs in through POST /api/auth/login (and /mfa/verify) and returns a client carrying the session. */
 export async function signIn(baseUrl: string, account: TestAccount): Promise<ApiClient> {
-  const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: account.username, password: account.password }) });
-  if (login.status !== 200) throw new Error(`sign-in of ${account.username} failed: ${login.status} ${await login.text()}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  let session = (await login.json()) as { csrfToken: string; mfaRequired: boolean; mfaSatisfied: boolean };
-  if (session.mfaRequired && !session.mfaSatisfied) {
-    // The next unused step, at most one ahead of now (the server's window).
-    const step = Math.max(totpStep(Date.now()), (account.totpStep ?? 0) + 1);
-    if (step > totpStep(Date.now()) + 1) throw new Error(`${account.username}: no unused TOTP step left in the window; wait 30 s`);
-    account.totpStep = step;
-    const verify = await fetch(`${baseUrl}/api/auth/mfa/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': session.csrfToken },
-      body: JSON.stringify({ code: hotp(account.totpSecret!, step) }),
-    });
-    if (verify.status !== 200) throw new Error(`second factor of ${account.username} failed: ${verify.status} ${await verify.text()}`);
-    session = (await verify.json()) as typeof session;
+  const api = createApiClient({ baseUrl });
+  try {
+    await api.signIn({ username: account.username, password: account.password, totp: () => nextTotpCode(account) });
+  } catch (e) {
+    throw new Error(`sign-in of ${account.username} failed: ${e instanceof ApiError ? `${e.status} ${e.message}` : String(e)}`);
   }
-  const client: ApiClient = {
+  const raw = (body: unknown) => typeof body === 'string' || body instanceof Uint8Array;
+  return {
     account,
-    csrfToken: session.csrfToken,
-    cookie,
-    fetch: (path, init = {}) => {
-      const headers = new Headers(init.headers);
-      headers.set('cookie', cookie);
-      if (init.method && init.method !== 'GET') headers.set('x-csrf-token', session.csrfToken);
-      return fetch(`${baseUrl}${path}`, { ...init, headers });
-    },
-    get: (path) => client.fetch(path),
-    post: (path, body, headers = {}) =>
-      client.fetch(path, {
-        method: 'POST',
-        headers: { ...(typeof body === 'string' || body instanceof Uint8Array ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
-      }),
-    put: (path, body) => client.fetch(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    api,
+    csrfToken: api.csrfToken!,
+    cookie: api.cookie,
+    fetch: (path, init) => api.fetch(path, init),
+    get: (path) => api.fetch(path),
+    post: (path, body, headers) => api.send('POST', path, raw(body) ? rawBody(body as BodyInit, null) : body, { headers }),
+    put: (path, body) => api.send('PUT', path, body),
   };
-  return client;
 }

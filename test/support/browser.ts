@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
-import { hotp, totpStep } from '../../server/security/totp';
+import { nextTotpCode } from './auth';
 import { captureWrites, historiesText, idNumbersIn } from './personalData';
 import { startStack, type Stack, type TestUser } from './stack';
 import { toolchain } from './toolchain';
@@ -25,28 +25,6 @@ async function buildWeb(): Promise<void> {
     [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
     { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, timeout: 300_000 },
   );
-}
-
-/** The last TOTP step each account used: the server refuses a code whose step is not later (replay). */
-const lastTotpStep = new Map<string, number>();
-
-/**
- * A code for a step later than the account's last, inside the server's ±1-step window: the current
- * step, or the next one; when both are used up (two sign-ins within one 30-second step), waits.
- */
-async function nextTotpCode(user: TestUser): Promise<string> {
-  const secret = user.totpSecret;
-  if (!secret) throw new Error(`${user.username} has no TOTP secret`);
-  for (;;) {
-    const last = lastTotpStep.get(user.username) ?? user.totpLastStep ?? -1;
-    const current = totpStep(Date.now());
-    const step = Math.max(current, last + 1);
-    if (step <= current + 1) {
-      lastTotpStep.set(user.username, step);
-      return hotp(secret, step);
-    }
-    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
-  }
 }
 
 /**

@@ -8,8 +8,7 @@ import type { Role } from '../../domain/access';
 import { SYSTEM_ACTOR, type PublicUser } from '../../server/auth/service';
 import { loadConfig } from '../../server/config';
 import { startRuntime } from '../../server/runtime';
-import { hotp, totpStep } from '../../server/security/totp';
-import { TEST_AUTH_SECRET_KEY, TEST_PASSWORD_PARAMS, TEST_PAYLOAD_KEYS } from './auth';
+import { enrolTotp, TEST_AUTH_SECRET_KEY, TEST_PASSWORD_PARAMS, TEST_PAYLOAD_KEYS } from './auth';
 import { startDevServer } from './devServer';
 import { workflowBundle } from './temporal';
 
@@ -61,15 +60,7 @@ export async function startStack(): Promise<Stack> {
       const created = await auth.createUser(SYSTEM_ACTOR, input);
       const enrol = options.enrolMfa ?? (input.role === 'official' || input.role === 'admin');
       if (!enrol) return { ...created, password: input.password };
-      // Enrolment as the console does it (login, begin, confirm), then sign out again. The confirming
-      // code is the previous step's (inside the server's ±1 window), so a sign-in right away can use
-      // the current one.
-      const ip = '127.0.0.9';
-      const login = await auth.login(input.username, input.password, ip, 'test-stack');
-      const { secret } = await auth.beginTotpEnrolment(login.token);
-      const step = totpStep(Date.now()) - 1;
-      await auth.confirmTotpEnrolment(login.token, hotp(secret, step), ip);
-      await auth.logout(login.token, ip);
+      const { secret, step } = await enrolTotp(auth, input.username, input.password);
       return { ...created, mfaEnrolled: true, password: input.password, totpSecret: secret, totpLastStep: step };
     },
     async stop() {

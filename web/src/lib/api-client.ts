@@ -1,77 +1,19 @@
-// The one place that talks HTTP. Every failure becomes an ApiError whose message a person can read:
-// the server's problem `detail` (e.g. why an advance was refused), its field errors, or a plain
-// sentence for network and non-JSON failures.
-import type { PlanIssue, Problem } from '../types/api';
+// The console's side of the one API client (client/index.ts): the browser keeps the session cookie,
+// every failure becomes an ApiError whose message a person can read (the server's problem `detail`,
+// its field errors, or a translated sentence for network and non-JSON failures), and state-changing
+// requests carry the CSRF token, `X-Source: console` and an Idempotency-Key (the action's own, from
+// useActionKey, or a fresh one).
+import { ApiError, apiErrorFrom as apiErrorFromText, createApiClient, newIdempotencyKey, type ClientMessages } from '../../../client';
 import { env } from '../config/env';
 import { translate } from './i18n';
 
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status, or 0 when the server could not be reached. */
-    readonly status: number,
-    readonly problem: Problem | null = null,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+export { ApiError, queryString } from '../../../client';
 
-  /** Field-level errors of a 400 (e.g. plan paths such as `phases[1].deadline`). */
-  get issues(): PlanIssue[] {
-    return this.problem?.errors ?? [];
-  }
-}
-
-function isProblem(value: unknown): value is Problem {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { title?: unknown }).title === 'string' &&
-    typeof (value as { status?: unknown }).status === 'number'
-  );
-}
-
-/** A failed answer's text read as the server's problem+json (detail, field errors), else a plain sentence. */
-export function apiErrorFrom(status: number, statusText: string, text: string): ApiError {
-  let body: unknown = undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (isProblem(body)) {
-    return new ApiError(body.detail || body.title, status, body);
-  }
-  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
-    return new ApiError((body as { message: string }).message, status);
-  }
-  return new ApiError(translate('error.http', { status, statusText }).trim(), status);
-}
-
-async function toApiError(response: Response): Promise<ApiError> {
-  const text = await response.text().catch(() => '');
-  return apiErrorFrom(response.status, response.statusText, text);
-}
-
-// ---- the session's two loose ends: the CSRF token and what to do when the session is gone ----
-// The session cookie is httpOnly and travels by itself; the CSRF token comes in the SessionDto (login,
-// GET /api/auth/session) and must go back as a header on every request that changes something.
-
-let csrfToken: string | null = null;
-
-/** Remembered from each SessionDto the console receives; null after logout. */
-export function setCsrfToken(token: string | null): void {
-  csrfToken = token;
-}
-
-/** Headers every state-changing request carries: where it comes from, a resend key, the CSRF token. */
-export function writeHeaders(): Record<string, string> {
-  return {
-    'X-Source': 'console',
-    'Idempotency-Key': crypto.randomUUID(),
-    ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
-  };
-}
+const messages: ClientMessages = {
+  network: () => translate('error.network'),
+  http: (status, statusText) => translate('error.http', { status, statusText }).trim(),
+  badResponse: (status) => translate('error.badResponse', { status }),
+};
 
 type UnauthenticatedListener = () => void;
 let unauthenticatedListener: UnauthenticatedListener | null = null;
@@ -93,52 +35,36 @@ export function noticeUnauthorized(path: string, status: number): void {
   if (status === 401 && !path.startsWith('/api/auth/')) unauthenticatedListener?.();
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
+const client = createApiClient({
+  baseUrl: env.API_BASE,
+  cookies: 'browser',
+  writeHeaders: { 'X-Source': 'console' },
+  messages,
+  onUnauthenticated: (path) => noticeUnauthorized(path, 401),
+});
 
-async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`${env.API_BASE}${path}`, {
-      method,
-      signal,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json, application/problem+json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(method === 'GET' ? {} : writeHeaders()),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(translate('error.network'), 0);
-  }
-  if (!response.ok) {
-    noticeUnauthorized(path, response.status);
-    throw await toApiError(response);
-  }
-  if (response.status === 204) return undefined as T;
-  try {
-    return (await response.json()) as T;
-  } catch {
-    throw new ApiError(translate('error.badResponse', { status: response.status }), response.status);
-  }
+/** A failed answer's text read as the server's problem+json, else a translated sentence. */
+export const apiErrorFrom = (status: number, statusText: string, text: string): ApiError => apiErrorFromText(status, statusText, text, messages);
+
+/** Remembered from each SessionDto the console receives; null after logout. */
+export function setCsrfToken(token: string | null): void {
+  client.setCsrfToken(token);
 }
+
+/** Headers a state-changing request sent outside `api` (an upload by XMLHttpRequest) carries. */
+export function writeHeaders(idempotencyKey: string = newIdempotencyKey()): Record<string, string> {
+  return { 'X-Source': 'console', 'Idempotency-Key': idempotencyKey, ...(client.csrfToken ? { 'X-CSRF-Token': client.csrfToken } : {}) };
+}
+
+/** The action's key (useActionKey), else a fresh one: every change is safe to resend. */
+const write = (idempotencyKey: string | undefined) => ({ idempotencyKey: idempotencyKey ?? newIdempotencyKey() });
 
 export const api = {
-  get: <T>(path: string, options: { signal?: AbortSignal } = {}) => request<T>('GET', path, undefined, options.signal),
-  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
-  put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, body),
-  patch: <T>(path: string, body: unknown = {}) => request<T>('PATCH', path, body),
+  get: <T>(path: string, options: { signal?: AbortSignal } = {}) => client.get<T>(path, options),
+  post: <T>(path: string, body: unknown = {}, idempotencyKey?: string) => client.post<T>(path, body, write(idempotencyKey)),
+  put: <T>(path: string, body: unknown = {}, idempotencyKey?: string) => client.put<T>(path, body, write(idempotencyKey)),
+  patch: <T>(path: string, body: unknown = {}, idempotencyKey?: string) => client.patch<T>(path, body, write(idempotencyKey)),
 };
-
-/** A query string from the defined, non-empty values: `?track=missed-report&limit=50`, or ''. */
-export function queryString(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
-  const s = search.toString();
-  return s ? `?${s}` : '';
-}
 
 /** A readable sentence for any error a query or mutation may throw. */
 export function errorMessage(error: unknown): string {

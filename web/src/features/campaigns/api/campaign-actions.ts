@@ -1,7 +1,9 @@
 // Shared plumbing of the three official actions: each returns the updated campaign, which replaces
-// the cached detail at once so the page reflects the action without waiting for the next poll.
-import { useMutation, useQueryClient, type UseMutationOptions } from '@tanstack/react-query';
+// the cached detail at once so the page reflects the action without waiting for the next poll; each
+// action sends one Idempotency-Key however often it is resent (lib/idempotency.ts).
+import { useQueryClient, type UseMutationOptions } from '@tanstack/react-query';
 import type { ApiError } from '../../../lib/api-client';
+import { useActionMutation } from '../../../lib/idempotency';
 import type { CampaignDetail } from '../../../types/api';
 import { getCampaignQueryOptions } from './get-campaign';
 
@@ -11,14 +13,13 @@ export type ActionMutationConfig<TInput> = Omit<
 >;
 
 export function useCampaignAction<TInput extends { campaignId: string }>(
-  mutationFn: (input: TInput) => Promise<CampaignDetail>,
+  mutationFn: (input: TInput, idempotencyKey: string) => Promise<CampaignDetail>,
   mutationConfig: ActionMutationConfig<TInput> = {},
 ) {
   const queryClient = useQueryClient();
   const { onSuccess, ...rest } = mutationConfig;
-  return useMutation<CampaignDetail, ApiError, TInput>({
+  return useActionMutation<CampaignDetail, TInput>(mutationFn, {
     ...rest,
-    mutationFn,
     onSuccess: (campaign, input, ...more) => {
       queryClient.setQueryData(getCampaignQueryOptions(input.campaignId).queryKey, campaign);
       void queryClient.invalidateQueries({ queryKey: ['campaigns'], exact: true });

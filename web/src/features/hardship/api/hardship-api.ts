@@ -29,13 +29,13 @@ export const PROGRESS_REFETCH_MS = 1000;
  * POSTs a file's bytes as the body. XMLHttpRequest rather than fetch: fetch cannot report how much
  * of the body has gone, and an official uploading a city's roster needs to see that it moves.
  */
-export function postFile<T>(path: string, file: Blob, headers: Record<string, string>, onProgress?: (fraction: number) => void): Promise<T> {
+export function postFile<T>(path: string, file: Blob, headers: Record<string, string>, onProgress?: (fraction: number) => void, idempotencyKey?: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${env.API_BASE}${path}`);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    for (const [name, value] of Object.entries(writeHeaders())) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(writeHeaders(idempotencyKey))) xhr.setRequestHeader(name, value);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     if (onProgress) {
       xhr.upload.onprogress = (e) => {

@@ -1,5 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
+import { useActionMutation } from '../../../lib/idempotency';
 import type { MutationConfig } from '../../../lib/react-query';
 import type { StartImportRequest, StartImportResult } from '../../../types/api';
 import { hardshipKeys, hardshipPath } from './hardship-api';
@@ -7,15 +8,14 @@ import { hardshipKeys, hardshipPath } from './hardship-api';
 export type StartImportInput = { campaignId: string; data: StartImportRequest };
 
 /** 开始导入: 202 with the import's id; `created: false` when this upload was already being imported. */
-export const startImport = ({ campaignId, data }: StartImportInput): Promise<StartImportResult> =>
-  api.post<StartImportResult>(hardshipPath(campaignId, '/imports'), data);
+export const startImport = ({ campaignId, data }: StartImportInput, idempotencyKey?: string): Promise<StartImportResult> =>
+  api.post<StartImportResult>(hardshipPath(campaignId, '/imports'), data, idempotencyKey);
 
 export const useStartImport = ({ mutationConfig }: { mutationConfig?: MutationConfig<typeof startImport> } = {}) => {
   const queryClient = useQueryClient();
   const { onSuccess, ...rest } = mutationConfig ?? {};
-  return useMutation({
+  return useActionMutation(startImport, {
     ...rest,
-    mutationFn: startImport,
     onSuccess: (result, input, ...more) => {
       void queryClient.invalidateQueries({ queryKey: hardshipKeys.imports(input.campaignId) });
       void queryClient.invalidateQueries({ queryKey: hardshipKeys.overview(input.campaignId) });
