@@ -15,8 +15,8 @@
 //   csv-parse 7.0.3 (stream):  8.7-12.5 s, 120,000-172,000 rows/s, heap growth 15 MiB at most
 //   csv-parse/sync, the whole file in memory: 17.9 s and 800 MiB of RSS
 // Both stream in flat memory; csv-parse takes 2.5 times as long (it walks the bytes one at a time through
-// several calls each): 5-8 s more per 1.5-million-row roster, half a minute to a minute per 10-million-row provincial one.
-// And three behaviours below it does not have: it counts a CRLF as two lines (`info.lines`), so line
+// several calls each): 5-8 s more per 1.5-million-row roster, up to a minute per 10-million-row
+// provincial one. And three behaviours below it does not have: it counts a CRLF as two lines (`info.lines`), so line
 // numbers need a second pass over every field (included in the figures above); it builds a whole record
 // before any cap can be checked, so a line of a hundred million delimiters would become a
 // hundred-million-element array (max_record_size counts characters, and empty fields have none); and its
