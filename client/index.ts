@@ -10,8 +10,8 @@
 // - `idempotencyKey` makes a resent request safe: the server deduplicates on it.
 //
 // Browser-safe: fetch, Headers and Response only (no Node modules), and types only from the server.
-import type { SessionView } from '../server/authDto';
-import type { Problem } from '../server/dto';
+import type { SessionView } from '../contracts/api/auth';
+import type { Problem } from '../contracts/api/campaigns';
 
 export type { SessionView };
 

@@ -143,7 +143,8 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
       // Writes, exports and personal data are recorded with their outcome once answered.
       if (s.kind !== 'signing-in' && (req.method !== 'GET' || route.audit)) {
         const action = 'action' in s ? s.action : 'session';
-        res.on('finish', () => {
+        // 'close', not 'finish': a streamed export the client abandons never finishes, and must still be recorded.
+        res.on('close', () => {
           void appendAudit(db, {
             ...actorAuditFields(actorOf(a, requestAuth.ip)),
             action: `${action}`.replace(/[^a-z0-9_.]/g, '_'),
@@ -151,7 +152,7 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
             regionCode: requestAuth.scope,
             result: res.statusCode < 400 ? 'success' : res.statusCode === 403 || res.statusCode === 404 ? 'denied' : 'failure',
             // A handler may add what the entry should say beyond the request (the codec: what it decoded and withheld).
-            detail: { params, status: res.statusCode, ...(res.locals.auditDetail as Record<string, unknown> | undefined) },
+            detail: { params, status: res.statusCode, ...(res.writableFinished ? {} : { aborted: true }), ...(res.locals.auditDetail as Record<string, unknown> | undefined) },
           }).catch((e: unknown) => console.error('[audit] could not record', (e as Error).message));
         });
       }

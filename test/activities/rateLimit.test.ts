@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, rowsOf, type Database } from '../../db/client';
-import { searchAudit } from '../../server/audit';
+import { searchAudit } from '../../services/audit';
 import { AuthError, createAuthService, SYSTEM_ACTOR, type AuthLimits } from '../../server/auth/service';
 import { runHousekeeping } from '../../server/housekeeping';
 import type { ScryptParams } from '../../server/security/password';

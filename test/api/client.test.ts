@@ -12,13 +12,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createApiClient, newIdempotencyKey, rawBody, type SessionView } from '../../client';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
-import { createApp } from '../../server/app';
-import type { CampaignDetail } from '../../server/dto';
-import { loadExample } from '../../server/examples';
-import { hardshipRouter } from '../../server/hardship';
-import type { UploadView } from '../../server/hardshipDto';
+import type { CampaignDetail } from '../../contracts/api/campaigns';
+import { loadExample } from '../../server/campaigns/examples';
+import type { UploadView } from '../../contracts/api/hardship';
 import { csvOf, ROSTER, ROSTER_HEADER } from '../support/hardshipData';
 import { createAccount, nextTotpCode, testAuthService, type TestAccount } from '../support/auth';
+import { startTestApp } from '../support/app';
 import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -33,17 +32,9 @@ beforeAll(async () => {
   env = await timeSkippingEnv();
   uploadDir = await mkdtemp(join(tmpdir(), 'client-'));
   h = await harness(env, { uploadDir });
-  const app = createApp({
-    campaigns: h.campaigns,
-    auth: { service: testAuthService(h.database.db), db: h.database.db, cookieSecure: false },
-    reporting: h.reporting,
-    routers: [hardshipRouter({ db: h.database.db, client: env.client, taskQueue: h.taskQueue, uploadDir })],
-    health: async () => ({ status: 'ok', temporal: { ok: true }, database: { ok: true, kind: h.database.kind } }),
-    config: { temporalUiUrl: '', namespace: 'default', defaultActor: '市人社局' },
-  });
-  server = app.listen(0);
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const t = await startTestApp({ database: h.database, client: env.client, taskQueue: h.taskQueue, campaigns: h.campaigns, reporting: h.reporting, uploadDir, temporalUiUrl: null });
+  server = t.server;
+  base = t.origin;
   workerDone = h.worker.run();
   official = await createAccount(testAuthService(h.database.db), 'official', '440700', { username: 'client.test', displayName: '客户端' });
 });

@@ -8,7 +8,7 @@ import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { createApiClient } from '../../client';
 import { addDaysLocal, localDateOf } from '../../domain/time';
-import type { CampaignDetail } from '../../server/dto';
+import type { CampaignDetail } from '../../contracts/api/campaigns';
 import { nextTotpCode } from '../support/auth';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import type { TestUser } from '../support/stack';
