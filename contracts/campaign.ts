@@ -195,6 +195,12 @@ export interface MaterialisedCampaign {
   children: UnitSpec[];
 }
 
+/** The campaign workflow's first step, in one activity (services/campaigns.ts prepareCampaign). */
+export interface PreparedCampaign extends MaterialisedCampaign {
+  reporting: Omit<ReportingContext, 'calendar'>;
+  calendar: WorkingCalendar;
+}
+
 export interface PhasePatch {
   key: string;
   status?: PhaseStatus;

@@ -3,11 +3,13 @@
 // upserted on their natural keys, actions carry an idempotency key made in the workflow, and a version
 // counter makes an older transition unable to overwrite a newer one.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { PlanSchema, flattenBreakdown, resolvePhases } from '../domain/plan';
+import { PlanSchema, flattenBreakdown, resolvePhases, type Plan } from '../domain/plan';
 import { WORKFLOW_LEVELS, type RegionLevel } from '../domain/status';
 import type { Db } from '../db/client';
 import { actions, campaigns, phases, units } from '../db/schema';
-import type { CampaignTransition, MaterialisedCampaign, UnitSpec, UnitTransition } from '../contracts/campaign';
+import type { CampaignTransition, MaterialisedCampaign, PreparedCampaign, UnitSpec, UnitTransition } from '../contracts/campaign';
+import type { ReportingContext } from '../contracts/reporting';
+import { loadCalendar } from './calendar';
 import { campaignNotFound } from './errors';
 
 const INSERT_CHUNK = 500;
@@ -17,9 +19,39 @@ const at = (ms: number | null | undefined) => (ms == null ? ms : new Date(ms));
 
 /** Writes the phase and unit rows of a launched campaign (once; a retry finds them there). */
 export async function materialiseCampaign(db: Db, campaignId: string): Promise<MaterialisedCampaign> {
+  return materialise(db, campaignId, await planOf(db, campaignId));
+}
+
+/**
+ * A campaign workflow's first step in one read of its plan: its phase and unit rows written (once), and
+ * what it needs to run: phases, workflow-level children, the reporting context and the calendar.
+ */
+export async function prepareCampaign(db: Db, campaignId: string): Promise<PreparedCampaign> {
+  const plan = await planOf(db, campaignId);
+  const m = await materialise(db, campaignId, plan);
+  return { ...m, reporting: reportingContextOf(plan), calendar: await loadCalendar(db) };
+}
+
+/** The plan as launched (validated when the campaign row was written). */
+export async function planOf(db: Db, campaignId: string): Promise<Plan> {
   const [row] = await db.select({ plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, campaignId));
   if (!row) throw campaignNotFound(campaignId);
-  const plan = PlanSchema.parse(row.plan);
+  return PlanSchema.parse(row.plan);
+}
+
+/** What every unit of the campaign needs to keep its schedule and escalate, but the calendar. */
+export function reportingContextOf(plan: Plan): Omit<ReportingContext, 'calendar'> {
+  return {
+    timeZone: plan.timeZone,
+    cityCode: plan.region.code,
+    cityName: plan.region.name,
+    title: plan.title,
+    reporting: plan.reporting ?? null,
+    escalation: plan.escalation ?? null,
+  };
+}
+
+async function materialise(db: Db, campaignId: string, plan: Plan): Promise<MaterialisedCampaign> {
   const resolved = resolvePhases(plan);
   const nodes = flattenBreakdown(plan);
   await db.transaction(async (tx) => {

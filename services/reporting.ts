@@ -16,7 +16,7 @@ import {
   reports,
   units,
 } from '../db/schema';
-import { listChildUnits, recordUnitState } from './campaigns';
+import { listChildUnits, planOf, recordUnitState, reportingContextOf } from './campaigns';
 import { campaignNotFound, unitNotFound } from './errors';
 import { enqueue, type Channels } from './outbox';
 import type { OutboxMessage } from '../contracts/outbox';
@@ -129,17 +129,7 @@ export async function recordSchedule(db: Db, w: ScheduleWrite): Promise<void> {
 }
 
 export async function loadReportingContext(db: Db, campaignId: string): Promise<Omit<ReportingContext, 'calendar'>> {
-  const [row] = await db.select({ plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, campaignId));
-  if (!row) throw campaignNotFound(campaignId);
-  const plan = PlanSchema.parse(row.plan);
-  return {
-    timeZone: plan.timeZone,
-    cityCode: plan.region.code,
-    cityName: plan.region.name,
-    title: plan.title,
-    reporting: plan.reporting ?? null,
-    escalation: plan.escalation ?? null,
-  };
+  return reportingContextOf(await planOf(db, campaignId));
 }
 
 /**
