@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects. `unit`: pure rules and pure modules (domain/, file formats, crypto helpers), nothing
-// to start: `npm run test:unit` runs them in seconds. `integration`: workflows, databases, the API and the
+// Two projects. `unit`: pure rules (test/unit: domain/, formats/, the console's pure helpers; they
+// import nothing from server/) and the server's pure modules (test/server: crypto, config), nothing to
+// start: `npm run test:unit` runs them in seconds. `integration`: workflows, databases, the API and the
 // browser against real servers (Temporal, PostgreSQL, Chromium); the toolchain is obtained once in its
 // global setup, and they get long timeouts and separate processes. `npm test` runs both.
 export default defineConfig({
@@ -12,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/server/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,

@@ -1,6 +1,10 @@
 // Request and response shapes of reporting, escalation, calendar and circular routes: zod at the
 // boundary, types for the console (web/src/types/api.ts re-exports them type-only).
 import { z } from 'zod';
+import { LIGHTS, type Light } from '../../domain/lights';
+
+/** Traffic light: red (overdue or missed target), yellow (behind pace), blue (a deadline within the warning window), green. */
+export { LIGHTS, type Light };
 import { ESCALATION_RUNGS, REPORTING_LEVELS } from '../../domain/plan';
 import { ESCALATION_TRACKS } from '../../domain/escalation';
 import { REGION_LEVELS } from '../../domain/status';
@@ -201,8 +205,6 @@ export const InboxMessageDto = z.object({
   createdAt: z.string(),
 });
 
-/** Traffic light: red (overdue or missed target), yellow (behind pace), blue (a deadline within the warning window), green. */
-export const LIGHTS = ['red', 'yellow', 'blue', 'green'] as const;
 
 export type CalendarView = z.infer<typeof CalendarDto>;
 export type CalendarYearView = z.infer<typeof CalendarYearViewDto>;
@@ -217,4 +219,3 @@ export type DeadlinesView = z.infer<typeof DeadlinesDto>;
 export type DeadlineItem = z.infer<typeof DeadlineItemDto>;
 export type CircularView = z.infer<typeof CircularDto>;
 export type InboxMessageView = z.infer<typeof InboxMessageDto>;
-export type Light = (typeof LIGHTS)[number];

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { CircularContent } from '../../contracts/reporting';
+import { computeLights } from '../../domain/lights';
 import { loadCalendar } from '../../services/calendar';
 import { calendarDiff, parseCalendarYear, shippedCalendar, type CalendarYear } from '../../domain/calendar';
 import type { Plan, ResolvedPhase } from '../../domain/plan';
@@ -61,42 +62,6 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const ACTIVE_ESCALATION = ['open', 'acknowledged', 'answered'];
 /** The plan schema's default for escalation.warningWindowDays, for plans without an escalation block. */
 const DEFAULT_WARNING_WINDOW_DAYS = 3;
-const LIGHT_RANK: Record<Light, number> = { green: 0, blue: 1, yellow: 2, red: 3 };
-
-export interface LightRow {
-  code: string;
-  parentCode: string;
-  overdue: boolean;
-  targetMissed: boolean;
-  paceBehind: boolean;
-  nextDueAt: Date | null;
-}
-
-/** Own light of every unit and the worst light of its subtree. */
-export function computeLights(rows: LightRow[], now: number, warningWindowDays: number): Map<string, { self: Light; rolled: Light }> {
-  const out = new Map<string, { self: Light; rolled: Light }>();
-  const window = warningWindowDays * 86_400_000;
-  for (const r of rows) {
-    const due = r.nextDueAt?.getTime();
-    const self: Light =
-      r.overdue || r.targetMissed ? 'red' : r.paceBehind ? 'yellow' : due !== undefined && due > now && due - now <= window ? 'blue' : 'green';
-    out.set(r.code, { self, rolled: self });
-  }
-  // Children come after their parents in depth order: walk deepest first and push each light up.
-  const byCode = new Map(rows.map((r) => [r.code, r]));
-  const depth = (code: string) => {
-    let d = 0;
-    for (let c = byCode.get(code); c && byCode.has(c.parentCode); c = byCode.get(c.parentCode)) d++;
-    return d;
-  };
-  for (const r of [...rows].sort((a, b) => depth(b.code) - depth(a.code))) {
-    const parent = out.get(r.parentCode);
-    const mine = out.get(r.code)!;
-    if (parent && LIGHT_RANK[mine.rolled] > LIGHT_RANK[parent.rolled]) parent.rolled = mine.rolled;
-  }
-  return out;
-}
-
 export function createReportingService(deps: ReportingServiceDeps) {
   const { db, client } = deps;
   const now = deps.now ?? Date.now;
@@ -141,7 +106,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
       })
       .from(units)
       .where(eq(units.campaignId, campaignId));
-    return computeLights(rows, now(), window?.days ?? DEFAULT_WARNING_WINDOW_DAYS);
+    return computeLights(rows.map((r) => ({ ...r, nextDueAt: r.nextDueAt?.getTime() ?? null })), now(), window?.days ?? DEFAULT_WARNING_WINDOW_DAYS);
   }
 
   // ---- calendar ----

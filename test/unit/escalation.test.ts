@@ -1,5 +1,6 @@
 // The pure escalation rules: when a missed-report rung falls due on the working-day calendar, the
 // expected pace (linear or a curve), the behind-pace judgement and its plain-language reason.
+import { computeLights } from '../../domain/lights';
 import { describe, expect, it } from 'vitest';
 import { shippedCalendar } from '../../domain/calendar';
 import {
@@ -103,7 +104,6 @@ describe('pace', () => {
 
 describe('traffic lights', () => {
   it('colours each unit by its own state and rolls the worst up the hierarchy', async () => {
-    const { computeLights } = await import('../../server/reporting/service');
     const now = Date.parse('2023-11-10T00:00:00Z');
     const row = (code: string, parentCode: string, s: Partial<{ overdue: boolean; targetMissed: boolean; paceBehind: boolean; dueInDays: number }> = {}) => ({
       code,
@@ -111,7 +111,7 @@ describe('traffic lights', () => {
       overdue: s.overdue ?? false,
       targetMissed: s.targetMissed ?? false,
       paceBehind: s.paceBehind ?? false,
-      nextDueAt: s.dueInDays === undefined ? null : new Date(now + s.dueInDays * 86_400_000),
+      nextDueAt: s.dueInDays === undefined ? null : now + s.dueInDays * 86_400_000,
     });
     const lights = computeLights(
       [
