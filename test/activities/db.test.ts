@@ -46,8 +46,11 @@ describe.each(['pglite', 'postgres'] as const)('read model on %s', (kind) => {
   });
 
   it('keeps the newest transition when an older one arrives late, and records an action once', async () => {
+    // Its own campaign: no test depends on another's rows.
+    const plan = jiangmenPlan(`db-test-transitions-${kind}`);
+    await seedCampaign(database.db, plan);
     const acts = createDbActivities(database.db);
-    const action = { id: 'db-test/advance/1', kind: 'advance' as const, actor: '张科长', reason: '提前', detail: {}, at: Date.parse('2031-09-29T00:00:00Z') };
+    const action = { id: `${plan.id}/advance/1`, kind: 'advance' as const, actor: '张科长', reason: '提前', detail: {}, at: Date.parse('2031-09-29T00:00:00Z') };
     const newer = { campaignId: plan.id, version: 3, status: 'running' as const, currentPhaseKey: 'mobilisation', phases: [{ key: 'deployment', status: 'done' as const, endReason: 'advanced' as const }], action };
     const older = { campaignId: plan.id, version: 2, status: 'running' as const, currentPhaseKey: 'deployment', phases: [{ key: 'deployment', status: 'active' as const }] };
     await acts.recordCampaignTransition(newer);
