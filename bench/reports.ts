@@ -19,7 +19,6 @@
 // The goals: >= 20 reports per second, p99 round trip < 1 s, every town reported within 60 s.
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { and, asc, eq, min, sql } from 'drizzle-orm';

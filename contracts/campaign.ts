@@ -109,6 +109,21 @@ export interface UnitInput {
   historyLimit?: number;
 }
 
+/** What a unit workflow returns when it ends. */
+export interface UnitResult {
+  status: UnitState['status'];
+  phaseKey: string | null;
+}
+
+/** Messages a unit received but had not acted on when it continued as new (carried in its input). */
+export type PendingUnitMessage =
+  | { kind: 'phase'; change: PhaseChange }
+  | { kind: 'end'; end: CampaignEnd }
+  | { kind: 'calendar'; change: CalendarChange };
+
+/** The unit workflow's signature, for typed child starts that need not import its code. */
+export type UnitWorkflow = (input: UnitInput & { pending?: PendingUnitMessage[] }) => Promise<UnitResult>;
+
 export interface UnitState {
   status: UnitStatus;
   phaseKey: string | null;

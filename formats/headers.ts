@@ -31,7 +31,7 @@ export interface HeaderMatch<K extends string> {
   candidates: Record<K, number[]>;
 }
 
-const BRACKETED = /[(\[【〔《<][^()\[\]【】〔〕《》<>]*[)\]】〕》>]/g;
+const BRACKETED = /[([【〔《<][^()[\]【】〔〕《》<>]*[)\]】〕》>]/g;
 /**
  * A scale in brackets is not a note: 缴费金额(万元) is ten thousand times 缴费金额(元). It is kept, so that
  * such a column matches no alias written for the plain unit and the file is refused, not misread.

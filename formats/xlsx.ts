@@ -158,6 +158,8 @@ class XlsxReader {
 
   /** A zip decoder for one compression method that hands each entry to the consumer its route chose. */
   decoder(compression: 0 | 8) {
+    // The decoder class needs the reader it reports to; an arrow function cannot be a class member here.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const reader = this;
     return class implements UnzipDecoder {
       static compression = compression;

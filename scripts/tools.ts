@@ -473,7 +473,7 @@ async function trainClassArchive(java: string, lib: string, archive: string): Pr
     await waitForFrontend(`127.0.0.1:${port}`, 60_000, () => done);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message} ${tail(stderr, 5)}`);
+    throw new Error(`${(err as Error).message} ${tail(stderr, 5)}`, { cause: err });
   }
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);

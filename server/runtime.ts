@@ -70,7 +70,7 @@ async function retrying<T>(what: string, fn: () => Promise<T>, timeoutMs: number
     try {
       return await fn();
     } catch (e) {
-      if (Date.now() > until) throw new Error(`${what}: ${(e as Error).message}`);
+      if (Date.now() > until) throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
       if (attempt === 1) console.error(`[runtime] waiting for ${what}…`);
       await new Promise((r) => setTimeout(r, 500));
     }

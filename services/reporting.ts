@@ -3,9 +3,7 @@
 // the notifications announcing it are written in one transaction, and version counters keep an older
 // write from overwriting a newer one.
 import { and, asc, desc, eq, lte, max, ne, notInArray, sql } from 'drizzle-orm';
-import type { EscalationTrack, Text } from '../domain/escalation';
-import { PlanSchema, type Escalation, type Reporting } from '../domain/plan';
-import type { ScheduledPeriod } from '../domain/schedule';
+import type { EscalationTrack } from '../domain/escalation';
 import { rowsOf, type Db } from '../db/client';
 import {
   campaigns,
@@ -17,11 +15,11 @@ import {
   units,
 } from '../db/schema';
 import { listChildUnits, planOf, recordUnitState, reportingContextOf } from './campaigns';
-import { campaignNotFound, unitNotFound } from './errors';
+import { unitNotFound } from './errors';
 import { enqueue, type Channels } from './outbox';
 import type { OutboxMessage } from '../contracts/outbox';
 import type { UnitSpec, UnitTransition } from '../contracts/campaign';
-import type { CircularContent, EscalationWrite, PeriodRecord, ReportFigures, ReportingContext, ReportWrite, ScheduleWrite, UnitProgress } from '../contracts/reporting';
+import type { CircularContent, EscalationWrite, ReportingContext, ReportWrite, ScheduleWrite, UnitProgress } from '../contracts/reporting';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 

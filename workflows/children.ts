@@ -1,10 +1,9 @@
 // Starting unit workflows, shared by the campaign (counties) and by units (towns). Kept apart from both
-// workflow files so that neither imports the other.
+// workflow files, and typed by the unit workflow's signature in contracts/, so that none imports another.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, log, proxyActivities, startChild } from '@temporalio/workflow';
 import type { DbActivities } from '../activities/db';
-import { workflowIds, type UnitReportingContext, type UnitSpec } from '../contracts/campaign';
-import type { unitWorkflow } from './unit';
+import { workflowIds, type UnitReportingContext, type UnitSpec, type UnitWorkflow } from '../contracts/campaign';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '2 minutes',
@@ -29,7 +28,7 @@ export async function startUnits(
     children.map(async (unit) => {
       const workflowId = workflowIds.unit(campaignId, unit.code);
       try {
-        const handle = await startChild<typeof unitWorkflow>('unitWorkflow', {
+        const handle = await startChild<UnitWorkflow>('unitWorkflow', {
           workflowId,
           args: [{ campaignId, unit, phaseKey, historyLimit, ...(reporting ? { reporting } : {}) }],
           parentClosePolicy: ParentClosePolicy.ABANDON,

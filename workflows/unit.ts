@@ -19,11 +19,10 @@ import {
   submitReportUpdate,
   unitReportingQuery,
   workflowIds,
-  type CalendarChange,
-  type CampaignEnd,
-  type PhaseChange,
   type UnitInput,
   type UnitState,
+  type UnitResult,
+  type PendingUnitMessage,
 } from '../contracts/campaign';
 import { startUnits } from './children';
 import { UnitReporting, initialReportingState, rep } from './reporting';
@@ -34,15 +33,7 @@ const db = proxyActivities<DbActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-type Pending =
-  | { kind: 'phase'; change: PhaseChange }
-  | { kind: 'end'; end: CampaignEnd }
-  | { kind: 'calendar'; change: CalendarChange };
-
-export interface UnitResult {
-  status: UnitState['status'];
-  phaseKey: string | null;
-}
+type Pending = PendingUnitMessage;
 
 export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): Promise<UnitResult> {
   const { campaignId, unit } = input;

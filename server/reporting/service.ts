@@ -34,20 +34,7 @@ import {
   workflowIds,
 } from '../../contracts/campaign';
 import { HttpProblem, badRequest, notFound } from '../errors';
-import type {
-  CalendarView,
-  CircularView,
-  DeadlineItem,
-  DeadlinesView,
-  EscalationView,
-  InboxMessageView,
-  Light,
-  PeriodView,
-  PutCalendarResult,
-  ReportReceiptView,
-  ReportingPreviewView,
-  UnitReportingView,
-} from '../../contracts/api/reporting';
+import type { CalendarView, CircularView, DeadlineItem, DeadlinesView, EscalationView, InboxMessageView, PeriodView, PutCalendarResult, ReportReceiptView, ReportingPreviewView, UnitReportingView } from '../../contracts/api/reporting';
 import type { z } from 'zod';
 import type { EscalationQuerySchema } from '../../contracts/api/reporting';
 import type { Sheet } from '../../formats/xlsxWriter';

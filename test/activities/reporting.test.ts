@@ -10,7 +10,7 @@ import type { ReportWrite } from '../../contracts/reporting';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, circulars, escalations, outbox, reportPeriods, reports, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { jiangmenPlan, seedCampaign } from '../support/plans';
+import { jiangmenPlan } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const plan = jiangmenPlan('reporting-acts');

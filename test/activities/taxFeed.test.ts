@@ -2,11 +2,9 @@
 // overwritten by an older feed, and the inbox folder emptied into processed/ and failed/. The upload
 // endpoint runs in-process on a real Express app with the project's error middleware.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import express from 'express';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
@@ -14,11 +12,10 @@ import { createTaxFeedActivities, type TaxFeedInvalidDetails } from '../../activ
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, taxFeedRows, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { errorMiddleware } from '../../server/errors';
 import { Client, Connection } from '@temporalio/client';
 import { startTestApp } from '../support/app';
 import { createAccount, signIn, type ApiClient } from '../support/auth';
-import { jiangmenPlan, seedCampaign } from '../support/plans';
+import { jiangmenPlan } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const CAMPAIGN = 'tax-feed-test';

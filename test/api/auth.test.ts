@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, campaigns, listImports } from '../../db/schema';
+import { auditLog, listImports } from '../../db/schema';
 import { ROLES, regionContains, roleAllows, type Role } from '../../domain/access';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { POLICY } from '../../server/routes';

@@ -8,7 +8,6 @@
 // approved and becomes 已发布.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { addDaysLocal, formatLocal, localDateOf } from '../../domain/time';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';

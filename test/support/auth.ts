@@ -99,7 +99,7 @@ export async function signIn(baseUrl: string, account: TestAccount): Promise<Api
   try {
     await api.signIn({ username: account.username, password: account.password, totp: () => nextTotpCode(account) });
   } catch (e) {
-    throw new Error(`sign-in of ${account.username} failed: ${e instanceof ApiError ? `${e.status} ${e.message}` : String(e)}`);
+    throw new Error(`sign-in of ${account.username} failed: ${e instanceof ApiError ? `${e.status} ${e.message}` : String(e)}`, { cause: e });
   }
   const raw = (body: unknown) => typeof body === 'string' || body instanceof Uint8Array;
   return {

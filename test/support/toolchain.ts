@@ -1,6 +1,6 @@
 // The toolchain obtained by test/globalSetup.ts (Temporal CLI, test server, PostgreSQL, Chromium, schemathesis).
 import { inject } from 'vitest';
-import type { Toolchain } from '../globalSetup';
+import type { Toolchain } from '../../scripts/tools';
 
 export type { Toolchain };
 

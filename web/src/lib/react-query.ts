@@ -14,13 +14,10 @@ export function createQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: queryConfig });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ApiFnReturnType<FnType extends (...args: any) => Promise<any>> = Awaited<ReturnType<FnType>>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type QueryConfig<T extends (...args: any[]) => any> = Omit<ReturnType<T>, 'queryKey' | 'queryFn'>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type MutationConfig<MutationFnType extends (...args: any) => Promise<any>> = UseMutationOptions<
   ApiFnReturnType<MutationFnType>,
   ApiError,

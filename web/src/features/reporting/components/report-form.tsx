@@ -11,8 +11,7 @@ import type { PeriodView, ReportReceiptView, SubmitReportRequest } from '../../.
 import { useSubmitReport } from '../api/submit-report';
 import { defaultPeriodKey, isPeriodOpenForReports, livePeriods } from './report-periods';
 
-const COUNT_FIELDS = ['enrolled', 'paid', 'mobilePaid', 'hardshipCovered'] as const;
-type CountField = (typeof COUNT_FIELDS)[number];
+type CountField = 'enrolled' | 'paid' | 'mobilePaid' | 'hardshipCovered';
 type Field = CountField | 'amountYuan';
 const FIELDS: readonly Field[] = ['enrolled', 'paid', 'amountYuan', 'mobilePaid', 'hardshipCovered'];
 
