@@ -118,7 +118,7 @@ describe('XLSX writer', () => {
     const rows = await rowsOf(kept.data());
     expect(rows).toHaveLength(ROWS + 1);
     expect(rows.at(-1)).toEqual({ line: ROWS + 1, cells: [String(ROWS), `王${ROWS}`, '440703********0000', '第200村', '120'] });
-  });
+  }, 120_000); // 200,000 rows written and read back: seconds alone, far more on a busy 2-core machine
 
   it('pulls rows only as fast as the output takes them, and stops reading them when the output is closed', async () => {
     let pulled = 0;
