@@ -75,7 +75,7 @@ export function PhaseTimeline({ campaign }: { campaign: CampaignDetail }) {
                 key={p.key}
                 className={`timeline-segment phase-${p.status}${isCurrent ? ' current' : ''}`}
                 style={{ left: `${left}%`, width: `${width}%` }}
-                title={`${name(p)}: ${formatStart(p.startAt, zone)} – ${formatDeadline(p.deadlineAt, zone)}`}
+                title={t('timeline.phaseTitle', { name: name(p), start: formatStart(p.startAt, zone), deadline: formatDeadline(p.deadlineAt, zone) })}
               >
                 <span className="timeline-segment-label">{name(p)}</span>
               </div>

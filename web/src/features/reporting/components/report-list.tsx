@@ -1,6 +1,7 @@
 // Every report revision of a unit, newest first: a correction is a new revision, never an overwrite.
+// A record of what was typed, so figures are exact (12,345, not 1.23万) and money has two decimals.
 import { Badge } from '../../../components/ui/badge';
-import { formatAmount, formatDateTime, formatNumber } from '../../../lib/format';
+import { formatDateTime, formatNumber, formatYuan } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { ReportView } from '../../../types/api';
 
@@ -43,7 +44,7 @@ export function ReportList({ reports, timeZone }: { reports: ReportView[]; timeZ
               <td className="num">{t('reports.revision', { n: r.revision })}</td>
               <td className="num">{n(r.enrolled)}</td>
               <td className="num">{n(r.paid)}</td>
-              <td className="num">{formatAmount(r.amountYuan, language)}</td>
+              <td className="num">{formatYuan(r.amountYuan, language)}</td>
               <td className="num">{n(r.mobilePaid)}</td>
               <td className="num">{n(r.hardshipCovered)}</td>
               <td>
