@@ -40,7 +40,7 @@ export function CampaignRoute() {
         <UnitsTable campaignId={c.id} units={c.units} timeZone={c.timeZone} testId="county-table" />
       </section>
       {canAct && <ActionsPanel campaign={c} />}
-      <ActionLog actions={c.actions} timeZone={c.timeZone} />
+      <ActionLog campaign={c} />
     </>
   );
 }
