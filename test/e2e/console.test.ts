@@ -73,7 +73,7 @@ describe('console', () => {
     expect((await page.getByTestId('unit-title').innerText()).trim()).toBe('台山市');
     const towns = page.getByTestId('children-table').locator('tbody tr');
     expect(await towns.count()).toBeGreaterThan(0);
-    expect(await page.locator('h2', { hasText: '各镇(街道)' }).count()).toBe(1);
+    expect(await page.locator('h2', { hasText: '各镇（街道）' }).count()).toBe(1);
     const breadcrumbs = page.getByTestId('breadcrumbs');
     expect(await breadcrumbs.innerText()).toContain('江门市');
 

@@ -149,9 +149,9 @@ describe('reporting console', () => {
     const receipt = page.getByTestId('report-receipt');
     await receipt.waitFor();
     const receiptText = await receipt.innerText();
-    expect(receiptText).toMatch(/已报送\(第 1 次\)|已报送\(迟报\)/);
+    expect(receiptText).toMatch(/已报送（第 1 次）|已报送（迟报）/);
     expect(receiptText).toContain(dueDate);
-    if (Date.now() < dueAt - 5_000) expect(receiptText).toContain('已报送(第 1 次)');
+    if (Date.now() < dueAt - 5_000) expect(receiptText).toContain('已报送（第 1 次）');
 
     const reportRow = page.getByTestId('report-list').locator(`[data-testid="report-row"][data-period="${dueDate}"]`);
     await reportRow.waitFor();

@@ -84,10 +84,10 @@ export function ActionLog({ campaign }: { campaign: Pick<CampaignDetail, 'action
                   <td className="nowrap" data-label={t('log.col.at')}>
                     {formatDateTime(a.at, campaign.timeZone)}
                   </td>
-                  <td data-label={t('log.col.what')} data-testid="action-sentence">
+                  <td className="stack-block" data-label={t('log.col.what')} data-testid="action-sentence">
                     {describeAction(a, campaign, t, language)}
                   </td>
-                  <td data-label={t('log.col.reason')}>{a.reason ?? <span className="muted">{t('common.none')}</span>}</td>
+                  <td className="stack-block" data-label={t('log.col.reason')}>{a.reason ?? <span className="muted">{t('common.none')}</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -32,7 +32,7 @@ export function EscalationTable({
   }
   return (
     <div className="table-wrap">
-      <table className="table escalation-table" data-testid={testId}>
+      <table className="table escalation-table table-stack" data-testid={testId}>
         <thead>
           <tr>
             <th>{t('escalation.col.firedAt')}</th>
@@ -47,8 +47,10 @@ export function EscalationTable({
         <tbody>
           {escalations.map((e) => (
             <tr key={e.id} data-testid="escalation-row" data-rung={e.rung} data-track={e.track} data-status={e.status} data-unit={e.unitCode}>
-              <td className="nowrap">{formatDateTime(e.firedAt, timeZone)}</td>
-              <td>
+              <td className="nowrap" data-label={t('escalation.col.firedAt')}>
+                {formatDateTime(e.firedAt, timeZone)}
+              </td>
+              <td data-label={t('escalation.col.unit')}>
                 <Link to={paths.unit.getHref(campaignId, e.unitCode)} className="unit-name">
                   {e.unitName}
                 </Link>
@@ -56,17 +58,17 @@ export function EscalationTable({
                   <code>{e.unitCode}</code> · {t(`level.${e.level}`)}
                 </div>
               </td>
-              <td>
+              <td data-label={t('escalation.col.rung')}>
                 <Badge tone={RUNG_TONES[e.rung]} data={e.rung}>
                   {e.rungName}
                 </Badge>
                 <div className="muted small nowrap">{t(TRACK_LABELS[e.track])}</div>
               </td>
-              <td className="reason-col" data-testid="escalation-reason">
+              <td className="reason-col stack-block" data-label={t('escalation.col.reason')} data-testid="escalation-reason">
                 {language === 'zh-CN' ? e.reason.zh : e.reason.en}
                 {e.notified.length > 0 && <div className="muted small">{t('escalation.notified', { codes: e.notified.join('、') })}</div>}
               </td>
-              <td>
+              <td data-label={t('escalation.col.status')}>
                 <Badge tone={STATUS_TONES[e.status]} testId="escalation-status" data={e.status}>
                   {t(STATUS_FILTER_LABELS[e.status])}
                 </Badge>
@@ -77,14 +79,14 @@ export function EscalationTable({
                   </div>
                 )}
               </td>
-              <td className="nowrap">
+              <td className="nowrap" data-label={t('escalation.col.next')}>
                 {e.nextRungAt && (e.status === 'open' || e.status === 'acknowledged' || e.status === 'answered') ? (
                   formatDue(e.nextRungAt, timeZone)
                 ) : (
                   <span className="muted">{t('common.none')}</span>
                 )}
               </td>
-              <td className="handling">
+              <td className="handling stack-block" data-label={t('escalation.col.handling')}>
                 {e.responses.length > 0 && (
                   <ul className="responses" data-testid="escalation-responses">
                     {e.responses.map((r, i) => (

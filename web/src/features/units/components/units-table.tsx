@@ -10,14 +10,11 @@ import { TemporalLink } from '../../../components/ui/temporal-link';
 import { TrafficLight } from '../../../components/ui/traffic-light';
 import { paths } from '../../../config/paths';
 import { useTemporalLinks } from '../../../lib/app-config';
-import { formatCount, formatDateTime, formatDue, formatMoney, formatNumber, ratio } from '../../../lib/format';
+import { formatCount, formatDateTime, formatDue, formatMoney, formatNumber } from '../../../lib/format';
+import { completion } from '../../../lib/pace';
 import { useI18n, type Language, type Translate } from '../../../lib/i18n';
-import type { Progress, Targets, UnitView } from '../../../types/api';
+import type { UnitView } from '../../../types/api';
 
-/** Paying is what a collection campaign is judged on; enrolment stands in when no paying target is set. */
-export function completion(targets: Targets, progress: Progress): number | null {
-  return ratio(progress.paid, targets.paying) ?? ratio(progress.enrolled, targets.enrolled);
-}
 
 export function canDrillDown(unit: UnitView): boolean {
   return unit.childCount > 0 || unit.workflowId !== null;
@@ -114,7 +111,7 @@ export function UnitsTable({
                 <td data-label={label.code}>
                   <code>{u.code}</code>
                 </td>
-                <td className="unit-name">
+                <td className="unit-name stack-title">
                   {drill ? (
                     <Link to={href} onClick={(e) => e.stopPropagation()}>
                       {u.name}
