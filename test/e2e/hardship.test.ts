@@ -363,7 +363,7 @@ describe('hardship console', () => {
     expect(masked).not.toBe(person('B').id);
     expect(masked.startsWith(person('B').id.slice(0, 6))).toBe(true);
     expect(masked).toContain('*');
-    expect(await found.getByTestId('result-gov-paid').innerText()).toBe('120');
+    expect(await found.getByTestId('result-gov-paid').innerText()).toBe('120.00');
     await page.screenshot({ path: path.join(artifacts, 'hardship-results.png'), fullPage: true });
 
     // ---- the county's real-name ledger downloads as XLSX ----
