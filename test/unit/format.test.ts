@@ -2,6 +2,7 @@
 // with two decimals, rates with one, 并列 ranks, prose and ISO dates in the plan's time zone.
 import { describe, expect, it } from 'vitest';
 import {
+  formatActor,
   formatCount,
   formatDateProse,
   formatDateTimeProse,
@@ -119,5 +120,13 @@ describe('dates', () => {
   it('writes a deadline at midnight as the day it ends', () => {
     expect(formatDeadlineProse(at, ZONE, 'zh-CN')).toBe('2026年11月30日');
     expect(formatDeadlineProse(at + 3_600_000, ZONE, 'zh-CN')).toBe('2026年12月1日 01:00');
+  });
+});
+
+describe('formatActor', () => {
+  it('puts the account name in full-width brackets in Chinese', () => {
+    expect(formatActor('江门市人社局 陈科长(jm.chen)', 'zh-CN')).toBe('江门市人社局 陈科长（jm.chen）');
+    expect(formatActor('市人社局', 'zh-CN')).toBe('市人社局');
+    expect(formatActor('Chen (jm.chen)', 'en')).toBe('Chen (jm.chen)');
   });
 });

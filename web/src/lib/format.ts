@@ -237,3 +237,13 @@ export function dueParts(instant: number | string | Date, timeZone: string): { d
   if (w.hour === 0 && w.minute === 0) return { date: localDate(at - 1, timeZone), time: '24:00' };
   return { date: localDate(at, timeZone), time: `${pad(w.hour)}:${pad(w.minute)}` };
 }
+
+/**
+ * Who did it, as the server records a signed-in user: `陈科长(jm.chen)`. In Chinese the account name
+ * goes in full-width brackets: 陈科长（jm.chen）.
+ */
+export function formatActor(actor: string, language: Language): string {
+  if (language !== 'zh-CN') return actor;
+  const m = /^(.+)\(([^()]+)\)$/.exec(actor);
+  return m ? `${m[1]}（${m[2]}）` : actor;
+}

@@ -15,7 +15,7 @@ export function LightChart({ units }: { units: UnitView[] }) {
     (): ChartOption => ({
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'category', data: LIGHTS.map((l) => `${t(`light.${l}.colour`)}\n${t(`light.${l}`)}`), axisTick: { show: false }, axisLabel: { interval: 0, hideOverlap: false } },
+      xAxis: { type: 'category', data: LIGHTS.map((l) => `${t(`light.${l}.colour`)}\n${t(`light.${l}`)}`), axisTick: { show: false }, axisLabel: { interval: 0, width: 64, overflow: 'break', lineHeight: 14 } },
       yAxis: { type: 'value', minInterval: 1, min: 0 },
       series: [
         {
@@ -31,7 +31,7 @@ export function LightChart({ units }: { units: UnitView[] }) {
   );
 
   if (units.length === 0) return null;
-  const parts = LIGHTS.map((l, i) => t('chart.lights.part', { colour: t(`light.${l}.colour`), count: counts[i] })).join('、');
+  const parts = LIGHTS.map((l, i) => t('chart.lights.part', { colour: t(`light.${l}.colour`), count: counts[i] })).join(t('common.enumSep'));
   return (
     <div className="chart-block">
       <h3>{t('chart.lights.title')}</h3>

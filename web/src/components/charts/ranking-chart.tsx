@@ -74,7 +74,7 @@ export function RankingChart({
   if (units.length === 0) return null;
   const first = rated.filter((r) => r.rank === 1);
   const firstRate = first.length > 0 ? formatRate(completion(first[0].item.targets, first[0].item.progress)!, language) : '';
-  const firstText = t(first.length > 1 ? 'chart.ranking.firstTied' : 'chart.ranking.first', { first: first.map((r) => r.item.name).join('、'), firstRate });
+  const firstText = t(first.length > 1 ? 'chart.ranking.firstTied' : 'chart.ranking.first', { first: first.map((r) => r.item.name).join(t('common.enumSep')), firstRate });
   const behind = expected === null ? 0 : rated.filter((r) => completion(r.item.targets, r.item.progress)! < expected).length;
   const tiedCount = rated.filter((r) => r.tied).length;
   const legend: LegendItem[] = [

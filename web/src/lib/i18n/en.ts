@@ -25,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   'common.toHome': 'Back to campaigns',
   'common.paren': '{text} ({note})',
   'common.listSep': '; ',
+  'common.enumSep': ', ',
   'rank.single': '{rank}',
   'rank.tied': '{rank} (tied)',
 

@@ -25,6 +25,7 @@ export const zhCN = {
   'common.toHome': '回到活动列表',
   'common.paren': '{text}（{note}）',
   'common.listSep': '；',
+  'common.enumSep': '、',
   'rank.single': '第{rank}',
   'rank.tied': '并列第{rank}',
 

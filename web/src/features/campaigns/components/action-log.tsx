@@ -1,7 +1,7 @@
 // 操作记录: what officials did to the campaign, newest first, each as a sentence (who did what, to which
 // phase, with what result) and the reason they gave. Phases by the plan's names, instants as dates in the
 // plan's zone; never keys, epoch milliseconds or workflow ids.
-import { formatDateTime, formatDateTimeProse, formatDeadlineProse, proseDate } from '../../../lib/format';
+import { formatActor, formatDateTime, formatDateTimeProse, formatDeadlineProse, proseDate } from '../../../lib/format';
 import { useI18n, type Language, type Translate } from '../../../lib/i18n';
 import type { ActionView, CampaignDetail } from '../../../types/api';
 
@@ -15,7 +15,7 @@ export function describeAction(a: ActionView, campaign: Pick<CampaignDetail, 'ph
     return p ? (language === 'zh-CN' ? p.nameZh : p.nameEn) : (key ?? '');
   };
   const d = a.detail;
-  const actor = a.actor;
+  const actor = formatActor(a.actor, language);
   switch (a.kind) {
     case 'launch':
       return t('log.launch', { actor, units: num(d.units) ?? 0 });

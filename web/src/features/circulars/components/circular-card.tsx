@@ -4,7 +4,7 @@
 import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
 import { Badge } from '../../../components/ui/badge';
 import { rankLabel } from '../../../components/ui/rank';
-import { formatCount, formatDateTime, formatDue, formatPoints, formatRate, rankWithTies, rateKey } from '../../../lib/format';
+import { formatActor, formatCount, formatDateTime, formatDue, formatPoints, formatRate, rankWithTies, rateKey } from '../../../lib/format';
 import { useCan } from '../../../lib/auth';
 import { useI18n } from '../../../lib/i18n';
 import type { CircularRankingRow, CircularView } from '../../../types/api';
@@ -45,7 +45,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
           <>
             {' · '}
             <span data-testid="circular-published">
-              {t('circular.publishedBy', { at: formatDateTime(c.publishedAt, timeZone), actor: c.approvedBy ?? t('common.none') })}
+              {t('circular.publishedBy', { at: formatDateTime(c.publishedAt, timeZone), actor: c.approvedBy ? formatActor(c.approvedBy, language) : t('common.none') })}
             </span>
           </>
         )}

@@ -3,7 +3,7 @@
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { paths } from '../../../config/paths';
-import { formatDateTime, formatDue } from '../../../lib/format';
+import { formatActor, formatDateTime, formatDue } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { EscalationView } from '../../../types/api';
 import { RUNG_TONES, STATUS_FILTER_LABELS, STATUS_TONES, TRACK_LABELS } from './labels';
@@ -91,7 +91,7 @@ export function EscalationTable({
                   <ul className="responses" data-testid="escalation-responses">
                     {e.responses.map((r, i) => (
                       <li key={`${r.at}-${i}`}>
-                        <strong>{t(`escalation.respond.${r.kind}`)}</strong> · {r.actor} · <span className="muted small">{formatDateTime(r.at, timeZone)}</span>
+                        <strong>{t(`escalation.respond.${r.kind}`)}</strong> · {formatActor(r.actor, language)} · <span className="muted small">{formatDateTime(r.at, timeZone)}</span>
                         <div>{r.text}</div>
                       </li>
                     ))}

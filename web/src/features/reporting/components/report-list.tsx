@@ -1,7 +1,7 @@
 // Every report revision of a unit, newest first: a correction is a new revision, never an overwrite.
 // A record of what was typed, so figures are exact (12,345, not 1.23万) and money has two decimals.
 import { Badge } from '../../../components/ui/badge';
-import { formatDateTime, formatNumber, formatYuan } from '../../../lib/format';
+import { formatActor, formatDateTime, formatNumber, formatYuan } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { ReportView } from '../../../types/api';
 
@@ -51,7 +51,7 @@ export function ReportList({ reports, timeZone }: { reports: ReportView[]; timeZ
                 {r.late ? <Badge tone="warn">{t('reports.late')}</Badge> : <Badge tone="ok">{t('reports.onTime')}</Badge>}
               </td>
               <td data-label={t('reports.col.actor')}>
-                {r.actor}
+                {formatActor(r.actor, language)}
                 {!CONSOLE_SOURCES.has(r.source) && <div className="muted small">{t('reports.source', { source: r.source })}</div>}
               </td>
               <td data-label={t('reports.col.submittedAt')} className="nowrap">{formatDateTime(r.submittedAt, timeZone)}</td>
