@@ -2,11 +2,9 @@
 // overwritten by an older feed, and the inbox folder emptied into processed/ and failed/. The upload
 // endpoint runs in-process on a real Express app with the project's error middleware.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import express from 'express';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
@@ -15,13 +13,12 @@ import type { TaxFeedInvalidDetails } from '../../contracts/taxFeed';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, taxFeedRows, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { errorMiddleware } from '../../server/errors';
 import { ServiceError } from '../../services/errors';
 import { importTaxFeed } from '../../services/taxFeed';
 import { Client, Connection } from '@temporalio/client';
 import { startTestApp } from '../support/app';
 import { createAccount, signIn, type ApiClient } from '../support/auth';
-import { jiangmenPlan, seedCampaign } from '../support/plans';
+import { jiangmenPlan } from '../support/plans';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const CAMPAIGN = 'tax-feed-test';
@@ -168,6 +165,27 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     await writeFile(join(dir, `${CAMPAIGN}__恩平-2031-11-06.csv`), good);
     expect((await acts.scanTaxInbox({ dir })).duplicates).toHaveLength(1);
     expect((await readdir(join(dir, 'processed'))).sort()).toEqual([`${CAMPAIGN}__crashed.csv`, `${CAMPAIGN}__恩平-2031-11-06.1.csv`, `${CAMPAIGN}__恩平-2031-11-06.csv`].sort());
+  });
+
+  it('refuses an inbox file over 5 MiB before reading it, into failed/ with the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tax-inbox-big-'));
+    dirs.push(dir);
+    const name = `${CAMPAIGN}__过大.csv`;
+    await writeFile(join(dir, name), Buffer.alloc(5 * 1024 * 1024 + 1, 0x31));
+    const before = await counts();
+    const result = await acts.scanTaxInbox({ dir });
+    expect(result.imported).toEqual([]);
+    expect(result.failed).toEqual([
+      {
+        file: name,
+        campaignId: CAMPAIGN,
+        errorCount: 1,
+        errors: [{ file: name, line: null, column: null, value: null, reason: '文件大小 5242881 字节,超过 5 MiB(5242880 字节)上限;请按区县拆分后分别提交' }],
+        errorsFile: join(dir, 'failed', `${name}.errors.txt`),
+      },
+    ]);
+    expect((await readdir(join(dir, 'failed'))).sort()).toEqual([name, `${name}.errors.txt`].sort());
+    expect(await counts()).toEqual(before);
   });
 
   describe('upload endpoint', () => {

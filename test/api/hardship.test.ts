@@ -11,7 +11,6 @@ import type { Worker } from '@temporalio/worker';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
-import { campaigns } from '../../db/schema';
 import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { createWorker } from '../../server/worker';
 import { xlsxBytes } from '../../formats/xlsxWriter';

@@ -23,7 +23,7 @@ import { prepareImport, storeUpload } from '../../services/hardship/uploads';
 import { createWorker } from '../../server/worker';
 import { LIST_IMPORT_WORKFLOW, hardshipWorkflowIds, type ListImportWorkflowResult } from '../../contracts/hardship';
 import type { listImportWorkflow } from '../../workflows/hardship';
-import { jiangmenPlan, seedCampaign } from '../support/plans';
+import { jiangmenPlan } from '../support/plans';
 import { csvOf, idOf, LIST_HEADER, ROSTER_HEADER } from '../support/hardshipData';
 import { keepHistory, timeSkippingEnv, workflowBundle } from '../support/temporal';
 

@@ -16,7 +16,7 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns/service';
 import { TAX_FEED_SCHEDULE_ID, ensureTaxFeedSchedule } from '../../server/taxFeed/schedule';
-import { jiangmenPlan, seedCampaign } from '../support/plans';
+import { jiangmenPlan } from '../support/plans';
 import { startDevServer, type DevServer } from '../support/devServer';
 import { workflowBundle, keepHistory } from '../support/temporal';
 
