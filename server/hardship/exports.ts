@@ -8,7 +8,7 @@ import { writeXlsx, type Cell, type SheetSource } from '../../formats/xlsxWriter
 import { hardshipCampaign, importErrorPages, importRow, refusalsOf, resultPages, unitOf, unitsOf, visibleRun } from '../../services/hardship/reads';
 import type { ApiDeps } from '../http/deps';
 import { route, type Answer } from '../http/route';
-import { campaignScope, changeZh, H, ImportParams, partOf, RunParams, UnitQuery, unitInScope, XLSX_TYPE } from './views';
+import { campaignAccess, changeZh, H, ImportParams, partOf, RunParams, UnitQuery, unitInScope, XLSX_TYPE } from './views';
 
 const XLSX: Answer = { description: 'XLSX', contentType: XLSX_TYPE };
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
@@ -47,7 +47,7 @@ export const exportRoutes = [
     method: 'GET',
     path: `${H}/imports/:importId/errors.xlsx`,
     summary: '错误报告',
-    scope: campaignScope('hardship.import'),
+    scope: campaignAccess('hardship.import'),
     audit: true,
     params: ImportParams,
     answers: { 200: XLSX, 404: { description: '不存在' } },
@@ -73,7 +73,7 @@ export const exportRoutes = [
     method: 'GET',
     path: `${H}/runs/:runId/ledger.xlsx`,
     summary: '困难群体实名登记管理台账',
-    scope: campaignScope('hardship.export'),
+    scope: campaignAccess('hardship.export'),
     audit: true,
     params: RunParams,
     query: UnitQuery,
@@ -114,7 +114,7 @@ export const exportRoutes = [
     method: 'GET',
     path: `${H}/runs/:runId/mobilisation.xlsx`,
     summary: '待动员参保名单（每村一页）',
-    scope: campaignScope('mobilisation.export'),
+    scope: campaignAccess('mobilisation.export'),
     audit: true,
     params: RunParams,
     query: UnitQuery,

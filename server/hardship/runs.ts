@@ -37,7 +37,7 @@ import type { screeningWorkflow } from '../../workflows/hardship';
 import { badRequest, HttpProblem, notFound } from '../errors';
 import { actorName, authOf, requireRegion, subjectOf } from '../http/access';
 import { IntRowIdSchema, route } from '../http/route';
-import { campaignScope, H, listIdentity, partOf, resultView, RunParams, runView, UnitQuery, unitInScope } from './views';
+import { campaignAccess, H, listIdentity, partOf, resultView, RunParams, runView, UnitQuery, unitInScope } from './views';
 
 export const runRoutes = [
   route({
@@ -87,7 +87,7 @@ export const runRoutes = [
     method: 'GET',
     path: H,
     summary: '现行名单、筛查批次与代缴政策',
-    scope: campaignScope('hardship.read'),
+    scope: campaignAccess('hardship.read'),
     answers: { 200: { description: '概况', schema: HardshipOverviewDto }, 404: { description: '活动不存在' } },
     handler: async ({ params, res }, d): Promise<HardshipOverview> => {
       const campaign = await hardshipCampaign(d.db, params.id);
@@ -119,7 +119,7 @@ export const runRoutes = [
     method: 'GET',
     path: `${H}/runs/:runId`,
     summary: '筛查批次',
-    scope: campaignScope('hardship.read'),
+    scope: campaignAccess('hardship.read'),
     params: RunParams,
     answers: { 200: { description: '批次', schema: RunDto }, 404: { description: '不存在' } },
     handler: async ({ params, res }, d) => {
@@ -133,7 +133,7 @@ export const runRoutes = [
     method: 'GET',
     path: `${H}/runs/:runId/summary`,
     summary: '单位及其下级的筛查汇总',
-    scope: campaignScope('hardship.read'),
+    scope: campaignAccess('hardship.read'),
     params: RunParams,
     query: UnitQuery,
     answers: { 200: { description: '汇总', schema: UnitSummariesDto }, 400: { description: '单位代码无效' }, 404: { description: '不存在' } },
@@ -160,7 +160,7 @@ export const runRoutes = [
     method: 'POST',
     path: `${H}/runs/:runId/results/search`,
     summary: '查询筛查结果（身份证号已脱敏）',
-    scope: campaignScope('hardship.read'),
+    scope: campaignAccess('hardship.read'),
     params: RunParams,
     body: ResultSearchRequestSchema,
     answers: { 200: { description: '结果', schema: ResultPageDto }, 400: { description: '条件无效' }, 404: { description: '不存在' } },

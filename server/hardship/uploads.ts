@@ -12,7 +12,7 @@ import type { listImportWorkflow } from '../../workflows/hardship';
 import { HttpProblem } from '../errors';
 import { actorName, authOf } from '../http/access';
 import { Reply, route } from '../http/route';
-import { campaignScope, H, ImportParams, importView, partOf } from './views';
+import { campaignAccess, H, ImportParams, importView, partOf } from './views';
 
 /** The file's name from X-File-Name (URL-encoded, as headers carry Latin-1 only): no folders, no control characters. */
 function fileNameOf(req: Request): string {
@@ -34,7 +34,7 @@ export const uploadRoutes = [
     method: 'POST',
     path: `${H}/uploads`,
     summary: '上传花名册或困难群体名单（CSV/XLSX 原始字节），返回表头与列对应',
-    scope: campaignScope('hardship.import'),
+    scope: campaignAccess('hardship.import'),
     bodyKind: 'stream',
     headers: [{ name: 'X-File-Name', description: 'encodeURIComponent(文件名)' }],
     query: z.object({
@@ -66,7 +66,7 @@ export const uploadRoutes = [
     method: 'POST',
     path: `${H}/imports`,
     summary: '导入已上传的文件（整份导入或整份拒绝）',
-    scope: campaignScope('hardship.import'),
+    scope: campaignAccess('hardship.import'),
     temporal: true,
     body: StartImportRequestSchema,
     answers: {
@@ -93,7 +93,7 @@ export const uploadRoutes = [
     method: 'GET',
     path: `${H}/imports`,
     summary: '导入记录',
-    scope: campaignScope('hardship.read'),
+    scope: campaignAccess('hardship.read'),
     answers: { 200: { description: '列表', schema: z.object({ imports: z.array(ImportDto) }) }, 404: { description: '活动不存在' } },
     handler: async ({ params }, d) => {
       const campaign = await hardshipCampaign(d.db, params.id);
@@ -105,7 +105,7 @@ export const uploadRoutes = [
     method: 'GET',
     path: `${H}/imports/:importId`,
     summary: '导入状态、进度与错误',
-    scope: campaignScope('hardship.read'),
+    scope: campaignAccess('hardship.read'),
     params: ImportParams,
     answers: { 200: { description: '导入', schema: ImportDto }, 404: { description: '不存在' } },
     handler: async ({ params, res }, d) => {

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { ImportView, ResultView, RunView } from '../../contracts/api/hardship';
 import { PROGRESS_ACTIVITIES, type ImportHeartbeat, type ScreeningCounts, type ScreeningHeartbeat } from '../../contracts/hardship';
 import type { Db } from '../../db/client';
-import { regionContains } from '../../domain/access';
+import { regionContains, type Action } from '../../domain/access';
 import { categoryName, INELIGIBLE_ZH, OUTCOME_ZH, type IneligibleReason, type Outcome } from '../../domain/hardship';
 import { maskIdNumber } from '../../domain/idNumber';
 import type { ListKind } from '../../formats/lists';
@@ -24,11 +24,11 @@ import { countsWithin, figuresWithin, firstImportErrors, type ImportRow, type Re
 import { isTemporalUnavailable, notFound } from '../errors';
 import { authOf } from '../http/access';
 import type { Scope } from '../http/route';
-import type { Action } from '../../domain/access';
 
 export const H = '/api/campaigns/:id/hardship';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const campaignScope = (action: Action): Scope => ({ kind: 'campaign', action });
+/** The route's access: the campaign `:id`, for this action. */
+export const campaignAccess = (action: Action): Scope => ({ kind: 'campaign', action });
 export const RunParams = z.object({ id: z.string(), runId: z.string().describe('筛查批次编号，或 latest') });
 export const ImportParams = z.object({ id: z.string(), importId: z.string() });
 export const UnitQuery = z.object({ unit: z.string().regex(/^\d{6}(\d{3}){0,2}$/, '单位代码应为 6、9 或 12 位数字').optional() });
