@@ -25,7 +25,6 @@ function fileNameOf(req: Request): string {
       name = raw;
     }
   }
-  // eslint-disable-next-line no-control-regex -- control characters are what is replaced
   return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || '上传文件';
 }
 
