@@ -530,7 +530,8 @@ function addToLine(line: BudgetLine, c: Contribution): void {
   line.totalFen += c.governmentFen;
 }
 
-function mergeLine(into: BudgetLine, from: BudgetLine): void {
+/** Adds one line's people and money to another (sums of budget lines computed a page at a time). */
+export function mergeBudgetLine(into: BudgetLine, from: BudgetLine): void {
   into.people += from.people;
   into.withheld += from.withheld;
   into.govPaidFen += from.govPaidFen;
@@ -579,9 +580,9 @@ export function rollUpBudget(plan: PlanTree, lines: Readonly<Record<string, Budg
     if (!regionContains(plan.region.code, code)) continue;
     let home = byCode.get(code) ?? byCode.get(code.slice(0, 9)) ?? byCode.get(code.slice(0, 6));
     home ??= sixDigit.filter((u) => regionContains(u.code, code)).sort((a, b) => b.depth - a.depth)[0];
-    mergeLine(sums.get(plan.region.code)!, line);
+    mergeBudgetLine(sums.get(plan.region.code)!, line);
     if (!home) continue;
-    for (const c of [home.code, ...home.ancestors]) mergeLine(sums.get(c)!, line);
+    for (const c of [home.code, ...home.ancestors]) mergeBudgetLine(sums.get(c)!, line);
   }
   return [
     { code: plan.region.code, name: plan.region.name, level: plan.region.level, depth: 0, line: sums.get(plan.region.code)! },

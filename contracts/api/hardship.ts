@@ -43,7 +43,7 @@ export const SheetDto = z.object({
 /** `sheet`: a worksheet's position from 0 (a number, or digits in a query) or its name. */
 export const SheetChoice = z.union([z.number().int().nonnegative().max(10_000), z.string().trim().min(1).max(100)]);
 export const UploadQuery = z.object({
-  list: z.enum(LIST_KINDS, { error: '参数 list 应为 roster(花名册)或 hardship(困难群体名单)' }),
+  list: z.enum(LIST_KINDS, { error: '参数 list 应为 roster（花名册）或 hardship（困难群体名单）' }),
   sheet: z
     .string()
     .trim()
@@ -103,7 +103,7 @@ export const StartImportRequestSchema = z
   .superRefine((v, ctx) => {
     if (v.list !== 'hardship') return;
     if (!v.category) ctx.addIssue({ code: 'custom', path: ['category'], message: '请选择困难群体类别' });
-    if (!v.department) ctx.addIssue({ code: 'custom', path: ['department'], message: '请填写名单提供部门(如 民政局、残联、农业农村局)' });
+    if (!v.department) ctx.addIssue({ code: 'custom', path: ['department'], message: '请填写名单提供部门（如 民政局、残联、农业农村局）' });
     if (!v.listDate) ctx.addIssue({ code: 'custom', path: ['listDate'], message: '请填写名单日期' });
   });
 export type StartImportRequest = z.infer<typeof StartImportRequestSchema>;
@@ -213,6 +213,24 @@ export const RunDto = z.object({
 });
 export const UnitSummaryDto = OutcomeCountsDto.extend({ code: z.string(), name: z.string(), level: z.string() });
 export const UnitSummariesDto = z.object({ runId: z.string(), unit: UnitSummaryDto, children: z.array(UnitSummaryDto) });
+
+/** 财政资金测算 of a run under a unit: per unit of the breakdown, people counted and money in fen, per component and funding level. */
+const FenByLevel = z.record(z.string(), z.number().int());
+export const BudgetLineDto = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: z.string(),
+  depth: z.number().int(),
+  people: z.number().int(),
+  withheld: z.number().int().describe('不缴差额、暂停代缴的人数'),
+  govPaidFen: z.number().int(),
+  subsidyFen: z.object({ basic: z.number().int(), extra: z.number().int(), uplift: z.number().int() }),
+  byComponent: z.record(z.string(), FenByLevel).describe('分项（subsidy、extraSubsidy、uplift、govPaid）按级次（central、province、city、county、town）分担，单位分'),
+  byLevel: FenByLevel,
+  totalFen: z.number().int(),
+});
+export const BudgetDto = z.object({ runId: z.string(), basis: z.string(), rows: z.array(BudgetLineDto) });
+export type Budget = z.infer<typeof BudgetDto>;
 
 export const CurrentListDto = z.object({
   importId: z.string(),

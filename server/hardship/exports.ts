@@ -10,7 +10,7 @@ import type { ApiDeps } from '../http/deps';
 import { route, type Answer } from '../http/route';
 import { campaignAccess, changeZh, H, ImportParams, partOf, RunParams, UnitQuery, unitInScope, XLSX_TYPE } from './views';
 
-const XLSX: Answer = { description: 'XLSX', contentType: XLSX_TYPE };
+export const XLSX: Answer = { description: 'XLSX', contentType: XLSX_TYPE };
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 
 /**
@@ -18,7 +18,7 @@ const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
  * after it (the database gone mid-download) can only cut the download short, which leaves the client a
  * zip without its directory: an incomplete file that no spreadsheet opens, never a partial list.
  */
-async function sendXlsx(res: Response, fileName: string, sheets: Iterable<SheetSource> | AsyncIterable<SheetSource>): Promise<void> {
+export async function sendXlsx(res: Response, fileName: string, sheets: Iterable<SheetSource> | AsyncIterable<SheetSource>): Promise<void> {
   res.type(XLSX_TYPE).attachment(fileName);
   try {
     await writeXlsx(res, sheets);
@@ -33,7 +33,7 @@ async function sendXlsx(res: Response, fileName: string, sheets: Iterable<SheetS
 }
 
 /** What an export is about: the campaign, the unit asked for (within the user's scope) and its name, the run covering it. */
-async function exportScope(d: ApiDeps, res: Response, params: { id: string; runId: string }, unit: string | undefined) {
+export async function exportScope(d: ApiDeps, res: Response, params: { id: string; runId: string }, unit: string | undefined) {
   const campaign = await hardshipCampaign(d.db, params.id);
   const code = unitInScope(res, unit);
   const run = await visibleRun(d.db, campaign.id, params.runId, partOf(res, campaign), code === campaign.regionCode ? undefined : code);

@@ -3,9 +3,10 @@
 // parse, authorise, call the services (services/hardship/) or start the workflows, shape the answer.
 // Personal data: ID numbers leave masked (440703********123X); nothing personal is read from a URL
 // (searches and refusals are POST bodies naming a result by its opaque id).
+import { budgetRoutes } from './budget';
 import { exportRoutes } from './exports';
 import { refusalRoutes } from './refusals';
 import { runRoutes } from './runs';
 import { uploadRoutes } from './uploads';
 
-export const hardshipRoutes = [...uploadRoutes, ...runRoutes, ...refusalRoutes, ...exportRoutes];
+export const hardshipRoutes = [...uploadRoutes, ...runRoutes, ...refusalRoutes, ...exportRoutes, ...budgetRoutes];

@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
-import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
+import type { Budget, HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { createWorker } from '../../server/worker';
 import { xlsxBytes } from '../../formats/xlsxWriter';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
@@ -81,7 +81,7 @@ describe('hardship API', () => {
   it('is described in /api/openapi.json', async () => {
     const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(await fetch(base.replace(/\/api\/.*$/, '/api/openapi.json')), 200);
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/campaigns/{id}/hardship'));
-    expect(paths).toHaveLength(14);
+    expect(paths).toHaveLength(16);
     expect(Object.keys(doc.paths['/api/campaigns/{id}/hardship/refusals'])).toEqual(['post']);
   });
 
@@ -209,6 +209,32 @@ describe('hardship API', () => {
     expect(v1).toContain('李二');
     expect(v1).not.toContain('郑十'); // refused
     expect((await fetch(`${base}/runs/latest/ledger.xlsx?unit=999999`)).status).toBe(404);
+  });
+
+  it('estimates the government’s money (财政资金测算) per unit, component and level, as JSON and XLSX', async () => {
+    const run = await json<RunView>(await fetch(`${base}/runs/${runId}`), 200);
+    const budget = await json<Budget>(await fetch(`${base}/runs/${runId}/budget`), 200);
+    const city = budget.rows[0];
+    // Covered and still to mobilise are counted (3 + 2 after the refusal); each of them is in a paid group, 120 yuan each.
+    expect(city).toMatchObject({ code: '440700', depth: 0, people: run.counts.covered + run.counts.toMobilise, withheld: 0, govPaidFen: 5 * 12_000 });
+    // Jiangmen's plan puts 代缴 on the county (costSplit.govPaid: { county: 1 }).
+    expect(city.byComponent.govPaid).toEqual({ county: 5 * 12_000 });
+    expect(city.totalFen).toBe(city.govPaidFen + city.subsidyFen.basic + city.subsidyFen.extra + city.subsidyFen.uplift);
+    expect(Object.values(city.byLevel).reduce((a, b) => a + b, 0)).toBe(city.totalFen);
+    const counties = budget.rows.filter((r) => r.level === 'county');
+    expect(counties.reduce((a, r) => a + r.totalFen, 0)).toBe(city.totalFen);
+    expect(budget.rows.find((r) => r.code === '440703')).toMatchObject({ people: 4 });
+    const pengjiang = await json<Budget>(await fetch(`${base}/runs/${runId}/budget?unit=440703`), 200);
+    expect(pengjiang.rows[0]).toMatchObject({ code: '440703', depth: 1, people: 4 });
+    expect(pengjiang.rows.every((r) => r.code.startsWith('440703'))).toBe(true);
+    const xlsx = await fetch(`${base}/runs/${runId}/budget.xlsx`);
+    expect(xlsx.status).toBe(200);
+    const bytes = await xlsx.arrayBuffer();
+    const summary = sheetText(bytes, 1);
+    expect(summary).toContain('困难群体参保财政资金测算表');
+    expect(summary).toContain('其中县级财政');
+    expect(summary).toContain('<v>600</v>'); // 60,000 fen of 代缴 in yuan
+    expect(sheetText(bytes, 2)).toContain('政府代缴');
   });
 });
 

@@ -401,6 +401,9 @@ describe('hardship console', () => {
     const bytes = await readFile((await download.path())!);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const [budget] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-budget').click()]);
+    expect(budget.suggestedFilename()).toBe(`财政资金测算表-${PENGJIANG.name}.xlsx`);
+    expect((await readFile((await budget.path())!)).subarray(0, 2).toString('latin1')).toBe('PK');
 
     // ---- a 特困 list with an unknown ID header: the column picker, then what changed ----
     await uploadAndImport(

@@ -176,6 +176,7 @@ export const hardshipZhCN = {
   'exports.unit': '导出范围',
   'exports.ledger': '实名登记管理台账（XLSX）',
   'exports.mobilisation': '待动员名单（XLSX）',
+  'exports.budget': '财政资金测算表（XLSX）',
 
   'summary.trail': '单位层级',
   'summary.total': '{name}（合计）',
@@ -413,6 +414,7 @@ const hardshipEn: Record<HardshipKey, string> = {
   'exports.unit': 'Unit',
   'exports.ledger': 'Real-name ledger (XLSX)',
   'exports.mobilisation': 'Mobilisation list (XLSX)',
+  'exports.budget': 'Budget estimate by funding level (XLSX)',
 
   'summary.trail': 'Units',
   'summary.total': '{name} (total)',

@@ -38,6 +38,9 @@ export function ExportsPanel({
         <a className="button nowrap" href={href('mobilisation.xlsx')} download data-testid="export-mobilisation">
           {t('exports.mobilisation')}
         </a>
+        <a className="button nowrap" href={href('budget.xlsx')} download data-testid="export-budget">
+          {t('exports.budget')}
+        </a>
       </div>
     </div>
   );
