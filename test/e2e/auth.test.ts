@@ -100,7 +100,7 @@ describe('accounts', () => {
     await page.getByTestId('mfa-submit').click();
     await page.waitForURL(/\/deadlines$/);
     expect((await page.getByTestId('user-name').innerText()).trim()).toBe(official.displayName);
-    expect((await page.getByTestId('user-role').innerText()).trim()).toBe('业务主管(市级)');
+    expect((await page.getByTestId('user-role').innerText()).trim()).toBe('业务主管（市级）');
     // An official launches, but neither manages accounts nor reads the audit log.
     expect(await page.getByTestId('nav-launch').count()).toBe(1);
     expect(await page.getByTestId('nav-users').count()).toBe(0);
@@ -126,7 +126,7 @@ describe('accounts', () => {
 
     const { page, pageErrors } = await openPage(ctx);
     await harness!.signIn(page, supervisor);
-    expect((await page.getByTestId('user-role').innerText()).trim()).toBe('督导员(县/镇)');
+    expect((await page.getByTestId('user-role').innerText()).trim()).toBe('督导员（县/镇）');
     expect(await page.getByTestId('nav-launch').count()).toBe(0);
     await page.getByTestId(`campaign-row-${campaignId}`).waitFor();
 
@@ -175,7 +175,7 @@ describe('accounts', () => {
     expect(await page.getByTestId('users-notice').innerText()).toContain(username);
     const row = page.getByTestId(`user-row-${username}`);
     await row.waitFor();
-    expect(await row.innerText()).toContain('协管员(村/社区)');
+    expect(await row.innerText()).toContain('协管员（村/社区）');
     expect(await row.innerText()).toContain('440703001002');
 
     // Disable it through the edit form.

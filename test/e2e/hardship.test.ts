@@ -351,7 +351,7 @@ describe('hardship console', () => {
     expect(await count(page, 'run-counts', 'refused')).toBe('0');
     // The county pays the 120-yuan minimum for each of the two covered.
     expect(await count(page, 'run-counts', 'govPaidFen')).toBe('24000');
-    expect(await page.getByTestId('run-counts').getByTestId('count-govPaidFen').innerText()).toContain('240 元');
+    expect(await page.getByTestId('run-counts').getByTestId('count-govPaidFen').innerText()).toContain('240.00元');
     for (const reason of ['not-local', 'deceased', 'drawing-pension', 'under-16']) {
       expect(await page.getByTestId(`ineligible-${reason}`).locator('dd').innerText()).toBe('1');
     }
@@ -392,7 +392,7 @@ describe('hardship console', () => {
     expect(masked).not.toBe(person('B').id);
     expect(masked.startsWith(person('B').id.slice(0, 6))).toBe(true);
     expect(masked).toContain('*');
-    expect(await found.getByTestId('result-gov-paid').innerText()).toBe('120');
+    expect(await found.getByTestId('result-gov-paid').innerText()).toBe('120.00');
     await page.screenshot({ path: path.join(artifacts, 'hardship-results.png'), fullPage: true });
 
     // ---- the county's real-name ledger downloads as XLSX ----
@@ -407,7 +407,7 @@ describe('hardship console', () => {
       page,
       { name: '特困人员名单.csv', text: TEKUN_CSV },
       { kind: 'hardship', category: 'tekun', department: '民政局', date: today },
-      { screenAfter: true, pick: { idNumber: '第 1 列:居民身份证' } },
+      { screenAfter: true, pick: { idNumber: '第 1 列：居民身份证' } },
     );
     const run2 = await completedRun(page, run1);
     expect(run2).not.toBe(run1);
@@ -418,7 +418,7 @@ describe('hardship console', () => {
     expect(await changes.getByTestId('change-added').locator('dd').innerText()).toBe('1');
     expect(await changes.getByTestId('change-removed').locator('dd').innerText()).toBe('0');
     expect(await changes.getByTestId('change-categories').locator('dd').innerText()).toBe('1');
-    expect(await changes.getByTestId('change-obligations').locator('dd').innerText()).toContain('120 元');
+    expect(await changes.getByTestId('change-obligations').locator('dd').innerText()).toContain('120.00元');
     await page.getByTestId('results-change').selectOption('added');
     await page.waitForFunction(() => document.querySelector('[data-testid="results-total"]')?.getAttribute('data-total') === '1');
     expect(await page.getByTestId('result-row').getByTestId('result-name').innerText()).toBe(person('J').name);

@@ -5,12 +5,15 @@
 // one county reports through the unit page's form before the due time and sees its receipt and the
 // report in the list; the other does not, so at the due instant the escalation board shows its
 // reminder with the reason, which is acknowledged; and the circular drafted at the period's close is
-// approved and becomes 已发布.
+// approved and becomes 已发布. The reporting county's page draws its figure against the pace and the
+// target and its trend across periods (series and points counted in the SVG), its amount in 万元, and
+// fits a 375 px phone; the deadlines board groups what is due by county.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { addDaysLocal, formatLocal, localDateOf } from '../../domain/time';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
+import { chartPaths, COLOURS, lines, scrollsSideways, symbols } from '../support/charts';
 import type { TestUser } from '../support/stack';
 
 const ZONE = 'Asia/Shanghai';
@@ -148,9 +151,9 @@ describe('reporting console', () => {
     const receipt = page.getByTestId('report-receipt');
     await receipt.waitFor();
     const receiptText = await receipt.innerText();
-    expect(receiptText).toMatch(/已报送\(第 1 次\)|已报送\(迟报\)/);
+    expect(receiptText).toMatch(/已报送（第 1 次）|已报送（迟报）/);
     expect(receiptText).toContain(dueDate);
-    if (Date.now() < dueAt - 5_000) expect(receiptText).toContain('已报送(第 1 次)');
+    if (Date.now() < dueAt - 5_000) expect(receiptText).toContain('已报送（第 1 次）');
 
     const reportRow = page.getByTestId('report-list').locator(`[data-testid="report-row"][data-period="${dueDate}"]`);
     await reportRow.waitFor();
@@ -162,7 +165,39 @@ describe('reporting console', () => {
       (key) => ['reported', 'late'].includes(document.querySelector(`[data-testid="period-status-${key}"]`)?.getAttribute('data-status') ?? ''),
       dueDate,
     );
-    await page.screenshot({ path: path.join(artifacts, 'reporting-unit.png'), fullPage: true });
+    // The figures in 万: 54,000 yuan reads 5.40万元.
+    await page.waitForFunction(() => document.querySelector('[data-testid="figure-amount"] .figure-value')?.textContent === '5.40万元');
+    // The progress chart: the reported paid figure (one point), the pace line and the target: three series.
+    const progress = page.getByTestId('progress-chart');
+    await page.waitForFunction(() => document.querySelector('[data-testid="progress-chart"]')?.getAttribute('data-points')?.startsWith('1,'));
+    const progressPaths = await chartPaths(page, 'progress-chart');
+    expect(await progress.getAttribute('data-series')).toBe('3');
+    expect(await progress.getAttribute('data-points')).toBe('1,2,2');
+    expect(symbols(progressPaths, COLOURS.actual)).toHaveLength(1);
+    expect(lines(progressPaths, COLOURS.pace).filter((l) => l.dash)).toHaveLength(1);
+    expect(lines(progressPaths, COLOURS.target).filter((l) => l.dash)).toHaveLength(1);
+    expect(await page.getByTestId('progress-chart-summary').innerText()).toMatch(/缴费人数300，完成目标 500 的 60\.0%/);
+    expect(await page.getByTestId('progress-chart-table').getByTestId('progress-chart-row').count()).toBe(1);
+    // The trend across periods: enrolled and paid, one period reported, one point each.
+    const trendPaths = await chartPaths(page, 'trend-chart');
+    expect(await page.getByTestId('trend-chart').getAttribute('data-series')).toBe('2');
+    expect(symbols(trendPaths, COLOURS.enrolled)).toHaveLength(1);
+    expect(symbols(trendPaths, COLOURS.actual)).toHaveLength(1);
+    expect(await page.getByTestId('trend-chart-table').innerText()).toContain(dueDate);
+    await page.screenshot({ path: path.join(artifacts, 'reporting-unit-1440.png'), fullPage: true });
+
+    // The same page on a clerk's phone: nothing scrolls sideways, the form's button is a 44 px target.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.waitForFunction(() => document.documentElement.clientWidth === 375);
+    await page.waitForFunction(() => {
+      const svg = document.querySelector('[data-testid="progress-chart-canvas"] svg');
+      return !!svg && svg.getBoundingClientRect().width <= 375;
+    });
+    expect(await scrollsSideways(page)).toBe(false);
+    expect((await page.getByTestId('report-submit').boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    expect(symbols(await chartPaths(page, 'progress-chart'), COLOURS.actual)).toHaveLength(1);
+    await page.screenshot({ path: path.join(artifacts, 'reporting-unit-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // ---- the other county misses the due time: its reminder appears on the escalation board ----
     await page.getByTestId('breadcrumbs').getByRole('link', { name: '江门市' }).click();
@@ -253,9 +288,15 @@ describe('reporting console', () => {
     expect(await page.getByTestId(`period-status-${dueDate}`).getAttribute('data-status')).toBe('missed');
     await page.getByTestId('unit-inbox-list').getByTestId('inbox-message').first().waitFor();
 
-    // ---- the top-level boards open ----
+    // ---- the top-level boards open; the deadlines grouped by county, the campaign-wide ones apart ----
     await page.getByTestId('nav-deadlines').click();
     await page.getByTestId('deadlines-board').waitFor();
+    await page.getByTestId('deadlines-days-14').click();
+    const silentGroup = page.locator(`[data-testid="deadlines-group"][data-group="${SILENT.code}"]`);
+    await silentGroup.waitFor();
+    expect(await silentGroup.locator('summary').innerText()).toContain(SILENT.name);
+    expect(await page.locator('[data-testid="deadlines-group"][data-group=""]').locator('summary').innerText()).toContain('全局事项');
+    await page.screenshot({ path: path.join(artifacts, 'reporting-deadlines.png'), fullPage: true });
     await page.getByTestId('nav-calendar').click();
     await page.getByTestId(`calendar-year-${dueDate.slice(0, 4)}`).waitFor();
     await page.getByTestId('calendar-editor').waitFor();

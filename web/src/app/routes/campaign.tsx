@@ -1,6 +1,8 @@
 // 活动概况: composes the campaigns feature (timeline, actions, log) with the units feature (the table
 // of the owning region's direct children, with their lights and tax figures).
 import { useLocation } from 'react-router';
+import { LightChart } from '../../components/charts/light-chart';
+import { RankingChart } from '../../components/charts/ranking-chart';
 import { Figures } from '../../components/figures';
 import { isLaunchedState } from '../../config/paths';
 import { ActionLog } from '../../features/campaigns/components/action-log';
@@ -9,6 +11,7 @@ import { PhaseTimeline } from '../../features/campaigns/components/phase-timelin
 import { UnitsTable } from '../../features/units/components/units-table';
 import { useCan } from '../../lib/auth';
 import { useI18n } from '../../lib/i18n';
+import { useNow } from '../../lib/use-now';
 import { useCampaignOutlet } from './campaign-layout';
 
 export function CampaignRoute() {
@@ -19,6 +22,8 @@ export function CampaignRoute() {
   const childLevel = c.units[0]?.level;
   // Offered to roles that may move phases; the server still decides, region included.
   const canAct = useCan('campaign.phase');
+  const now = useNow(60_000);
+  const levelName = childLevel ? t(`level.${childLevel}`) : t('units.heading');
 
   return (
     <>
@@ -32,15 +37,24 @@ export function CampaignRoute() {
         <h2>{t('figures.heading')}</h2>
         <Figures targets={c.targets} progress={c.progress} testId="headline-figures" />
       </section>
+      {c.units.length > 0 && (
+        <section className="card" data-testid="campaign-charts">
+          <h2>{t('chart.heading.campaign')}</h2>
+          <div className="charts-grid">
+            <RankingChart units={c.units} level={levelName} phases={c.phases} timeZone={c.timeZone} now={now} />
+            <LightChart units={c.units} />
+          </div>
+        </section>
+      )}
       <section className="card">
         <div className="card-title-row">
-          <h2>{childLevel ? t('unit.children', { level: t(`level.${childLevel}`) }) : t('units.heading')}</h2>
+          <h2>{childLevel ? t('unit.children', { level: levelName }) : t('units.heading')}</h2>
           <span className="muted small">{t('light.legend')}</span>
         </div>
         <UnitsTable campaignId={c.id} units={c.units} timeZone={c.timeZone} testId="county-table" />
       </section>
       {canAct && <ActionsPanel campaign={c} />}
-      <ActionLog actions={c.actions} timeZone={c.timeZone} />
+      <ActionLog campaign={c} />
     </>
   );
 }

@@ -1,9 +1,11 @@
 // 单位详情: breadcrumbs from the owning region, the unit's light and figures, its children, and its
 // reporting duty: the schedule, the report form, every report revision, its escalations (itself and
 // the units below) with what to do about them, and the messages sent to it.
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { DEFAULT_TIME_ZONE } from '../../../../domain/time';
+import { ProgressChart, type VerifiedPoint } from '../../components/charts/progress-chart';
+import { TrendChart } from '../../components/charts/trend-chart';
 import { Figures } from '../../components/figures';
 import { ErrorMessage } from '../../components/ui/error-message';
 import { Loading } from '../../components/ui/loading';
@@ -23,6 +25,7 @@ import { UnitsTable } from '../../features/units/components/units-table';
 import { useCan } from '../../lib/auth';
 import { useI18n } from '../../lib/i18n';
 import { LIVE_REFETCH_MS } from '../../lib/react-query';
+import { useNow } from '../../lib/use-now';
 
 // The screening's words and components load with the card, not with every page of the console.
 const UnitHardshipCard = lazy(() => import('../../features/hardship/components/unit-hardship-card').then((m) => ({ default: m.UnitHardshipCard })));
@@ -44,6 +47,11 @@ export function UnitRoute() {
     queryConfig: { enabled: unit.isSuccess && reports, refetchInterval: live ? LIVE_REFETCH_MS : false },
   });
 
+  const now = useNow(60_000);
+  const tax = unit.data?.unit.tax;
+  // The tax bureau's paid figure: what verification will count (扣费成功), beside what the unit reported.
+  const verified = useMemo((): VerifiedPoint[] => (tax ? [{ at: Date.parse(tax.asOf), value: tax.paid }] : []), [tax]);
+
   if (unit.isPending) return <Loading />;
   if (unit.isError) return <ErrorMessage error={unit.error} testId="unit-error" />;
   const d = unit.data;
@@ -57,6 +65,24 @@ export function UnitRoute() {
         <UnitReportingStatus unit={d.unit} timeZone={timeZone} />
         <Figures targets={d.unit.targets} progress={d.unit.progress} testId="unit-figures" />
       </section>
+      {reports && reporting.data && campaign.data && (
+        <section className="card" data-testid="unit-charts">
+          <h2>{t('chart.heading.unit')}</h2>
+          <div className="charts-grid charts-grid-even">
+            <ProgressChart
+              phases={campaign.data.phases}
+              timeZone={timeZone}
+              targets={d.unit.targets}
+              progress={d.unit.progress}
+              periods={reporting.data.periods}
+              reports={reporting.data.reports}
+              verified={verified}
+              now={now}
+            />
+            <TrendChart periods={reporting.data.periods} reports={reporting.data.reports} now={now} />
+          </div>
+        </section>
+      )}
       <section className="card">
         <h2>{childLevel ? t('unit.children', { level: t(`level.${childLevel}`) }) : t('units.heading')}</h2>
         <UnitsTable campaignId={d.campaignId} units={d.children} timeZone={timeZone} testId="children-table" />

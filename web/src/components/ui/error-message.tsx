@@ -1,7 +1,8 @@
 import { ApiError, errorMessage } from '../../lib/api-client';
+import { issueLabel } from '../../lib/field-labels';
 import { useI18n } from '../../lib/i18n';
 
-/** The readable message of a failed call, and each failing field with its path when the server named them. */
+/** The readable message of a failed call, and each failing field the server named, in words. */
 export function ErrorMessage({ error, testId = 'error-message' }: { error: unknown; testId?: string }) {
   const { t } = useI18n();
   const issues = error instanceof ApiError ? error.issues : [];
@@ -18,15 +19,23 @@ export function ErrorMessage({ error, testId = 'error-message' }: { error: unkno
   );
 }
 
+/**
+ * One line per failing field: its Chinese name where known (阶段第2项的开始时间), then the message. The
+ * path (`phases[1].start`) is for machines and stays out of sight, in `data-path`.
+ */
 export function IssueList({ issues, testId }: { issues: { path: string; message: string }[]; testId?: string }) {
+  const { t, language } = useI18n();
   return (
     <ul className="issues" data-testid={testId}>
-      {issues.map((issue, i) => (
-        <li key={`${issue.path}-${i}`} data-testid="plan-error">
-          <code className="issue-path">{issue.path}</code>
-          <span className="issue-message">{issue.message}</span>
-        </li>
-      ))}
+      {issues.map((issue, i) => {
+        const label = issueLabel(issue, language);
+        return (
+          <li key={`${issue.path}-${i}`} data-testid="plan-error" data-path={issue.path}>
+            {label && <span className="issue-field">{t('error.field', { field: label })}</span>}
+            <span className="issue-message">{issue.message}</span>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -1,4 +1,4 @@
-import { formatPercent } from '../../lib/format';
+import { formatRate } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 
 /** A bar for actual/target; without a target only the dash shows. Over 100% is drawn full. */
@@ -11,7 +11,7 @@ export function ProgressBar({ value, compact = false }: { value: number | null; 
       <span className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(value * 100)}>
         <span className={value >= 1 ? 'progress-fill progress-full' : 'progress-fill'} style={{ width: `${width}%` }} />
       </span>
-      <span className="progress-label">{formatPercent(value, language)}</span>
+      <span className="progress-label">{formatRate(value, language)}</span>
     </span>
   );
 }

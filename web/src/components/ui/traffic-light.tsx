@@ -21,7 +21,7 @@ export function TrafficLight({
   const { t } = useI18n();
   const fromBelow = lightSelf !== undefined && lightSelf !== light;
   const title = [
-    `${t(`light.${light}.colour`)}:${t(`light.${light}`)}`,
+    t('light.title', { colour: t(`light.${light}.colour`), meaning: t(`light.${light}`) }),
     fromBelow ? t('light.fromBelow', { self: `${t(`light.${lightSelf}.colour`)} ${t(`light.${lightSelf}`)}` }) : '',
     detail ?? '',
   ]

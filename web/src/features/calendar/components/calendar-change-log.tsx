@@ -1,11 +1,11 @@
 import { DEFAULT_TIME_ZONE } from '../../../../../domain/time';
-import { formatDateTime } from '../../../lib/format';
+import { formatActor, formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { CalendarChangeView } from '../../../types/api';
 
 /** 修改记录: every addition or correction, by whom and why, with what changed. */
 export function CalendarChangeLog({ changes }: { changes: CalendarChangeView[] }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const rows = [...changes].sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
   return (
     <section className="card" data-testid="calendar-changes">
@@ -31,7 +31,7 @@ export function CalendarChangeLog({ changes }: { changes: CalendarChangeView[] }
                   <td className="nowrap">{formatDateTime(c.at, DEFAULT_TIME_ZONE)}</td>
                   <td className="num">{c.year}</td>
                   <td className="num">{c.version}</td>
-                  <td>{c.actor}</td>
+                  <td>{formatActor(c.actor, language)}</td>
                   <td>{c.reason}</td>
                   <td className="small">{c.summary}</td>
                 </tr>

@@ -1,12 +1,12 @@
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { TemporalLink } from '../../../components/ui/temporal-link';
-import { formatDateTime } from '../../../lib/format';
+import { formatDateTimeProse } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { CampaignDetail } from '../../../types/api';
-import { isLive } from '../api/get-campaign';
+import { isSettled } from '../api/get-campaign';
 
 export function CampaignHeader({ campaign }: { campaign: CampaignDetail }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   return (
     <header className="page-header">
       <div>
@@ -14,7 +14,7 @@ export function CampaignHeader({ campaign }: { campaign: CampaignDetail }) {
         <p className="muted">
           {t('campaign.region', { region: campaign.regionName, year: campaign.year })}
           {' · '}
-          {t('campaign.launchedAt', { at: formatDateTime(campaign.launchedAt, campaign.timeZone) })}
+          {t('campaign.launchedAt', { at: formatDateTimeProse(campaign.launchedAt, campaign.timeZone, language) })}
           {' · '}
           <code>{campaign.id}</code>
         </p>
@@ -23,7 +23,7 @@ export function CampaignHeader({ campaign }: { campaign: CampaignDetail }) {
         <StatusBadge kind="campaign" status={campaign.status} testId="campaign-status" />
         <TemporalLink workflowId={campaign.workflowId} testId="campaign-temporal-link" />
         <span className="muted small" data-testid="campaign-refresh">
-          {isLive(campaign.status) ? t('campaign.live') : t('campaign.final')}
+          {isSettled(campaign) ? t('campaign.final') : t('campaign.live')}
         </span>
       </div>
     </header>

@@ -1,10 +1,15 @@
+// 活动列表: every campaign the user may see, newest first, with its current phase by the plan's name for
+// it (工作部署阶段, never the key `deployment`) and its enrolment against the target in 万.
+import { useQueries } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
 import { ProgressBar } from '../../../components/ui/progress-bar';
 import { StatusBadge } from '../../../components/ui/status-badge';
 import { paths } from '../../../config/paths';
-import { formatDateTime, formatNumber, ratio } from '../../../lib/format';
+import { formatCount, formatDateTime, formatNumber, ratio } from '../../../lib/format';
+import type { CampaignSummary } from '../../../types/api';
+import { getCampaignQueryOptions } from '../api/get-campaign';
 import { useI18n } from '../../../lib/i18n';
 import { useCampaigns } from '../api/get-campaigns';
 import { LaunchDemoButton } from './launch-demo-button';
@@ -13,6 +18,7 @@ export function CampaignsList() {
   const { t, language } = useI18n();
   const navigate = useNavigate();
   const campaigns = useCampaigns();
+  const phaseName = usePhaseNames(campaigns.data ?? []);
 
   if (campaigns.isPending) return <Loading />;
   if (campaigns.isError) return <ErrorMessage error={campaigns.error} />;
@@ -73,14 +79,14 @@ export function CampaignsList() {
                 <td>
                   <StatusBadge kind="campaign" status={c.status} />
                 </td>
-                <td>{c.currentPhaseKey ? <code>{c.currentPhaseKey}</code> : t('common.none')}</td>
+                <td data-testid={`campaign-phase-${c.id}`}>{c.currentPhaseKey ? phaseName(c.id, c.currentPhaseKey) : t('common.none')}</td>
                 <td>
-                  <div className="small">
+                  <div className="small" title={formatNumber(c.progress.enrolled, language)}>
                     {c.targets.enrolled === null
-                      ? formatNumber(c.progress.enrolled, language)
+                      ? formatCount(c.progress.enrolled, language)
                       : t('common.of', {
-                          actual: formatNumber(c.progress.enrolled, language),
-                          target: formatNumber(c.targets.enrolled, language),
+                          actual: formatCount(c.progress.enrolled, language),
+                          target: formatCount(c.targets.enrolled, language),
                         })}
                   </div>
                   <ProgressBar value={ratio(c.progress.enrolled, c.targets.enrolled)} compact />
@@ -93,4 +99,23 @@ export function CampaignsList() {
       </div>
     </section>
   );
+}
+
+/**
+ * The plan's name of a phase key, from each campaign's detail (asked once per campaign in a phase and
+ * kept: names do not change). Never the key itself: 加载中… until it arrives, — if the plan lacks it.
+ */
+function usePhaseNames(campaigns: CampaignSummary[]): (campaignId: string, key: string) => string {
+  const { language, t } = useI18n();
+  const ids = campaigns.filter((c) => c.currentPhaseKey !== null).map((c) => c.id);
+  const details = useQueries({
+    queries: ids.map((id) => ({ ...getCampaignQueryOptions(id), refetchInterval: false as const, staleTime: Infinity })),
+  });
+  const names = new Map<string, string>();
+  const settled = new Set<string>();
+  details.forEach((d, i) => {
+    if (d.data || d.isError) settled.add(ids[i]);
+    for (const p of d.data?.phases ?? []) names.set(`${ids[i]}|${p.key}`, language === 'zh-CN' ? p.nameZh : p.nameEn);
+  });
+  return (campaignId, key) => names.get(`${campaignId}|${key}`) ?? (settled.has(campaignId) ? t('common.none') : t('common.loading'));
 }

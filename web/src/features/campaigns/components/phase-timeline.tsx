@@ -1,7 +1,7 @@
 // The plan's calendar as one bar: each phase a segment from its start to its deadline, a marker for
 // now, the current phase highlighted, and a countdown to its deadline. Times show in the plan's zone.
 import { StatusBadge } from '../../../components/ui/status-badge';
-import { formatDeadline, formatDateTime, formatStart, remaining } from '../../../lib/format';
+import { formatDeadline, formatDeadlineProse, formatDateTime, formatStart, remaining } from '../../../lib/format';
 import { useI18n, type Translate } from '../../../lib/i18n';
 import { useNow } from '../../../lib/use-now';
 import type { CampaignDetail, PhaseView } from '../../../types/api';
@@ -50,7 +50,7 @@ export function PhaseTimeline({ campaign }: { campaign: CampaignDetail }) {
     countdown =
       deadline > now
         ? t('timeline.countdown', { phase: name(current), left: formatRemaining(t, now, deadline) })
-        : t('timeline.overdue', { phase: name(current), at: formatDeadline(current.deadlineAt, zone) });
+        : t('timeline.overdue', { phase: name(current), at: formatDeadlineProse(current.deadlineAt, zone, language) });
   } else {
     countdown = t('timeline.untilStart', { left: formatRemaining(t, now, min) });
   }
@@ -75,7 +75,7 @@ export function PhaseTimeline({ campaign }: { campaign: CampaignDetail }) {
                 key={p.key}
                 className={`timeline-segment phase-${p.status}${isCurrent ? ' current' : ''}`}
                 style={{ left: `${left}%`, width: `${width}%` }}
-                title={`${name(p)}: ${formatStart(p.startAt, zone)} – ${formatDeadline(p.deadlineAt, zone)}`}
+                title={t('timeline.phaseTitle', { name: name(p), start: formatStart(p.startAt, zone), deadline: formatDeadline(p.deadlineAt, zone) })}
               >
                 <span className="timeline-segment-label">{name(p)}</span>
               </div>

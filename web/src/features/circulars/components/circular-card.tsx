@@ -3,7 +3,8 @@
 // a draft the approval form.
 import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
 import { Badge } from '../../../components/ui/badge';
-import { formatDateTime, formatDue, formatNumber, formatPercent } from '../../../lib/format';
+import { rankLabel } from '../../../components/ui/rank';
+import { formatActor, formatCount, formatDateTime, formatDue, formatPoints, formatRate, rankWithTies, rateKey } from '../../../lib/format';
 import { useCan } from '../../../lib/auth';
 import { useI18n } from '../../../lib/i18n';
 import type { CircularRankingRow, CircularView } from '../../../types/api';
@@ -17,7 +18,9 @@ const REPORTED_TONE = { 'on-time': 'ok', late: 'warn', missing: 'danger' } as co
 export function CircularCard({ campaignId, circular, timeZone, live }: { campaignId: string; circular: CircularView; timeZone: string; live: boolean }) {
   const { t, language } = useI18n();
   const c = circular;
-  const n = (v: number) => formatNumber(v, language);
+  const n = (v: number) => formatCount(v, language);
+  // Ranked again on the rate as shown: units with the same rate share a rank (并列), as a circular writes it.
+  const ranked = rankWithTies(c.content.ranking, (r) => rateKey(r.rate));
   const byCode = new Map(c.content.ranking.map((r) => [r.code, r]));
   const published = c.status === 'published';
   const canApprove = useCan('circular.approve');
@@ -42,7 +45,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
           <>
             {' · '}
             <span data-testid="circular-published">
-              {t('circular.publishedBy', { at: formatDateTime(c.publishedAt, timeZone), actor: c.approvedBy ?? t('common.none') })}
+              {t('circular.publishedBy', { at: formatDateTime(c.publishedAt, timeZone), actor: c.approvedBy ? formatActor(c.approvedBy, language) : t('common.none') })}
             </span>
           </>
         )}
@@ -70,14 +73,14 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
             </tr>
           </thead>
           <tbody>
-            {c.content.ranking.map((r) => (
-              <tr key={r.code} data-testid="ranking-row" data-reported={r.reported}>
-                <td className="num">{r.rank}</td>
+            {ranked.map(({ item: r, rank, tied }) => (
+              <tr key={r.code} data-testid="ranking-row" data-reported={r.reported} data-rank={rank ?? ''} data-tied={tied}>
+                <td className="num nowrap">{rankLabel(t, rank, tied)}</td>
                 <td>
                   {r.name} <code className="muted">{r.code}</code>
                 </td>
                 <td className="num">{r.targetPaying === null ? n(r.paid) : t('common.of', { actual: n(r.paid), target: n(r.targetPaying) })}</td>
-                <td className="num">{r.rate === null ? t('common.none') : formatPercent(r.rate, language)}</td>
+                <td className="num">{r.rate === null ? t('common.none') : formatRate(r.rate, language)}</td>
                 <td className="num">
                   <Change row={r} />
                 </td>
@@ -101,7 +104,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
               : c.content.late
                   .map((u) => {
                     const how = byCode.get(u.code)?.reported;
-                    return how === 'missing' || how === 'late' ? `${u.name}(${t(`circular.reported.${how}`)})` : u.name;
+                    return how === 'missing' || how === 'late' ? t('common.paren', { text: u.name, note: t(`circular.reported.${how}`) }) : u.name;
                   })
                   .join('、')}
           </dd>
@@ -111,7 +114,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
           <dd data-testid="circular-praised">
             {c.content.praised.length === 0
               ? t('circular.none')
-              : c.content.praised.map((u) => `${u.name}(${formatPercent(u.rate, language)})`).join('、')}
+              : c.content.praised.map((u) => t('common.paren', { text: u.name, note: formatRate(u.rate, language) })).join('、')}
           </dd>
         </div>
       </dl>
@@ -125,7 +128,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
 function Change({ row }: { row: CircularRankingRow }) {
   const { t } = useI18n();
   if (row.change === null) return <span className="muted">{t('common.none')}</span>;
-  const points = (row.change * 100).toFixed(1);
+  const points = formatPoints(row.change);
   if (Math.abs(row.change) < 0.0005) return <span className="muted">{t('circular.change.same')}</span>;
   return row.change > 0 ? (
     <span className="change-up" title={t('circular.change.upTitle')}>
@@ -133,7 +136,7 @@ function Change({ row }: { row: CircularRankingRow }) {
     </span>
   ) : (
     <span className="change-down" title={t('circular.change.downTitle')}>
-      ▼ {t('circular.change.points', { points: points.replace('-', '') })}
+      ▼ {t('circular.change.points', { points })}
     </span>
   );
 }

@@ -3,7 +3,7 @@
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { paths } from '../../../config/paths';
-import { formatDateTime, formatDue } from '../../../lib/format';
+import { formatActor, formatDateTime, formatDue } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { EscalationView } from '../../../types/api';
 import { RUNG_TONES, STATUS_FILTER_LABELS, STATUS_TONES, TRACK_LABELS } from './labels';
@@ -32,7 +32,7 @@ export function EscalationTable({
   }
   return (
     <div className="table-wrap">
-      <table className="table escalation-table" data-testid={testId}>
+      <table className="table escalation-table table-stack" data-testid={testId}>
         <thead>
           <tr>
             <th>{t('escalation.col.firedAt')}</th>
@@ -47,8 +47,10 @@ export function EscalationTable({
         <tbody>
           {escalations.map((e) => (
             <tr key={e.id} data-testid="escalation-row" data-rung={e.rung} data-track={e.track} data-status={e.status} data-unit={e.unitCode}>
-              <td className="nowrap">{formatDateTime(e.firedAt, timeZone)}</td>
-              <td>
+              <td className="nowrap" data-label={t('escalation.col.firedAt')}>
+                {formatDateTime(e.firedAt, timeZone)}
+              </td>
+              <td data-label={t('escalation.col.unit')}>
                 <Link to={paths.unit.getHref(campaignId, e.unitCode)} className="unit-name">
                   {e.unitName}
                 </Link>
@@ -56,17 +58,17 @@ export function EscalationTable({
                   <code>{e.unitCode}</code> · {t(`level.${e.level}`)}
                 </div>
               </td>
-              <td>
+              <td data-label={t('escalation.col.rung')}>
                 <Badge tone={RUNG_TONES[e.rung]} data={e.rung}>
                   {e.rungName}
                 </Badge>
                 <div className="muted small nowrap">{t(TRACK_LABELS[e.track])}</div>
               </td>
-              <td className="reason-col" data-testid="escalation-reason">
+              <td className="reason-col stack-block" data-label={t('escalation.col.reason')} data-testid="escalation-reason">
                 {language === 'zh-CN' ? e.reason.zh : e.reason.en}
                 {e.notified.length > 0 && <div className="muted small">{t('escalation.notified', { codes: e.notified.join('、') })}</div>}
               </td>
-              <td>
+              <td data-label={t('escalation.col.status')}>
                 <Badge tone={STATUS_TONES[e.status]} testId="escalation-status" data={e.status}>
                   {t(STATUS_FILTER_LABELS[e.status])}
                 </Badge>
@@ -77,19 +79,19 @@ export function EscalationTable({
                   </div>
                 )}
               </td>
-              <td className="nowrap">
+              <td className="nowrap" data-label={t('escalation.col.next')}>
                 {e.nextRungAt && (e.status === 'open' || e.status === 'acknowledged' || e.status === 'answered') ? (
                   formatDue(e.nextRungAt, timeZone)
                 ) : (
                   <span className="muted">{t('common.none')}</span>
                 )}
               </td>
-              <td className="handling">
+              <td className="handling stack-block" data-label={t('escalation.col.handling')}>
                 {e.responses.length > 0 && (
                   <ul className="responses" data-testid="escalation-responses">
                     {e.responses.map((r, i) => (
                       <li key={`${r.at}-${i}`}>
-                        <strong>{t(`escalation.respond.${r.kind}`)}</strong> · {r.actor} · <span className="muted small">{formatDateTime(r.at, timeZone)}</span>
+                        <strong>{t(`escalation.respond.${r.kind}`)}</strong> · {formatActor(r.actor, language)} · <span className="muted small">{formatDateTime(r.at, timeZone)}</span>
                         <div>{r.text}</div>
                       </li>
                     ))}

@@ -3,7 +3,7 @@
 import { Badge } from '../../../components/ui/badge';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
-import { formatDateTime, formatNumber } from '../../../lib/format';
+import { formatActor, formatDateTime, formatNumber } from '../../../lib/format';
 import type { CurrentListView } from '../../../types/api';
 import { useImports } from '../api/get-imports';
 import { useHardshipI18n } from '../i18n';
@@ -115,7 +115,7 @@ export function ImportHistory({
                   {t(IMPORT_STATUS_LABELS[i.status])}
                 </Badge>
               </td>
-              <td className="small">{i.actor}</td>
+              <td className="small">{formatActor(i.actor, language)}</td>
             </tr>
           ))}
         </tbody>

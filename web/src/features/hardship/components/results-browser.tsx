@@ -5,11 +5,10 @@ import { useState, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
-import { formatNumber } from '../../../lib/format';
+import { formatNumber, formatYuan } from '../../../lib/format';
 import type { HardshipChange, HardshipOutcome, ResultSearchRequest, ResultView } from '../../../types/api';
 import { hardshipHref } from '../api/hardship-api';
 import { useSearchResults } from '../api/search-results';
-import { fenAsYuan } from '../format';
 import { useHardshipI18n } from '../i18n';
 import { categoryLabelKey, CHANGE_LABELS, keysOf, OUTCOME_LABELS, OUTCOME_TONES, REASON_LABELS } from '../labels';
 import { RefusalDialog } from './refusal-dialog';
@@ -85,7 +84,7 @@ export function ResultsBrowser({
 
   const pages = results.data ? Math.max(1, Math.ceil(results.data.total / results.data.pageSize)) : 1;
   const n = (v: number) => formatNumber(v, language);
-  const yuan = (fen: number) => fenAsYuan(fen, language);
+  const yuan = (fen: number) => formatYuan(fen / 100, language);
 
   return (
     <div data-testid="results-browser">

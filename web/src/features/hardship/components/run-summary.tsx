@@ -2,9 +2,8 @@
 // ineligible by reason, and what changed since the previous run (动态清零: who is new, who left,
 // whose categories or outcome changed, and the new payments owed).
 import { ProgressBar } from '../../../components/ui/progress-bar';
-import { formatDateTime, formatNumber } from '../../../lib/format';
+import { formatCount, formatDateTime, formatMoney } from '../../../lib/format';
 import type { IneligibleReason, OutcomeCounts, RunView } from '../../../types/api';
-import { fenAsYuan } from '../format';
 import { useHardshipI18n, type HardshipKey } from '../i18n';
 import { categoryLabelKey, keysOf, LIST_LABELS, REASON_LABELS } from '../labels';
 
@@ -12,7 +11,7 @@ const REASONS = keysOf(REASON_LABELS);
 
 export function RunSummary({ run, timeZone }: { run: RunView; timeZone: string }) {
   const { t, language } = useHardshipI18n();
-  const n = (v: number) => formatNumber(v, language);
+  const n = (v: number) => formatCount(v, language);
   return (
     <div data-testid="run-summary" data-status={run.status} data-run={run.id}>
       <p className="muted small">
@@ -88,7 +87,7 @@ export function RunSummary({ run, timeZone }: { run: RunView; timeZone: string }
                   </div>
                   <div data-testid="change-obligations">
                     <dt>{t('change.newObligations')}</dt>
-                    <dd>{t('yuan', { amount: fenAsYuan(run.changes.newObligationsFen, language) })}</dd>
+                    <dd>{formatMoney(run.changes.newObligationsFen / 100, language)}</dd>
                   </div>
                 </dl>
               )}
@@ -113,14 +112,14 @@ function reasonName(r: string, t: (key: HardshipKey) => string): string {
 /** 名单人数 · 已参保代缴 · 待动员 · 不符合条件 · 拒绝参保 · 代缴金额. */
 export function OutcomeFigures({ counts, testId }: { counts: OutcomeCounts; testId: string }) {
   const { t, language } = useHardshipI18n();
-  const n = (v: number) => formatNumber(v, language);
+  const n = (v: number) => formatCount(v, language);
   const items: { key: keyof OutcomeCounts; label: HardshipKey; value: string; tone?: string }[] = [
     { key: 'listed', label: 'count.listed', value: n(counts.listed) },
     { key: 'covered', label: 'count.covered', value: n(counts.covered), tone: 'ok-text' },
     { key: 'toMobilise', label: 'count.toMobilise', value: n(counts.toMobilise), tone: counts.toMobilise > 0 ? 'warn-text' : undefined },
     { key: 'ineligible', label: 'count.ineligible', value: n(counts.ineligible) },
     { key: 'refused', label: 'count.refused', value: n(counts.refused), tone: counts.refused > 0 ? 'danger-text' : undefined },
-    { key: 'govPaidFen', label: 'count.govPaid', value: t('yuan', { amount: fenAsYuan(counts.govPaidFen, language) }) },
+    { key: 'govPaidFen', label: 'count.govPaid', value: formatMoney(counts.govPaidFen / 100, language) },
   ];
   return (
     <div className="figures" data-testid={testId}>

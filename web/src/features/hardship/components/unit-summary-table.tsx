@@ -2,11 +2,10 @@
 // children, down to villages. Each row opens its results below and downloads its 待动员名单.
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
-import { formatNumber } from '../../../lib/format';
+import { formatCount, formatMoney } from '../../../lib/format';
 import type { HardshipOutcome, UnitSummaryView } from '../../../types/api';
 import { useUnitSummaries } from '../api/get-unit-summaries';
 import { hardshipHref } from '../api/hardship-api';
-import { fenAsYuan } from '../format';
 import { useHardshipI18n } from '../i18n';
 import { LinkButton } from './link-button';
 
@@ -36,7 +35,7 @@ export function UnitSummaryTable({
   const { t, language } = useHardshipI18n();
   const unit = trail.at(-1)?.code;
   const query = useUnitSummaries({ campaignId, runId, unit });
-  const n = (v: number) => formatNumber(v, language);
+  const n = (v: number) => formatCount(v, language);
 
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorMessage error={query.error} testId="unit-summary-error" />;
@@ -85,7 +84,7 @@ export function UnitSummaryTable({
         </td>
         <td className="num">{n(u.ineligible)}</td>
         <td className="num">{n(u.refused)}</td>
-        <td className="num">{fenAsYuan(u.govPaidFen, language)}</td>
+        <td className="num">{formatMoney(u.govPaidFen / 100, language)}</td>
         <td className="nowrap small" onClick={(e) => e.stopPropagation()}>
           <LinkButton onClick={() => onShowResults(u.code)} testId="summary-show-results">
             {t('summary.results')}

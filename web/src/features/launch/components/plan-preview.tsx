@@ -1,5 +1,5 @@
 import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
-import { formatNumber, formatPercent } from '../../../lib/format';
+import { formatCount, formatRate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { Preview } from '../../../types/api';
 import { CalendarWarnings, ReportingPreview } from './reporting-preview';
@@ -10,7 +10,7 @@ function isLevel(key: string): key is RegionLevel {
 
 export function PlanPreview({ preview }: { preview: Preview }) {
   const { t, language } = useI18n();
-  const n = (v: number) => formatNumber(v, language);
+  const n = (v: number) => formatCount(v, language);
   const levels = Object.entries(preview.unitCounts).sort(
     ([a], [b]) => (isLevel(a) ? REGION_LEVELS.indexOf(a) : 99) - (isLevel(b) ? REGION_LEVELS.indexOf(b) : 99),
   );
@@ -96,13 +96,13 @@ export function PlanPreview({ preview }: { preview: Preview }) {
             {targets.paymentRate !== null && (
               <div>
                 <dt>{t('figures.paymentRateTarget', { rate: '' }).trim()}</dt>
-                <dd>{formatPercent(targets.paymentRate, language)}</dd>
+                <dd>{formatRate(targets.paymentRate, language)}</dd>
               </div>
             )}
             {targets.mobileShare !== null && (
               <div>
                 <dt>{t('figures.mobileShare')}</dt>
-                <dd>{formatPercent(targets.mobileShare, language)}</dd>
+                <dd>{formatRate(targets.mobileShare, language)}</dd>
               </div>
             )}
           </dl>

@@ -1,6 +1,7 @@
 // Every report revision of a unit, newest first: a correction is a new revision, never an overwrite.
+// A record of what was typed, so figures are exact (12,345, not 1.23万) and money has two decimals.
 import { Badge } from '../../../components/ui/badge';
-import { formatAmount, formatDateTime, formatNumber } from '../../../lib/format';
+import { formatActor, formatDateTime, formatNumber, formatYuan } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { ReportView } from '../../../types/api';
 
@@ -20,7 +21,7 @@ export function ReportList({ reports, timeZone }: { reports: ReportView[]; timeZ
   const rows = [...reports].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt) || b.revision - a.revision);
   return (
     <div className="table-wrap">
-      <table className="table" data-testid="report-list">
+      <table className="table table-stack" data-testid="report-list">
         <thead>
           <tr>
             <th>{t('reports.col.period')}</th>
@@ -39,22 +40,22 @@ export function ReportList({ reports, timeZone }: { reports: ReportView[]; timeZ
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} data-testid="report-row" data-period={r.periodKey} data-revision={r.revision} data-late={r.late}>
-              <td className="nowrap">{r.periodKey}</td>
-              <td className="num">{t('reports.revision', { n: r.revision })}</td>
-              <td className="num">{n(r.enrolled)}</td>
-              <td className="num">{n(r.paid)}</td>
-              <td className="num">{formatAmount(r.amountYuan, language)}</td>
-              <td className="num">{n(r.mobilePaid)}</td>
-              <td className="num">{n(r.hardshipCovered)}</td>
-              <td>
+              <td data-label={t('reports.col.period')} className="nowrap">{r.periodKey}</td>
+              <td data-label={t('reports.col.revision')} className="num">{t('reports.revision', { n: r.revision })}</td>
+              <td data-label={t('figures.enrolled')} className="num">{n(r.enrolled)}</td>
+              <td data-label={t('figures.paid')} className="num">{n(r.paid)}</td>
+              <td data-label={t('reports.col.amount')} className="num">{formatYuan(r.amountYuan, language)}</td>
+              <td data-label={t('reports.col.mobile')} className="num">{n(r.mobilePaid)}</td>
+              <td data-label={t('figures.hardship')} className="num">{n(r.hardshipCovered)}</td>
+              <td data-label={t('reports.col.timeliness')}>
                 {r.late ? <Badge tone="warn">{t('reports.late')}</Badge> : <Badge tone="ok">{t('reports.onTime')}</Badge>}
               </td>
-              <td>
-                {r.actor}
+              <td data-label={t('reports.col.actor')}>
+                {formatActor(r.actor, language)}
                 {!CONSOLE_SOURCES.has(r.source) && <div className="muted small">{t('reports.source', { source: r.source })}</div>}
               </td>
-              <td className="nowrap">{formatDateTime(r.submittedAt, timeZone)}</td>
-              <td className="small">{r.note || <span className="muted">{t('common.none')}</span>}</td>
+              <td data-label={t('reports.col.submittedAt')} className="nowrap">{formatDateTime(r.submittedAt, timeZone)}</td>
+              <td data-label={t('reports.col.note')} className="small">{r.note || <span className="muted">{t('common.none')}</span>}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 // The unit's own light and what lies behind it, in words: the next report due, an overdue report, the
 // pace it is expected to keep, and the tax bureau's paid figure (税务到账) beside the reported one.
 import { TrafficLight } from '../../../components/ui/traffic-light';
-import { formatAmount, formatDateTime, formatDue, formatNumber } from '../../../lib/format';
+import { formatCount, formatDateTimeProse, formatDue, formatMoney } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { UnitView } from '../../../types/api';
 import { lightDetail } from './units-table';
@@ -9,7 +9,7 @@ import { lightDetail } from './units-table';
 export function UnitReportingStatus({ unit, timeZone }: { unit: UnitView; timeZone: string }) {
   const { t, language } = useI18n();
   const r = unit.reporting;
-  const n = (v: number) => formatNumber(v, language);
+  const n = (v: number) => formatCount(v, language);
   return (
     <dl className="facts unit-status-facts" data-testid="unit-reporting-status">
       <div>
@@ -36,8 +36,8 @@ export function UnitReportingStatus({ unit, timeZone }: { unit: UnitView; timeZo
           {unit.tax
             ? t('unitReporting.tax', {
                 paid: n(unit.tax.paid),
-                amount: formatAmount(unit.tax.amountYuan, language),
-                at: formatDateTime(unit.tax.asOf, timeZone),
+                amount: formatMoney(unit.tax.amountYuan, language),
+                at: formatDateTimeProse(unit.tax.asOf, timeZone, language),
                 reported: n(unit.progress.paid),
               })
             : t('unitReporting.noTax')}

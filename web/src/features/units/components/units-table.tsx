@@ -9,14 +9,12 @@ import { StatusBadge } from '../../../components/ui/status-badge';
 import { TemporalLink } from '../../../components/ui/temporal-link';
 import { TrafficLight } from '../../../components/ui/traffic-light';
 import { paths } from '../../../config/paths';
-import { formatAmount, formatDateTime, formatDue, formatNumber, ratio } from '../../../lib/format';
+import { useTemporalLinks } from '../../../lib/app-config';
+import { formatCount, formatDateTime, formatDue, formatMoney, formatNumber } from '../../../lib/format';
+import { completion } from '../../../lib/pace';
 import { useI18n, type Language, type Translate } from '../../../lib/i18n';
-import type { Progress, Targets, UnitView } from '../../../types/api';
+import type { UnitView } from '../../../types/api';
 
-/** Paying is what a collection campaign is judged on; enrolment stands in when no paying target is set. */
-export function completion(targets: Targets, progress: Progress): number | null {
-  return ratio(progress.paid, targets.paying) ?? ratio(progress.enrolled, targets.enrolled);
-}
 
 export function canDrillDown(unit: UnitView): boolean {
   return unit.childCount > 0 || unit.workflowId !== null;
@@ -29,9 +27,9 @@ export function lightDetail(u: UnitView, t: Translate, language: Language, timeZ
   if (r.overdue) parts.push(t('light.why.overdue'));
   if (r.targetMissed) parts.push(t('light.why.targetMissed'));
   if (r.paceBehind)
-    parts.push(r.paceExpected === null ? t('light.why.paceBehind') : t('light.why.paceBehindExpected', { expected: formatNumber(r.paceExpected, language) }));
+    parts.push(r.paceExpected === null ? t('light.why.paceBehind') : t('light.why.paceBehindExpected', { expected: formatCount(r.paceExpected, language) }));
   if (r.nextDueAt) parts.push(t('light.why.nextDue', { period: r.nextPeriodKey ?? '', at: formatDue(r.nextDueAt, timeZone) }));
-  return parts.join(';');
+  return parts.join(t('common.listSep'));
 }
 
 export function UnitsTable({
@@ -48,9 +46,23 @@ export function UnitsTable({
 }) {
   const { t, language } = useI18n();
   const navigate = useNavigate();
-  const n = (v: number) => formatNumber(v, language);
+  const temporal = useTemporalLinks();
+  const n = (v: number) => formatCount(v, language);
   const ofTarget = (actual: number, target: number | null) =>
     target === null ? n(actual) : t('common.of', { actual: n(actual), target: n(target) });
+  const exactOf = (actual: number, target: number | null) =>
+    target === null ? formatNumber(actual, language) : t('common.of', { actual: formatNumber(actual, language), target: formatNumber(target, language) });
+  const label = {
+    light: t('units.col.light'),
+    code: t('units.col.code'),
+    enrolled: t('units.col.enrolled'),
+    paid: t('units.col.paid'),
+    tax: t('units.col.tax'),
+    amount: t('units.col.amount'),
+    completion: t('units.col.completion'),
+    nextDue: t('units.col.nextDue'),
+    status: t('units.col.status'),
+  };
 
   if (units.length === 0) {
     return (
@@ -62,7 +74,7 @@ export function UnitsTable({
 
   return (
     <div className="table-wrap">
-      <table className="table units-table" data-testid={testId}>
+      <table className="table units-table table-stack" data-testid={testId}>
         <thead>
           <tr>
             <th>{t('units.col.light')}</th>
@@ -77,7 +89,7 @@ export function UnitsTable({
             <th title={t('units.completion.help')}>{t('units.col.completion')}</th>
             <th>{t('units.col.nextDue')}</th>
             <th>{t('units.col.status')}</th>
-            <th>{t('units.col.timeline')}</th>
+            {temporal && <th>{t('units.col.timeline')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -93,13 +105,13 @@ export function UnitsTable({
                 data-light={u.light}
                 onClick={drill ? () => void navigate(href) : undefined}
               >
-                <td>
+                <td data-label={label.light}>
                   <TrafficLight light={u.light} lightSelf={u.lightSelf} detail={lightDetail(u, t, language, timeZone)} testId={`unit-light-${u.code}`} compact />
                 </td>
-                <td>
+                <td data-label={label.code}>
                   <code>{u.code}</code>
                 </td>
-                <td className="unit-name">
+                <td className="unit-name stack-title">
                   {drill ? (
                     <Link to={href} onClick={(e) => e.stopPropagation()}>
                       {u.name}
@@ -108,23 +120,29 @@ export function UnitsTable({
                     u.name
                   )}
                 </td>
-                <td className="num">{ofTarget(u.progress.enrolled, u.targets.enrolled)}</td>
-                <td className="num">{ofTarget(u.progress.paid, u.targets.paying)}</td>
-                <td className="num" data-testid={`unit-tax-${u.code}`}>
+                <td className="num" data-label={label.enrolled} title={exactOf(u.progress.enrolled, u.targets.enrolled)}>
+                  {ofTarget(u.progress.enrolled, u.targets.enrolled)}
+                </td>
+                <td className="num" data-label={label.paid} title={exactOf(u.progress.paid, u.targets.paying)}>
+                  {ofTarget(u.progress.paid, u.targets.paying)}
+                </td>
+                <td className="num" data-label={label.tax} data-testid={`unit-tax-${u.code}`}>
                   {u.tax ? (
                     <span title={t('units.tax.asOf', { at: formatDateTime(u.tax.asOf, timeZone) })}>
                       {n(u.tax.paid)}
-                      <div className="muted small">{t('common.yuan', { amount: formatAmount(u.tax.amountYuan, language) })}</div>
+                      <div className="muted small">{formatMoney(u.tax.amountYuan, language)}</div>
                     </span>
                   ) : (
                     <span className="muted">{t('common.none')}</span>
                   )}
                 </td>
-                <td className="num">{formatAmount(u.progress.amountYuan, language)}</td>
-                <td>
+                <td className="num" data-label={label.amount}>
+                  {formatMoney(u.progress.amountYuan, language)}
+                </td>
+                <td data-label={label.completion}>
                   <ProgressBar value={completion(u.targets, u.progress)} compact />
                 </td>
-                <td className="nowrap small">
+                <td className="nowrap small" data-label={label.nextDue}>
                   {u.reporting.nextDueAt ? (
                     <>
                       {formatDue(u.reporting.nextDueAt, timeZone)}
@@ -135,16 +153,18 @@ export function UnitsTable({
                   )}
                   {u.reporting.overdue && <div className="danger-text">{t('units.overdue')}</div>}
                 </td>
-                <td>
+                <td data-label={label.status}>
                   <StatusBadge kind="unit" status={u.status} testId={`unit-status-${u.code}`} />
                 </td>
-                <td>
-                  {u.workflowId ? (
-                    <TemporalLink workflowId={u.workflowId}>{t('common.timeline')}</TemporalLink>
-                  ) : (
-                    <span className="muted">{t('common.none')}</span>
-                  )}
-                </td>
+                {temporal && (
+                  <td>
+                    {u.workflowId ? (
+                      <TemporalLink workflowId={u.workflowId}>{t('common.timeline')}</TemporalLink>
+                    ) : (
+                      <span className="muted">{t('common.none')}</span>
+                    )}
+                  </td>
+                )}
               </tr>
             );
           })}
