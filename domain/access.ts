@@ -56,6 +56,26 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** What each action lets a person do, in the words a refusal uses (无权限：…不能{label}). */
+export const ACTION_LABELS: Readonly<Record<Action, string>> = {
+  'campaign.read': '查看活动和进度',
+  'campaign.launch': '启动或撤销活动',
+  'campaign.phase': '调整活动阶段（提前进入下一阶段、调整截止时间）',
+  'report.submit': '报送进度',
+  'escalation.respond': '签收、答复或豁免督办',
+  'circular.approve': '审核发布通报',
+  'calendar.edit': '修改节假日安排',
+  'taxfeed.import': '导入税务缴费数据',
+  'hardship.import': '导入名单或开始筛查',
+  'hardship.read': '查看困难群体筛查结果',
+  'hardship.refusal': '登记拒绝参保及其书面声明',
+  'hardship.export': '导出实名登记台账',
+  'mobilisation.export': '导出待动员名单',
+  'pii.unmask': '查看完整身份证号',
+  'user.manage': '管理用户账户',
+  'audit.read': '查看审计日志',
+};
+
 /** Actions that change nothing; an auditor may do exactly these (plus audit.read). */
 export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>(['campaign.read', 'hardship.read', 'hardship.export', 'mobilisation.export']);
 
@@ -205,7 +225,7 @@ export interface Target {
 }
 
 const DENY_REGION = '未找到';
-const DENY_ROLE = '当前角色无权执行此操作';
+const DENY_ROLE = '无权限：当前角色无权执行此操作';
 
 /**
  * Decides one action on one target. Another region's object → `asNotFound: true` (answer 404 with no
@@ -222,6 +242,19 @@ export function decide(user: Subject, action: Action, target: Target): Decision 
   if (!visible) return { allow: false, reason: 'region', asNotFound: true, message: DENY_REGION };
   if (!roleAllows(user.role, action)) return { allow: false, reason: 'role', asNotFound: false, message: DENY_ROLE };
   return { allow: true };
+}
+
+/**
+ * A refusal in words for a 403 (never for a 404, which must say nothing): the role lacks the action, or
+ * the object lies above the user's region (a campaign the user sees but does not own). Full-width
+ * punctuation: the console shows it as it is.
+ */
+export function denialMessage(user: Subject, action: Action, reason: 'role' | 'region', target?: { regionCode: string; name?: string }): string {
+  const role = isRole(user.role) ? ROLE_LABELS[user.role] : user.role;
+  const what = isAction(action) ? ACTION_LABELS[action] : action;
+  if (reason === 'role') return `无权限：您的角色「${role}」不能${what}。如确需办理，请联系有此权限的人员。`;
+  const owner = target ? `${target.name ?? ''}（${target.regionCode}）` : '上级区域';
+  return `无权限：此事项属于${owner}，您的管辖区域是 ${user.regionCode}；${what}须由该区域或其上级的人员办理。`;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -64,6 +64,8 @@ export interface PublicUser {
   regionCode: string;
   disabled: boolean;
   mfaEnrolled: boolean;
+  /** An admin set the password: the user must choose their own before anything else. */
+  mustChangePassword: boolean;
   lockedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -183,6 +185,7 @@ export function publicUser(u: UserRow): PublicUser {
     regionCode: u.regionCode,
     disabled: u.disabled,
     mfaEnrolled: u.totpEnrolledAt !== null,
+    mustChangePassword: u.mustChangePassword,
     lockedUntil: u.lockedUntil,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,

@@ -15,6 +15,7 @@ export function sessionView(a: Authenticated): SessionView {
     mfaRequired: a.mfaRequired,
     mfaEnrolled: a.user.mfaEnrolled,
     mfaSatisfied: a.mfaSatisfied,
+    passwordChangeRequired: a.user.mustChangePassword,
     csrfToken: a.session.csrfToken,
     expiresAt: a.session.expiresAt.toISOString(),
     actions: [...ROLE_ACTIONS[a.user.role]],
@@ -98,8 +99,9 @@ export const authRoutes = [
   route({
     method: 'POST',
     path: '/api/auth/password',
-    summary: '修改密码',
+    summary: '修改密码(管理员设置的密码须在首次登录时修改)',
     scope: { kind: 'session' },
+    duringPasswordChange: true,
     bodyLimit: '16kb',
     body: ChangePasswordRequestSchema,
     answers: { 204: { description: '已修改' }, 400: { description: '不符合要求' }, 401: { description: '原密码错误' } },

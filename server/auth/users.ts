@@ -105,6 +105,9 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
             role: v.role,
             regionCode: v.regionCode,
             passwordHash,
+            // An admin chose this password, so the admin knows it: the user replaces it at first sign-in.
+            // The first admin, made at the command line by its own operator, does not have to.
+            mustChangePassword: actor.role !== 'system',
             createdBy: actor.id,
             createdAt: at,
             updatedAt: at,
@@ -157,7 +160,7 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
       const u = await managedUser(actor, userId, 'user.password_reset');
       policyErrors(password, u.username, u.displayName);
       const passwordHash = await hashPassword(password, params);
-      await db.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now() }).where(eq(users.id, u.id));
+      await db.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, mustChangePassword: actor.role !== 'system', updatedAt: now() }).where(eq(users.id, u.id));
       const revoked = await sessions.endAllOf(u.id);
       await audit({ ...actorAuditFields(actor), action: 'user.password_reset', target: `user:${u.username}`, regionCode: u.regionCode, result: 'success', detail: { sessionsEnded: revoked } });
     },
@@ -180,7 +183,10 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
         throw new AuthError('invalid_credentials', 401, '当前密码不正确', { errors: [{ path: 'currentPassword', message: '当前密码不正确' }] });
       }
       policyErrors(newPassword, u.username, u.displayName);
-      await db.update(users).set({ passwordHash: await hashPassword(newPassword, params), updatedAt: at }).where(eq(users.id, u.id));
+      if (newPassword === currentPassword) {
+        throw new AuthError('weak_password', 400, '密码不符合要求', { errors: [{ path: 'newPassword', message: '新密码不能与当前密码相同' }] });
+      }
+      await db.update(users).set({ passwordHash: await hashPassword(newPassword, params), mustChangePassword: false, updatedAt: at }).where(eq(users.id, u.id));
       const revoked = await sessions.endAllOf(u.id, auth.session.id);
       await audit({ ...userFields(u, ip), action: 'password.change', target: `user:${u.username}`, result: 'success', detail: { sessionsEnded: revoked } });
     },

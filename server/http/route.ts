@@ -64,6 +64,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   audit?: boolean;
   /** No CSRF header needed: a read that another origin must call (Temporal UI's codec requests). */
   csrfExempt?: boolean;
+  /** Served while the session's password must still be changed (the change itself). */
+  duringPasswordChange?: boolean;
   /** Starts, signals or updates a workflow: answered 503 at once while Temporal is down. */
   temporal?: boolean;
   /** Largest body read (default 1mb); streamed bodies are capped by their handler. */
