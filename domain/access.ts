@@ -14,9 +14,9 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   admin: '系统管理员',
-  official: '业务主管(市级)',
-  supervisor: '督导员(县/镇)',
-  clerk: '协管员(村/社区)',
+  official: '业务主管（市级）',
+  supervisor: '督导员（县/镇）',
+  clerk: '协管员（村/社区）',
   auditor: '审计/纪检',
 };
 
@@ -225,7 +225,7 @@ export interface Target {
 }
 
 const DENY_REGION = '未找到';
-const DENY_ROLE = '无权限：当前角色无权执行此操作';
+const DENY_ROLE = '无权限：当前角色不能办理此事项';
 
 /**
  * Decides one action on one target. Another region's object → `asNotFound: true` (answer 404 with no
@@ -252,9 +252,9 @@ export function decide(user: Subject, action: Action, target: Target): Decision 
 export function denialMessage(user: Subject, action: Action, reason: 'role' | 'region', target?: { regionCode: string; name?: string }): string {
   const role = isRole(user.role) ? ROLE_LABELS[user.role] : user.role;
   const what = isAction(action) ? ACTION_LABELS[action] : action;
-  if (reason === 'role') return `无权限：您的角色「${role}」不能${what}。如确需办理，请联系有此权限的人员。`;
-  const owner = target ? `${target.name ?? ''}（${target.regionCode}）` : '上级区域';
-  return `无权限：此事项属于${owner}，您的管辖区域是 ${user.regionCode}；${what}须由该区域或其上级的人员办理。`;
+  if (reason === 'role') return `无权限：您的角色“${role}”不能${what}。如确需办理，请联系有此权限的人员。`;
+  const owner = target?.name || '上级单位';
+  return `无权限：此活动由${owner}组织，您可以查看本辖区的进度，但${what}须由${owner}的人员办理。`;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ export type AuthErrorCode =
 const TITLES: Record<number, string> = {
   400: '请求无效',
   401: '未登录或登录失败',
-  403: '无权操作',
+  403: '无权限',
   404: '未找到',
   409: '冲突',
   429: '请求过于频繁',

@@ -209,7 +209,7 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
     /** Accounts in the actor's subtree, by username. */
     async listUsers(actor: Actor, page: { limit?: number; offset?: number } = {}): Promise<PublicUser[]> {
       if (actor.role !== 'system') {
-        if (!actor.regionCode) throw new AuthError('forbidden', 403, '当前角色无权执行此操作');
+        if (!actor.regionCode) throw new AuthError('forbidden', 403, '无权限：当前账户没有管辖区域，不能管理用户');
         const d = decide({ role: actor.role, regionCode: actor.regionCode }, 'user.manage', { regionCode: actor.regionCode });
         if (!d.allow) {
           await audit({ ...actorAuditFields(actor), action: 'user.list', target: 'users', regionCode: actor.regionCode, result: 'denied', detail: { reason: d.reason } });

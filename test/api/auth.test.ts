@@ -377,7 +377,7 @@ describe.each(['pglite', 'postgres'] as const)('data scope on %s', (kind) => {
   it('a county supervisor screens their own county of the city campaign; the whole city or another county is refused', async () => {
     const jianghai = await userAt('supervisor', JIANGHAI);
     const whole = await json<{ detail: string }>(await jianghai.post(`${H}/screenings`, {}), 403);
-    expect(whole.detail).toBe('只能筛查本辖区的人员:请选择本区县(countyCode 填 440704);全江门市的筛查由江门市的人员发起');
+    expect(whole.detail).toBe('无权限：只能筛查本辖区的人员，请选择本区县；全江门市的筛查由江门市的人员发起。');
     expect((await jianghai.post(`${H}/screenings`, { countyCode: PENGJIANG })).status).toBe(404);
     const town = await userAt('supervisor', '440704001');
     expect((await json<{ detail: string }>(await town.post(`${H}/screenings`, {}), 403)).detail).toContain('不能发起筛查');

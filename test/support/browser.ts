@@ -42,7 +42,8 @@ export async function signIn(page: Page, baseUrl: string, user: TestUser, next =
     await page.getByTestId('mfa-submit').click();
   }
   await page.waitForURL((url) => url.pathname !== '/login');
-  await page.getByTestId('user-badge').waitFor();
+  // Attached, not visible: on a phone the badge is folded behind 菜单.
+  await page.getByTestId('user-badge').waitFor({ state: 'attached' });
 }
 
 export interface ConsoleHarness {

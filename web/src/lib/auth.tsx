@@ -8,6 +8,7 @@ import { Navigate, useLocation } from 'react-router';
 import { ErrorMessage } from '../components/ui/error-message';
 import { Loading } from '../components/ui/loading';
 import { paths } from '../config/paths';
+import { regionContains } from '../../../domain/access';
 import type { Action, SessionView } from '../types/api';
 import { api, ApiError, setCsrfToken } from './api-client';
 
@@ -40,6 +41,15 @@ export const sessionReady = (s: SessionView | null | undefined): s is SessionVie
 export function useCan(action: Action): boolean {
   const { data } = useSession();
   return sessionReady(data) && data.actions.includes(action);
+}
+
+/**
+ * Whether the user may take `action` on an object of `regionCode`: the role allows it and the region is
+ * theirs or below it. A county official sees the city's campaign but moves none of its phases.
+ */
+export function useCanIn(action: Action, regionCode: string): boolean {
+  const { data } = useSession();
+  return sessionReady(data) && data.actions.includes(action) && regionContains(data.user.regionCode, regionCode);
 }
 
 /**

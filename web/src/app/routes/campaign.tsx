@@ -9,7 +9,7 @@ import { ActionLog } from '../../features/campaigns/components/action-log';
 import { ActionsPanel } from '../../features/campaigns/components/actions-panel';
 import { PhaseTimeline } from '../../features/campaigns/components/phase-timeline';
 import { UnitsTable } from '../../features/units/components/units-table';
-import { useCan } from '../../lib/auth';
+import { useCanIn } from '../../lib/auth';
 import { useI18n } from '../../lib/i18n';
 import { useNow } from '../../lib/use-now';
 import { useCampaignOutlet } from './campaign-layout';
@@ -21,7 +21,7 @@ export function CampaignRoute() {
   const launched = isLaunchedState(location.state) ? location.state.launched : null;
   const childLevel = c.units[0]?.level;
   // Offered to roles that may move phases; the server still decides, region included.
-  const canAct = useCan('campaign.phase');
+  const canAct = useCanIn('campaign.phase', c.regionCode);
   const now = useNow(60_000);
   const levelName = childLevel ? t(`level.${childLevel}`) : t('units.heading');
 

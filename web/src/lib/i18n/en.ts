@@ -87,6 +87,7 @@ export const en: Record<MessageKey, string> = {
   'campaigns.col.launchedAt': 'Launched',
   'campaigns.empty.title': 'No campaigns yet',
   'campaigns.empty.body': 'Launch a demo campaign (the Jiangmen plan, starting today) or upload a plan.',
+  'campaigns.empty.noLaunch': 'No campaign you can see yet. City officials launch campaigns; they appear here once launched.',
   'campaigns.demo': 'Launch demo campaign',
   'campaigns.demo.pending': 'Launching…',
   'campaigns.launchPlan': 'Launch a plan',

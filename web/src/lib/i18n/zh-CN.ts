@@ -87,6 +87,7 @@ export const zhCN = {
   'campaigns.col.launchedAt': '启动时间',
   'campaigns.empty.title': '还没有征缴活动',
   'campaigns.empty.body': '可以先启动一个演示活动（江门市方案，从今天开始），或上传一份工作方案。',
+  'campaigns.empty.noLaunch': '还没有您可以查看的征缴活动。活动由市级业务主管启动，启动后会出现在这里。',
   'campaigns.demo': '启动演示活动',
   'campaigns.demo.pending': '正在启动…',
   'campaigns.launchPlan': '启动工作方案',

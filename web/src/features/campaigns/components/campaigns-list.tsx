@@ -13,12 +13,15 @@ import { getCampaignQueryOptions } from '../api/get-campaign';
 import { useI18n } from '../../../lib/i18n';
 import { useCampaigns } from '../api/get-campaigns';
 import { LaunchDemoButton } from './launch-demo-button';
+import { useCan } from '../../../lib/auth';
 
 export function CampaignsList() {
   const { t, language } = useI18n();
   const navigate = useNavigate();
   const campaigns = useCampaigns();
   const phaseName = usePhaseNames(campaigns.data ?? []);
+  // Launching is the city official's: others do not see a button that would only be refused.
+  const canLaunch = useCan('campaign.launch');
 
   if (campaigns.isPending) return <Loading />;
   if (campaigns.isError) return <ErrorMessage error={campaigns.error} />;
@@ -27,13 +30,19 @@ export function CampaignsList() {
     return (
       <section className="empty-state" data-testid="campaigns-empty">
         <h2>{t('campaigns.empty.title')}</h2>
-        <p>{t('campaigns.empty.body')}</p>
-        <LaunchDemoButton prominent />
-        <p>
-          <Link to={paths.launch.getHref()} data-testid="launch-link">
-            {t('campaigns.launchPlan')}
-          </Link>
-        </p>
+        {canLaunch ? (
+          <>
+            <p>{t('campaigns.empty.body')}</p>
+            <LaunchDemoButton prominent />
+            <p>
+              <Link to={paths.launch.getHref()} data-testid="launch-link">
+                {t('campaigns.launchPlan')}
+              </Link>
+            </p>
+          </>
+        ) : (
+          <p data-testid="campaigns-empty-nolaunch">{t('campaigns.empty.noLaunch')}</p>
+        )}
       </section>
     );
   }
@@ -41,12 +50,14 @@ export function CampaignsList() {
   const rows = [...campaigns.data].sort((a, b) => b.launchedAt.localeCompare(a.launchedAt));
   return (
     <section>
-      <div className="toolbar">
-        <LaunchDemoButton />
-        <Link className="button" to={paths.launch.getHref()} data-testid="launch-link">
-          {t('campaigns.launchPlan')}
-        </Link>
-      </div>
+      {canLaunch && (
+        <div className="toolbar">
+          <LaunchDemoButton />
+          <Link className="button" to={paths.launch.getHref()} data-testid="launch-link">
+            {t('campaigns.launchPlan')}
+          </Link>
+        </div>
+      )}
       <div className="table-wrap">
         <table className="table" data-testid="campaigns-table">
           <thead>
