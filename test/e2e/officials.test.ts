@@ -224,6 +224,50 @@ describe('phase changes', () => {
 
 const deadlineOf = (date: string) => localToInstant(date, 'Asia/Shanghai', 'deadline');
 
+describe('待办', () => {
+  it('is a county supervisor\'s home: the period their county owes, read and unread kept, on a phone', async (ctx) => {
+    const supervisor = await harness!.stack.createUser({ username: 'pj.todo.sup', password: 'Pengjiang-Todo-7710', role: 'supervisor', regionCode: '440703', displayName: '蓬江区社保局 叶督导' });
+    const { page, pageErrors } = await openPage(ctx, PHONE);
+    // Signed in with no address to return to: the console opens on 待办.
+    await harness!.signIn(page, supervisor, '/');
+    await page.getByTestId('todo-page').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    const item = page.getByTestId('todo-group-period').locator(`[data-testid="todo-item"][data-key^="period:${campaignId}/440703/"]`);
+    await item.waitFor();
+    expect(await item.getAttribute('data-read')).toBe('false');
+    expect(await item.getByTestId('todo-open').innerText()).toMatch(/^蓬江区第1期进度待报送$/);
+    expect(await item.innerText()).toContain('江门市');
+    expect(await item.getByTestId('todo-due').innerText()).toMatch(/^截止：\d{4}年\d{1,2}月\d{1,2}日/);
+    const summary = await page.getByTestId('todo-summary').innerText();
+    const unreadBefore = Number(/未读 (\d+) 项/.exec(summary)![1]);
+    expect(unreadBefore).toBeGreaterThanOrEqual(1);
+    expect(await scrollsSideways(page)).toBe(false);
+    await shot(page, 'officials-todo-375.png');
+
+    // Marked read, it stays read on the next visit; the count goes down.
+    await item.getByTestId('todo-mark').click();
+    await page.waitForFunction((k) => document.querySelector(`[data-key="${k}"]`)?.getAttribute('data-read') === 'true', await item.getAttribute('data-key'));
+    await page.reload();
+    await item.waitFor();
+    expect(await item.getAttribute('data-read')).toBe('true');
+    expect(await page.getByTestId('todo-summary').innerText()).toContain(`未读 ${unreadBefore - 1} 项`);
+    // Opening it leads to the county's page, where the report is made.
+    await item.getByTestId('todo-open').click();
+    await page.waitForURL(new RegExp(`/campaigns/${campaignId}/units/440703$`));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the campaign list is one click away, at 1440 px', async (ctx) => {
+    const { page, pageErrors } = await openPage(ctx, DESKTOP);
+    await harness!.signIn(page, official, '/');
+    await page.getByTestId('todo-page').waitFor();
+    await shot(page, 'officials-todo-1440.png');
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId(`campaign-row-${campaignId}`).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 /** 2026-12-05 → 2026年12月5日, as the confirmation writes dates. */
 function proseDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);

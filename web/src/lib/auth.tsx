@@ -34,8 +34,14 @@ export const getSessionQueryOptions = () =>
 
 export const useSession = () => useQuery(getSessionQueryOptions());
 
-/** Password and, where required, the second factor passed: the session may use the console. */
-export const sessionReady = (s: SessionView | null | undefined): s is SessionView => !!s && (!s.mfaRequired || s.mfaSatisfied);
+/** Password and, where required, the second factor passed: the sign-in steps are done. */
+export const signedIn = (s: SessionView | null | undefined): boolean => !!s && (!s.mfaRequired || s.mfaSatisfied);
+
+/**
+ * Signed in, and the password is the user's own: the session may use the console. A password an admin
+ * set must be changed first (the login page asks; the server refuses everything else until then).
+ */
+export const sessionReady = (s: SessionView | null | undefined): s is SessionView => !!s && signedIn(s) && !s.passwordChangeRequired;
 
 /** Whether the signed-in user may take `action` (domain/access.ts, as the server listed it). */
 export function useCan(action: Action): boolean {
@@ -77,8 +83,8 @@ export function useSetSession(): (session: SessionView | null) => void {
  * site (`//evil.example`, `https://…`) or the login page itself.
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return paths.campaigns.getHref();
-  if (next === paths.login.path || next.startsWith(`${paths.login.path}?`)) return paths.campaigns.getHref();
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return paths.todo.getHref();
+  if (next === paths.login.path || next.startsWith(`${paths.login.path}?`)) return paths.todo.getHref();
   return next;
 }
 

@@ -12,8 +12,9 @@ import type { CampaignSummary } from '../../../types/api';
 import { getCampaignQueryOptions } from '../api/get-campaign';
 import { useI18n } from '../../../lib/i18n';
 import { useCampaigns } from '../api/get-campaigns';
+import { FirstRunCard } from './first-run-card';
 import { LaunchDemoButton } from './launch-demo-button';
-import { useCan } from '../../../lib/auth';
+import { useCan, useSession } from '../../../lib/auth';
 
 export function CampaignsList() {
   const { t, language } = useI18n();
@@ -22,28 +23,23 @@ export function CampaignsList() {
   const phaseName = usePhaseNames(campaigns.data ?? []);
   // Launching is the city official's: others do not see a button that would only be refused.
   const canLaunch = useCan('campaign.launch');
+  const isAdmin = useSession().data?.user.role === 'admin';
 
   if (campaigns.isPending) return <Loading />;
   if (campaigns.isError) return <ErrorMessage error={campaigns.error} />;
 
   if (campaigns.data.length === 0) {
     return (
-      <section className="empty-state" data-testid="campaigns-empty">
-        <h2>{t('campaigns.empty.title')}</h2>
-        {canLaunch ? (
-          <>
-            <p>{t('campaigns.empty.body')}</p>
-            <LaunchDemoButton prominent />
-            <p>
-              <Link to={paths.launch.getHref()} data-testid="launch-link">
-                {t('campaigns.launchPlan')}
-              </Link>
-            </p>
-          </>
-        ) : (
-          <p data-testid="campaigns-empty-nolaunch">{t('campaigns.empty.noLaunch')}</p>
+      <>
+        {/* Those who start the first campaign get the 首次使用 steps; the others are told who does. */}
+        {!canLaunch && !isAdmin && (
+          <section className="empty-state" data-testid="campaigns-empty">
+            <h2>{t('campaigns.empty.title')}</h2>
+            <p data-testid="campaigns-empty-nolaunch">{t('campaigns.empty.noLaunch')}</p>
+          </section>
         )}
-      </section>
+        <FirstRunCard />
+      </>
     );
   }
 
