@@ -10,6 +10,7 @@ import { ActionsPanel } from '../../features/campaigns/components/actions-panel'
 import { PhaseTimeline } from '../../features/campaigns/components/phase-timeline';
 import { UnitsTable } from '../../features/units/components/units-table';
 import { useCanIn } from '../../lib/auth';
+import { env } from '../../config/env';
 import { useI18n } from '../../lib/i18n';
 import { useNow } from '../../lib/use-now';
 import { useCampaignOutlet } from './campaign-layout';
@@ -49,7 +50,12 @@ export function CampaignRoute() {
       <section className="card">
         <div className="card-title-row">
           <h2>{childLevel ? t('unit.children', { level: levelName }) : t('units.heading')}</h2>
-          <span className="muted small">{t('light.legend')}</span>
+          <span className="muted small">
+            {t('light.legend')}{' '}
+            <a href={`${env.API_BASE}/api/campaigns/${encodeURIComponent(c.id)}/progress-table`} download data-testid="units-xlsx">
+              {t('units.xlsx')}
+            </a>
+          </span>
         </div>
         <UnitsTable campaignId={c.id} units={c.units} timeZone={c.timeZone} testId="county-table" />
       </section>
