@@ -165,7 +165,7 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
       }
       // Writes, exports and personal data are recorded with their outcome once answered.
       if (s.kind !== 'signing-in' && (req.method !== 'GET' || route.audit)) {
-        const action = 'action' in s ? s.action : 'session';
+        const action = route.auditAction ?? ('action' in s ? s.action : 'session');
         // 'close', not 'finish': a streamed export the client abandons never finishes, and must still be recorded.
         res.on('close', () => {
           void appendAudit(db, {

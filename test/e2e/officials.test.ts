@@ -7,6 +7,7 @@
 // with no phase, which must be accepted explicitly (the API refuses the move otherwise).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ApiError, createApiClient } from '../../client';
@@ -264,6 +265,75 @@ describe('待办', () => {
     await shot(page, 'officials-todo-1440.png');
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId(`campaign-row-${campaignId}`).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('审计日志', () => {
+  it('reads as sentences, filters by person, unit and action, and exports to XLSX', async (ctx) => {
+    // Something to find: the city official cancels a campaign of their own; a county official is refused.
+    const api = createApiClient({ baseUrl: harness!.stack.baseUrl });
+    await api.signIn({ username: official.username, password: official.password, totp: () => nextTotpCode(official) });
+    const today = localDateOf(Date.now(), 'Asia/Shanghai');
+    const id = `e2e-audit-${Date.now().toString(36)}`;
+    await api.post('/api/campaigns', {
+      plan: {
+        id,
+        title: 'E2E 审计演练',
+        year: Number(today.slice(0, 4)),
+        region: { code: '440700', name: '江门市', level: 'city' },
+        phases: [{ key: 'payment', name: { zh: '参保缴费阶段', en: 'Payment' }, start: today, deadline: addDaysLocal(today, 30) }],
+        targets: { enrolled: 20, paying: 10 },
+        breakdown: [{ code: '440703', name: '蓬江区', level: 'county' }],
+      },
+    });
+    await expect.poll(async () => (await api.get<CampaignDetail>(`/api/campaigns/${id}`)).status, { timeout: 60_000 }).toBe('running');
+    await api.post(`/api/campaigns/${id}/cancel`, { reason: '演练结束，撤销' });
+    const county = await harness!.stack.createUser({ username: 'pj.audit.official', password: 'Pengjiang-Audit-2290', role: 'official', regionCode: '440703', displayName: '蓬江区人社局 罗股长' });
+    const countyApi = createApiClient({ baseUrl: harness!.stack.baseUrl });
+    await countyApi.signIn({ username: county.username, password: county.password, totp: () => nextTotpCode(county) });
+    await countyApi.post(`/api/campaigns/${id}/advance`, { reason: '越权尝试' }).catch(() => undefined);
+
+    const auditor = await harness!.stack.createUser({ username: 'jm.audit', password: 'Jiangmen-Audit-6631', role: 'auditor', regionCode: '440700', displayName: '江门市纪工委 钟审计' });
+    const { page, pageErrors } = await openPage(ctx, DESKTOP);
+    await harness!.signIn(page, auditor, '/audit');
+    await page.getByTestId('audit-filters').waitFor();
+
+    // The cancel, found by its own name (not as a launch), in a sentence naming the campaign.
+    await page.getByTestId('audit-action').selectOption('campaign.cancel');
+    await page.getByTestId('audit-apply').click();
+    await page.waitForURL(/action=campaign.cancel/);
+    const row = page.locator('[data-testid="audit-row"][data-action="campaign.cancel"]').first();
+    await row.waitFor();
+    expect(await row.getByTestId('audit-sentence').innerText()).toBe('撤销活动：活动《E2E 审计演练》');
+    expect(await row.innerText()).toContain(`${official.username}（业务主管（市级））`);
+    expect(await row.innerText()).toContain('成功');
+
+    // The refusal, by person and unit: what they tried, and why it failed; no key, route or JSON.
+    await page.getByTestId('audit-action').selectOption('');
+    await page.getByTestId('audit-actor').fill(county.username);
+    await page.getByTestId('audit-unit').fill('440703');
+    await page.getByTestId('audit-apply').click();
+    await page.waitForURL(/unit=440703/);
+    const denied = page.locator('[data-testid="audit-row"][data-action="authz.denied"]').first();
+    await denied.waitFor();
+    expect(await denied.getByTestId('audit-sentence').innerText()).toBe('试图调整活动阶段（提前进入下一阶段、调整截止时间）（活动《E2E 审计演练》）');
+    expect(await denied.innerText()).toContain('因无权限被拒绝');
+    const table = await page.getByTestId('audit-table').innerText();
+    expect(table).not.toMatch(/authz|\/api\/|[{}]|campaign\.|POST|GET/);
+    await shot(page, 'officials-audit-1440.png');
+
+    // The same rows as XLSX, in the same words.
+    const res = await page.request.get(new URL((await page.getByTestId('audit-xlsx').getAttribute('href'))!, harness!.stack.baseUrl).href);
+    expect(res.status()).toBe(200);
+    const sheet = strFromU8(unzipSync(new Uint8Array(await res.body()))['xl/worksheets/sheet1.xml']);
+    expect(sheet).toContain('试图调整活动阶段');
+    expect(sheet).toContain('因无权限被拒绝');
+    expect(sheet).not.toContain('authz');
+
+    await page.setViewportSize(PHONE);
+    await page.waitForFunction(() => document.documentElement.clientWidth === 375);
+    await shot(page, 'officials-audit-375.png');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -177,4 +177,6 @@ export interface AuditFilters {
   actor?: string;
   action?: string;
   result?: 'success' | 'denied' | 'failure';
+  /** A unit's region code: entries in its subtree only. */
+  unit?: string;
 }
