@@ -338,6 +338,45 @@ describe('审计日志', () => {
   });
 });
 
+describe('launching a plan', () => {
+  it('is offered only once the same text has previewed without errors', async (ctx) => {
+    const today = localDateOf(Date.now(), 'Asia/Shanghai');
+    const plan = {
+      id: `e2e-gate-${Date.now().toString(36)}`,
+      title: 'E2E 预览后启动',
+      year: Number(today.slice(0, 4)),
+      region: { code: '440700', name: '江门市', level: 'city' },
+      phases: [{ key: 'payment', name: { zh: '参保缴费阶段', en: 'Payment' }, start: today, deadline: addDaysLocal(today, 30) }],
+      targets: { enrolled: 20, paying: 10 },
+      breakdown: [{ code: '440703', name: '蓬江区', level: 'county' }],
+    };
+    const { page, pageErrors } = await openPage(ctx, DESKTOP);
+    await harness!.signIn(page, official, '/launch');
+    await page.getByTestId('plan-text').fill(JSON.stringify(plan, null, 2));
+    const launch = page.getByTestId('launch-button');
+    expect(await launch.isDisabled()).toBe(true);
+    expect(await page.getByTestId('launch-needs-preview').innerText()).toContain('预览没有错误后才能启动');
+    await page.getByTestId('preview-button').click();
+    await page.getByTestId('plan-preview').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="launch-button"]')?.hasAttribute('disabled'));
+    expect(await page.getByTestId('launch-needs-preview').count()).toBe(0);
+    await shot(page, 'officials-launch-previewed-1440.png');
+    // Any edit asks for a new preview.
+    await page.getByTestId('plan-text').fill(JSON.stringify({ ...plan, title: 'E2E 改过的标题' }, null, 2));
+    expect(await launch.isDisabled()).toBe(true);
+    // A plan with an error never unlocks it.
+    await page.getByTestId('plan-text').fill(JSON.stringify({ ...plan, phases: [] }, null, 2));
+    await page.getByTestId('preview-button').click();
+    await page.getByTestId('plan-errors').waitFor();
+    expect(await launch.isDisabled()).toBe(true);
+    await page.setViewportSize(PHONE);
+    await page.waitForFunction(() => document.documentElement.clientWidth === 375);
+    expect(await scrollsSideways(page)).toBe(false);
+    await shot(page, 'officials-launch-error-375.png');
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 /** 2026-12-05 → 2026年12月5日, as the confirmation writes dates. */
 function proseDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);

@@ -125,6 +125,7 @@ export const en: Record<MessageKey, string> = {
   'units.xlsx': 'Export the table (XLSX)',
   'audit.filter.unit': 'Unit (region code, in your region)',
   'audit.xlsx': 'Export to XLSX',
+  'launch.needsPreview': 'Preview first to check the phases, targets and reporting; launching is possible once the preview has no errors (its warnings are listed with it).',
   'campaigns.demo': 'Launch demo campaign',
   'campaigns.demo.pending': 'Launching…',
   'campaigns.launchPlan': 'Launch a plan',

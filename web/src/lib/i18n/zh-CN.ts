@@ -125,6 +125,7 @@ export const zhCN = {
   'units.xlsx': '导出进度表（XLSX）',
   'audit.filter.unit': '单位区划代码（本辖区内）',
   'audit.xlsx': '导出为 XLSX',
+  'launch.needsPreview': '请先点击“预览”核对阶段、目标和报送安排；预览没有错误后才能启动（提醒事项会列在预览中）。',
   'campaigns.demo': '启动演示活动',
   'campaigns.demo.pending': '正在启动…',
   'campaigns.launchPlan': '启动工作方案',
