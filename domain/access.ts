@@ -158,7 +158,7 @@ export const isRegionCode = (v: unknown): v is string => typeof v === 'string' &
  * Throws on a malformed code, so a typo never widens a filter to everything.
  */
 export function regionPrefix(code: string): string {
-  if (!isRegionCode(code)) throw new RangeError(`区划代码应为 6、9 或 12 位数字:${JSON.stringify(code)}`);
+  if (!isRegionCode(code)) throw new RangeError(`区划代码应为 6、9 或 12 位数字：${JSON.stringify(code)}`);
   if (code.length > 6) return code;
   if (code.endsWith('0000')) return code.slice(0, 2);
   if (code.endsWith('00')) return code.slice(0, 4);
@@ -273,7 +273,7 @@ export function regionOutsideWarning(
   return {
     code: 'region-outside-user',
     message: {
-      zh: `方案所属区域「${planRegion.name}」(${planRegion.code})不在您的管辖区域(${user.regionCode})之内,不能由您启动;请由该区域或其上级的业务主管启动。`,
+      zh: `方案所属区域「${planRegion.name}」（${planRegion.code}）不在您的管辖区域（${user.regionCode}）之内，不能由您启动；请由该区域或其上级的业务主管启动。`,
       en: `The plan's region ${planRegion.name} (${planRegion.code}) is outside your region (${user.regionCode}): you cannot launch it; an official of that region or above can.`,
     },
   };

@@ -12,7 +12,7 @@ import type { Sessions } from './sessions';
 
 // Input schemas (zod at the boundary; the routes pass request bodies straight in)
 
-const USERNAME_MESSAGE = '账号名应为 2–32 位小写字母、数字或 . _ -,并以字母或数字开头';
+const USERNAME_MESSAGE = '账号名应为 2–32 位小写字母、数字或 . _ -，并以字母或数字开头';
 
 const UsernameSchema = z
   .string({ error: '账号名不能为空' })
@@ -131,7 +131,7 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
       }
       if (actor.id === u.id && ((p.role !== undefined && p.role !== u.role) || p.disabled === true || (p.regionCode !== undefined && p.regionCode !== u.regionCode))) {
         // The last admin of a region could otherwise lock everyone out of user management.
-        throw new AuthError('forbidden', 403, '不能停用自己的账号,也不能修改自己的角色或区划;请由其他管理员操作');
+        throw new AuthError('forbidden', 403, '不能停用自己的账号，也不能修改自己的角色或区划；请由其他管理员操作');
       }
       const at = now();
       const [updated] = await db

@@ -104,7 +104,7 @@ export interface GuardDeps {
 async function sessionOf(deps: GuardDeps, req: Request, signingIn: boolean): Promise<RequestAuth> {
   const token = readCookie(req.headers, SESSION_COOKIE);
   const a = token ? await deps.auth.authenticate(token) : null;
-  if (!a) throw new HttpProblem(401, '未登录', '登录已过期或尚未登录,请重新登录', undefined, 'urn:problem:unauthenticated');
+  if (!a) throw new HttpProblem(401, '未登录', '登录已过期或尚未登录，请重新登录', undefined, 'urn:problem:unauthenticated');
   if (!a.mfaSatisfied && !signingIn) throw new HttpProblem(401, '需要动态口令', '请先完成动态口令验证', undefined, 'urn:problem:mfa-required');
   return { auth: a, scope: a.user.regionCode, ip: ipOf(req) };
 }
@@ -123,7 +123,7 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
       const requestAuth = await sessionOf(deps, req, s.kind === 'signing-in');
       const a = requestAuth.auth;
       if (req.method !== 'GET' && req.method !== 'HEAD' && !route.csrfExempt && !csrfOk(a.session, req.get('X-CSRF-Token'))) {
-        throw new HttpProblem(403, '请求被拒绝', '缺少或错误的 CSRF 令牌;请刷新页面后重试', undefined, 'urn:problem:csrf');
+        throw new HttpProblem(403, '请求被拒绝', '缺少或错误的 CSRF 令牌；请刷新页面后重试', undefined, 'urn:problem:csrf');
       }
       res.locals.requestAuth = requestAuth;
       if (a.user.mustChangePassword && s.kind !== 'signing-in' && !route.duringPasswordChange) {
