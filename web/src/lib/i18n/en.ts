@@ -126,6 +126,8 @@ export const en: Record<MessageKey, string> = {
   'audit.filter.unit': 'Unit (region code, in your region)',
   'audit.xlsx': 'Export to XLSX',
   'launch.needsPreview': 'Preview first to check the phases, targets and reporting; launching is possible once the preview has no errors (its warnings are listed with it).',
+  'calendarEditor.badJsonAt': 'Not valid JSON near line {line}, character {column} (often a missing comma or quote, or one comma too many).',
+  'calendarEditor.badJsonPlain': 'Not valid JSON (often a missing comma or quote, or one comma too many).',
   'campaigns.demo': 'Launch demo campaign',
   'campaigns.demo.pending': 'Launching…',
   'campaigns.launchPlan': 'Launch a plan',

@@ -126,6 +126,8 @@ export const zhCN = {
   'audit.filter.unit': '单位区划代码（本辖区内）',
   'audit.xlsx': '导出为 XLSX',
   'launch.needsPreview': '请先点击“预览”核对阶段、目标和报送安排；预览没有错误后才能启动（提醒事项会列在预览中）。',
+  'calendarEditor.badJsonAt': '格式有误：第 {line} 行第 {column} 个字符附近不符合 JSON 格式（常见原因：缺少逗号或引号，或多了逗号）。',
+  'calendarEditor.badJsonPlain': '格式有误：内容不符合 JSON 格式（常见原因：缺少逗号或引号，或多了逗号）。',
   'campaigns.demo': '启动演示活动',
   'campaigns.demo.pending': '正在启动…',
   'campaigns.launchPlan': '启动工作方案',
