@@ -14,9 +14,9 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   admin: '系统管理员',
-  official: '业务主管(市级)',
-  supervisor: '督导员(县/镇)',
-  clerk: '协管员(村/社区)',
+  official: '业务主管（市级）',
+  supervisor: '督导员（县/镇）',
+  clerk: '协管员（村/社区）',
   auditor: '审计/纪检',
 };
 
@@ -55,6 +55,26 @@ export const ACTIONS = [
   'audit.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/** What each action lets a person do, in the words a refusal uses (无权限：…不能{label}). */
+export const ACTION_LABELS: Readonly<Record<Action, string>> = {
+  'campaign.read': '查看活动和进度',
+  'campaign.launch': '启动或撤销活动',
+  'campaign.phase': '调整活动阶段（提前进入下一阶段、调整截止时间）',
+  'report.submit': '报送进度',
+  'escalation.respond': '签收、答复或豁免督办',
+  'circular.approve': '审核发布通报',
+  'calendar.edit': '修改节假日安排',
+  'taxfeed.import': '导入税务缴费数据',
+  'hardship.import': '导入名单或开始筛查',
+  'hardship.read': '查看困难群体筛查结果',
+  'hardship.refusal': '登记拒绝参保及其书面声明',
+  'hardship.export': '导出实名登记台账',
+  'mobilisation.export': '导出待动员名单',
+  'pii.unmask': '查看完整身份证号',
+  'user.manage': '管理用户账户',
+  'audit.read': '查看审计日志',
+};
 
 /** Actions that change nothing; an auditor may do exactly these (plus audit.read). */
 export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>(['campaign.read', 'hardship.read', 'hardship.export', 'mobilisation.export']);
@@ -138,7 +158,7 @@ export const isRegionCode = (v: unknown): v is string => typeof v === 'string' &
  * Throws on a malformed code, so a typo never widens a filter to everything.
  */
 export function regionPrefix(code: string): string {
-  if (!isRegionCode(code)) throw new RangeError(`区划代码应为 6、9 或 12 位数字:${JSON.stringify(code)}`);
+  if (!isRegionCode(code)) throw new RangeError(`区划代码应为 6、9 或 12 位数字：${JSON.stringify(code)}`);
   if (code.length > 6) return code;
   if (code.endsWith('0000')) return code.slice(0, 2);
   if (code.endsWith('00')) return code.slice(0, 4);
@@ -205,7 +225,7 @@ export interface Target {
 }
 
 const DENY_REGION = '未找到';
-const DENY_ROLE = '当前角色无权执行此操作';
+const DENY_ROLE = '无权限：当前角色不能办理此事项';
 
 /**
  * Decides one action on one target. Another region's object → `asNotFound: true` (answer 404 with no
@@ -224,6 +244,19 @@ export function decide(user: Subject, action: Action, target: Target): Decision 
   return { allow: true };
 }
 
+/**
+ * A refusal in words for a 403 (never for a 404, which must say nothing): the role lacks the action, or
+ * the object lies above the user's region (a campaign the user sees but does not own). Full-width
+ * punctuation: the console shows it as it is.
+ */
+export function denialMessage(user: Subject, action: Action, reason: 'role' | 'region', target?: { regionCode: string; name?: string }): string {
+  const role = isRole(user.role) ? ROLE_LABELS[user.role] : user.role;
+  const what = isAction(action) ? ACTION_LABELS[action] : action;
+  if (reason === 'role') return `无权限：您的角色“${role}”不能${what}。如确需办理，请联系有此权限的人员。`;
+  const owner = target?.name || '上级单位';
+  return `无权限：此活动由${owner}组织，您可以查看本辖区的进度，但${what}须由${owner}的人员办理。`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Before launch, and milestones
 
@@ -240,7 +273,7 @@ export function regionOutsideWarning(
   return {
     code: 'region-outside-user',
     message: {
-      zh: `方案所属区域「${planRegion.name}」(${planRegion.code})不在您的管辖区域(${user.regionCode})之内,不能由您启动;请由该区域或其上级的业务主管启动。`,
+      zh: `方案所属区域「${planRegion.name}」（${planRegion.code}）不在您的管辖区域（${user.regionCode}）之内，不能由您启动；请由该区域或其上级的业务主管启动。`,
       en: `The plan's region ${planRegion.name} (${planRegion.code}) is outside your region (${user.regionCode}): you cannot launch it; an official of that region or above can.`,
     },
   };

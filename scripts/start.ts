@@ -83,7 +83,7 @@ const app = run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
   AUTH_SECRET_FILE: env.AUTH_SECRET_FILE ?? path.join(dataDir, 'auth-secret.key'),
   UPLOAD_DIR: env.UPLOAD_DIR ?? path.join(dataDir, 'uploads'),
 });
-console.error(`[start] console: http://localhost:${config.PORT}  (first time? click 「启动演示活动」 or run: npm run demo)`);
+console.error(`[start] console: http://localhost:${config.PORT}  (首次使用：管理员登录后，按首页“首次使用”的三步创建业务主管账户；业务主管登录后启动演示活动)`);
 
 let stopping = false;
 async function stop(code: number) {

@@ -87,7 +87,8 @@ export const ConfigSchema = z.object({
   TAX_FEED_TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** The parsed variables; TEMPORAL_UI_URL is undefined when set empty (no Temporal UI). */
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'TEMPORAL_UI_URL'> & { TEMPORAL_UI_URL: string | undefined };
 
 /** Variables the launcher (`npm start`) reads on top of the app's own. */
 export const LauncherSchema = z.object({
@@ -118,7 +119,13 @@ function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | 
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  return parseWith(ConfigSchema, env);
+  // The launcher's TEMPORAL_UI_PORT moves the dev server's UI: links and the codec's allowed origin
+  // follow it unless TEMPORAL_UI_URL says otherwise.
+  const uiPort = env.TEMPORAL_UI_PORT?.trim();
+  if (env.TEMPORAL_UI_URL === undefined && uiPort) env = { ...env, TEMPORAL_UI_URL: `http://localhost:${uiPort}` };
+  const config = parseWith(ConfigSchema, env);
+  // Set but empty: no Temporal UI (links hidden, no codec origin), as documented, not the default.
+  return env.TEMPORAL_UI_URL?.trim() === '' ? { ...config, TEMPORAL_UI_URL: undefined } : config;
 }
 
 export function loadLauncherConfig(env: Record<string, string | undefined>): LauncherConfig {

@@ -10,6 +10,7 @@ import { openApiDocument } from './http/openapi';
 import { policyEntry, Reply, route, type PolicyEntry, type RouteSpec } from './http/route';
 import { reportingRoutes } from './reporting/routes';
 import { taxFeedRoutes } from './taxFeed/routes';
+import { todoRoutes } from './todo/routes';
 
 const systemRoutes = [
   route({
@@ -41,7 +42,7 @@ const systemRoutes = [
   }),
 ];
 
-export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...reportingRoutes, ...taxFeedRoutes, ...hardshipRoutes, ...codecRoutes];
+export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...reportingRoutes, ...taxFeedRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes];
 
 /** The access policy, one entry per route: what the authorization matrix test walks. */
 export const POLICY: readonly PolicyEntry[] = API_ROUTES.map(policyEntry);

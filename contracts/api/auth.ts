@@ -31,6 +31,8 @@ export const UserDto = z.object({
   regionCode: z.string(),
   disabled: z.boolean(),
   mfaEnrolled: z.boolean(),
+  /** An admin set the password; the user must change it before anything else. */
+  mustChangePassword: z.boolean(),
   lockedUntil: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -41,6 +43,11 @@ export const SessionDto = z.object({
   mfaEnrolled: z.boolean(),
   /** False until a required second factor is passed: only the MFA routes and logout work. */
   mfaSatisfied: z.boolean(),
+  /**
+   * The password was set by an admin (a new account, a reset): until it is changed, every route but
+   * the sign-in steps and POST /api/auth/password answers 403 `urn:problem:password-change-required`.
+   */
+  passwordChangeRequired: z.boolean(),
   csrfToken: z.string(),
   expiresAt: z.string(),
   /** What the console may offer this user (domain/access.ts actions, by role). */

@@ -29,6 +29,11 @@ export const AmendDeadlineRequestSchema = z
     phaseKey: z.string().min(1),
     /** Local date or date-time in the plan's time zone (`YYYY-MM-DD` means end of that day). */
     deadline: z.string().min(1),
+    /**
+     * The official saw and accepted that the new deadline leaves time with no phase before the next
+     * one starts (domain/phaseMoves.ts); without it such a move is refused (422).
+     */
+    acceptGap: z.boolean().optional(),
   })
   .strict();
 export const CancelRequestSchema = z.object({ actor, reason }).strict();

@@ -167,6 +167,9 @@ export const CircularDto = z.object({
   approvedBy: z.string().nullable(),
   approvalNote: z.string().nullable(),
   publishedAt: z.string().nullable(),
+  /** 发文单位 and 文号 the approver gave; null on a draft. */
+  issuer: z.string().nullable(),
+  docNo: z.string().nullable(),
   content: z.object({
     level: z.string(),
     periodKey: z.string(),
@@ -189,7 +192,15 @@ export const CircularDto = z.object({
   }),
 });
 export const ApproveCircularRequestSchema = z
-  .object({ circularId: z.string().min(1).max(300), actor, note: z.string().trim().min(1, '请填写审核意见').max(1000) })
+  .object({
+    circularId: z.string().min(1).max(300),
+    actor,
+    note: z.string().trim().min(1, '请填写审核意见').max(1000),
+    /** 发文单位 (the head and 落款); the campaign region's 人社局 when left out. */
+    issuer: z.string().trim().min(2, '请填写发文单位').max(60).optional(),
+    /** 文号, as the issuing office's register gives it (江人社通〔2026〕3号). */
+    docNo: z.string().trim().min(2, '文号至少 2 个字').max(40).optional(),
+  })
   .strict();
 
 // ---- inbox ----

@@ -47,6 +47,11 @@ export const users = pgTable(
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: ts('locked_until'),
     disabled: boolean('disabled').notNull().default(false),
+    /**
+     * Set when an admin made the account or reset its password: the password is one someone else
+     * knows, so the session may do nothing but change it (server/http/access.ts). Cleared by the change.
+     */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     /** The admin who created the account; null for the first admin made by `npm run create-admin`. */

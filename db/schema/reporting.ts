@@ -205,6 +205,10 @@ export const circulars = pgTable(
     approvedBy: text('approved_by'),
     approvalNote: text('approval_note'),
     publishedAt: ts('published_at'),
+    /** 发文单位 as the approving official named it (the document's header and 落款); null on a draft. */
+    issuer: text('issuer'),
+    /** 文号 from the issuing office's register (e.g. 江人社通〔2026〕3号); null on a draft. */
+    docNo: text('doc_no'),
   },
   (t) => [index('circulars_campaign_idx').on(t.campaignId, t.seq)],
 );

@@ -64,6 +64,8 @@ export interface PublicUser {
   regionCode: string;
   disabled: boolean;
   mfaEnrolled: boolean;
+  /** An admin set the password: the user must choose their own before anything else. */
+  mustChangePassword: boolean;
   lockedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -140,7 +142,7 @@ export type AuthErrorCode =
 const TITLES: Record<number, string> = {
   400: '请求无效',
   401: '未登录或登录失败',
-  403: '无权操作',
+  403: '无权限',
   404: '未找到',
   409: '冲突',
   429: '请求过于频繁',
@@ -183,6 +185,7 @@ export function publicUser(u: UserRow): PublicUser {
     regionCode: u.regionCode,
     disabled: u.disabled,
     mfaEnrolled: u.totpEnrolledAt !== null,
+    mustChangePassword: u.mustChangePassword,
     lockedUntil: u.lockedUntil,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,

@@ -2,7 +2,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { AuditPageDto, ChangePasswordRequestSchema, LoginRequestSchema, MfaCodeRequestSchema, ResetPasswordRequestSchema, SessionDto, TotpEnrolmentDto, UserDto, type SessionView, type UserView } from '../../contracts/api/auth';
-import { ROLE_ACTIONS } from '../../domain/access';
+import { campaigns } from '../../db/schema';
+import { isRegionCode, regionContains, ROLE_ACTIONS } from '../../domain/access';
+import { auditActor, auditResult, auditWhat } from '../../domain/auditText';
+import { DEFAULT_TIME_ZONE, formatLocal } from '../../domain/time';
+import { writeXlsx } from '../../formats/xlsxWriter';
 import { AuditSearchSchema, searchAudit } from '../../services/audit';
 import { HttpProblem } from '../errors';
 import { SESSION_COOKIE, authOf, clearedCookie, ipOf, readCookie, sessionCookie } from '../http/access';
@@ -15,6 +19,7 @@ export function sessionView(a: Authenticated): SessionView {
     mfaRequired: a.mfaRequired,
     mfaEnrolled: a.user.mfaEnrolled,
     mfaSatisfied: a.mfaSatisfied,
+    passwordChangeRequired: a.user.mustChangePassword,
     csrfToken: a.session.csrfToken,
     expiresAt: a.session.expiresAt.toISOString(),
     actions: [...ROLE_ACTIONS[a.user.role]],
@@ -27,6 +32,24 @@ export function userView(u: PublicUser): UserView {
 const token = (req: Request) => readCookie(req.headers, SESSION_COOKIE);
 const actor = (res: Response) => actorOf(authOf(res).auth, authOf(res).ip);
 const UserParams = z.object({ userId: IntRowIdSchema });
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const AUDIT_EXPORT_MAX = 20_000;
+
+/** The auditor's filters: a `unit` narrows to that unit's subtree, which must lie inside the auditor's region. */
+const AuditQuerySchema = AuditSearchSchema.omit({ region: true, includeUnscoped: true }).extend({
+  unit: z.string().refine(isRegionCode, '区划代码应为 6、9 或 12 位数字').optional(),
+});
+
+function auditScope(res: Response, query: Omit<z.infer<typeof AuditQuerySchema>, 'limit'> & { limit?: number }) {
+  const { user } = authOf(res).auth;
+  const { unit, ...rest } = query;
+  if (unit && !regionContains(user.regionCode, unit)) throw new HttpProblem(404, '未找到', '未找到');
+  // The top-level auditor also sees entries with no region (failed logins on unknown accounts).
+  const top = user.regionCode.length === 6 && user.regionCode.endsWith('00');
+  return { ...rest, region: unit ?? user.regionCode, includeUnscoped: !unit && top };
+}
+
 const session = { description: '会话', schema: SessionDto };
 const done = { 204: { description: '完成' } };
 
@@ -98,8 +121,9 @@ export const authRoutes = [
   route({
     method: 'POST',
     path: '/api/auth/password',
-    summary: '修改密码',
+    summary: '修改密码(管理员设置的密码须在首次登录时修改)',
     scope: { kind: 'session' },
+    duringPasswordChange: true,
     bodyLimit: '16kb',
     body: ChangePasswordRequestSchema,
     answers: { 204: { description: '已修改' }, 400: { description: '不符合要求' }, 401: { description: '原密码错误' } },
@@ -180,14 +204,40 @@ export const authRoutes = [
   route({
     method: 'GET',
     path: '/api/audit',
-    summary: '审计日志(审计员，本辖区)',
+    summary: '审计日志（审计员，本辖区；可按人员、单位、事项、日期筛选）',
     scope: { kind: 'role', action: 'audit.read' },
-    query: AuditSearchSchema.omit({ region: true, includeUnscoped: true }),
-    answers: { 200: { description: '记录', schema: AuditPageDto } },
+    query: AuditQuerySchema,
+    answers: { 200: { description: '记录', schema: AuditPageDto }, 404: { description: '单位不在本辖区' } },
     handler: async ({ res, query }, d) => {
-      const { user } = authOf(res).auth;
-      const page = await searchAudit(d.db, { ...query, region: user.regionCode, includeUnscoped: user.regionCode.length === 6 && user.regionCode.endsWith('00') });
+      const page = await searchAudit(d.db, auditScope(res, query));
       return { rows: page.rows.map((r) => ({ ...r, at: r.at.toISOString() })), nextBefore: page.nextBefore };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/audit/xlsx',
+    summary: '导出审计日志（XLSX，每条一句话；同一筛选，最多 20000 条）',
+    scope: { kind: 'role', action: 'audit.read' },
+    audit: true,
+    query: AuditQuerySchema.omit({ before: true, limit: true }),
+    answers: { 200: { description: 'XLSX', contentType: XLSX_TYPE }, 404: { description: '单位不在本辖区' } },
+    handler: async ({ res, query }, d) => {
+      const filters = auditScope(res, query);
+      const names = new Map((await d.db.select({ id: campaigns.id, title: campaigns.title }).from(campaigns)).map((c) => [c.id, c.title]));
+      const at = (t: Date) => formatLocal(t.getTime(), DEFAULT_TIME_ZONE);
+      async function* rows() {
+        yield ['时间', '人员', '事项', '结果', '区域', 'IP 地址', '记录'];
+        let before: number | undefined;
+        for (let n = 0; n < AUDIT_EXPORT_MAX; ) {
+          const page = await searchAudit(d.db, { ...filters, limit: 500, ...(before ? { before } : {}) });
+          for (const r of page.rows) yield [at(r.at), auditActor(r), auditWhat(r, names), auditResult(r), r.regionCode ?? '', r.ip ?? '', r.id];
+          n += page.rows.length;
+          if (page.nextBefore === null) break;
+          before = page.nextBefore;
+        }
+      }
+      res.type(XLSX_TYPE).attachment('audit-log.xlsx');
+      await writeXlsx(res, [{ name: '审计日志', rows: rows(), widths: [18, 28, 60, 16, 14, 16, 10] }]);
     },
   }),
 ];

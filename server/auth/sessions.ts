@@ -67,7 +67,7 @@ export function createSessions(ctx: AuthContext) {
 
   async function requireSession(token: unknown, at: Date): Promise<Authenticated> {
     const auth = await authenticate(token, at);
-    if (!auth) throw new AuthError('session_invalid', 401, '登录已失效,请重新登录');
+    if (!auth) throw new AuthError('session_invalid', 401, '登录已失效，请重新登录');
     return auth;
   }
 

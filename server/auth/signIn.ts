@@ -28,16 +28,16 @@ import { newToken, type Sessions } from './sessions';
 const totpContext = (userId: number) => `users.totp_secret:${userId}`;
 
 const locked = (retryAfterSeconds: number) =>
-  new AuthError('locked', 429, `登录失败次数过多,账号已暂时锁定,请 ${minutes(retryAfterSeconds)} 分钟后再试`, { retryAfterSeconds });
+  new AuthError('locked', 429, `登录失败次数过多，账号已暂时锁定，请 ${minutes(retryAfterSeconds)} 分钟后再试`, { retryAfterSeconds });
 
 const mfaLocked = (retryAfterSeconds: number) =>
-  new AuthError('locked', 429, `动态口令错误次数过多,请 ${minutes(retryAfterSeconds)} 分钟后重新登录`, { retryAfterSeconds });
+  new AuthError('locked', 429, `动态口令错误次数过多，请 ${minutes(retryAfterSeconds)} 分钟后重新登录`, { retryAfterSeconds });
 
 export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: Uint8Array | null) {
   const { db, now, limits, passwordParams: params, audit } = ctx;
   const box: SecretBox | null = secretKey ? createSecretBox(secretKey) : null;
   const requireBox = (): SecretBox => {
-    if (!box) throw new Error('TOTP 加密密钥未配置:无法使用动态口令');
+    if (!box) throw new Error('TOTP 加密密钥未配置：无法使用动态口令');
     return box;
   };
 
@@ -66,7 +66,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       await audit({ ...userFields(u, ip), action: 'mfa.lockout', target: 'session', result: 'denied', detail: { until: new Date(state.lockedUntil!).toISOString() } });
       throw mfaLocked(state.retryAfterSeconds);
     }
-    throw new AuthError('mfa_invalid', 401, '动态口令不正确或已使用过,请输入验证器中显示的新口令');
+    throw new AuthError('mfa_invalid', 401, '动态口令不正确或已使用过，请输入验证器中显示的新口令');
   }
 
   async function refuseWhileMfaLocked(auth: Authenticated, action: string, ip: string | null | undefined, t: number): Promise<void> {
@@ -100,7 +100,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       const rate = await ipLimiter.hit(address, t);
       if (!rate.allowed) {
         if ((await floodAudit.hit(address, t)).allowed) await audit({ ...base, result: 'denied', detail: { reason: 'rate_limited' } });
-        throw new AuthError('rate_limited', 429, `登录尝试过于频繁,请 ${minutes(rate.retryAfterSeconds)} 分钟后再试`, {
+        throw new AuthError('rate_limited', 429, `登录尝试过于频繁，请 ${minutes(rate.retryAfterSeconds)} 分钟后再试`, {
           retryAfterSeconds: rate.retryAfterSeconds,
         });
       }
@@ -160,7 +160,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
 
       if (user.disabled) {
         await audit({ ...base, ...who, result: 'denied', detail: { reason: 'disabled' } });
-        throw new AuthError('disabled', 403, '账号已停用,请联系管理员');
+        throw new AuthError('disabled', 403, '账号已停用，请联系管理员');
       }
 
       await lockout.recordSuccess(pairKey);
@@ -186,7 +186,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       const auth = await sessions.requireSession(token, at);
       if (auth.session.mfaPassed) return auth;
       const u = (await ctx.userById(auth.user.id))!;
-      if (!u.totpEnrolledAt || !u.totpSecret) throw new AuthError('mfa_not_enrolled', 409, '尚未绑定动态口令,请先完成绑定');
+      if (!u.totpEnrolledAt || !u.totpSecret) throw new AuthError('mfa_not_enrolled', 409, '尚未绑定动态口令，请先完成绑定');
       await refuseWhileMfaLocked(auth, 'mfa.verify', ip, t);
 
       const secret = requireBox().open(u.totpSecret, totpContext(u.id));
@@ -210,7 +210,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
     async beginTotpEnrolment(token: unknown): Promise<TotpEnrolment> {
       const at = now();
       const auth = await sessions.requireSession(token, at);
-      if (auth.user.mfaEnrolled) throw new AuthError('mfa_already_enrolled', 409, '已绑定动态口令;如需更换,请联系管理员重置');
+      if (auth.user.mfaEnrolled) throw new AuthError('mfa_already_enrolled', 409, '已绑定动态口令；如需更换，请联系管理员重置');
       const seal = requireBox();
       const secret = generateSecret();
       await db
@@ -226,7 +226,7 @@ export function createSignIn(ctx: AuthContext, sessions: Sessions, secretKey?: U
       const t = at.getTime();
       const auth = await sessions.requireSession(token, at);
       const u = (await ctx.userById(auth.user.id))!;
-      if (u.totpEnrolledAt) throw new AuthError('mfa_already_enrolled', 409, '已绑定动态口令;如需更换,请联系管理员重置');
+      if (u.totpEnrolledAt) throw new AuthError('mfa_already_enrolled', 409, '已绑定动态口令；如需更换，请联系管理员重置');
       if (!u.totpSecret) throw new AuthError('mfa_not_enrolled', 409, '请先开始绑定动态口令');
       await refuseWhileMfaLocked(auth, 'mfa.enrol', ip, t);
       const secret = requireBox().open(u.totpSecret, totpContext(u.id));

@@ -12,7 +12,7 @@ import type { Sessions } from './sessions';
 
 // Input schemas (zod at the boundary; the routes pass request bodies straight in)
 
-const USERNAME_MESSAGE = '账号名应为 2–32 位小写字母、数字或 . _ -,并以字母或数字开头';
+const USERNAME_MESSAGE = '账号名应为 2–32 位小写字母、数字或 . _ -，并以字母或数字开头';
 
 const UsernameSchema = z
   .string({ error: '账号名不能为空' })
@@ -105,6 +105,9 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
             role: v.role,
             regionCode: v.regionCode,
             passwordHash,
+            // An admin chose this password, so the admin knows it: the user replaces it at first sign-in.
+            // The first admin, made at the command line by its own operator, does not have to.
+            mustChangePassword: actor.role !== 'system',
             createdBy: actor.id,
             createdAt: at,
             updatedAt: at,
@@ -128,7 +131,7 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
       }
       if (actor.id === u.id && ((p.role !== undefined && p.role !== u.role) || p.disabled === true || (p.regionCode !== undefined && p.regionCode !== u.regionCode))) {
         // The last admin of a region could otherwise lock everyone out of user management.
-        throw new AuthError('forbidden', 403, '不能停用自己的账号,也不能修改自己的角色或区划;请由其他管理员操作');
+        throw new AuthError('forbidden', 403, '不能停用自己的账号，也不能修改自己的角色或区划；请由其他管理员操作');
       }
       const at = now();
       const [updated] = await db
@@ -157,7 +160,7 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
       const u = await managedUser(actor, userId, 'user.password_reset');
       policyErrors(password, u.username, u.displayName);
       const passwordHash = await hashPassword(password, params);
-      await db.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now() }).where(eq(users.id, u.id));
+      await db.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, mustChangePassword: actor.role !== 'system', updatedAt: now() }).where(eq(users.id, u.id));
       const revoked = await sessions.endAllOf(u.id);
       await audit({ ...actorAuditFields(actor), action: 'user.password_reset', target: `user:${u.username}`, regionCode: u.regionCode, result: 'success', detail: { sessionsEnded: revoked } });
     },
@@ -180,7 +183,10 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
         throw new AuthError('invalid_credentials', 401, '当前密码不正确', { errors: [{ path: 'currentPassword', message: '当前密码不正确' }] });
       }
       policyErrors(newPassword, u.username, u.displayName);
-      await db.update(users).set({ passwordHash: await hashPassword(newPassword, params), updatedAt: at }).where(eq(users.id, u.id));
+      if (newPassword === currentPassword) {
+        throw new AuthError('weak_password', 400, '密码不符合要求', { errors: [{ path: 'newPassword', message: '新密码不能与当前密码相同' }] });
+      }
+      await db.update(users).set({ passwordHash: await hashPassword(newPassword, params), mustChangePassword: false, updatedAt: at }).where(eq(users.id, u.id));
       const revoked = await sessions.endAllOf(u.id, auth.session.id);
       await audit({ ...userFields(u, ip), action: 'password.change', target: `user:${u.username}`, result: 'success', detail: { sessionsEnded: revoked } });
     },
@@ -203,7 +209,7 @@ export function createUsers(ctx: AuthContext, sessions: Sessions) {
     /** Accounts in the actor's subtree, by username. */
     async listUsers(actor: Actor, page: { limit?: number; offset?: number } = {}): Promise<PublicUser[]> {
       if (actor.role !== 'system') {
-        if (!actor.regionCode) throw new AuthError('forbidden', 403, '当前角色无权执行此操作');
+        if (!actor.regionCode) throw new AuthError('forbidden', 403, '无权限：当前账户没有管辖区域，不能管理用户');
         const d = decide({ role: actor.role, regionCode: actor.regionCode }, 'user.manage', { regionCode: actor.regionCode });
         if (!d.allow) {
           await audit({ ...actorAuditFields(actor), action: 'user.list', target: 'users', regionCode: actor.regionCode, result: 'denied', detail: { reason: d.reason } });

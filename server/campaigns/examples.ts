@@ -33,8 +33,9 @@ export function loadExample(name: string, dir = EXAMPLES_DIR): Record<string, un
 export function demoPlan(now: number): PlanInput {
   const today = localDateOf(now, DEFAULT_TIME_ZONE);
   const plan = loadExample(DEMO_SOURCE) as unknown as PlanInput;
-  return shiftPlanToStart(plan, today, {
-    id: `demo-jiangmen-${today.replaceAll('-', '')}`,
-    title: `【演示】${plan.title}(自 ${today} 起)`,
-  });
+  const shifted = shiftPlanToStart(plan, today, { id: `demo-jiangmen-${today.replaceAll('-', '')}` });
+  // The title names the campaign's year (江门市2026年…), not the source plan's 2023.
+  const title = plan.title.replaceAll(`${plan.year}年`, `${shifted.year}年`);
+  const [y, m, d] = today.split('-').map(Number);
+  return { ...shifted, title: `【演示】${title}（自${y}年${m}月${d}日起）` };
 }

@@ -145,6 +145,7 @@ export const campaignRoutes = [
     path: `${C}/cancel`,
     summary: '撤销活动',
     scope: { kind: 'campaign', action: 'campaign.launch' },
+    auditAction: 'campaign.cancel',
     temporal: true,
     idempotent: true,
     params: CampaignParams,

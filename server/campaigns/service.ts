@@ -28,6 +28,7 @@ import type {
   UnitDetail,
   UnitView,
 } from '../../contracts/api/campaigns';
+import { deadlineMove, gapDays } from '../../domain/phaseMoves';
 import { readPlanSource, type PlanSource } from './planSource';
 import { createReportingService } from '../reporting/service';
 import type { Light } from '../../contracts/api/reporting';
@@ -350,7 +351,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function amendDeadline(
     id: string,
-    req: { actor: string; reason: string; phaseKey: string; deadline: string },
+    req: { actor: string; reason: string; phaseKey: string; deadline: string; acceptGap?: boolean },
     updateId: string = randomUUID(),
   ) {
     const { handle, summary: s } = await handleFor(id);
@@ -358,6 +359,20 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       throw badRequest('截止时间格式不正确', [{ path: 'deadline', message: '应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:mm' }]);
     }
     const deadlineAt = localToInstant(req.deadline, s.timeZone, 'deadline');
+    // Days with no phase are run by no phase (no reminders, reports or escalations): only on purpose.
+    if (!req.acceptGap) {
+      const phases = (await detail(id)).phases.map((p) => ({ key: p.key, nameZh: p.nameZh, startAt: Date.parse(p.startAt), deadlineAt: Date.parse(p.deadlineAt) }));
+      const gap = deadlineMove(phases, req.phaseKey, deadlineAt)?.gap;
+      if (gap) {
+        throw new HttpProblem(
+          422,
+          '需要确认阶段间隔',
+          `调整后，「${gap.after.nameZh}」截止至「${gap.before.nameZh}」开始之间有 ${gapDays(gap)} 天不属于任何阶段，这期间不会提醒、报送或督办。如确需如此，请勾选“确认留出间隔”后再提交。`,
+          undefined,
+          'urn:problem:phase-gap',
+        );
+      }
+    }
     await handle.executeUpdate(amendDeadlineUpdate, {
       args: [{ actor: req.actor, reason: req.reason, phaseKey: req.phaseKey, deadlineAt, deadlineLocal: req.deadline }],
       updateId,

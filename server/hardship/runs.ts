@@ -58,10 +58,10 @@ export const runRoutes = [
         const own = await unitLevel(d.db, campaign.id, user.regionCode);
         throw new HttpProblem(
           403,
-          '无权操作',
+          '无权限',
           own === 'county'
-            ? `只能筛查本辖区的人员:请选择本区县(countyCode 填 ${user.regionCode});全${campaign.regionName}的筛查由${campaign.regionName}的人员发起`
-            : `困难群体筛查按区县进行,由区县或${campaign.regionName}的人员发起;您的辖区(${user.regionCode})不能发起筛查`,
+            ? `无权限：只能筛查本辖区的人员，请选择本区县；全${campaign.regionName}的筛查由${campaign.regionName}的人员发起。`
+            : `无权限：困难群体筛查按区县进行，由区县或${campaign.regionName}的人员发起；您所在的辖区不能发起筛查。`,
         );
       }
       await requireRegion(d.db, res, 'hardship.import', body.countyCode ?? campaign.regionCode);

@@ -12,7 +12,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import type { Db } from '../../db/client';
 import { campaigns } from '../../db/schema';
-import { campaignScope, decide, isRegionCode, roleAllows, type Action, type Subject } from '../../domain/access';
+import { campaignScope, decide, denialMessage, isRegionCode, roleAllows, type Action, type Subject } from '../../domain/access';
 import { appendAudit } from '../../services/audit';
 import { actorAuditFields, actorOf, csrfOk, type Authenticated, type AuthService } from '../auth/service';
 import { HttpProblem } from '../errors';
@@ -55,9 +55,23 @@ export async function requireRegion(db: Db, res: Response, action: Action, regio
   await deny(db, a, action, `${res.req.method} ${res.req.baseUrl}${res.req.path}`, decision.asNotFound);
 }
 
-async function deny(db: Db, a: { auth: Authenticated; ip: string | null }, action: Action, target: string, asNotFound: boolean): Promise<never> {
-  await appendAudit(db, { ...actorAuditFields(actorOf(a.auth, a.ip)), action: 'authz.denied', target, result: 'denied', regionCode: a.auth.user.regionCode, detail: { needs: action } });
-  throw asNotFound ? new HttpProblem(404, '未找到', '未找到') : new HttpProblem(403, '无权操作', '当前角色无权执行此操作');
+/**
+ * Refuses (audited). Another region's object is 404 with nothing said; otherwise 403 with the reason in
+ * words: what the role lacks, or whose the object is (a campaign above the user's region that they see).
+ */
+async function deny(
+  db: Db,
+  a: { auth: Authenticated; ip: string | null },
+  action: Action,
+  target: string,
+  asNotFound: boolean,
+  above?: { regionCode: string; name?: string },
+): Promise<never> {
+  const reason = asNotFound ? 'region' : above && roleAllows(a.auth.user.role, action) ? 'above' : 'role';
+  await appendAudit(db, { ...actorAuditFields(actorOf(a.auth, a.ip)), action: 'authz.denied', target, result: 'denied', regionCode: a.auth.user.regionCode, detail: { needs: action, reason } });
+  if (asNotFound) throw new HttpProblem(404, '未找到', '未找到');
+  const user = { role: a.auth.user.role, regionCode: a.auth.user.regionCode };
+  throw new HttpProblem(403, '无权限', denialMessage(user, action, reason === 'above' ? 'region' : 'role', above));
 }
 
 // ---- cookies ----
@@ -90,7 +104,7 @@ export interface GuardDeps {
 async function sessionOf(deps: GuardDeps, req: Request, signingIn: boolean): Promise<RequestAuth> {
   const token = readCookie(req.headers, SESSION_COOKIE);
   const a = token ? await deps.auth.authenticate(token) : null;
-  if (!a) throw new HttpProblem(401, '未登录', '登录已过期或尚未登录,请重新登录', undefined, 'urn:problem:unauthenticated');
+  if (!a) throw new HttpProblem(401, '未登录', '登录已过期或尚未登录，请重新登录', undefined, 'urn:problem:unauthenticated');
   if (!a.mfaSatisfied && !signingIn) throw new HttpProblem(401, '需要动态口令', '请先完成动态口令验证', undefined, 'urn:problem:mfa-required');
   return { auth: a, scope: a.user.regionCode, ip: ipOf(req) };
 }
@@ -99,9 +113,9 @@ async function sessionOf(deps: GuardDeps, req: Request, signingIn: boolean): Pro
 export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
   const { db } = deps;
   const s = route.scope;
-  const regionOfCampaign = async (id: string) => {
-    const [c] = await db.select({ regionCode: campaigns.regionCode }).from(campaigns).where(eq(campaigns.id, id));
-    return c?.regionCode ?? null;
+  const campaignOf = async (id: string) => {
+    const [c] = await db.select({ regionCode: campaigns.regionCode, name: campaigns.regionName }).from(campaigns).where(eq(campaigns.id, id));
+    return c ?? null;
   };
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -109,25 +123,34 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
       const requestAuth = await sessionOf(deps, req, s.kind === 'signing-in');
       const a = requestAuth.auth;
       if (req.method !== 'GET' && req.method !== 'HEAD' && !route.csrfExempt && !csrfOk(a.session, req.get('X-CSRF-Token'))) {
-        throw new HttpProblem(403, '请求被拒绝', '缺少或错误的 CSRF 令牌;请刷新页面后重试', undefined, 'urn:problem:csrf');
+        throw new HttpProblem(403, '请求被拒绝', '缺少或错误的 CSRF 令牌；请刷新页面后重试', undefined, 'urn:problem:csrf');
       }
       res.locals.requestAuth = requestAuth;
+      if (a.user.mustChangePassword && s.kind !== 'signing-in' && !route.duringPasswordChange) {
+        throw new HttpProblem(403, '请先修改密码', '您的密码由管理员设置，请先修改为只有您自己知道的密码，再继续使用。', undefined, 'urn:problem:password-change-required');
+      }
       const path = `${req.baseUrl}${req.path}`;
       const params = req.params as Record<string, string>;
       const user: Subject = { role: a.user.role, regionCode: a.user.regionCode };
       if (s.kind === 'role' || s.kind === 'handler') {
         if (!roleAllows(user.role, s.action)) await deny(db, requestAuth, s.action, path, false);
       } else if (s.kind === 'campaign' || s.kind === 'unit') {
-        const region = await regionOfCampaign(params.id);
-        if (!region) await deny(db, requestAuth, s.action, path, true);
-        const scope = campaignScope(user, region!);
+        const campaign = await campaignOf(params.id);
+        if (!campaign) await deny(db, requestAuth, s.action, path, true);
+        const region = campaign!.regionCode;
+        const scope = campaignScope(user, region);
         if (!scope) await deny(db, requestAuth, s.action, path, true);
-        const target = s.kind === 'unit' ? { regionCode: params.code } : { regionCode: region!, campaign: CAMPAIGN_READS.has(s.action) };
+        const target = s.kind === 'unit' ? { regionCode: params.code } : { regionCode: region, campaign: CAMPAIGN_READS.has(s.action) };
         const decision = decide(user, s.action, target);
-        if (!decision.allow) await deny(db, requestAuth, s.action, path, decision.asNotFound);
+        if (!decision.allow) {
+          // The campaign is visible to this user (above or below them): a write on it from below is
+          // refused with the reason (无权限), not hidden as "not found", which would only confuse.
+          const visibleWhole = s.kind === 'campaign' && decision.reason === 'region';
+          await deny(db, requestAuth, s.action, path, decision.asNotFound && !visibleWhole, visibleWhole ? { regionCode: region, name: campaign!.name } : undefined);
+        }
         requestAuth.scope = s.kind === 'unit' ? params.code : scope!;
       } else if (s.kind === 'campaign-part') {
-        const region = await regionOfCampaign(params.id);
+        const region = (await campaignOf(params.id))?.regionCode ?? null;
         const scope = region ? campaignScope(user, region) : null;
         if (!scope) await deny(db, requestAuth, s.action, path, true);
         if (!roleAllows(user.role, s.action)) await deny(db, requestAuth, s.action, path, false);
@@ -142,7 +165,7 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
       }
       // Writes, exports and personal data are recorded with their outcome once answered.
       if (s.kind !== 'signing-in' && (req.method !== 'GET' || route.audit)) {
-        const action = 'action' in s ? s.action : 'session';
+        const action = route.auditAction ?? ('action' in s ? s.action : 'session');
         // 'close', not 'finish': a streamed export the client abandons never finishes, and must still be recorded.
         res.on('close', () => {
           void appendAudit(db, {

@@ -64,6 +64,10 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   audit?: boolean;
   /** No CSRF header needed: a read that another origin must call (Temporal UI's codec requests). */
   csrfExempt?: boolean;
+  /** The audit log's action name when the scope's is too coarse (a cancel is `campaign.cancel`, not `campaign.launch`). */
+  auditAction?: string;
+  /** Served while the session's password must still be changed (the change itself). */
+  duringPasswordChange?: boolean;
   /** Starts, signals or updates a workflow: answered 503 at once while Temporal is down. */
   temporal?: boolean;
   /** Largest body read (default 1mb); streamed bodies are capped by their handler. */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { CircularContent } from '../../contracts/reporting';
+import { circularHtml as renderCircularHtml, circularRows, defaultIssuer, type CircularDocInput } from './circularDocument';
 import { computeLights } from '../../domain/lights';
 import { loadCalendar } from '../../services/calendar';
 import { calendarDiff, parseCalendarYear, shippedCalendar, type CalendarYear } from '../../domain/calendar';
@@ -388,6 +389,8 @@ export function createReportingService(deps: ReportingServiceDeps) {
     approvedBy: r.approvedBy,
     approvalNote: r.approvalNote,
     publishedAt: iso(r.publishedAt),
+    issuer: r.issuer,
+    docNo: r.docNo,
     content: r.content as CircularContent,
   });
 
@@ -397,60 +400,60 @@ export function createReportingService(deps: ReportingServiceDeps) {
     return rows.map(toCircular);
   }
 
-  async function circular(id: string, seq: number): Promise<CircularView> {
+
+
+  async function approveCircular(
+    id: string,
+    req: { circularId: string; actor: string; note: string; issuer?: string; docNo?: string },
+    updateId: string = randomUUID(),
+  ) {
+    const c = await campaignRow(id);
+    if (c.status === 'completed' || c.status === 'cancelled') throw new HttpProblem(422, '操作被拒绝', '活动已结束或撤销，不能再发布通报');
+    const { issuer, docNo, ...update } = req;
+    const result = await client.workflow.getHandle(c.workflowId).executeUpdate(approveCircularUpdate, { args: [update], updateId });
+    // The document's head and 落款: the office the approver names (by default the campaign region's
+    // 人社局), and the number from its register. Kept beside the workflow's own record of the approval.
+    await db
+      .update(circulars)
+      .set({ issuer: issuer ?? defaultIssuer(c.regionName), docNo: docNo ?? null })
+      .where(and(eq(circulars.campaignId, id), eq(circulars.id, req.circularId)));
+    return result;
+  }
+
+  /** The document's input: the circular, its campaign's zone, the issuer and number the approver gave. */
+  async function circularDocInput(id: string, seq: number): Promise<{ input: CircularDocInput; periodKey: string }> {
+    const c = await campaignRow(id);
     const [row] = await db.select().from(circulars).where(and(eq(circulars.campaignId, id), eq(circulars.seq, seq)));
     if (!row) throw notFound(`活动 ${id} 没有第 ${seq} 期通报`);
-    return toCircular(row);
+    const content = row.content as CircularContent;
+    const input: CircularDocInput = {
+      title: row.title,
+      status: row.status as 'draft' | 'published',
+      periodKey: row.periodKey,
+      dueAt: content.dueAt,
+      timeZone: c.timeZone,
+      level: content.level,
+      ranking: content.ranking,
+      late: content.late,
+      praised: content.praised,
+      // Approved before the approver could name an office (or through the workflow alone): the region's 人社局.
+      issuer: row.issuer ?? (row.status === 'published' ? defaultIssuer(c.regionName) : null),
+      docNo: row.docNo,
+      publishedAt: row.publishedAt,
+      approvalNote: row.approvalNote,
+    };
+    return { input, periodKey: row.periodKey };
   }
-
-  async function approveCircular(id: string, req: { circularId: string; actor: string; note: string }, updateId: string = randomUUID()) {
-    const c = await campaignRow(id);
-    if (c.status === 'completed' || c.status === 'cancelled') throw new HttpProblem(422, '操作被拒绝', '活动已结束或撤销,不能再发布通报');
-    return client.workflow.getHandle(c.workflowId).executeUpdate(approveCircularUpdate, { args: [req], updateId });
-  }
-
-  const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
-  const REPORTED_ZH = { 'on-time': '按时', late: '迟报', missing: '未报' } as const;
 
   async function circularHtml(id: string, seq: number): Promise<string> {
-    const c = await circular(id, seq);
-    const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-    const rows = c.content.ranking
-      .map(
-        (r) =>
-          `<tr><td>${r.rank}</td><td>${esc(r.name)}</td><td class="n">${r.paid.toLocaleString('en-US')}</td><td class="n">${r.targetPaying?.toLocaleString('en-US') ?? '—'}</td><td class="n">${pct(r.rate)}</td><td class="n">${r.change === null ? '—' : `${r.change >= 0 ? '▲' : '▼'}${Math.abs(r.change * 100).toFixed(1)}`}</td><td>${REPORTED_ZH[r.reported]}</td></tr>`,
-      )
-      .join('');
-    const late = c.content.late.map((u) => esc(u.name)).join('、') || '无';
-    const praised = c.content.praised.map((u) => `${esc(u.name)}(${pct(u.rate)})`).join('、') || '无';
-    const state = c.status === 'published' ? `已发布 · ${esc(c.approvedBy ?? '')} · ${esc(c.publishedAt ?? '')}` : '草稿(未经审核,不得外传)';
-    return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(c.title)}</title>
-<style>body{font-family:"Noto Serif CJK SC","SimSun",serif;max-width:780px;margin:2em auto;color:#111}h1{text-align:center;font-size:22px;color:#b00}
-table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #333;padding:4px 8px;font-size:14px}.n{text-align:right}
-.state{text-align:center;color:#555}@media print{.state{display:${c.status === 'published' ? 'none' : 'block'}}}</style></head><body>
-<h1>${esc(c.title)}</h1><p class="state">${state}</p>
-<p>截至 ${esc(c.periodKey)} 期报送截止,各单位参保缴费工作进度如下(按缴费完成率排序):</p>
-<table><thead><tr><th>排名</th><th>单位</th><th>缴费人数</th><th>目标</th><th>完成率</th><th>较上期(百分点)</th><th>报送</th></tr></thead><tbody>${rows}</tbody></table>
-<p><strong>表扬:</strong>${praised}。</p><p><strong>迟报或未报:</strong>${late},予以通报批评。</p>
-${c.approvalNote ? `<p>审核意见:${esc(c.approvalNote)}</p>` : ''}</body></html>`;
+    return renderCircularHtml((await circularDocInput(id, seq)).input);
   }
 
-  /** The circular's ranking as a sheet, for the route to write as XLSX (formats/xlsxWriter.ts). */
+  /** The circular as a sheet in the document's layout, for the route to write as XLSX (formats/xlsxWriter.ts). */
   async function circularXlsx(id: string, seq: number): Promise<{ fileName: string; sheets: Sheet[] }> {
-    const c = await circular(id, seq);
-    const header = ['排名', '单位代码', '单位', '缴费人数', '目标', '完成率', '较上期(百分点)', '报送'];
-    const rows = c.content.ranking.map((r) => [
-      r.rank,
-      r.code,
-      r.name,
-      r.paid,
-      r.targetPaying,
-      r.rate === null ? null : Math.round(r.rate * 10000) / 100,
-      r.change === null ? null : Math.round(r.change * 10000) / 100,
-      REPORTED_ZH[r.reported],
-    ]);
-    const sheets = [{ name: '通报', rows: [[c.title], [c.status === 'published' ? '已发布' : '草稿'], header, ...rows], widths: [6, 14, 18, 12, 12, 10, 14, 8] }];
-    return { fileName: `circular-${id}-${c.periodKey}.xlsx`, sheets };
+    const { input, periodKey } = await circularDocInput(id, seq);
+    const sheets = [{ name: '通报', rows: circularRows(input), widths: [10, 18, 12, 12, 10, 18, 12] }];
+    return { fileName: `circular-${id}-${periodKey}.xlsx`, sheets };
   }
 
   // ---- inbox ----

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, listImports } from '../../db/schema';
+import { auditLog, listImports, todoReads } from '../../db/schema';
 import { ROLES, regionContains, roleAllows, type Role } from '../../domain/access';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { POLICY } from '../../server/routes';
@@ -199,6 +199,36 @@ describe('sign-in', () => {
     expect(failures.filter((f) => f.result !== 'success').length).toBeGreaterThanOrEqual(5);
   });
 
+  it('an account an admin made must change its password before anything else', async () => {
+    const auth = testAuthService(h.database.db);
+    const admin = await createAccount(auth, 'admin', '440700');
+    const actor = { id: admin.id, username: admin.username, role: 'admin' as const, regionCode: '440700' };
+    const made = await auth.createUser(actor, { username: 'beibu.clerk.first', displayName: '北步社区 新协管', role: 'clerk', regionCode: '440703001001', password: 'Admin-Gave-This-4410' });
+    expect(made.mustChangePassword).toBe(true);
+    const clerk = await signIn(origin, { ...made, password: 'Admin-Gave-This-4410' });
+    const session = await clerk.get('/api/auth/session');
+    expect((await session.json()).passwordChangeRequired).toBe(true);
+    // Everything else is refused, with the reason, until the password is the clerk's own.
+    for (const path of ['/api/campaigns', '/api/todo']) {
+      const refused = await clerk.get(path);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).type).toBe('urn:problem:password-change-required');
+    }
+    const same = await clerk.post('/api/auth/password', { currentPassword: 'Admin-Gave-This-4410', newPassword: 'Admin-Gave-This-4410' });
+    expect(same.status).toBe(400);
+    expect(await same.text()).toContain('新密码不能与当前密码相同');
+    expect((await clerk.post('/api/auth/password', { currentPassword: 'Admin-Gave-This-4410', newPassword: 'Beibu-Own-Secret-7781' })).status).toBe(204);
+    expect((await (await clerk.get('/api/auth/session')).json()).passwordChangeRequired).toBe(false);
+    expect((await clerk.get('/api/campaigns')).status).toBe(200);
+    // 待办 answers, and its read marks are kept per user.
+    const todo = await clerk.get('/api/todo');
+    expect(todo.status).toBe(200);
+    expect(await todo.json()).toEqual({ items: [], unread: 0 });
+    expect((await clerk.post('/api/todo/read', { keys: ['period:none/440703001001/2031-10-01'] })).status).toBe(204);
+    const marks = await h.database.db.select().from(todoReads).where(eq(todoReads.userId, made.id));
+    expect(marks.map((m) => m.itemKey)).toEqual(['period:none/440703001001/2031-10-01']);
+  });
+
   it('an official must pass the second factor; CSRF guards every change; logout ends the session', async () => {
     const login = await post('/api/auth/login', { username: official.username, password: official.password });
     expect(login.status).toBe(200);
@@ -377,7 +407,7 @@ describe.each(['pglite', 'postgres'] as const)('data scope on %s', (kind) => {
   it('a county supervisor screens their own county of the city campaign; the whole city or another county is refused', async () => {
     const jianghai = await userAt('supervisor', JIANGHAI);
     const whole = await json<{ detail: string }>(await jianghai.post(`${H}/screenings`, {}), 403);
-    expect(whole.detail).toBe('只能筛查本辖区的人员:请选择本区县(countyCode 填 440704);全江门市的筛查由江门市的人员发起');
+    expect(whole.detail).toBe('无权限：只能筛查本辖区的人员，请选择本区县；全江门市的筛查由江门市的人员发起。');
     expect((await jianghai.post(`${H}/screenings`, { countyCode: PENGJIANG })).status).toBe(404);
     const town = await userAt('supervisor', '440704001');
     expect((await json<{ detail: string }>(await town.post(`${H}/screenings`, {}), 403)).detail).toContain('不能发起筛查');

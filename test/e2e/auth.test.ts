@@ -204,7 +204,7 @@ describe('accounts', () => {
     await page.getByTestId('audit-filters').waitFor();
 
     await page.getByTestId('audit-actor').fill(auditor.username);
-    await page.getByTestId('audit-action').fill('login');
+    await page.getByTestId('audit-action').selectOption('login.*');
     await page.getByTestId('audit-apply').click();
     await page.waitForURL(/action=login/);
     const rows = page.locator('[data-testid="audit-row"]');
@@ -214,6 +214,9 @@ describe('accounts', () => {
     expect(new Set(seen.map((r) => r.actor))).toEqual(new Set([auditor.username]));
     expect(seen.map((r) => r.result)).toContain('success');
     expect(seen.map((r) => r.result)).toContain('failure');
+    // In words: who signed in, and how it went; no action keys.
+    expect(await rows.first().getByTestId('audit-sentence').innerText()).toBe('登录系统');
+    expect(await page.getByTestId('audit-table').innerText()).not.toMatch(/\blogin\b/);
 
     // Only the failures.
     await page.getByTestId('audit-result').selectOption('failure');

@@ -244,11 +244,13 @@ describe('console', () => {
     await page.goto(`${base}/campaigns/${id}`);
     await page.getByTestId('advance-reason').fill('缴费工作提前完成');
     await page.getByTestId('advance-submit').click();
+    await page.getByTestId('advance-confirm-yes').click();
     await page.getByTestId('advance-error').waitFor();
     // The official tries again: the same action, so the same key, and the server answers with the first
     // result (under a new key it would be a second advance, refused: the phase it names is over).
     const answer = page.waitForResponse((r) => r.url().endsWith(`/api/campaigns/${id}/advance`));
     await page.getByTestId('advance-submit').click();
+    await page.getByTestId('advance-confirm-yes').click();
     expect((await answer).status()).toBe(200);
     await page.getByTestId('advance-ok').waitFor();
 

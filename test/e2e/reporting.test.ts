@@ -9,6 +9,7 @@
 // target and its trend across periods (series and points counted in the SVG), its amount in 万元, and
 // fits a 375 px phone; the deadlines board groups what is due by county.
 import { mkdir } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { addDaysLocal, formatLocal, localDateOf } from '../../domain/time';
@@ -255,7 +256,10 @@ describe('reporting console', () => {
     expect(await circular.getByTestId('circular-late').innerText()).toContain(SILENT.name);
     expect(await circular.getByTestId('circular-late').innerText()).not.toContain(REPORTER.name);
 
-    await circular.getByTestId('approve-note').fill('数据已核对,同意发布');
+    // The document's head: the city's 人社局 offered, the 文号 from the office's register.
+    expect(await circular.getByTestId('approve-issuer').inputValue()).toBe('江门市人力资源和社会保障局');
+    await circular.getByTestId('approve-docno').fill('江人社通〔2026〕7号');
+    await circular.getByTestId('approve-note').fill('数据已核对，同意发布');
     await circular.getByTestId('approve-submit').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="circular-1"]')?.getAttribute('data-status') === 'published', null, {
       timeout: LIVE_TIMEOUT_MS,
@@ -263,10 +267,40 @@ describe('reporting console', () => {
     expect((await circular.getByTestId('circular-status').innerText()).trim()).toBe('已发布');
     expect(await circular.getByTestId('circular-published').innerText()).toContain(official.displayName);
     expect(await circular.getByTestId('approve-form').count()).toBe(0);
+    expect(await circular.getByTestId('circular-issuer').innerText()).toBe('发文单位：江门市人力资源和社会保障局 · 文号：江人社通〔2026〕7号');
     await page.screenshot({ path: path.join(artifacts, 'reporting-circular.png'), fullPage: true });
+
+    // The printable 通报: red head, 文号, title, addressees, ranking, 落款 and the date, at 1440 and 375 px.
+    const printHref = await circular.getByTestId('circular-print').getAttribute('href');
+    const doc = await page.context().newPage();
+    for (const [width, name] of [[1440, 'reporting-circular-print-1440.png'], [375, 'reporting-circular-print-375.png']] as const) {
+      await doc.setViewportSize({ width, height: 900 });
+      await doc.goto(new URL(printHref!, harness!.stack.baseUrl).href);
+      const text = (part: string) => doc.locator(`[data-part="${part}"]`).innerText();
+      expect(await text('issuer')).toBe('江门市人力资源和社会保障局');
+      expect(await text('docno')).toBe('江人社通〔2026〕7号');
+      expect(await text('addressee')).toBe('各县（市、区）人力资源和社会保障局：');
+      expect(await text('signature')).toBe('江门市人力资源和社会保障局');
+      expect(await text('date')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/);
+      expect(await text('criticism')).toContain(`${SILENT.name}（未报）`);
+      expect(await doc.locator('[data-part="ranking"] tbody tr').count()).toBe(2);
+      expect(await scrollsSideways(doc)).toBe(false);
+      await doc.screenshot({ path: path.join(artifacts, name), fullPage: true });
+    }
+    await doc.close();
+    // The same document as XLSX, and the county progress table.
+    const sheetText = async (href: string) => {
+      const res = await page.request.get(new URL(href, harness!.stack.baseUrl).href);
+      expect(res.status()).toBe(200);
+      return strFromU8(unzipSync(new Uint8Array(await res.body()))['xl/worksheets/sheet1.xml']);
+    };
+    const circularSheet = await sheetText((await circular.getByTestId('circular-xlsx').getAttribute('href'))!);
+    for (const part of ['江门市人力资源和社会保障局', '江人社通〔2026〕7号', '各县（市、区）人力资源和社会保障局：', `${SILENT.name}（未报）`]) expect(circularSheet).toContain(part);
 
     // ---- the silent county's own page: its escalations with the reason, answered there; its messages ----
     await page.getByTestId('tab-overview').click();
+    const progressSheet = await sheetText((await page.getByTestId('units-xlsx').getAttribute('href'))!);
+    for (const part of ['各单位进度表', '参保完成率', REPORTER.name, SILENT.name]) expect(progressSheet).toContain(part);
     await page.getByTestId('county-table').getByRole('link', { name: SILENT.name }).click();
     await page.waitForURL(new RegExp(`/units/${SILENT.code}$`));
     const unitRow = page.locator(

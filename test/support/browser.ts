@@ -31,7 +31,7 @@ async function buildWeb(): Promise<void> {
  * Signs in through the real login page (and the TOTP step for an enrolled account), then waits until
  * the console has left /login. `next` is where to land (default: the campaign list).
  */
-export async function signIn(page: Page, baseUrl: string, user: TestUser, next = '/'): Promise<void> {
+export async function signIn(page: Page, baseUrl: string, user: TestUser, next = '/campaigns'): Promise<void> {
   await page.goto(`${baseUrl}/login${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`);
   await page.getByTestId('login-username').fill(user.username);
   await page.getByTestId('login-password').fill(user.password);
@@ -42,7 +42,8 @@ export async function signIn(page: Page, baseUrl: string, user: TestUser, next =
     await page.getByTestId('mfa-submit').click();
   }
   await page.waitForURL((url) => url.pathname !== '/login');
-  await page.getByTestId('user-badge').waitFor();
+  // Attached, not visible: on a phone the badge is folded behind 菜单.
+  await page.getByTestId('user-badge').waitFor({ state: 'attached' });
 }
 
 export interface ConsoleHarness {

@@ -143,7 +143,7 @@ describe('who is told, who confirms, and what they read', () => {
     expect(regionOutsideWarning({ code: '530502001', name: '兰城街道' }, { regionCode: '440700' })).toEqual({
       code: 'region-outside-user',
       message: {
-        zh: '方案所属区域「兰城街道」(530502001)不在您的管辖区域(440700)之内,不能由您启动;请由该区域或其上级的业务主管启动。',
+        zh: '方案所属区域「兰城街道」（530502001）不在您的管辖区域（440700）之内，不能由您启动；请由该区域或其上级的业务主管启动。',
         en: 'The plan\'s region 兰城街道 (530502001) is outside your region (440700): you cannot launch it; an official of that region or above can.',
       },
     });

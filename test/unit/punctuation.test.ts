@@ -143,3 +143,36 @@ describe('full-width punctuation in the console', () => {
     }
   });
 });
+
+describe('full-width punctuation in the server\'s Chinese', () => {
+  // Sentences the console shows as the server wrote them: role labels, refusals (无权限), sign-in and
+  // account errors, phase-change confirmations, audit sentences, the circular document, the 待办 items.
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const files = [
+    'domain/access.ts',
+    'domain/auditText.ts',
+    'domain/phaseMoves.ts',
+    'server/http/access.ts',
+    'server/auth/users.ts',
+    'server/auth/signIn.ts',
+    'server/auth/sessions.ts',
+    'server/auth/model.ts',
+    'server/reporting/circularDocument.ts',
+    'services/todo.ts',
+  ].map((f) => path.join(root, f));
+
+  it('has no ASCII , ; : ( ) in their Chinese literals', () => {
+    const problems = files.flatMap((file) => chineseLiterals(file).flatMap((l) => halfWidthInChinese(l.text).map((p) => `${l.where}: ${p}`)));
+    expect(problems).toEqual([]);
+  });
+
+  it('role labels and refusals read in full-width punctuation', async () => {
+    const { ROLE_LABELS, ROLES, ACTIONS, denialMessage } = await import('../../domain/access');
+    const texts = [
+      ...ROLES.map((r) => ROLE_LABELS[r]),
+      ...ROLES.flatMap((role) => ACTIONS.map((a) => denialMessage({ role, regionCode: '440703' }, a, 'role'))),
+      denialMessage({ role: 'official', regionCode: '440703' }, 'campaign.phase', 'region', { regionCode: '440700', name: '江门市' }),
+    ];
+    expect(texts.flatMap((t) => halfWidthInChinese(t))).toEqual([]);
+  });
+});

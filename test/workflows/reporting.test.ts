@@ -272,7 +272,8 @@ describe('reporting and escalation', () => {
     ]);
     const html = await h.reporting.circularHtml(plan.id, 1);
     expect(html).toContain(cs[0].title);
-    expect(html).toMatch(/迟报或未报:<\/strong>乙区、丙区/);
+    expect(html).toMatch(/data-part="criticism">乙区（[^）]+）、丙区（[^）]+）未按时报送进度，予以通报批评/);
+    expect(html).toMatch(/data-part="issuer"[^>]*>[^<]+人力资源和社会保障局</);
     const sheet = strFromU8(unzipSync(xlsxBytes((await h.reporting.circularXlsx(plan.id, 1)).sheets))['xl/worksheets/sheet1.xml']);
     expect(sheet).toContain('甲区');
     expect(sheet).toContain('未报');

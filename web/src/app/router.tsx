@@ -19,6 +19,7 @@ import { LaunchRoute } from './routes/launch';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { RouteError } from './routes/route-error';
+import { TodoRoute } from './routes/todo';
 import { UnitRoute } from './routes/unit';
 
 function createRouter() {
@@ -32,6 +33,7 @@ function createRouter() {
       ),
       errorElement: <RouteError />,
       children: [
+        { path: paths.todo.path, element: <TodoRoute /> },
         { path: paths.campaigns.path, element: <CampaignsRoute /> },
         { path: paths.launch.path, element: <LaunchRoute /> },
         { path: paths.deadlines.path, element: <DeadlinesRoute /> },

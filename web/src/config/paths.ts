@@ -9,7 +9,9 @@ export const paths = {
   users: { path: '/users', getHref: () => '/users' },
   /** 审计日志 (auditors). */
   audit: { path: '/audit', getHref: () => '/audit' },
-  campaigns: { path: '/', getHref: () => '/' },
+  /** 待办: every user's home. */
+  todo: { path: '/', getHref: () => '/' },
+  campaigns: { path: '/campaigns', getHref: () => '/campaigns' },
   launch: { path: '/launch', getHref: () => '/launch' },
   /** 近期截止: every campaign's deadlines in the next days. */
   deadlines: { path: '/deadlines', getHref: () => '/deadlines' },

@@ -8,6 +8,7 @@ import { Navigate, useLocation } from 'react-router';
 import { ErrorMessage } from '../components/ui/error-message';
 import { Loading } from '../components/ui/loading';
 import { paths } from '../config/paths';
+import { regionContains } from '../../../domain/access';
 import type { Action, SessionView } from '../types/api';
 import { api, ApiError, setCsrfToken } from './api-client';
 
@@ -33,13 +34,28 @@ export const getSessionQueryOptions = () =>
 
 export const useSession = () => useQuery(getSessionQueryOptions());
 
-/** Password and, where required, the second factor passed: the session may use the console. */
-export const sessionReady = (s: SessionView | null | undefined): s is SessionView => !!s && (!s.mfaRequired || s.mfaSatisfied);
+/** Password and, where required, the second factor passed: the sign-in steps are done. */
+export const signedIn = (s: SessionView | null | undefined): boolean => !!s && (!s.mfaRequired || s.mfaSatisfied);
+
+/**
+ * Signed in, and the password is the user's own: the session may use the console. A password an admin
+ * set must be changed first (the login page asks; the server refuses everything else until then).
+ */
+export const sessionReady = (s: SessionView | null | undefined): s is SessionView => !!s && signedIn(s) && !s.passwordChangeRequired;
 
 /** Whether the signed-in user may take `action` (domain/access.ts, as the server listed it). */
 export function useCan(action: Action): boolean {
   const { data } = useSession();
   return sessionReady(data) && data.actions.includes(action);
+}
+
+/**
+ * Whether the user may take `action` on an object of `regionCode`: the role allows it and the region is
+ * theirs or below it. A county official sees the city's campaign but moves none of its phases.
+ */
+export function useCanIn(action: Action, regionCode: string): boolean {
+  const { data } = useSession();
+  return sessionReady(data) && data.actions.includes(action) && regionContains(data.user.regionCode, regionCode);
 }
 
 /**
@@ -67,8 +83,8 @@ export function useSetSession(): (session: SessionView | null) => void {
  * site (`//evil.example`, `https://…`) or the login page itself.
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return paths.campaigns.getHref();
-  if (next === paths.login.path || next.startsWith(`${paths.login.path}?`)) return paths.campaigns.getHref();
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return paths.todo.getHref();
+  if (next === paths.login.path || next.startsWith(`${paths.login.path}?`)) return paths.todo.getHref();
   return next;
 }
 

@@ -75,6 +75,8 @@ export interface AmendDeadlineRequest extends ActionRequest {
   phaseKey: string;
   /** `YYYY-MM-DD` (end of that day) or `YYYY-MM-DDTHH:mm`, local to the plan's time zone. */
   deadline: string;
+  /** The official accepted the days with no phase the move leaves (domain/phaseMoves.ts). */
+  acceptGap?: boolean;
 }
 
 /** Request bodies of the reporting routes, as the server's zod schemas accept them (defaults optional). */
@@ -175,4 +177,6 @@ export interface AuditFilters {
   actor?: string;
   action?: string;
   result?: 'success' | 'denied' | 'failure';
+  /** A unit's region code: entries in its subtree only. */
+  unit?: string;
 }

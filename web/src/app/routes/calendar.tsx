@@ -5,11 +5,13 @@ import { useCalendar } from '../../features/calendar/api/get-calendar';
 import { CalendarChangeLog } from '../../features/calendar/components/calendar-change-log';
 import { CalendarEditor } from '../../features/calendar/components/calendar-editor';
 import { CalendarYears } from '../../features/calendar/components/calendar-years';
+import { useCan } from '../../lib/auth';
 import { useI18n } from '../../lib/i18n';
 
 export function CalendarRoute() {
   const { t } = useI18n();
   const calendar = useCalendar();
+  const canEdit = useCan('calendar.edit');
   return (
     <>
       <h1>{t('calendar.heading')}</h1>
@@ -20,7 +22,7 @@ export function CalendarRoute() {
         <>
           <CalendarYears years={calendar.data.years} />
           <CalendarChangeLog changes={calendar.data.changes} />
-          <CalendarEditor years={calendar.data.years} />
+          {canEdit && <CalendarEditor years={calendar.data.years} />}
         </>
       )}
     </>

@@ -9,7 +9,8 @@ import { ActionLog } from '../../features/campaigns/components/action-log';
 import { ActionsPanel } from '../../features/campaigns/components/actions-panel';
 import { PhaseTimeline } from '../../features/campaigns/components/phase-timeline';
 import { UnitsTable } from '../../features/units/components/units-table';
-import { useCan } from '../../lib/auth';
+import { useCanIn } from '../../lib/auth';
+import { env } from '../../config/env';
 import { useI18n } from '../../lib/i18n';
 import { useNow } from '../../lib/use-now';
 import { useCampaignOutlet } from './campaign-layout';
@@ -21,7 +22,7 @@ export function CampaignRoute() {
   const launched = isLaunchedState(location.state) ? location.state.launched : null;
   const childLevel = c.units[0]?.level;
   // Offered to roles that may move phases; the server still decides, region included.
-  const canAct = useCan('campaign.phase');
+  const canAct = useCanIn('campaign.phase', c.regionCode);
   const now = useNow(60_000);
   const levelName = childLevel ? t(`level.${childLevel}`) : t('units.heading');
 
@@ -49,7 +50,12 @@ export function CampaignRoute() {
       <section className="card">
         <div className="card-title-row">
           <h2>{childLevel ? t('unit.children', { level: levelName }) : t('units.heading')}</h2>
-          <span className="muted small">{t('light.legend')}</span>
+          <span className="muted small">
+            {t('light.legend')}{' '}
+            <a href={`${env.API_BASE}/api/campaigns/${encodeURIComponent(c.id)}/progress-table`} download data-testid="units-xlsx">
+              {t('units.xlsx')}
+            </a>
+          </span>
         </div>
         <UnitsTable campaignId={c.id} units={c.units} timeZone={c.timeZone} testId="county-table" />
       </section>

@@ -10,7 +10,7 @@ export function CircularsRoute() {
   return (
     <>
       <p className="muted">{t('circular.intro')}</p>
-      <CircularsList campaignId={c.id} timeZone={c.timeZone} live={isLive(c.status)} />
+      <CircularsList campaignId={c.id} timeZone={c.timeZone} live={isLive(c.status)} regionName={c.regionName} />
     </>
   );
 }

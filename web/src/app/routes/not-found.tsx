@@ -7,7 +7,7 @@ export function NotFoundRoute() {
   return (
     <section className="empty-state" data-testid="not-found">
       <h1>{t('common.notFound')}</h1>
-      <Link to={paths.campaigns.getHref()}>{t('common.toHome')}</Link>
+      <Link to={paths.todo.getHref()}>{t('common.toHome')}</Link>
     </section>
   );
 }

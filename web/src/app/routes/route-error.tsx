@@ -10,7 +10,7 @@ export function RouteError() {
     <main className="app-main">
       <h1>{t('error.title')}</h1>
       <ErrorMessage error={error} testId="route-error" />
-      <Link to={paths.campaigns.getHref()}>{t('common.toHome')}</Link>
+      <Link to={paths.todo.getHref()}>{t('common.toHome')}</Link>
     </main>
   );
 }

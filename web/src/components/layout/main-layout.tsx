@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { paths } from '../../config/paths';
+import { useTodo } from '../../features/todo/api/get-todo';
 import { useCan } from '../../lib/auth';
 import { LANGUAGES, LANGUAGE_NAMES, useI18n } from '../../lib/i18n';
 
@@ -17,11 +18,12 @@ export function MainLayout({ account }: { account?: ReactNode }) {
   const canLaunch = useCan('campaign.launch');
   const canManageUsers = useCan('user.manage');
   const canReadAudit = useCan('audit.read');
+  const unread = useTodo().data?.unread ?? 0;
   return (
     <div className="app">
       <header className="app-header">
         <div className="brand">
-          <NavLink to={paths.campaigns.getHref()} className="brand-title">
+          <NavLink to={paths.todo.getHref()} className="brand-title">
             {t('app.title')}
           </NavLink>
           <span className="brand-subtitle">{t('app.subtitle')}</span>
@@ -38,7 +40,15 @@ export function MainLayout({ account }: { account?: ReactNode }) {
         </button>
         <div className="app-header-menu" id="app-menu" data-open={menuOpen}>
           <nav className="app-nav">
-            <NavLink to={paths.campaigns.getHref()} end data-testid="nav-campaigns">
+            <NavLink to={paths.todo.getHref()} end data-testid="nav-todo">
+              {t('nav.todo')}
+              {unread > 0 && (
+                <span className="nav-badge" data-testid="nav-todo-unread">
+                  {unread}
+                </span>
+              )}
+            </NavLink>
+            <NavLink to={paths.campaigns.getHref()} data-testid="nav-campaigns">
               {t('nav.campaigns')}
             </NavLink>
             {canLaunch && (

@@ -8,7 +8,7 @@ export function Forbidden() {
   return (
     <section className="empty-state" data-testid="forbidden">
       <h1>{t('auth.forbidden')}</h1>
-      <Link to={paths.campaigns.getHref()}>{t('common.toHome')}</Link>
+      <Link to={paths.todo.getHref()}>{t('common.toHome')}</Link>
     </section>
   );
 }

@@ -15,6 +15,7 @@ export const hardshipZhCN = {
   'page.intro':
     '导入应参保花名册和民政、残联、农业农村等部门提供的困难群体名单，逐人比对参保状态，确定政府代缴对象、待动员参保人员和不符合条件人员，生成实名登记管理台账和待动员名单。身份证号仅显示脱敏号码。',
   'section.upload': '导入名单',
+  'screen.readonly': '名单导入和筛查由区县督导员或市级业务主管发起；您可以查看下面的筛查结果。',
   'section.import': '导入进度',
   'section.lists': '当前名单',
   'section.history': '导入记录',
@@ -227,6 +228,7 @@ export const hardshipZhCN = {
   'refusal.note': '情况说明',
   'refusal.note.placeholder': '如 拒绝理由、动员经过',
   'refusal.file': '书面材料扫描件或照片（PDF、JPEG 或 PNG，不超过 5 MB）',
+  'refusal.camera': '或用手机拍照上传',
   'refusal.submit': '确认登记',
   'refusal.recorded': '已登记 {name} 拒绝参保。',
   'refusal.evidence': '查看书面材料',
@@ -253,6 +255,7 @@ const hardshipEn: Record<HardshipKey, string> = {
   'page.intro':
     'Import the roster and the hardship lists from civil affairs, the disability federation and agriculture, screen each person against enrolment, and find who the government pays for, who must be mobilised and who is ineligible; then export the real-name ledger and the mobilisation lists. ID numbers are shown masked.',
   'section.upload': 'Import a list',
+  'screen.readonly': 'Lists are imported and screenings started by county supervisors or city officials; you can read the results below.',
   'section.import': 'Import progress',
   'section.lists': 'Current lists',
   'section.history': 'Imports',
@@ -465,6 +468,7 @@ const hardshipEn: Record<HardshipKey, string> = {
   'refusal.note': 'Note',
   'refusal.note.placeholder': 'e.g. the reason given, the visits',
   'refusal.file': 'Scan or photo of the statement (PDF, JPEG or PNG, at most 5 MB)',
+  'refusal.camera': 'Or take a photo with the phone',
   'refusal.submit': 'Record',
   'refusal.recorded': 'Refusal of {name} recorded.',
   'refusal.evidence': 'Statement',

@@ -3,8 +3,11 @@
 // older entries load page by page (keyset on the entry id, cheap however deep).
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { isRole } from '../../../../../domain/access';
+import { AUDIT_ACTION_FILTERS, auditActor, auditResult, auditWhat } from '../../../../../domain/auditText';
 import { DEFAULT_TIME_ZONE } from '../../../../../domain/time';
+import { env } from '../../../config/env';
+import { queryString } from '../../../lib/api-client';
+import { useCampaigns } from '../../campaigns/api/get-campaigns';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
 import { formatDateTime } from '../../../lib/format';
@@ -16,8 +19,6 @@ const RESULTS = ['success', 'denied', 'failure'] as const;
 type Result = (typeof RESULTS)[number];
 const isResult = (v: string | null): v is Result => (RESULTS as readonly (string | null)[]).includes(v);
 
-/** Actions worth offering in the filter; any other name (or a family like `user.*`) can be typed. */
-const COMMON_ACTIONS = ['login', 'login.*', 'logout', 'mfa.*', 'password.change', 'user.*', 'pii.unmask', 'campaign.*', 'report.*', 'hardship.*'];
 
 /** A calendar day in Beijing time as the instant it starts. */
 const dayStart = (day: string) => `${day}T00:00:00+08:00`;
@@ -41,6 +42,7 @@ export function AuditPage() {
     ...(params.get('actor') ? { actor: params.get('actor')! } : {}),
     ...(params.get('action') ? { action: params.get('action')! } : {}),
     ...(isResult(result) ? { result } : {}),
+    ...(params.get('unit') ? { unit: params.get('unit')! } : {}),
   };
   const audit = useAudit(filters);
   const rows = audit.data?.pages.flatMap((p) => p.rows) ?? [];
@@ -53,7 +55,7 @@ export function AuditPage() {
       <section className="card">
         <AuditFilterForm
           key={params.toString()}
-          initial={{ from, to, actor: params.get('actor') ?? '', action: params.get('action') ?? '', result: isResult(result) ? result : '' }}
+          initial={{ from, to, actor: params.get('actor') ?? '', action: params.get('action') ?? '', result: isResult(result) ? result : '', unit: params.get('unit') ?? '' }}
           onApply={(f) => {
             const next = new URLSearchParams();
             for (const [k, v] of Object.entries(f)) if (v) next.set(k, v);
@@ -71,7 +73,10 @@ export function AuditPage() {
         ) : (
           <>
             <p className="muted small" data-testid="audit-count">
-              {t('audit.count', { count: rows.length })}
+              {t('audit.count', { count: rows.length })}{' '}
+              <a href={`${env.API_BASE}/api/audit/xlsx${queryString({ ...filters })}`} download data-testid="audit-xlsx">
+                {t('audit.xlsx')}
+              </a>
             </p>
             <AuditTable rows={rows} />
             {audit.hasNextPage && (
@@ -94,6 +99,7 @@ interface FilterValues {
   actor: string;
   action: string;
   result: Result | '';
+  unit: string;
 }
 
 function AuditFilterForm({ initial, onApply }: { initial: FilterValues; onApply: (f: FilterValues) => void }) {
@@ -102,7 +108,7 @@ function AuditFilterForm({ initial, onApply }: { initial: FilterValues; onApply:
   const set = (k: keyof FilterValues, v: string) => setF((old) => ({ ...old, [k]: v }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onApply({ ...f, actor: f.actor.trim(), action: f.action.trim() });
+    onApply({ ...f, actor: f.actor.trim(), action: f.action.trim(), unit: f.unit.trim() });
   };
   return (
     <form className="filters" onSubmit={submit} noValidate data-testid="audit-filters">
@@ -120,12 +126,18 @@ function AuditFilterForm({ initial, onApply }: { initial: FilterValues; onApply:
       </label>
       <label className="field">
         <span>{t('audit.filter.action')}</span>
-        <input value={f.action} onChange={(e) => set('action', e.target.value)} maxLength={64} list="audit-actions" placeholder="login.*" data-testid="audit-action" />
-        <datalist id="audit-actions">
-          {COMMON_ACTIONS.map((a) => (
-            <option key={a} value={a} />
+        <select value={f.action} onChange={(e) => set('action', e.target.value)} data-testid="audit-action">
+          <option value="">{t('audit.filter.any')}</option>
+          {AUDIT_ACTION_FILTERS.map((a) => (
+            <option key={a.value} value={a.value}>
+              {a.label}
+            </option>
           ))}
-        </datalist>
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('audit.filter.unit')}</span>
+        <input value={f.unit} onChange={(e) => set('unit', e.target.value)} inputMode="numeric" maxLength={12} placeholder="440703" data-testid="audit-unit" />
       </label>
       <label className="field">
         <span>{t('audit.filter.result')}</span>
@@ -147,18 +159,11 @@ function AuditFilterForm({ initial, onApply }: { initial: FilterValues; onApply:
   );
 }
 
-function detailText(detail: unknown): string {
-  if (detail === null || detail === undefined) return '';
-  if (typeof detail === 'string') return detail;
-  try {
-    return JSON.stringify(detail);
-  } catch {
-    return String(detail);
-  }
-}
-
+/** One entry per row: when, and the sentence (who, what, to which campaign or unit, the result). */
 function AuditTable({ rows }: { rows: AuditRowView[] }) {
   const { t } = useI18n();
+  const campaigns = useCampaigns();
+  const names = new Map((campaigns.data ?? []).map((c) => [c.id, c.title]));
   return (
     <div className="table-wrap">
       <table className="table" data-testid="audit-table">
@@ -167,33 +172,22 @@ function AuditTable({ rows }: { rows: AuditRowView[] }) {
             <th>{t('audit.col.at')}</th>
             <th>{t('audit.col.actor')}</th>
             <th>{t('audit.col.action')}</th>
-            <th>{t('audit.col.target')}</th>
             <th>{t('audit.col.result')}</th>
-            <th>{t('audit.col.ip')}</th>
             <th>{t('audit.col.region')}</th>
-            <th>{t('audit.col.detail')}</th>
+            <th>{t('audit.col.ip')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} data-testid="audit-row" data-action={r.action} data-result={r.result} data-actor={r.actorUsername ?? ''}>
               <td className="nowrap">{formatDateTime(r.at, DEFAULT_TIME_ZONE)}</td>
+              <td>{auditActor(r)}</td>
+              <td data-testid="audit-sentence">{auditWhat(r, names)}</td>
               <td>
-                {r.actorUsername ?? t('common.none')}
-                {r.role && <span className="muted small"> · {isRole(r.role) ? t(`role.${r.role}`) : r.role}</span>}
+                <span className={`badge badge-tone-${r.result === 'success' ? 'ok' : r.result === 'denied' ? 'warn' : 'danger'}`}>{auditResult(r)}</span>
               </td>
-              <td>
-                <code>{r.action}</code>
-              </td>
-              <td className="small">{r.target ?? t('common.none')}</td>
-              <td>
-                <span className={`badge badge-tone-${r.result === 'success' ? 'ok' : r.result === 'denied' ? 'warn' : 'danger'}`}>
-                  {isResult(r.result) ? t(`audit.result.${r.result}`) : r.result}
-                </span>
-              </td>
-              <td className="small nowrap">{r.ip ?? t('common.none')}</td>
               <td className="small">{r.regionCode ?? t('common.none')}</td>
-              <td className="small audit-detail">{detailText(r.detail)}</td>
+              <td className="small nowrap">{r.ip ?? t('common.none')}</td>
             </tr>
           ))}
         </tbody>

@@ -2,14 +2,16 @@
 // 6-digit code at every sign-in). Errors are the server's own sentences (wrong password, lockout with
 // the minutes left, a wrong or reused code).
 import { useQueryClient } from '@tanstack/react-query';
+import QRCode from 'qrcode';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
 import { ApiError } from '../../../lib/api-client';
-import { forgetUserData, safeNext, sessionQueryKey, sessionReady, useSession, useSetSession } from '../../../lib/auth';
+import { forgetUserData, safeNext, sessionQueryKey, sessionReady, signedIn, useSession, useSetSession } from '../../../lib/auth';
 import { LANGUAGES, LANGUAGE_NAMES, useI18n } from '../../../lib/i18n';
 import type { SessionView } from '../../../types/api';
+import { useChangePassword } from '../api/change-password';
 import { useEnrolMfa } from '../api/enrol-mfa';
 import { useLogin } from '../api/login';
 import { useLogout } from '../api/logout';
@@ -33,6 +35,7 @@ export function LoginPage() {
   let body;
   if (session.isPending || ready) body = <Loading />;
   else if (!session.data) body = <PasswordForm earlier={session.isError ? session.error : earlier} />;
+  else if (signedIn(session.data)) body = <FirstPassword session={session.data} />;
   else if (session.data.mfaEnrolled) body = <MfaVerify session={session.data} onFailed={setEarlier} />;
   else body = <MfaEnrol session={session.data} onFailed={setEarlier} />;
 
@@ -165,6 +168,8 @@ function MfaEnrol({ session, onFailed }: { session: SessionView; onFailed: (e: u
             <li>{t('auth.mfa.enrol.step1')}</li>
             <li>
               {t('auth.mfa.enrol.step2')}
+              <QrCode text={enrol.data.otpauthUri} />
+              <p className="small muted">{t('auth.mfa.enrol.manual')}</p>
               <div className="mfa-secret" data-testid="mfa-secret" data-secret={enrol.data.secret}>
                 {groupSecret(enrol.data.secret)}
               </div>
@@ -181,6 +186,88 @@ function MfaEnrol({ session, onFailed }: { session: SessionView; onFailed: (e: u
         </>
       )}
     </div>
+  );
+}
+
+/** The otpauth link as a QR code, drawn here (the secret never leaves the page). */
+function QrCode({ text }: { text: string }) {
+  const { t } = useI18n();
+  const [svg, setSvg] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }).then((s) => live && setSvg(s));
+    return () => {
+      live = false;
+    };
+  }, [text]);
+  if (!svg) return null;
+  return (
+    <img
+      className="mfa-qr"
+      src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`}
+      alt={t('auth.mfa.enrol.qr')}
+      width={200}
+      height={200}
+      data-testid="mfa-qr"
+      data-text={text}
+    />
+  );
+}
+
+/**
+ * 首次登录修改密码: the password an admin set is known to the admin, so the user chooses their own
+ * before anything else (the server refuses every other request until then).
+ */
+function FirstPassword({ session }: { session: SessionView }) {
+  const { t } = useI18n();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [missing, setMissing] = useState<string | null>(null);
+  const change = useChangePassword({
+    mutationConfig: { onSuccess: () => void queryClient.invalidateQueries({ queryKey: sessionQueryKey }) },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    change.reset();
+    if (!current || !next) return setMissing(t('auth.password.missing'));
+    if (next !== again) return setMissing(t('auth.password.mismatch'));
+    if (next === current) return setMissing(t('auth.password.same'));
+    setMissing(null);
+    change.mutate({ currentPassword: current, newPassword: next });
+  };
+  return (
+    <form onSubmit={submit} noValidate data-testid="first-password">
+      <h2>{t('auth.first.heading')}</h2>
+      <p>{t('auth.first.intro', { name: session.user.displayName })}</p>
+      <label className="field" htmlFor={`${id}-current`}>
+        <span>{t('auth.first.current')}</span>
+        <input id={`${id}-current`} type="password" autoComplete="current-password" maxLength={1024} value={current} onChange={(e) => setCurrent(e.target.value)} data-testid="first-current" />
+      </label>
+      <label className="field" htmlFor={`${id}-new`}>
+        <span>{t('auth.password.new')}</span>
+        <input id={`${id}-new`} type="password" autoComplete="new-password" maxLength={1024} value={next} onChange={(e) => setNext(e.target.value)} data-testid="first-new" />
+      </label>
+      <label className="field" htmlFor={`${id}-again`}>
+        <span>{t('auth.password.again')}</span>
+        <input id={`${id}-again`} type="password" autoComplete="new-password" maxLength={1024} value={again} onChange={(e) => setAgain(e.target.value)} data-testid="first-again" />
+      </label>
+      <p className="muted small">{t('auth.password.policy')}</p>
+      {missing && (
+        <p className="field-error" role="alert">
+          {missing}
+        </p>
+      )}
+      {change.isError && <ErrorMessage error={change.error} testId="first-error" />}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={change.isPending} data-testid="first-submit">
+          {change.isPending ? t('auth.login.pending') : t('auth.first.submit')}
+        </button>
+        <SignOutInstead />
+      </div>
+    </form>
   );
 }
 

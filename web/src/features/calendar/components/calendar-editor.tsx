@@ -7,24 +7,12 @@ import { ApiError } from '../../../lib/api-client';
 import { useI18n, type Translate } from '../../../lib/i18n';
 import type { CalendarYearView } from '../../../types/api';
 import { usePutCalendar } from '../api/put-calendar';
+import { calendarTemplate, jsonErrorAt } from '../template';
 
 /** The notice alone, as an official would type it: without the server's bookkeeping fields. */
 function noticeJson(y: CalendarYearView): string {
   const { year, source, holidays, makeupWorkdays } = y;
   return JSON.stringify({ year, source, holidays, makeupWorkdays }, null, 2);
-}
-
-function template(year: number): string {
-  return JSON.stringify(
-    {
-      year,
-      source: { title: `国务院办公厅关于${year}年部分节假日安排的通知`, issuer: '国务院办公厅', docNo: '', publishedOn: `${year - 1}-11-01`, url: '' },
-      holidays: [{ name: { zh: '元旦', en: "New Year's Day" }, from: `${year}-01-01`, to: `${year}-01-01` }],
-      makeupWorkdays: [],
-    },
-    null,
-    2,
-  );
 }
 
 type Parsed = { ok: true; year: number; calendar: unknown } | { ok: false; message: string };
@@ -34,7 +22,8 @@ function parse(text: string, t: Translate): Parsed {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: t('calendarEditor.badJson', { detail: e instanceof Error ? e.message : String(e) }) };
+    const at = jsonErrorAt(text, e);
+    return { ok: false, message: at ? t('calendarEditor.badJsonAt', { line: at.line, column: at.column }) : t('calendarEditor.badJsonPlain') };
   }
   const year = (value as { year?: unknown } | null)?.year;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: t('calendarEditor.notObject') };
@@ -60,7 +49,7 @@ export function CalendarEditor({ years }: { years: CalendarYearView[] }) {
     e.target.value = '';
     if (value === 'new') {
       const next = Math.max(new Date().getFullYear(), ...years.map((y) => y.year)) + 1;
-      replace(template(next));
+      replace(calendarTemplate(next));
       return;
     }
     const y = years.find((x) => String(x.year) === value);

@@ -2,7 +2,9 @@
 // server's answer: a refusal (422) in its own words, field errors (400) by name.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorMessage } from '../../../components/ui/error-message';
-import { deadlineInputs, localDate } from '../../../lib/format';
+import { deadlineMove, gapDays } from '../../../../../domain/phaseMoves';
+import { localToInstant, parseLocal } from '../../../../../domain/time';
+import { deadlineInputs, formatDateTimeProse, formatDeadlineProse, localDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { CampaignDetail, PhaseView } from '../../../types/api';
 import { useAdvanceCampaign } from '../api/advance-campaign';
@@ -84,9 +86,12 @@ function phaseName(p: PhaseView | undefined, language: string): string {
 function AdvanceForm({ campaign }: { campaign: CampaignDetail }) {
   const { t, language } = useI18n();
   const [reason, setReason] = useState('');
-  const advance = useAdvanceCampaign({ mutationConfig: { onSuccess: () => setReason('') } });
+  const [confirming, setConfirming] = useState(false);
+  const advance = useAdvanceCampaign({ mutationConfig: { onSuccess: () => setReason(''), onSettled: () => setConfirming(false) } });
   const phases = [...campaign.phases].sort((a, b) => a.seq - b.seq);
   const current = phases.find((p) => p.key === campaign.currentPhaseKey);
+  const next = current ? phases[phases.indexOf(current) + 1] : campaign.status === 'scheduled' ? phases[0] : undefined;
+  const tz = campaign.timeZone;
   const help = current
     ? t(current === phases[phases.length - 1] ? 'actions.advance.helpLast' : 'actions.advance.help', {
         phase: phaseName(current, language),
@@ -94,8 +99,25 @@ function AdvanceForm({ campaign }: { campaign: CampaignDetail }) {
     : phases[0] && campaign.status === 'scheduled'
       ? t('actions.advance.helpStart', { phase: phaseName(phases[0], language) })
       : null;
+  // What moves, said before it moves: the current phase ends now, the next starts now (earlier than
+  // planned) and keeps its deadline, so it gets longer; after the last phase the campaign completes.
+  const moves: string[] = [];
+  if (current) moves.push(t('actions.advance.moveEnd', { phase: phaseName(current, language), deadline: formatDeadlineProse(current.deadlineAt, tz, language) }));
+  if (next) {
+    moves.push(
+      t('actions.advance.moveStart', {
+        phase: phaseName(next, language),
+        start: formatDateTimeProse(next.startAt, tz, language),
+        deadline: formatDeadlineProse(next.deadlineAt, tz, language),
+      }),
+    );
+  } else if (current) moves.push(t('actions.advance.moveComplete'));
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
     advance.mutate({
       campaignId: campaign.id,
       data: { reason, ...(campaign.currentPhaseKey ? { expectedPhaseKey: campaign.currentPhaseKey } : {}) },
@@ -105,10 +127,36 @@ function AdvanceForm({ campaign }: { campaign: CampaignDetail }) {
     <ActionBox title={t('action.advance')} testId="advance-form">
       <form onSubmit={submit}>
         {help && <p className="muted small">{help}</p>}
-        <ReasonField value={reason} onChange={setReason} testId="advance-reason" />
-        <button type="submit" className="button" disabled={advance.isPending} data-testid="advance-submit">
-          {advance.isPending ? t('actions.pending') : t('actions.advance.submit')}
-        </button>
+        <ReasonField
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setConfirming(false);
+          }}
+          testId="advance-reason"
+        />
+        {confirming ? (
+          <div className="confirm" role="alertdialog" aria-labelledby="advance-confirm-title" data-testid="advance-confirm">
+            <p id="advance-confirm-title">
+              <strong>{t('actions.confirm.title')}</strong>
+            </p>
+            <ul data-testid="advance-moves">
+              {moves.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+            <button type="submit" className="button button-primary" disabled={advance.isPending} data-testid="advance-confirm-yes">
+              {advance.isPending ? t('actions.pending') : t('actions.advance.yes')}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirming(false)} data-testid="advance-confirm-no">
+              {t('common.cancel')}
+            </button>
+          </div>
+        ) : (
+          <button type="submit" className="button" disabled={advance.isPending} data-testid="advance-submit">
+            {advance.isPending ? t('actions.pending') : t('actions.advance.submit')}
+          </button>
+        )}
       </form>
       <Outcome mutation={advance} testId="advance" />
     </ActionBox>
@@ -117,12 +165,19 @@ function AdvanceForm({ campaign }: { campaign: CampaignDetail }) {
 
 function AmendDeadlineForm({ campaign }: { campaign: CampaignDetail }) {
   const { t, language } = useI18n();
-  const open = [...campaign.phases].sort((a, b) => a.seq - b.seq).filter((p) => p.status !== 'done');
+  const sorted = [...campaign.phases].sort((a, b) => a.seq - b.seq);
+  const open = sorted.filter((p) => p.status !== 'done');
   const [phaseKey, setPhaseKey] = useState<string>('');
   const selected = open.find((p) => p.key === phaseKey) ?? open[0];
   const [date, setDate] = useState<string | null>(null);
   const [time, setTime] = useState('');
   const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [acceptGap, setAcceptGap] = useState(false);
+  const edited = () => {
+    setConfirming(false);
+    setAcceptGap(false);
+  };
   const amend = useAmendDeadline({
     mutationConfig: {
       onSuccess: () => {
@@ -130,6 +185,7 @@ function AmendDeadlineForm({ campaign }: { campaign: CampaignDetail }) {
         setDate(null);
         setTime('');
       },
+      onSettled: edited,
     },
   });
 
@@ -141,11 +197,19 @@ function AmendDeadlineForm({ campaign }: { campaign: CampaignDetail }) {
     );
   }
 
-  const shownDate = date ?? deadlineInputs(selected.deadlineAt, campaign.timeZone).date;
+  const tz = campaign.timeZone;
+  const shownDate = date ?? deadlineInputs(selected.deadlineAt, tz).date;
+  const deadline = time ? `${shownDate}T${time}` : shownDate;
+  const to = parseLocal(deadline) ? localToInstant(deadline, tz, 'deadline') : null;
+  const spans = sorted.map((p) => ({ key: p.key, nameZh: phaseName(p, language), startAt: Date.parse(p.startAt), deadlineAt: Date.parse(p.deadlineAt) }));
+  const move = to === null ? null : deadlineMove(spans, selected.key, to);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const deadline = time ? `${shownDate}T${time}` : shownDate;
-    amend.mutate({ campaignId: campaign.id, data: { reason, phaseKey: selected.key, deadline } });
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    amend.mutate({ campaignId: campaign.id, data: { reason, phaseKey: selected.key, deadline, ...(move?.gap ? { acceptGap } : {}) } });
   };
   return (
     <ActionBox title={t('action.amend-deadline')} testId="amend-form">
@@ -158,6 +222,7 @@ function AmendDeadlineForm({ campaign }: { campaign: CampaignDetail }) {
               setPhaseKey(e.target.value);
               setDate(null);
               setTime('');
+              edited();
             }}
             data-testid="amend-phase"
           >
@@ -174,21 +239,89 @@ function AmendDeadlineForm({ campaign }: { campaign: CampaignDetail }) {
             <input
               type="date"
               value={shownDate}
-              min={localDate(Date.now(), campaign.timeZone)}
-              onChange={(e) => setDate(e.target.value)}
+              min={localDate(Date.now(), tz)}
+              onChange={(e) => {
+                setDate(e.target.value);
+                edited();
+              }}
               required
               data-testid="amend-date"
             />
           </label>
           <label className="field">
             <span>{t('actions.amend.time')}</span>
-            <input type="time" value={time} onChange={(e) => setTime(e.target.value)} data-testid="amend-time" />
+            <input
+              type="time"
+              value={time}
+              onChange={(e) => {
+                setTime(e.target.value);
+                edited();
+              }}
+              data-testid="amend-time"
+            />
           </label>
         </div>
-        <ReasonField value={reason} onChange={setReason} testId="amend-reason" />
-        <button type="submit" className="button" disabled={amend.isPending} data-testid="amend-submit">
-          {amend.isPending ? t('actions.pending') : t('actions.amend.submit')}
-        </button>
+        <ReasonField
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            edited();
+          }}
+          testId="amend-reason"
+        />
+        {confirming && move ? (
+          <div className="confirm" role="alertdialog" aria-labelledby="amend-confirm-title" data-testid="amend-confirm">
+            <p id="amend-confirm-title">
+              <strong>{t('actions.confirm.title')}</strong>
+            </p>
+            <ul data-testid="amend-moves">
+              <li>
+                {t('actions.amend.moveDeadline', {
+                  phase: move.phase.nameZh,
+                  from: formatDeadlineProse(move.from, tz, language),
+                  to: formatDeadlineProse(move.to, tz, language),
+                })}
+              </li>
+              {move.nextStartMoved && (
+                <li data-testid="amend-next-start">
+                  {t('actions.amend.moveNextStart', {
+                    phase: move.nextStartMoved.phase.nameZh,
+                    from: formatDateTimeProse(move.nextStartMoved.from, tz, language),
+                    to: formatDateTimeProse(move.nextStartMoved.to, tz, language),
+                  })}
+                </li>
+              )}
+              {!move.gap && !move.nextStartMoved && spans[spans.indexOf(move.phase) + 1] && <li>{t('actions.amend.noGap')}</li>}
+            </ul>
+            {move.gap && (
+              <div className="alert alert-warn" data-testid="amend-gap">
+                <p>
+                  {t('actions.amend.gap', {
+                    after: move.gap.after.nameZh,
+                    before: move.gap.before.nameZh,
+                    from: formatDateTimeProse(move.gap.from, tz, language),
+                    to: formatDateTimeProse(move.gap.to, tz, language),
+                    days: gapDays(move.gap),
+                  })}
+                </p>
+                <label className="checkbox">
+                  <input type="checkbox" checked={acceptGap} onChange={(e) => setAcceptGap(e.target.checked)} data-testid="amend-accept-gap" />
+                  <span>{t('actions.amend.acceptGap')}</span>
+                </label>
+              </div>
+            )}
+            <button type="submit" className="button button-primary" disabled={amend.isPending || (!!move.gap && !acceptGap)} data-testid="amend-confirm-yes">
+              {amend.isPending ? t('actions.pending') : t('actions.amend.yes')}
+            </button>
+            <button type="button" className="button" onClick={edited} data-testid="amend-confirm-no">
+              {t('common.cancel')}
+            </button>
+          </div>
+        ) : (
+          <button type="submit" className="button" disabled={amend.isPending} data-testid="amend-submit">
+            {amend.isPending ? t('actions.pending') : t('actions.amend.submit')}
+          </button>
+        )}
       </form>
       <Outcome mutation={amend} testId="amend" />
     </ActionBox>

@@ -12,41 +12,48 @@ import type { CampaignSummary } from '../../../types/api';
 import { getCampaignQueryOptions } from '../api/get-campaign';
 import { useI18n } from '../../../lib/i18n';
 import { useCampaigns } from '../api/get-campaigns';
+import { FirstRunCard } from './first-run-card';
 import { LaunchDemoButton } from './launch-demo-button';
+import { useCan, useSession } from '../../../lib/auth';
 
 export function CampaignsList() {
   const { t, language } = useI18n();
   const navigate = useNavigate();
   const campaigns = useCampaigns();
   const phaseName = usePhaseNames(campaigns.data ?? []);
+  // Launching is the city official's: others do not see a button that would only be refused.
+  const canLaunch = useCan('campaign.launch');
+  const isAdmin = useSession().data?.user.role === 'admin';
 
   if (campaigns.isPending) return <Loading />;
   if (campaigns.isError) return <ErrorMessage error={campaigns.error} />;
 
   if (campaigns.data.length === 0) {
     return (
-      <section className="empty-state" data-testid="campaigns-empty">
-        <h2>{t('campaigns.empty.title')}</h2>
-        <p>{t('campaigns.empty.body')}</p>
-        <LaunchDemoButton prominent />
-        <p>
-          <Link to={paths.launch.getHref()} data-testid="launch-link">
-            {t('campaigns.launchPlan')}
-          </Link>
-        </p>
-      </section>
+      <>
+        {/* Those who start the first campaign get the 首次使用 steps; the others are told who does. */}
+        {!canLaunch && !isAdmin && (
+          <section className="empty-state" data-testid="campaigns-empty">
+            <h2>{t('campaigns.empty.title')}</h2>
+            <p data-testid="campaigns-empty-nolaunch">{t('campaigns.empty.noLaunch')}</p>
+          </section>
+        )}
+        <FirstRunCard />
+      </>
     );
   }
 
   const rows = [...campaigns.data].sort((a, b) => b.launchedAt.localeCompare(a.launchedAt));
   return (
     <section>
-      <div className="toolbar">
-        <LaunchDemoButton />
-        <Link className="button" to={paths.launch.getHref()} data-testid="launch-link">
-          {t('campaigns.launchPlan')}
-        </Link>
-      </div>
+      {canLaunch && (
+        <div className="toolbar">
+          <LaunchDemoButton />
+          <Link className="button" to={paths.launch.getHref()} data-testid="launch-link">
+            {t('campaigns.launchPlan')}
+          </Link>
+        </div>
+      )}
       <div className="table-wrap">
         <table className="table" data-testid="campaigns-table">
           <thead>

@@ -15,7 +15,19 @@ const isLevel = (v: string): v is RegionLevel => (REGION_LEVELS as readonly stri
 
 const REPORTED_TONE = { 'on-time': 'ok', late: 'warn', missing: 'danger' } as const;
 
-export function CircularCard({ campaignId, circular, timeZone, live }: { campaignId: string; circular: CircularView; timeZone: string; live: boolean }) {
+export function CircularCard({
+  campaignId,
+  circular,
+  timeZone,
+  live,
+  regionName,
+}: {
+  campaignId: string;
+  circular: CircularView;
+  timeZone: string;
+  live: boolean;
+  regionName: string;
+}) {
   const { t, language } = useI18n();
   const c = circular;
   const n = (v: number) => formatCount(v, language);
@@ -50,6 +62,13 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
           </>
         )}
       </p>
+      {published && (c.issuer || c.docNo) && (
+        <p className="small" data-testid="circular-issuer">
+          {c.issuer && t('circular.issuer', { issuer: c.issuer })}
+          {c.issuer && c.docNo && ' · '}
+          {c.docNo && t('circular.docNo', { docNo: c.docNo })}
+        </p>
+      )}
       {published && c.approvalNote && <p className="small">{t('circular.approvalNote', { note: c.approvalNote })}</p>}
       <p className="circular-links">
         <a href={circularPrintHref(campaignId, c.seq)} target="_blank" rel="noreferrer" data-testid="circular-print">
@@ -119,7 +138,7 @@ export function CircularCard({ campaignId, circular, timeZone, live }: { campaig
         </div>
       </dl>
 
-      {!published && canApprove && (live ? <ApproveCircularForm campaignId={campaignId} circular={c} /> : <p className="muted">{t('circular.closed')}</p>)}
+      {!published && canApprove && (live ? <ApproveCircularForm campaignId={campaignId} circular={c} regionName={regionName} /> : <p className="muted">{t('circular.closed')}</p>)}
     </article>
   );
 }

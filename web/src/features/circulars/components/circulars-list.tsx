@@ -5,7 +5,7 @@ import { LIVE_REFETCH_MS } from '../../../lib/react-query';
 import { useCirculars } from '../api/get-circulars';
 import { CircularCard } from './circular-card';
 
-export function CircularsList({ campaignId, timeZone, live }: { campaignId: string; timeZone: string; live: boolean }) {
+export function CircularsList({ campaignId, timeZone, live, regionName }: { campaignId: string; timeZone: string; live: boolean; regionName: string }) {
   const { t } = useI18n();
   const circulars = useCirculars({ campaignId, queryConfig: { refetchInterval: live ? LIVE_REFETCH_MS : false } });
   if (circulars.isPending) return <Loading />;
@@ -25,7 +25,7 @@ export function CircularsList({ campaignId, timeZone, live }: { campaignId: stri
         {t('circular.summary', { total: rows.length, drafts })}
       </p>
       {rows.map((c) => (
-        <CircularCard key={c.id} campaignId={campaignId} circular={c} timeZone={timeZone} live={live} />
+        <CircularCard key={c.id} campaignId={campaignId} circular={c} timeZone={timeZone} live={live} regionName={regionName} />
       ))}
     </div>
   );

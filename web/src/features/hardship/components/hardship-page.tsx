@@ -19,6 +19,7 @@ import { ResultsBrowser, type ResultFilters } from './results-browser';
 import { RunSummary } from './run-summary';
 import { RunPicker, ScreeningPanel } from './screening-panel';
 import { UploadPanel } from './upload-panel';
+import { useCan } from '../../../lib/auth';
 import { UnitSummaryTable, type TrailItem } from './unit-summary-table';
 
 export interface HardshipPageProps {
@@ -101,21 +102,26 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
   const lists = overview.data?.lists ?? [];
   const canScreen = lists.some((l) => l.list === 'roster') && lists.some((l) => l.list === 'hardship');
   const policy = overview.data?.policy;
+  // Offered only to roles that may use them (domain/access.ts); the server decides anyway.
+  const canImport = useCan('hardship.import');
+  const canRefuse = useCan('hardship.refusal');
 
   return (
     <div className="hardship" data-testid="hardship-page">
       <p className="muted">{t('page.intro')}</p>
 
-      <section className="card">
-        <h2>{t('section.upload')}</h2>
-        <UploadPanel
-          campaignId={campaignId}
-          onStarted={(r, screenAfter) => {
-            setFollowed({ importId: r.importId, screenAfter });
-            setParam('import', r.importId);
-          }}
-        />
-      </section>
+      {canImport && (
+        <section className="card">
+          <h2>{t('section.upload')}</h2>
+          <UploadPanel
+            campaignId={campaignId}
+            onStarted={(r, screenAfter) => {
+              setFollowed({ importId: r.importId, screenAfter });
+              setParam('import', r.importId);
+            }}
+          />
+        </section>
+      )}
 
       {importId && (
         <section className="card" data-testid="import-card">
@@ -157,12 +163,18 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
 
       <section className="card">
         <h2>{t('section.screening')}</h2>
-        <ScreeningPanel
-          campaignId={campaignId}
-          counties={counties}
-          canScreen={canScreen}
-          onStarted={(r) => setParam('run', r.runId)}
-        />
+        {canImport ? (
+          <ScreeningPanel
+            campaignId={campaignId}
+            counties={counties}
+            canScreen={canScreen}
+            onStarted={(r) => setParam('run', r.runId)}
+          />
+        ) : (
+          <p className="muted small" data-testid="screening-readonly">
+            {t('screen.readonly')}
+          </p>
+        )}
         {overview.data && (
           <RunPicker runs={overview.data.runs} selected={runId} timeZone={timeZone} scopeName={nameOf} onSelect={(id) => setParam('run', id)} />
         )}
@@ -193,7 +205,7 @@ export function HardshipPage({ campaignId, region, units, timeZone }: HardshipPa
               runId={run.data.id}
               initial={preset.runId === run.data.id ? preset.filters : {}}
               compared={run.data.changes?.previousRunId != null}
-              canRecordRefusals={run.data.id === overview.data?.latestRunId}
+              canRecordRefusals={canRefuse && run.data.id === overview.data?.latestRunId}
             />
           </section>
         </>

@@ -148,6 +148,20 @@ export function RefusalDialog({
             data-testid="refusal-file"
           />
         </label>
+        {/* On a phone: photograph the signed statement on the spot (the back camera opens directly). */}
+        <label className="field field-camera">
+          <span>{t('refusal.camera')}</span>
+          <input
+            type="file"
+            accept="image/*"
+            capture="environment"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setProblems([]);
+            }}
+            data-testid="refusal-camera"
+          />
+        </label>
         {problems.length > 0 && (
           <ul className="field-error" role="alert" data-testid="refusal-problems">
             {problems.map((p) => (

@@ -27,6 +27,9 @@ export function LaunchForm() {
   const [loadingExample, setLoadingExample] = useState(false);
 
   const preview = usePreviewPlan();
+  // The text the last preview was asked for: launching is offered only for a text that previewed
+  // without errors (its warnings are shown with the preview).
+  const [previewed, setPreviewed] = useState<string | null>(null);
   const launch = useLaunchCampaign({
     mutationConfig: {
       onSuccess: (result) => {
@@ -71,6 +74,7 @@ export function LaunchForm() {
 
   const empty = text.trim() === '';
   const busy = preview.isPending || launch.isPending || loadingExample;
+  const previewPassed = preview.isSuccess && previewed === text;
 
   return (
     <div className="launch">
@@ -126,6 +130,7 @@ export function LaunchForm() {
             disabled={empty || busy}
             onClick={() => {
               launch.reset();
+              setPreviewed(text);
               preview.mutate({ plan: text });
             }}
             data-testid="preview-button"
@@ -135,13 +140,18 @@ export function LaunchForm() {
           <button
             type="button"
             className="button button-primary"
-            disabled={empty || busy}
+            disabled={empty || busy || !previewPassed}
             onClick={() => launch.mutate({ plan: text })}
             data-testid="launch-button"
           >
             {launch.isPending ? t('launch.launch.pending') : t('launch.launch')}
           </button>
         </div>
+        {!empty && !previewPassed && (
+          <p className="muted small" data-testid="launch-needs-preview">
+            {t('launch.needsPreview')}
+          </p>
+        )}
       </section>
 
       {launch.isError && <PlanErrors error={launch.error} />}
