@@ -216,7 +216,7 @@ describe('hardship API', () => {
     const budget = await json<Budget>(await fetch(`${base}/runs/${runId}/budget`), 200);
     const city = budget.rows[0];
     // Covered and still to mobilise are counted (3 + 2 after the refusal); each of them is in a paid group, 120 yuan each.
-    expect(city).toMatchObject({ code: '440700', depth: 0, people: run.counts.covered + run.counts.toMobilise, withheld: 0, govPaidFen: 5 * 12_000 });
+    expect(city).toMatchObject({ code: '440700', depth: 0, people: run.counts!.covered + run.counts!.toMobilise, withheld: 0, govPaidFen: 5 * 12_000 });
     // Jiangmen's plan puts 代缴 on the county (costSplit.govPaid: { county: 1 }).
     expect(city.byComponent.govPaid).toEqual({ county: 5 * 12_000 });
     expect(city.totalFen).toBe(city.govPaidFen + city.subsidyFen.basic + city.subsidyFen.extra + city.subsidyFen.uplift);
