@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'action.cancel': 'Cancel campaign',
   'action.approve-circular': 'Approve circular',
   'action.calendar-change': 'Calendar updated',
+  'action.confirm-milestone': 'Milestone confirmed done',
 
   'figures.enrolled': 'Enrolled',
   'figures.paid': 'Paid',

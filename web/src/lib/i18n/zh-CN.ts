@@ -67,6 +67,7 @@ export const zhCN = {
   'action.cancel': '撤销活动',
   'action.approve-circular': '批准发布通报',
   'action.calendar-change': '更新节假日安排',
+  'action.confirm-milestone': '确认节点任务完成',
 
   'figures.enrolled': '参保人数',
   'figures.paid': '缴费人数',
