@@ -2,23 +2,20 @@
 // what the API shows of past imports and of the Schedule.
 import type { TaxFeedEncoding, TaxFeedError } from '../domain/taxFeed';
 
-/** ApplicationFailure type of a refused file; its details[0] is a TaxFeedInvalidDetails. */
+/** ServiceError (and so ApplicationFailure) type of a refused file; its details are a TaxFeedInvalidDetails. */
 export const TAX_FEED_INVALID = 'TaxFeedInvalid';
 /** Same type as the read-model activities use for a campaign that is not in the database. */
 export const CAMPAIGN_NOT_FOUND = 'CampaignNotFound';
-/** The inbox pickup's Schedule (server/taxFeed.ts keeps it at the configured cron). */
+/** The inbox pickup's Schedule (server/taxFeed/schedule.ts keeps it at the configured cron). */
 export const TAX_FEED_SCHEDULE_ID = 'tax-feed-inbox';
+/** The pickup workflow's exported name in workflows/index.ts (the Schedule's workflow type). */
+export const TAX_FEED_INBOX_WORKFLOW = 'taxFeedInboxWorkflow';
 
+/** One file to import (services/taxFeed.ts): the upload route's body, or a file the inbox pickup read. */
 export interface ImportTaxFeedInput {
   campaignId: string;
   fileName: string;
-  /**
-   * The file, base64-encoded: for direct calls (the upload endpoint). Through Temporal, pass `path`
-   * instead: a 5 MiB file would exceed the server's payload limit.
-   */
-  bytesBase64?: string;
-  /** A file the worker can read. */
-  path?: string;
+  bytes: Uint8Array;
   source: 'upload' | 'inbox';
   actor: string;
 }

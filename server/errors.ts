@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ZodError, z } from 'zod';
 import type { PlanIssue } from '../domain/plan';
 import { REJECTION } from '../contracts/campaign';
+import { ServiceError } from '../services/errors';
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 
 export class HttpProblem extends Error {
@@ -51,6 +52,16 @@ export function param<S extends z.ZodType>(source: Record<string, unknown>, name
 export const notFound = (what: string) => new HttpProblem(404, '未找到', what);
 export const badRequest = (detail: string, errors?: PlanIssue[]) => new HttpProblem(400, '请求无效', detail, errors);
 
+/** A ServiceError's title when it names none. */
+const SERVICE_TITLES: Record<ServiceError['status'], string> = {
+  400: '请求无效',
+  404: '未找到',
+  409: '冲突',
+  413: '文件过大',
+  415: '不支持的内容类型',
+  422: '操作被拒绝',
+};
+
 const TYPES: Record<number, string> = {
   400: 'urn:problem:invalid-request',
   401: 'urn:problem:unauthenticated',
@@ -68,6 +79,11 @@ const TYPES: Record<number, string> = {
 /** Maps domain, validation and Temporal errors to problem details; never a 200 for a failure. */
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof ServiceError) {
+    const errors = (err.details as { errors?: unknown } | undefined)?.errors;
+    // The `errors` of a refused file are {file, line, column, value, reason}, not plan paths.
+    return new HttpProblem(err.status, err.title ?? SERVICE_TITLES[err.status], err.message, Array.isArray(errors) ? (errors as PlanIssue[]) : undefined);
+  }
   if (err instanceof ZodError) {
     return badRequest(
       '请求内容不符合要求',

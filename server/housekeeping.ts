@@ -7,38 +7,18 @@
 // Uploaded files hold names and ID numbers. An import deletes its file once decided; everything else —
 // a file nobody imported, one whose columns could not be mapped, a temporary file of an upload cut off,
 // an import that never started — is deleted here once UPLOAD_RETENTION_HOURS have passed since the last
-// upload of those bytes. Why here rather than in a Temporal Schedule: deleting personal data must not
-// wait for the Temporal service to be up, and every API process already has the database and
-// UPLOAD_DIR. Several processes sharing UPLOAD_DIR may run it at once: each file is decided and deleted
-// under the same advisory lock an upload and an import's start take (server/hardship.ts
-// withUploadLock), so a file is never deleted while the same bytes are being uploaded again or an
+// upload of those bytes (services/hardship/uploads.ts cleanUploads). Why here rather than in a Temporal
+// Schedule: deleting personal data must not wait for the Temporal service to be up, and every API
+// process already has the database and UPLOAD_DIR. Several processes sharing UPLOAD_DIR may run it at
+// once: each file is decided and deleted under the same advisory lock an upload and an import's start
+// take (withUploadLock), so a file is never deleted while the same bytes are being uploaded again or an
 // import of it is being recorded, and a second process finds nothing left to do. The `uploads` row
 // stays, for the record, with the moment its file was deleted.
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { and, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { listImports, uploads } from '../db/schema';
 import { pruneAudit } from '../services/audit';
+import { cleanUploads, type UploadCleanupResult, type UploadLifetime } from '../services/hardship/uploads';
 import type { AuthService } from './auth/service';
 import { pruneRateLimits } from './security/rateLimit';
-import { TMP_PREFIX, withUploadLock } from './hardship/handlers';
-
-export interface UploadLifetime {
-  /** UPLOAD_DIR. */
-  dir: string;
-  /** UPLOAD_RETENTION_HOURS. */
-  retentionHours: number;
-}
-
-export interface UploadCleanupResult {
-  /** Files of `uploads` rows deleted (their rows marked). */
-  filesDeleted: number;
-  /** Files with no `uploads` row (an upload cut off before it was recorded) and temporary files. */
-  strayFilesDeleted: number;
-  /** Imports recorded but never started within the lifetime, marked failed. */
-  importsFailed: number;
-}
 
 export interface HousekeepingResult {
   auditDeleted: number;
@@ -55,79 +35,6 @@ export async function runHousekeeping(db: Db, auth: AuthService, retentionDays: 
   const countersPruned = await pruneRateLimits(db, now.getTime());
   const result: HousekeepingResult = { auditDeleted: audit.deleted, auditBefore: audit.before.toISOString(), sessionsEnded, countersPruned };
   if (lifetime) result.uploads = await cleanUploads(db, { ...lifetime, now });
-  return result;
-}
-
-const SHA256_NAME = /^[a-f0-9]{64}$/;
-
-/** Deletes uploaded files past their lifetime (see the head of this file). */
-export async function cleanUploads(db: Db, opts: UploadLifetime & { now?: Date }): Promise<UploadCleanupResult> {
-  const now = opts.now ?? new Date();
-  const cutoff = new Date(now.getTime() - opts.retentionHours * 3_600_000);
-  const result: UploadCleanupResult = { filesDeleted: 0, strayFilesDeleted: 0, importsFailed: 0 };
-
-  // Imports recorded but never started (their workflow did not start, or no worker ran it): ended, so that their file can go.
-  const stale = await db
-    .update(listImports)
-    .set({
-      status: 'failed',
-      finishedAt: now,
-      message: sql`${listImports.fileName} || ${`:导入在 ${opts.retentionHours} 小时内没有开始(工作进程可能未运行),上传的文件已按保留期限从服务器删除;请重新上传后再导入`}`,
-    })
-    .where(and(eq(listImports.status, 'pending'), lt(listImports.createdAt, cutoff)))
-    .returning({ id: listImports.id });
-  result.importsFailed = stale.length;
-
-  // Files whose every upload is older than the lifetime and still marked as kept.
-  const candidates = await db
-    .select({ id: uploads.id })
-    .from(uploads)
-    .groupBy(uploads.id)
-    .having(sql`max(${uploads.uploadedAt}) < ${cutoff.toISOString()}::timestamptz and bool_or(${uploads.fileDeletedAt} is null)`);
-  for (const { id } of candidates) {
-    const deleted = await withUploadLock(db, id, async (tx) => {
-      // Decided again under the lock: an upload of the same bytes or an import's start may have come in between.
-      const [fresh] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(uploads)
-        .where(and(eq(uploads.id, id), gte(uploads.uploadedAt, cutoff)));
-      const [busy] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(listImports)
-        .where(and(eq(listImports.uploadId, id), inArray(listImports.status, ['pending', 'running'])));
-      if (fresh.n > 0 || busy.n > 0) return false;
-      await rm(join(opts.dir, id), { force: true });
-      await tx.update(uploads).set({ fileDeletedAt: now }).where(and(eq(uploads.id, id), isNull(uploads.fileDeletedAt)));
-      return true;
-    });
-    if (deleted) result.filesDeleted++;
-  }
-
-  // Files no row knows (an upload cut off between writing and recording it) and temporary files, by their age on disk.
-  let names: string[];
-  try {
-    names = await readdir(opts.dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return result;
-    throw e;
-  }
-  const hashes = names.filter((n) => SHA256_NAME.test(n));
-  const known = new Set(hashes.length === 0 ? [] : (await db.selectDistinct({ id: uploads.id }).from(uploads).where(inArray(uploads.id, hashes))).map((r) => r.id));
-  for (const name of names) {
-    if (!(name.startsWith(TMP_PREFIX) || (SHA256_NAME.test(name) && !known.has(name)))) continue;
-    const path = join(opts.dir, name);
-    const st = await stat(path).catch(() => null);
-    if (!st?.isFile() || st.mtime >= cutoff) continue;
-    const removed = SHA256_NAME.test(name)
-      ? await withUploadLock(db, name, async (tx) => {
-          const [row] = await tx.select({ id: uploads.id }).from(uploads).where(eq(uploads.id, name)).limit(1);
-          if (row) return false;
-          await rm(path, { force: true });
-          return true;
-        })
-      : await rm(path, { force: true }).then(() => true);
-    if (removed) result.strayFilesDeleted++;
-  }
   return result;
 }
 

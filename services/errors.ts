@@ -7,9 +7,14 @@ export class ServiceError extends Error {
     readonly type: string,
     message: string,
     /** The HTTP status a route answers with. */
-    readonly status: 400 | 404 | 409 | 422 = 400,
-    /** Structured detail (a refused file's errors), carried as the failure's details. */
+    readonly status: 400 | 404 | 409 | 413 | 415 | 422 = 400,
+    /**
+     * Structured detail, carried as the failure's details; an `errors` list in it (a refused file's rows,
+     * the fields to fix) is the problem's `errors` too.
+     */
     readonly details?: unknown,
+    /** The problem's title, when the status's usual one says too little (e.g. 无法筛查). */
+    readonly title?: string,
   ) {
     super(message);
     this.name = 'ServiceError';

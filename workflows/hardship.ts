@@ -1,7 +1,8 @@
 // Hardship imports and screening runs. Each is a short workflow around long activities that heartbeat:
-// the import reads and stores one file (activities/listImport.ts), the screening matches every listed
-// person against the roster (activities/screening.ts). A worker that dies mid-activity is replaced by
-// a retry that resumes from the last heartbeat's checkpoint.
+// the import reads and stores one file (services/hardship/listImport.ts), the screening matches every
+// listed person against the roster (services/hardship/screening.ts). A worker that dies mid-activity is
+// replaced by a retry that resumes from the last heartbeat's checkpoint. IDs, inputs, results and
+// failure types are in contracts/hardship.ts.
 //
 // An import always ends. Whatever makes its workflow fail (a non-retryable failure, attempts exhausted,
 // a timeout, a cancellation, a bug), `failImport` marks the import failed with a reason the console
@@ -17,12 +18,17 @@ import {
   proxyActivities,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import type { ImportListResult, ListImportActivities } from '../activities/listImport';
-import type { ScreeningActivities, ScreeningInput, ScreeningResult } from '../activities/screening';
-
-// ImportDataError (the data makes the database refuse it) and ImportFailed (already marked failed) fail
-// every attempt alike (activities/listImport.ts IMPORT_DATA_ERROR, IMPORT_FAILED).
-const NON_RETRYABLE = ['ImportNotFound', 'ImportDataError', 'ImportFailed', 'NothingToScreen'];
+import type { ListImportActivities } from '../activities/listImport';
+import type { ScreeningActivities } from '../activities/screening';
+import {
+  HARDSHIP_NON_RETRYABLE as NON_RETRYABLE,
+  hardshipWorkflowIds,
+  NOTHING_TO_SCREEN,
+  type ListImportWorkflowInput,
+  type ListImportWorkflowResult,
+  type ScreeningInput,
+  type ScreeningResult,
+} from '../contracts/hardship';
 
 /** Long steps: a missed heartbeat (a dead worker) hands the activity to another attempt within a minute. */
 const heavy = proxyActivities<ListImportActivities & ScreeningActivities>({
@@ -44,26 +50,12 @@ const ending = proxyActivities<ListImportActivities>({
 /** Guards the failure path added to listImportWorkflow (histories that failed before it replay as they ran). */
 export const IMPORT_FAILS_CLEANLY = 'import-fails-cleanly';
 
-export interface ListImportWorkflowInput {
-  importId: string;
-  campaignId: string;
-  /** Screen the campaign as soon as the list is stored. */
-  screenAfter: boolean;
-  actor: string;
-}
-export interface ListImportWorkflowResult extends ImportListResult {
-  screening: ScreeningResult | null;
-}
-
-export const screeningWorkflowId = (runId: string) => `hardship-screening/${runId}`;
-export const importWorkflowId = (importId: string) => `hardship-import/${importId}`;
-
 export async function listImportWorkflow(input: ListImportWorkflowInput): Promise<ListImportWorkflowResult> {
   try {
     const result = await heavy.importList({ importId: input.importId });
     if (result.status !== 'stored' || !input.screenAfter) return { ...result, screening: null };
     const runId = `${input.importId}.s`;
-    const run: ScreeningInput = { runId, campaignId: input.campaignId, scope: null, actor: input.actor, workflowId: screeningWorkflowId(runId) };
+    const run: ScreeningInput = { runId, campaignId: input.campaignId, scope: null, actor: input.actor, workflowId: hardshipWorkflowIds.screening(runId) };
     // The run exists (and the console can follow it) before the import shows its link.
     await light.beginScreening(run);
     await light.linkScreeningRun({ importId: input.importId, runId });
@@ -97,7 +89,7 @@ export async function screeningWorkflow(input: ScreeningInput): Promise<Screenin
   } catch (e) {
     const cause = e instanceof ActivityFailure ? e.cause : e;
     const message = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
-    if (!(cause instanceof ApplicationFailure && cause.type === 'NothingToScreen')) await light.failScreening({ runId: input.runId, message });
+    if (!(cause instanceof ApplicationFailure && cause.type === NOTHING_TO_SCREEN)) await light.failScreening({ runId: input.runId, message });
     throw e;
   }
 }

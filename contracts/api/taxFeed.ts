@@ -1,5 +1,5 @@
-// Response shapes of the tax-feed routes (server/taxFeed.ts), for /api/openapi.json. The activities
-// define the types; the assertions at the bottom keep these schemas from drifting away from them.
+// Response shapes of the tax-feed routes (server/taxFeed/routes.ts), for /api/openapi.json. The types
+// are contracts/taxFeed.ts's; the assertions at the bottom keep these schemas from drifting away from them.
 import { z } from 'zod';
 import type { ImportTaxFeedResult, TaxFeedImportSummary, TaxFeedInboxStatus } from '../taxFeed';
 import { TAX_FEED_ENCODINGS, type TaxFeedError } from '../../domain/taxFeed';
@@ -21,7 +21,7 @@ export const TaxFeedImportDto = z.object({
   asOf: z.string(),
   source: z.string(),
   actor: z.string(),
-  /** ISO instant (a Date in the activity, serialised by res.json). */
+  /** ISO instant (a Date in the service's answer, serialised by res.json). */
   importedAt: z.string(),
 });
 

@@ -1,15 +1,10 @@
 // The tax bureau's payment feed over HTTP: an upload of one CSV file (all or nothing), and the list of
 // past imports with the inbox Schedule's state.
-import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import express, { type Request } from 'express';
-import { createTaxFeedActivities, taxFeedErrorsOf } from '../../activities/taxFeed';
 import { ImportTaxFeedResultDto, TaxFeedOverviewDto, TaxFeedProblemDto } from '../../contracts/api/taxFeed';
-import { CAMPAIGN_NOT_FOUND } from '../../contracts/taxFeed';
-import { campaigns } from '../../db/schema';
-import type { PlanIssue } from '../../domain/plan';
 import { TAX_FEED_MAX_BYTES } from '../../domain/taxFeed';
-import { HttpProblem, badRequest, notFound } from '../errors';
+import { importTaxFeed, listTaxFeedImports } from '../../services/taxFeed';
+import { HttpProblem, badRequest } from '../errors';
 import { actorName } from '../http/access';
 import { CampaignParams, Reply, route } from '../http/route';
 import { inboxSchedule } from './schedule';
@@ -70,16 +65,9 @@ export const taxFeedRoutes = [
       }
       if (bytes.length === 0) throw badRequest('请求体为空：请在请求体中提交 CSV 文件');
       const fileName = baseName(headerText(req, 'X-File-Name') ?? '') || '上传文件.csv';
-      try {
-        const result = await createTaxFeedActivities(d.db).importTaxFeed({ campaignId: params.id, fileName, bytesBase64: bytes.toString('base64'), source: 'upload', actor: actorName(res) });
-        return result.status === 'imported' ? result : new Reply(200, result);
-      } catch (e) {
-        const invalid = taxFeedErrorsOf(e);
-        // The problem's `errors` are {file, line, column, value, reason} here, not plan paths.
-        if (invalid) throw badRequest(`税务数据文件 ${fileName} 有 ${invalid.errors.length} 处错误，未导入任何数据`, invalid.errors as unknown as PlanIssue[]);
-        if (e instanceof ApplicationFailure && e.type === CAMPAIGN_NOT_FOUND) throw notFound(`征缴活动 ${params.id} 不存在`);
-        throw e;
-      }
+      // A refused file is the service's TaxFeedInvalid: a 400 whose `errors` list every line, column and reason.
+      const result = await importTaxFeed(d.db, { campaignId: params.id, fileName, bytes, source: 'upload', actor: actorName(res) });
+      return result.status === 'imported' ? result : new Reply(200, result);
     },
   }),
   route({
@@ -89,11 +77,6 @@ export const taxFeedRoutes = [
     scope: { kind: 'campaign', action: 'campaign.read' },
     params: CampaignParams,
     answers: { 200: { description: '记录', schema: TaxFeedOverviewDto }, 404: { description: '活动不存在' } },
-    handler: async ({ params }, d) => {
-      const [row] = await d.db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.id, params.id));
-      if (!row) throw notFound(`征缴活动 ${params.id} 不存在`);
-      const imports = await createTaxFeedActivities(d.db).listTaxFeedImports(params.id);
-      return { imports, inbox: await inboxSchedule(d.client) };
-    },
+    handler: async ({ params }, d) => ({ imports: await listTaxFeedImports(d.db, params.id), inbox: await inboxSchedule(d.client) }),
   }),
 ];

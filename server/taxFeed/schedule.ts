@@ -1,12 +1,9 @@
 // The Temporal Schedule that empties the tax feed's inbox folder weekly, and what the API shows of it.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus, type TaxInboxScanInput } from '../../contracts/taxFeed';
+import { TAX_FEED_INBOX_WORKFLOW, TAX_FEED_SCHEDULE_ID, type TaxFeedInboxStatus, type TaxInboxScanInput } from '../../contracts/taxFeed';
 import type { taxFeedInboxWorkflow } from '../../workflows/taxFeed';
 
 export { TAX_FEED_SCHEDULE_ID };
-
-/** The workflow's exported name in workflows/index.ts (the server imports no workflow code). */
-const WORKFLOW_TYPE = 'taxFeedInboxWorkflow';
 
 export interface TaxFeedScheduleOptions {
   taskQueue: string;
@@ -29,7 +26,7 @@ export async function ensureTaxFeedSchedule(client: Client, opts: TaxFeedSchedul
   const args: Parameters<typeof taxFeedInboxWorkflow> = [{ dir: opts.dir } satisfies TaxInboxScanInput];
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: WORKFLOW_TYPE,
+    workflowType: TAX_FEED_INBOX_WORKFLOW,
     // The Schedule appends the scheduled time, so each pickup has its own id.
     workflowId: scheduleId,
     taskQueue: opts.taskQueue,

@@ -14,14 +14,16 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
-import { createListImportActivities, sqlStateOf, type ImportHeartbeat } from '../../activities/listImport';
-import { createScreeningActivities, type ScreeningHeartbeat } from '../../activities/screening';
+import { createListImportActivities } from '../../activities/listImport';
+import { createScreeningActivities } from '../../activities/screening';
+import type { ImportHeartbeat, ScreeningHeartbeat } from '../../contracts/hardship';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, screeningResults, screeningSummaries, uploads } from '../../db/schema';
 import type { Plan } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { prepareImport, storeUpload } from '../../server/hardship/handlers';
-import { cleanUploads } from '../../server/housekeeping';
+import { sqlStateOf } from '../../services/hardship/listImport';
+import { removedSince } from '../../services/hardship/screening';
+import { cleanUploads, prepareImport, storeUpload } from '../../services/hardship/uploads';
 import type { StartImportRequest } from '../../contracts/api/hardship';
 import { xlsxBytes } from '../../formats/xlsxWriter';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
@@ -56,10 +58,10 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
     await rm(uploadDir, { recursive: true, force: true });
   });
 
-  const deps = () => ({ db: database.db, uploadDir });
+  const store = () => ({ uploadDir });
   async function importFile(fileName: string, bytes: Uint8Array, body: Omit<ImportBody, 'uploadId'>) {
-    const upload = await storeUpload(deps(), CAMPAIGN, body.list, fileName, Readable.from([Buffer.from(bytes)]));
-    const prepared = await prepareImport(deps(), CAMPAIGN, { screenAfter: false, actor: '测试员', ...body, uploadId: upload.uploadId });
+    const upload = await storeUpload(database.db, store(), { campaignId: CAMPAIGN, list: body.list, fileName, source: Readable.from([Buffer.from(bytes)]) });
+    const prepared = await prepareImport(database.db, store(), CAMPAIGN, { screenAfter: false, actor: '测试员', ...body, uploadId: upload.uploadId });
     return { upload, ...prepared, result: await imports.importList({ importId: prepared.importId }) };
   }
   const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -103,7 +105,7 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
     expect(roster.result).toMatchObject({ status: 'stored', rowsTotal: ROSTER.length, rowsStored: ROSTER.length, version: 1 });
     // The uploaded file (names and ID numbers) is not kept once its import is decided.
     expect(existsSync(join(uploadDir, roster.upload.uploadId))).toBe(false);
-    await expect(prepareImport(deps(), CAMPAIGN, { list: 'roster', uploadId: roster.upload.uploadId, screenAfter: true, actor: '测试员' })).rejects.toThrow('服务器不再保留');
+    await expect(prepareImport(database.db, store(), CAMPAIGN, { list: 'roster', uploadId: roster.upload.uploadId, screenAfter: true, actor: '测试员' })).rejects.toThrow('服务器不再保留');
     const j = await database.db.select().from(rosterRows).where(and(eq(rosterRows.importId, roster.importId), eq(rosterRows.idNumber, P.J.id)));
     expect(j).toHaveLength(1); // lowercase x normalised (or a digit): stored as the canonical number
 
@@ -181,7 +183,7 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
     expect(by[P.J.id].refusalId).not.toBeNull();
     expect(by[P.D.id]).toBeUndefined();
     expect(by[P.A.id].change).toBeNull();
-    const removed = await screening.removedSince({ runId: r.runId, previousRunId: run1, limit: 10 });
+    const removed = await removedSince(database.db, { runId: r.runId, previousRunId: run1, limit: 10 });
     expect(removed.map((x) => x.id_number)).toEqual([P.D.id]);
   });
 
@@ -212,8 +214,8 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
 
   it('resumes an interrupted import from its checkpoint and stores the file once', async () => {
     const rows = Array.from({ length: 25 }, (_, i) => [idOf('440703', '19800101', 300 + i), `居民${i}`]);
-    const upload = await storeUpload(deps(), CAMPAIGN, 'hardship', '特困-续传.csv', Readable.from([Buffer.from(csvOf(LIST_HEADER, rows))]));
-    const prepared = await prepareImport(deps(), CAMPAIGN, { ...dibao, category: 'tekun', department: '续传', uploadId: upload.uploadId, screenAfter: false, actor: '测试员' });
+    const upload = await storeUpload(database.db, store(), { campaignId: CAMPAIGN, list: 'hardship', fileName: '特困-续传.csv', source: Readable.from([Buffer.from(csvOf(LIST_HEADER, rows))]) });
+    const prepared = await prepareImport(database.db, store(), CAMPAIGN, { ...dibao, category: 'tekun', department: '续传', uploadId: upload.uploadId, screenAfter: false, actor: '测试员' });
     // A first attempt committed lines 2..11 (10 rows) and died; line 12 was half-written.
     await database.db.insert(hardshipRows).values(
       rows.slice(0, 11).map((r, i) => ({ importId: prepared.importId, idNumber: r[0], line: i + 2, name: r[1], category: 'tekun', birthDate: '1980-01-01' })),
@@ -256,13 +258,13 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     await rm(uploadDir, { recursive: true, force: true });
   });
 
-  const deps = (now?: () => number) => ({ db: database.db, uploadDir, now });
+  const store = (now?: () => number) => ({ uploadDir, now });
   const utf8 = (text: string) => new TextEncoder().encode(text);
   const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
   const list = (department: string, category: 'dibao' | 'tekun' = 'dibao') => ({ list: 'hardship' as const, category, department, listDate: '2031-09-01' });
   async function prepare(fileName: string, bytes: Uint8Array, body: Omit<ImportBody, 'uploadId'>) {
-    const upload = await storeUpload(deps(), ID, body.list, fileName, Readable.from([Buffer.from(bytes)]));
-    const prepared = await prepareImport(deps(), ID, { screenAfter: false, actor: '测试员', ...body, uploadId: upload.uploadId });
+    const upload = await storeUpload(database.db, store(), { campaignId: ID, list: body.list, fileName, source: Readable.from([Buffer.from(bytes)]) });
+    const prepared = await prepareImport(database.db, store(), ID, { screenAfter: false, actor: '测试员', ...body, uploadId: upload.uploadId });
     return { upload, ...prepared };
   }
   const errorsOf = async (importId: string) =>
@@ -393,17 +395,17 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     const hour = 3_600_000;
     const lifetime = { dir: uploadDir, retentionHours: 24 };
     const before = new Set(await readdir(uploadDir));
-    const up = (name: string, text: string, at: number) => storeUpload(deps(() => at), ID, 'hardship', name, Readable.from([Buffer.from(utf8(text))]));
+    const up = (name: string, text: string, at: number) => storeUpload(database.db, store(() => at), { campaignId: ID, list: 'hardship', fileName: name, source: Readable.from([Buffer.from(utf8(text))]) });
     const leftAlone = await up('没人导入.csv', csvOf(LIST_HEADER, [[P.A.id, P.A.name]]), t0);
     const unmapped = await up('列对不上.csv', csvOf(['号码', '名字'], [[P.B.id, P.B.name]]), t0);
     expect(unmapped.mapping.ok).toBe(false);
     const recent = await up('刚上传.csv', csvOf(LIST_HEADER, [[P.C.id, P.C.name]]), t0 + 20 * hour);
     const neverStarted = await up('未开始.csv', csvOf(LIST_HEADER, [[P.I.id, P.I.name]]), t0);
-    const pending = await prepareImport(deps(() => t0), ID, { ...list('民政局-未开始'), uploadId: neverStarted.uploadId, screenAfter: false, actor: '测试员' });
+    const pending = await prepareImport(database.db, store(() => t0), ID, { ...list('民政局-未开始'), uploadId: neverStarted.uploadId, screenAfter: false, actor: '测试员' });
     for (const u of [leftAlone, unmapped, recent]) expect((await stat(join(uploadDir, u.uploadId))).mode & 0o777).toBe(0o600);
     // A refused upload leaves no file, not even its temporary one.
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-    await expect(storeUpload(deps(() => t0), ID, 'hardship', '图片.csv', Readable.from([png]))).rejects.toThrow('PNG 图片');
+    await expect(storeUpload(database.db, store(() => t0), { campaignId: ID, list: 'hardship', fileName: '图片.csv', source: Readable.from([png]) })).rejects.toThrow('PNG 图片');
     // What an upload cut off by a crash leaves: a temporary file, and a file no row knows.
     const stray = [join(uploadDir, '.upload-0123456789abcdef'), join(uploadDir, 'f'.repeat(64))];
     for (const p of stray) {
@@ -426,7 +428,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
       [recent.uploadId]: null,
     });
     expect(await importRow(pending.importId)).toMatchObject({ status: 'failed', message: '未开始.csv:导入在 24 小时内没有开始(工作进程可能未运行),上传的文件已按保留期限从服务器删除;请重新上传后再导入' });
-    await expect(prepareImport(deps(), ID, { ...list('民政局-过期'), uploadId: leftAlone.uploadId, screenAfter: false, actor: '测试员' })).rejects.toThrow('已超过保留期限');
+    await expect(prepareImport(database.db, store(), ID, { ...list('民政局-过期'), uploadId: leftAlone.uploadId, screenAfter: false, actor: '测试员' })).rejects.toThrow('已超过保留期限');
     // A second process running the same clean-up finds nothing left to do; uploading the bytes again brings the file back.
     expect(await cleanUploads(database.db, { ...lifetime, now: later })).toEqual({ filesDeleted: 0, strayFilesDeleted: 0, importsFailed: 0 });
     await up('没人导入.csv', csvOf(LIST_HEADER, [[P.A.id, P.A.name]]), later.getTime());

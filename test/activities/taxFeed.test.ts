@@ -8,10 +8,13 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbActivities } from '../../activities/db';
-import { createTaxFeedActivities, type TaxFeedInvalidDetails } from '../../activities/taxFeed';
+import { createTaxFeedActivities } from '../../activities/taxFeed';
+import type { TaxFeedInvalidDetails } from '../../contracts/taxFeed';
 import { openDatabase, type Database } from '../../db/client';
 import { campaigns, taxFeedImports, taxFeedRows, units } from '../../db/schema';
 import { newCampaignRow } from '../../server/campaigns/service';
+import { ServiceError } from '../../services/errors';
+import { importTaxFeed } from '../../services/taxFeed';
 import { Client, Connection } from '@temporalio/client';
 import { startTestApp } from '../support/app';
 import { createAccount, signIn, type ApiClient } from '../support/auth';
@@ -23,7 +26,7 @@ const plan = jiangmenPlan(CAMPAIGN);
 
 const HEADER = '单位代码,单位名称,缴费人数,缴费金额,统计日期';
 const csv = (...rows: string[]) => [HEADER, ...rows, ''].join('\r\n');
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
   let database: Database;
@@ -57,8 +60,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     const [{ rows }] = await database.db.select({ rows: sql<number>`count(*)::int` }).from(taxFeedRows);
     return { imports, rows };
   };
-  const importText = (fileName: string, text: string) =>
-    acts.importTaxFeed({ campaignId: CAMPAIGN, fileName, bytesBase64: b64(text), source: 'upload', actor: '张科员' });
+  const importText = (fileName: string, text: string) => importTaxFeed(database.db, { campaignId: CAMPAIGN, fileName, bytes: utf8(text), source: 'upload', actor: '张科员' });
 
   it('imports a file all at once, sets the units figures, and imports the same file only once', async () => {
     const first = await importText('week45.csv', csv('440703,蓬江区,"12,345",1234567.89,2031-11-06', '440704,江海区,800,96000,2031-11-06', '440703001,环市街道,12,0.1,2031-11-05'));
@@ -76,7 +78,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     ]);
 
     const before = await counts();
-    const again = await acts.importTaxFeed({ campaignId: CAMPAIGN, fileName: '改了名字.csv', bytesBase64: b64(csv('440703,蓬江区,"12,345",1234567.89,2031-11-06', '440704,江海区,800,96000,2031-11-06', '440703001,环市街道,12,0.1,2031-11-05')), source: 'upload', actor: '李科员' });
+    const again = await importTaxFeed(database.db, { campaignId: CAMPAIGN, fileName: '改了名字.csv', bytes: utf8(csv('440703,蓬江区,"12,345",1234567.89,2031-11-06', '440704,江海区,800,96000,2031-11-06', '440703001,环市街道,12,0.1,2031-11-05')), source: 'upload', actor: '李科员' });
     expect(again).toEqual({ importId: first.importId, status: 'duplicate', rows: 3, asOf: '2031-11-06', encoding: 'utf-8', unitsUpdated: 0 });
     expect(await counts()).toEqual(before);
   });
@@ -85,8 +87,10 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     const before = await counts();
     const unitBefore = await unit('440703');
     const err = await importText('bad.csv', csv('440703,蓬江区,99999,1,2031-11-20', '440705,新会区,1,12.345,2031-11-20')).catch((e) => e);
-    expect(err).toMatchObject({ type: 'TaxFeedInvalid', nonRetryable: true });
-    const details = err.details[0] as TaxFeedInvalidDetails;
+    // A ServiceError: the route answers it as a 400 listing the errors; the inbox pickup writes them beside the file.
+    expect(err).toBeInstanceOf(ServiceError);
+    expect(err).toMatchObject({ type: 'TaxFeedInvalid', status: 400 });
+    const details = err.details as TaxFeedInvalidDetails;
     expect(details.errors).toEqual([{ file: 'bad.csv', line: 3, column: '缴费金额', value: '12.345', reason: '缴费金额最多保留两位小数(精确到分)' }]);
     expect(await counts()).toEqual(before);
     expect(await unit('440703')).toEqual(unitBefore);
@@ -105,11 +109,11 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
 
   it('records the encoding of a GBK file and refuses an unknown campaign', async () => {
     const gbk = iconv.encode(csv('440784,鹤山市,1,1,2031年11月6日'), 'gbk');
-    const r = await acts.importTaxFeed({ campaignId: CAMPAIGN, fileName: 'gbk.csv', bytesBase64: gbk.toString('base64'), source: 'upload', actor: 'x' });
+    const r = await importTaxFeed(database.db, { campaignId: CAMPAIGN, fileName: 'gbk.csv', bytes: gbk, source: 'upload', actor: 'x' });
     expect(r).toMatchObject({ status: 'imported', encoding: 'gb18030', asOf: '2031-11-06' });
-    await expect(acts.importTaxFeed({ campaignId: 'no-such', fileName: 'a.csv', bytesBase64: b64(csv()), source: 'upload', actor: 'x' })).rejects.toMatchObject({
+    await expect(importTaxFeed(database.db, { campaignId: 'no-such', fileName: 'a.csv', bytes: utf8(csv()), source: 'upload', actor: 'x' })).rejects.toMatchObject({
       type: 'CampaignNotFound',
-      nonRetryable: true,
+      status: 404,
     });
   });
 
@@ -161,6 +165,27 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     await writeFile(join(dir, `${CAMPAIGN}__恩平-2031-11-06.csv`), good);
     expect((await acts.scanTaxInbox({ dir })).duplicates).toHaveLength(1);
     expect((await readdir(join(dir, 'processed'))).sort()).toEqual([`${CAMPAIGN}__crashed.csv`, `${CAMPAIGN}__恩平-2031-11-06.1.csv`, `${CAMPAIGN}__恩平-2031-11-06.csv`].sort());
+  });
+
+  it('refuses an inbox file over 5 MiB before reading it, into failed/ with the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tax-inbox-big-'));
+    dirs.push(dir);
+    const name = `${CAMPAIGN}__过大.csv`;
+    await writeFile(join(dir, name), Buffer.alloc(5 * 1024 * 1024 + 1, 0x31));
+    const before = await counts();
+    const result = await acts.scanTaxInbox({ dir });
+    expect(result.imported).toEqual([]);
+    expect(result.failed).toEqual([
+      {
+        file: name,
+        campaignId: CAMPAIGN,
+        errorCount: 1,
+        errors: [{ file: name, line: null, column: null, value: null, reason: '文件大小 5242881 字节,超过 5 MiB(5242880 字节)上限;请按区县拆分后分别提交' }],
+        errorsFile: join(dir, 'failed', `${name}.errors.txt`),
+      },
+    ]);
+    expect((await readdir(join(dir, 'failed'))).sort()).toEqual([name, `${name}.errors.txt`].sort());
+    expect(await counts()).toEqual(before);
   });
 
   describe('upload endpoint', () => {
@@ -254,7 +279,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     const codes = (await db.select({ code: units.code }).from(units).where(and(eq(units.campaignId, CAMPAIGN), inArray(units.level, ['county', 'town'])))).map((u) => u.code);
     const text = csv(...codes.map((c) => `${c},x,1,1,2031-12-01`));
     const before = await counts();
-    await expect(createTaxFeedActivities(faulty).importTaxFeed({ campaignId: CAMPAIGN, fileName: 'all.csv', bytesBase64: b64(text), source: 'upload', actor: 'x' })).rejects.toThrow('connection lost');
+    await expect(importTaxFeed(faulty, { campaignId: CAMPAIGN, fileName: 'all.csv', bytes: utf8(text), source: 'upload', actor: 'x' })).rejects.toThrow('connection lost');
     expect(await counts()).toEqual(before);
     // The retry finds nothing half-done and imports the file whole.
     expect(await importText('all.csv', text)).toMatchObject({ status: 'imported', rows: codes.length, unitsUpdated: codes.length });

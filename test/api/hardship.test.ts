@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
-import type { ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
+import type { HardshipOverview, ImportView, ResultPage, RunView, UnitSummaries, UploadView } from '../../contracts/api/hardship';
 import { createWorker } from '../../server/worker';
 import { xlsxBytes } from '../../formats/xlsxWriter';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
@@ -87,10 +87,19 @@ describe('hardship API', () => {
 
   it('refuses a file that is not a list, naming what it is', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-    const problem = await json<{ detail: string; errors: { path: string }[] }>(await upload('roster', '花名册.png', png), 400);
+    const problem = await json<{ title: string; detail: string; errors: { path: string }[] }>(await upload('roster', '花名册.png', png), 400);
+    expect(problem.title).toBe('请求无效');
     expect(problem.detail).toContain('PNG 图片');
     expect(problem.errors[0].path).toBe('花名册.png');
     expect((await fetch(`${base}/uploads?list=other`, { method: 'POST', body: 'x' })).status).toBe(400);
+  });
+
+  it('refuses to screen a campaign without a roster (409, the same reason the workflow would give) and records no run', async () => {
+    const empty = 'hardship-api-empty';
+    await seedCampaign(database.db, jiangmenPlan(empty));
+    const started = await fetch(`${origin}/api/campaigns/${empty}/hardship/screenings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(await json(started, 409)).toMatchObject({ title: '无法筛查', detail: '尚未导入花名册:请先导入本年应参保花名册,再进行筛查' });
+    expect((await json<HardshipOverview>(await fetch(`${origin}/api/campaigns/${empty}/hardship`), 200)).runs).toEqual([]);
   });
 
   let refusedImport: string;
@@ -173,7 +182,7 @@ describe('hardship API', () => {
     expect(once.errors).toEqual([{ path: 'visits', message: '须经至少 2 次上门动员后方可登记拒绝参保' }]);
     const ok = await json<{ refusalId: number; outcome: string }>(await post('/refusals', body), 201);
     expect(ok.outcome).toBe('refused');
-    expect((await post('/refusals', body)).status).toBe(409);
+    expect(await json(await post('/refusals', body), 409)).toMatchObject({ type: 'urn:problem:conflict', title: '无法登记', detail: '该人员的核查结果为“经动员拒绝参保”,只有待动员参保人员可以登记拒绝参保' });
     const run = await json<RunView>(await fetch(`${base}/runs/${runId}`), 200);
     expect(run.counts).toMatchObject({ toMobilise: 2, refused: 1 });
     const summary = await json<UnitSummaries>(await fetch(`${base}/runs/${runId}/summary?unit=440703001`), 200);
@@ -219,7 +228,8 @@ describe('hardship files as officials have them', () => {
     const before = await readdir(uploadDir);
     const form = new FormData();
     form.append('file', new Blob([csvOf(LIST_HEADER, TEKUN)], { type: 'text/csv' }), '特困.csv');
-    const byHeader = await json<{ detail: string }>(await fetch(`${base}/uploads?list=hardship`, { method: 'POST', body: form }), 415);
+    const byHeader = await json<{ type: string; title: string; detail: string }>(await fetch(`${base}/uploads?list=hardship`, { method: 'POST', body: form }), 415);
+    expect([byHeader.type, byHeader.title]).toEqual(['urn:problem:unsupported-media-type', '不支持表单上传']);
     expect(byHeader.detail).toBe('请把文件内容直接作为请求体发送(Content-Type: application/octet-stream,文件名放在 X-File-Name 头中,用 encodeURIComponent 编码),不要使用 multipart/form-data 表单方式');
     const raw = `------WebKitFormBoundaryx7\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n${csvOf(LIST_HEADER, TEKUN)}\r\n------WebKitFormBoundaryx7--\r\n`;
     expect((await upload('hardship', '特困.csv', raw)).status).toBe(415);

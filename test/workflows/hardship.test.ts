@@ -19,10 +19,11 @@ import { openDatabase, type Database } from '../../db/client';
 import { campaigns, hardshipRows, listImports, rosterRows, screeningResults, screeningRuns } from '../../db/schema';
 import { flattenBreakdown } from '../../domain/plan';
 import { newCampaignRow } from '../../server/campaigns/service';
-import { prepareImport, storeUpload } from '../../server/hardship/handlers';
+import { prepareImport, storeUpload } from '../../services/hardship/uploads';
 import { createWorker } from '../../server/worker';
-import type { ListImportWorkflowResult } from '../../workflows/hardship';
-import { jiangmenPlan, seedCampaign } from '../support/plans';
+import { LIST_IMPORT_WORKFLOW, hardshipWorkflowIds, type ListImportWorkflowResult } from '../../contracts/hardship';
+import type { listImportWorkflow } from '../../workflows/hardship';
+import { jiangmenPlan } from '../support/plans';
 import { csvOf, idOf, LIST_HEADER, ROSTER_HEADER } from '../support/hardshipData';
 import { keepHistory, timeSkippingEnv, workflowBundle } from '../support/temporal';
 
@@ -82,15 +83,15 @@ describe('hardship workflows', () => {
 
   /** Uploads both files for a campaign; the list first (stored), then the roster import with screenAfter. */
   async function prepare(campaignId: string) {
-    const deps = { db: database.db, uploadDir };
-    const listUpload = await storeUpload(deps, campaignId, 'hardship', '低保.csv', Readable.from([Buffer.from(data.list)]));
-    const list = await prepareImport(deps, campaignId, { uploadId: listUpload.uploadId, list: 'hardship', category: 'dibao', department: '民政局', listDate: '2031-09-01', screenAfter: false, actor: '测试员' });
-    const rosterUpload = await storeUpload(deps, campaignId, 'roster', '花名册.csv', Readable.from([Buffer.from(data.roster)]));
-    const roster = await prepareImport(deps, campaignId, { uploadId: rosterUpload.uploadId, list: 'roster', screenAfter: true, actor: '测试员' });
+    const store = { uploadDir };
+    const listUpload = await storeUpload(database.db, store, { campaignId, list: 'hardship', fileName: '低保.csv', source: Readable.from([Buffer.from(data.list)]) });
+    const list = await prepareImport(database.db, store, campaignId, { uploadId: listUpload.uploadId, list: 'hardship', category: 'dibao', department: '民政局', listDate: '2031-09-01', screenAfter: false, actor: '测试员' });
+    const rosterUpload = await storeUpload(database.db, store, { campaignId, list: 'roster', fileName: '花名册.csv', source: Readable.from([Buffer.from(data.roster)]) });
+    const roster = await prepareImport(database.db, store, campaignId, { uploadId: rosterUpload.uploadId, list: 'roster', screenAfter: true, actor: '测试员' });
     return { list, roster };
   }
   const start = (p: { importId: string; workflowId: string; screenAfter: boolean }, campaignId: string) =>
-    env.client.workflow.start('listImportWorkflow', { workflowId: p.workflowId, taskQueue, args: [{ importId: p.importId, campaignId, screenAfter: p.screenAfter, actor: '测试员' }] });
+    env.client.workflow.start<typeof listImportWorkflow>(LIST_IMPORT_WORKFLOW, { workflowId: p.workflowId, taskQueue, args: [{ importId: p.importId, campaignId, screenAfter: p.screenAfter, actor: '测试员' }] });
 
   async function outcomes(campaignId: string) {
     const [run] = await database.db.select().from(screeningRuns).where(eq(screeningRuns.campaignId, campaignId));
@@ -153,18 +154,18 @@ describe('hardship workflows', () => {
     expect(b.rows).toEqual(a.rows);
     expect(a.rows).toHaveLength(LISTED);
     await keepHistory(env.client, killed.roster.workflowId, 'hardship-import-resumed');
-    await keepHistory(env.client, `hardship-screening/${killed.roster.importId}.s`, 'hardship-screening');
+    await keepHistory(env.client, hardshipWorkflowIds.screening(`${killed.roster.importId}.s`), 'hardship-screening');
   }, 600_000);
 
   it('an import that fails for good ends failed, with a reason the console shows, and its file deleted: at once when the data causes it, after every attempt otherwise', async () => {
     const campaignId = 'hardship-wf-failing';
     await database.db.insert(campaigns).values(newCampaignRow(planFor(campaignId), '测试'));
     await createDbActivities(database.db).materialiseCampaign(campaignId);
-    const deps = { db: database.db, uploadDir };
+    const store = { uploadDir };
     const people = [[idOf('440703', '19800101', 1), '居民甲'], [idOf('440703', '19800101', 2), '居民乙']];
     const prepareList = async (department: string, rows: string[][]) => {
-      const up = await storeUpload(deps, campaignId, 'hardship', `${department}.csv`, Readable.from([Buffer.from(csvOf(LIST_HEADER, rows))]));
-      const p = await prepareImport(deps, campaignId, { uploadId: up.uploadId, list: 'hardship', category: 'dibao', department, listDate: '2031-09-01', screenAfter: true, actor: '测试员' });
+      const up = await storeUpload(database.db, store, { campaignId, list: 'hardship', fileName: `${department}.csv`, source: Readable.from([Buffer.from(csvOf(LIST_HEADER, rows))]) });
+      const p = await prepareImport(database.db, store, campaignId, { uploadId: up.uploadId, list: 'hardship', category: 'dibao', department, listDate: '2031-09-01', screenAfter: true, actor: '测试员' });
       return { ...p, uploadId: up.uploadId };
     };
     const refused = await prepareList('数据库拒绝', people);
@@ -178,10 +179,11 @@ describe('hardship workflows', () => {
       end $$`));
     await database.db.execute(sql`create trigger refuse_wf_rows before insert on hardship_rows for each row execute function refuse_wf_rows()`);
     const worker = await newWorker();
+    // One after the other: on the time-skipping server, the second import's retry backoffs (skipped
+    // ahead, about 15 minutes of them) would time out the first one's workflow tasks while it runs.
     const outcome = await worker.runUntil(async () => {
-      const a = await start(refused, campaignId);
-      const b = await start(broken, campaignId);
-      return Promise.all([a.result().then(() => null, (e: unknown) => e), b.result().then(() => null, (e: unknown) => e)]);
+      const failed = async (p: typeof refused) => (await start(p, campaignId)).result().then(() => null, (e: unknown) => e);
+      return [await failed(refused), await failed(broken)];
     });
     await database.db.execute(sql`drop trigger refuse_wf_rows on hardship_rows`);
     for (const failure of outcome) expect(failure).toBeInstanceOf(WorkflowFailedError);
