@@ -62,7 +62,7 @@ export interface CampaignReportingState extends ReportingContext {
   circulars: Array<{ key: string; dueAt: number; drafted: boolean; approved: boolean; id: string | null; stream?: string; level?: RegionLevel }>;
   calendarChanges: number;
   /** 节点任务 with their instants and what was sent (absent in campaigns prepared before milestones). */
-  milestones?: MilestoneState[];
+  milestoneStates?: MilestoneState[];
 }
 
 /** One milestone as the campaign workflow keeps it (plain JSON). */

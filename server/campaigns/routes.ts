@@ -51,7 +51,7 @@ export const campaignRoutes = [
     bodyLimit: PLAN_BODY_LIMIT,
     body: PreviewRequestSchema,
     answers: { 200: { description: '预览', schema: PreviewDto }, 400: { description: '方案错误,errors 列出每处路径与原因' } },
-    handler: async ({ body }, d) => d.campaigns.preview(body.plan),
+    handler: async ({ body, res }, d) => d.campaigns.preview(body.plan, subjectOf(res)),
   }),
   route({
     method: 'GET',
@@ -74,7 +74,7 @@ export const campaignRoutes = [
     bodyLimit: PLAN_BODY_LIMIT,
     body: LaunchRequestSchema,
     status: 201,
-    answers: { 201: { description: '已启动', schema: LaunchResultDto }, 200: { description: '已存在', schema: LaunchResultDto }, 400: { description: '方案错误' } },
+    answers: { 201: { description: '已启动', schema: LaunchResultDto }, 200: { description: '已存在', schema: LaunchResultDto }, 400: { description: '方案错误' }, 403: { description: '方案所属区域不在您的管辖区域之内(detail 说明),或角色无权启动' } },
     handler: async ({ body, res }, d) => {
       const result = await d.campaigns.launch(body.plan, actorName(res));
       return result.created ? result : new Reply(200, result);
