@@ -317,6 +317,7 @@ export const en: Record<MessageKey, string> = {
   'reportForm.notOpenYet': 'not open yet',
   'reportForm.dueHint': 'due {due}',
   'reportForm.pastDue': 'past due: this report will count as late',
+  'reportForm.overdueDefault': 'The overdue period {period} is selected: this catch-up report is filed under it (late) and stops its escalation; choose another period above if needed.',
   'reportForm.amount': 'Amount (yuan)',
   'reportForm.mobilePaid': 'Paid online',
   'reportForm.optionalZero': '(empty means 0)',

@@ -316,6 +316,7 @@ export const zhCN = {
   'reportForm.notOpenYet': '未开始',
   'reportForm.dueHint': '本期截止 {due}',
   'reportForm.pastDue': '已过截止时间，提交将记为迟报',
+  'reportForm.overdueDefault': '已默认选择逾期未报的 {period} 期：补报将记入该期（迟报），并停止其督办；如要报送其他期，请在上方选择。',
   'reportForm.amount': '缴费金额（元）',
   'reportForm.mobilePaid': '线上缴费人数',
   'reportForm.optionalZero': '（不填按 0）',
