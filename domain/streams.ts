@@ -339,15 +339,17 @@ export function workflowLayout(plan: ReachPlan): WorkflowLayout {
   });
 
   const judgedLevels = new Set<RegionLevel>(plan.escalation?.pace?.levels ?? []);
+  const oldLayout = streams.every((s) => s.legacy);
   const roles: UnitRole[] = [];
   const byCode = new Map<string, UnitRole>();
   for (const u of units) {
     const own = streams.filter((s) => s.reports && (s.levels as readonly string[]).includes(u.level)).map((s) => s.key);
     // Pace is judged where there is an escalation block: on units that report, and on the levels it names.
     const judged = plan.escalation ? own.length > 0 || judgedLevels.has(u.level) : false;
-    // A plan without any reporting keeps the layout every plan had before streams: its counties and
-    // towns run as workflows that follow the phases (nothing reports, nothing escalates).
-    const workflow = streams.length === 0 ? WORKFLOW_LEVELS.includes(u.level) : own.length > 0 || judged;
+    // A plan without streams (no reporting, or the single block written before streams) keeps the
+    // layout every plan had: all its counties and towns run as workflows that follow the phases, plus
+    // any other unit that reports. With streams, exactly the units that report or are judged do.
+    const workflow = (oldLayout && WORKFLOW_LEVELS.includes(u.level)) || own.length > 0 || judged;
     const role: UnitRole = { code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path, streams: own, judged, workflow, workflowParent: null };
     roles.push(role);
     byCode.set(u.code, role);

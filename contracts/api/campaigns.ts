@@ -33,6 +33,10 @@ export const AmendDeadlineRequestSchema = z
   })
   .strict();
 export const CancelRequestSchema = z.object({ actor, reason }).strict();
+/** 节点任务确认完成: which milestone, and an optional note (what was done, where it is filed). */
+export const ConfirmMilestoneRequestSchema = z
+  .object({ actor, key: z.string().trim().min(1, '请指明节点任务'), note: z.string().trim().max(500).optional() })
+  .strict();
 
 export const TargetsDto = z.object({
   enrolled: z.number().nullable(),

@@ -6,6 +6,7 @@ import {
   CampaignDetailDto,
   CampaignSummaryDto,
   CancelRequestSchema,
+  ConfirmMilestoneRequestSchema,
   ExamplePlanDto,
   LaunchRequestSchema,
   LaunchResultDto,
@@ -139,6 +140,19 @@ export const campaignRoutes = [
     body: AmendDeadlineRequestSchema,
     answers: updated,
     handler: async ({ params, body, res, idempotencyKey }, d) => d.campaigns.amendDeadline(params.id, { ...body, actor: actorName(res) }, idempotencyKey),
+  }),
+  route({
+    method: 'POST',
+    path: `${C}/milestones/confirm`,
+    summary: '确认节点任务已完成(本活动区域或其上级的业务主管)',
+    scope: { kind: 'campaign', action: 'campaign.phase' },
+    temporal: true,
+    idempotent: true,
+    params: CampaignParams,
+    body: ConfirmMilestoneRequestSchema,
+    answers: { ...updated, 422: { description: '没有该节点任务、已确认、尚未开始,或活动已结束或撤销' } },
+    handler: async ({ params, body, res, idempotencyKey }, d) =>
+      d.campaigns.confirmMilestone(params.id, { actor: actorName(res), key: body.key, note: body.note ?? null }, idempotencyKey),
   }),
   route({
     method: 'POST',

@@ -15,6 +15,7 @@ import {
   advancePhaseUpdate,
   amendDeadlineUpdate,
   cancelCampaignUpdate,
+  confirmMilestoneUpdate,
   workflowIds,
 } from '../../contracts/campaign';
 import type { campaignWorkflow } from '../../workflows/campaign';
@@ -410,13 +411,20 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return detail(id);
   }
 
+  /** An official confirms a milestone done (an Update the campaign validates; recorded as an action and audited). */
+  async function confirmMilestone(id: string, req: { actor: string; key: string; note: string | null }, updateId: string = randomUUID()) {
+    const { handle } = await handleFor(id);
+    await handle.executeUpdate(confirmMilestoneUpdate, { args: [req], updateId });
+    return detail(id);
+  }
+
   async function cancel(id: string, req: { actor: string; reason: string }, updateId: string = randomUUID()) {
     const { handle } = await handleFor(id);
     await handle.executeUpdate(cancelCampaignUpdate, { args: [req], updateId });
     return detail(id);
   }
 
-  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel };
+  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel, confirmMilestone };
 }
 
 export type CampaignService = ReturnType<typeof createCampaignService>;

@@ -178,6 +178,32 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
         .toBeGreaterThan(0);
     }
   }, 180_000);
+
+  it('an official of the campaign confirms a milestone through the API (validated, recorded, audited); a clerk cannot', async () => {
+    const lanchen = `${kind}-lanchen-2024`;
+    const official = await officialOf('530502');
+    const confirm = (api: ApiClient, id: string, body: unknown) => api.post(`/api/campaigns/${id}/milestones/confirm`, body, { 'content-type': 'application/json', 'Idempotency-Key': `${id}-${JSON.stringify(body)}` });
+    const ok = await confirm(official, lanchen, { key: 'publicity', note: '已在各社区公示栏张贴' });
+    expect(ok.status).toBe(200);
+    const detail = await ok.json();
+    expect(detail.actions.find((a: { kind: string }) => a.kind === 'confirm-milestone')).toMatchObject({ actor: '530502业务主管(official530502)', reason: '已在各社区公示栏张贴' });
+    const again = await confirm(official, lanchen, { key: 'publicity', note: '再次确认' });
+    expect(again.status).toBe(422);
+    expect((await again.json()).detail).toContain('已确认完成,无需重复确认');
+    // The enterprise plan's census window opens in (moved) May: not yet.
+    const enterprise = `${kind}-enterprise-expansion`;
+    const early = await confirm(await officialOf('990100'), enterprise, { key: 'census' });
+    expect(early.status).toBe(422);
+    expect((await early.json()).detail).toMatch(/^「参保资源普查」自 2031-05-0\d 00:00 起开展,尚未开始,不能确认完成$/);
+    // A clerk of the street may not confirm (403, role); an official elsewhere does not see the campaign (404).
+    const clerk = await signIn(base, await createAccount(testAuthService(h.database.db), 'clerk', '530502001', { username: `clerk-${kind}`, displayName: '社区专干' }));
+    expect((await confirm(clerk, lanchen, { key: 'publicity' })).status).toBe(403);
+    expect((await confirm(jiangmen, lanchen, { key: 'publicity' })).status).toBe(404);
+    const audited = await h.database.db.select().from(auditLog).where(eq(auditLog.target, 'POST /api/campaigns/:id/milestones/confirm'));
+    expect(audited.map((a) => a.result).sort()).toEqual(['failure', 'failure', 'success']);
+    const denials = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'authz.denied'));
+    expect(denials.filter((d) => d.target === `/api/campaigns/${lanchen}/milestones/confirm`)).toHaveLength(2);
+  }, 120_000);
 });
 
 /** The first unit of a level in the campaign, walking down the breakdown from its top units. */
