@@ -182,7 +182,8 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
   it('an official of the campaign confirms a milestone through the API (validated, recorded, audited); a clerk cannot', async () => {
     const lanchen = `${kind}-lanchen-2024`;
     const official = await officialOf('530502');
-    const confirm = (api: ApiClient, id: string, body: unknown) => api.post(`/api/campaigns/${id}/milestones/confirm`, body, { 'content-type': 'application/json', 'Idempotency-Key': `${id}-${JSON.stringify(body)}` });
+    let n = 0;
+    const confirm = (api: ApiClient, id: string, body: unknown) => api.post(`/api/campaigns/${id}/milestones/confirm`, body, { 'content-type': 'application/json', 'Idempotency-Key': `${id}-confirm-${++n}` });
     const ok = await confirm(official, lanchen, { key: 'publicity', note: '已在各社区公示栏张贴' });
     expect(ok.status).toBe(200);
     const detail = await ok.json();
