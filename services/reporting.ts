@@ -104,7 +104,7 @@ export async function recordSchedule(db: Db, w: ScheduleWrite): Promise<void> {
       campaignId: w.campaignId,
       unitCode: w.unitCode,
       periodKey: p.key,
-      stream: p.stream ?? LEGACY_STREAM_KEY,
+      stream: p.stream ?? parsePeriodKey(p.key).stream,
       seq: p.seq,
       rawDate: p.rawDate,
       dueDate: p.dueDate,

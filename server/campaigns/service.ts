@@ -6,7 +6,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../../domain/plan';
 import { regionOutsideWarning, type Subject } from '../../domain/access';
 import { previewPlan, type PlanPreviewData } from '../../domain/preview';
-import { WORKFLOW_LEVELS, type RegionLevel } from '../../domain/status';
+import type { RegionLevel } from '../../domain/status';
 import { loadCalendar } from '../../services/calendar';
 import { formatDueLocal, formatLocal, localToInstant, parseLocal } from '../../domain/time';
 import type { Db } from '../../db/client';
@@ -92,7 +92,7 @@ function toUnitView(r: UnitRow, lights?: Lights): UnitView {
     name: r.name,
     level: r.level as RegionLevel,
     status: r.status as UnitView['status'],
-    workflowId: r.workflowId ?? (WORKFLOW_LEVELS.includes(r.level as RegionLevel) ? workflowIds.unit(r.campaignId, r.code) : null),
+    workflowId: r.workflowId ?? (r.workflowParent !== null ? workflowIds.unit(r.campaignId, r.code) : null),
     phaseKey: r.phaseKey,
     targets: {
       enrolled: r.targetEnrolled,

@@ -13,7 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../db/schema';
+import { auditLog, reportPeriods, reports } from '../../db/schema';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { loadExample } from '../../server/campaigns/examples';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
@@ -178,6 +178,25 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
         .toBeGreaterThan(0);
     }
   }, 180_000);
+
+  it('a Lanchen community reports for its stream\'s period (keyed by stream in periods and reports)', async () => {
+    const id = `${kind}-lanchen-2024`;
+    const official = await officialOf('530502');
+    const community = await firstUnitOfLevel(official, id, (await (await official.get(`/api/campaigns/${id}`)).json()).units, 'village');
+    const periods = (await (await official.get(`/api/campaigns/${id}/units/${community}/reporting`)).json()).periods as Array<{ key: string }>;
+    expect(periods[0].key).toMatch(/^weekly:2031-\d{2}-\d{2}$/);
+    const res = await official.post(
+      `/api/campaigns/${id}/units/${community}/reports`,
+      { periodKey: periods[0].key, enrolled: 120, paid: 100, amountYuan: 18000, mobilePaid: 99 },
+      { 'content-type': 'application/json', 'Idempotency-Key': `${id}-report-1` },
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await res.json()).toMatchObject({ periodKey: periods[0].key, revision: 1, late: false });
+    const stored = await h.database.db.select({ stream: reports.stream, periodKey: reports.periodKey }).from(reports).where(and(eq(reports.campaignId, id), eq(reports.unitCode, community)));
+    expect(stored).toEqual([{ stream: 'weekly', periodKey: periods[0].key }]);
+    const [period] = await h.database.db.select({ stream: reportPeriods.stream }).from(reportPeriods).where(and(eq(reportPeriods.campaignId, id), eq(reportPeriods.unitCode, community), eq(reportPeriods.periodKey, periods[0].key)));
+    expect(period).toEqual({ stream: 'weekly' });
+  }, 60_000);
 
   it('an official of the campaign confirms a milestone through the API (validated, recorded, audited); a clerk cannot', async () => {
     const lanchen = `${kind}-lanchen-2024`;
