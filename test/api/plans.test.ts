@@ -204,7 +204,7 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
     let n = 0;
     const confirm = (api: ApiClient, id: string, body: unknown) => api.post(`/api/campaigns/${id}/milestones/confirm`, body, { 'content-type': 'application/json', 'Idempotency-Key': `${id}-confirm-${++n}` });
     const ok = await confirm(official, lanchen, { key: 'publicity', note: '已在各社区公示栏张贴' });
-    expect(ok.status).toBe(200);
+    expect(ok.status, await ok.clone().text()).toBe(200);
     const detail = await ok.json();
     expect(detail.actions.find((a: { kind: string }) => a.kind === 'confirm-milestone')).toMatchObject({ actor: '530502业务主管(official530502)', reason: '已在各社区公示栏张贴' });
     const again = await confirm(official, lanchen, { key: 'publicity', note: '再次确认' });
