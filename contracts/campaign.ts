@@ -56,10 +56,30 @@ export interface CampaignState {
 }
 
 export interface CampaignReportingState extends ReportingContext {
-  /** The level whose period closes draft a circular (the children of the campaign's region). */
+  /** The level whose period closes draft a circular (campaigns prepared before streams: the children of the campaign's region). */
   circularLevel: RegionLevel | null;
-  circulars: Array<{ key: string; dueAt: number; drafted: boolean; approved: boolean; id: string | null }>;
+  /** 通报 to draft, by due instant; `stream` and `level` absent in campaigns prepared before streams. */
+  circulars: Array<{ key: string; dueAt: number; drafted: boolean; approved: boolean; id: string | null; stream?: string; level?: RegionLevel }>;
   calendarChanges: number;
+  /** 节点任务 with their instants and what was sent (absent in campaigns prepared before milestones). */
+  milestoneStates?: MilestoneState[];
+}
+
+/** One milestone as the campaign workflow keeps it (plain JSON). */
+export interface MilestoneState {
+  key: string;
+  name: string;
+  startAt: number | null;
+  dueDate: string;
+  dueAt: number;
+  shifted: boolean;
+  reason: Text | null;
+  /** Earliest first. */
+  reminders: Array<{ workingDaysBefore: number; date: string; at: number }>;
+  rungs: Array<{ index: number; rung: string; name: string; delayWorkingDays: number; notify: string[]; date: string; at: number }>;
+  remindersSent: number;
+  rungsFired: number;
+  confirmed: { by: string; at: number; note: string | null } | null;
 }
 
 export interface CampaignInput {
@@ -187,6 +207,19 @@ export interface EscalationResponseReceipt {
   status: 'acknowledged' | 'answered' | 'waived';
 }
 export const respondEscalationUpdate = defineUpdate<EscalationResponseReceipt, [EscalationResponseRequest]>('respondEscalation');
+
+/** An official confirms a milestone done (who may is checked by the API: domain/access.ts `canConfirmMilestone`). */
+export interface ConfirmMilestoneRequest {
+  key: string;
+  actor: string;
+  note: string | null;
+}
+export interface MilestoneConfirmation {
+  key: string;
+  status: 'confirmed';
+  confirmedAt: number;
+}
+export const confirmMilestoneUpdate = defineUpdate<MilestoneConfirmation, [ConfirmMilestoneRequest]>('confirmMilestone');
 
 export interface ApproveCircularRequest {
   circularId: string;

@@ -3,8 +3,14 @@
 // carries across continue-as-new (plain JSON).
 import type { WorkingCalendar } from '../domain/calendar';
 import type { EscalationTrack, PhaseWindow, Text } from '../domain/escalation';
-import type { Escalation, Reporting } from '../domain/plan';
+import type { Milestone } from '../domain/milestones';
+import type { Escalation, Reporting, ReportingLevel } from '../domain/plan';
 import type { ScheduledPeriod } from '../domain/schedule';
+import type { Targets } from '../domain/targets';
+
+/** The track of a milestone's rungs in the escalations table (its unit is the plan's region). */
+export const MILESTONE_TRACK = 'milestone';
+export type RecordedTrack = EscalationTrack | typeof MILESTONE_TRACK;
 
 /** Plain JSON handed from the campaign to its units, and from counties to towns. */
 export interface UnitReportingContext {
@@ -33,12 +39,25 @@ export interface ReportingContext {
   reporting: Reporting | null;
   escalation: Escalation | null;
   calendar: WorkingCalendar;
+  /**
+   * Per stream that drafts circulars, the level its 通报 ranks (domain/streams.ts `circularLevel`).
+   * Absent in campaigns prepared before streams: they rank the campaign's first level, one stream.
+   */
+  circularLevels?: Record<string, ReportingLevel>;
+  /** The plan's milestones (absent before milestones existed). */
+  milestones?: Milestone[];
+  /** Per milestone, the region codes notified as `unit` and `parent` (domain/milestones.ts `milestoneRecipients`). */
+  milestoneRecipients?: Record<string, { unit: string[]; parent: string[] }>;
 }
 
 /** A scheduled period as the unit keeps it: what happened, and why its due date last moved. */
 export interface PeriodRecord extends ScheduledPeriod {
   status: 'open' | 'reported' | 'late' | 'missed';
   changeNote: Text | null;
+  /** The stream's key; absent in units started before streams (the legacy stream, `reports`). */
+  stream?: string;
+  /** The due time of this stream at the unit's level; absent before streams (the state's `dueTime`). */
+  dueTime?: string;
 }
 
 export interface ScheduleWrite {
@@ -54,6 +73,8 @@ export interface ReportWrite {
   campaignId: string;
   unitCode: string;
   periodKey: string;
+  /** The period's stream; absent from units started before streams (`reports`). */
+  stream?: string;
   revision: number;
   figures: ReportFigures;
   late: boolean;
@@ -70,7 +91,9 @@ export interface EscalationWrite {
   campaignId: string;
   unitCode: string;
   unitName: string;
-  track: EscalationTrack;
+  track: RecordedTrack;
+  /** The missed period's stream (missed-report track only). */
+  stream?: string | null;
   episode: string;
   rung: string;
   rungIndex: number;
@@ -87,11 +110,18 @@ export interface EscalationWrite {
 export interface UnitProgress extends ReportFigures {
   targetEnrolled: number | null;
   targetPaying: number | null;
+  /** Every target, thresholds inherited; null for campaigns materialised before they were kept (then the two above). */
+  targets?: Targets | null;
 }
 
 export interface CircularContent {
   level: string;
   periodKey: string;
+  /** The stream and its name (absent in circulars drafted before streams). */
+  stream?: string;
+  streamName?: string;
+  /** What the ranking's rate is of: paid ÷ 缴费人数 target, or paid ÷ 应参保人数 where there is no such target. */
+  rateBasis?: 'paying' | 'headcount';
   dueAt: number;
   ranking: Array<{
     rank: number;
@@ -116,8 +146,15 @@ export interface TrackedPeriod extends PeriodRecord {
 
 export interface ReportingState {
   ctx: UnitReportingContext;
+  /** The due time of units started before streams (each period now carries its own). */
   dueTime: string;
+  /** Every period of every stream the unit reports in, by due instant. */
   periods: TrackedPeriod[];
+  /**
+   * Pace checks of a unit judged without reporting itself (`escalation.pace.levels`): the due instants
+   * of the pace-check streams at the level below it that reports. Absent for units that report.
+   */
+  checks?: Array<{ key: string; at: number; processed: boolean }>;
   /** Missed-report track per period key: rungs fired so far, and whether it stopped. */
   missed: Record<string, { fired: number; closed: boolean }>;
   pace: { episode: string | null; sinceDate: string | null; fired: number; waived: boolean; lastCheckAt: number | null };

@@ -13,13 +13,17 @@ export type PhaseEndReason = (typeof PHASE_END_REASONS)[number];
 export const UNIT_STATUSES = ['pending', 'active', 'completed', 'cancelled', 'failed'] as const;
 export type UnitStatus = (typeof UNIT_STATUSES)[number];
 
-export const ACTION_KINDS = ['launch', 'advance', 'amend-deadline', 'cancel', 'approve-circular', 'calendar-change'] as const;
+export const ACTION_KINDS = ['launch', 'advance', 'amend-deadline', 'cancel', 'approve-circular', 'calendar-change', 'confirm-milestone'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export const REGION_LEVELS = ['province', 'city', 'county', 'town', 'village'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
 
-/** Levels that run as unit workflows; villages are rows, not workflows (bounded fan-out). */
+/**
+ * Levels that run as unit workflows in a plan without reporting (they follow the phases; villages are
+ * rows). A plan with reporting streams runs exactly the units that report or are judged
+ * (`workflowLayout`, domain/streams.ts).
+ */
 export const WORKFLOW_LEVELS: readonly RegionLevel[] = ['county', 'town'];
 
 export const TERMINAL_CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['completed', 'cancelled'];

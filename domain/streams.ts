@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { dataKey, dateOrPhase, dueTime, localDate, months, type DateOrPhase } from './fields';
 import { LadderSchema, type Escalation, type Ladder } from './ladder';
 import { breakdownUnits, isBelow, LEVEL_RANK, type PlanTree } from './regions';
-import { REPORTING_LEVELS, type RegionLevel, type ReportingLevel } from './status';
+import { REPORTING_LEVELS, WORKFLOW_LEVELS, type RegionLevel, type ReportingLevel } from './status';
 
 export { REPORTING_LEVELS, type ReportingLevel } from './status';
 
@@ -339,13 +339,17 @@ export function workflowLayout(plan: ReachPlan): WorkflowLayout {
   });
 
   const judgedLevels = new Set<RegionLevel>(plan.escalation?.pace?.levels ?? []);
+  const oldLayout = streams.every((s) => s.legacy);
   const roles: UnitRole[] = [];
   const byCode = new Map<string, UnitRole>();
   for (const u of units) {
     const own = streams.filter((s) => s.reports && (s.levels as readonly string[]).includes(u.level)).map((s) => s.key);
     // Pace is judged where there is an escalation block: on units that report, and on the levels it names.
     const judged = plan.escalation ? own.length > 0 || judgedLevels.has(u.level) : false;
-    const workflow = own.length > 0 || judged;
+    // A plan without streams (no reporting, or the single block written before streams) keeps the
+    // layout every plan had: all its counties and towns run as workflows that follow the phases, plus
+    // any other unit that reports. With streams, exactly the units that report or are judged do.
+    const workflow = (oldLayout && WORKFLOW_LEVELS.includes(u.level)) || own.length > 0 || judged;
     const role: UnitRole = { code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path, streams: own, judged, workflow, workflowParent: null };
     roles.push(role);
     byCode.set(u.code, role);

@@ -2,11 +2,15 @@
 // campaign and unit workflows record (through activities/db.ts). Every write is idempotent: rows are
 // upserted on their natural keys, actions carry an idempotency key made in the workflow, and a version
 // counter makes an older transition unable to overwrite a newer one.
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { PlanSchema, flattenBreakdown, resolvePhases, type Plan } from '../domain/plan';
-import { WORKFLOW_LEVELS, type RegionLevel } from '../domain/status';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { WorkingCalendar } from '../domain/calendar';
+import { milestoneRecipients, planMilestones } from '../domain/milestones';
+import { PlanSchema, resolvePhases, type Plan, type ReportingLevel } from '../domain/plan';
+import { breakdownUnits } from '../domain/regions';
+import type { RegionLevel } from '../domain/status';
+import { workflowLayout } from '../domain/streams';
 import type { Db } from '../db/client';
-import { actions, campaigns, phases, units } from '../db/schema';
+import { actions, campaigns, milestones, phases, units } from '../db/schema';
 import type { CampaignTransition, MaterialisedCampaign, PreparedCampaign, UnitSpec, UnitTransition } from '../contracts/campaign';
 import type { ReportingContext } from '../contracts/reporting';
 import { loadCalendar } from './calendar';
@@ -19,7 +23,8 @@ const at = (ms: number | null | undefined) => (ms == null ? ms : new Date(ms));
 
 /** Writes the phase and unit rows of a launched campaign (once; a retry finds them there). */
 export async function materialiseCampaign(db: Db, campaignId: string): Promise<MaterialisedCampaign> {
-  return materialise(db, campaignId, await planOf(db, campaignId));
+  const plan = await planOf(db, campaignId);
+  return materialise(db, campaignId, plan, plan.milestones?.length ? await loadCalendar(db) : null);
 }
 
 /**
@@ -28,8 +33,9 @@ export async function materialiseCampaign(db: Db, campaignId: string): Promise<M
  */
 export async function prepareCampaign(db: Db, campaignId: string): Promise<PreparedCampaign> {
   const plan = await planOf(db, campaignId);
-  const m = await materialise(db, campaignId, plan);
-  return { ...m, reporting: reportingContextOf(plan), calendar: await loadCalendar(db) };
+  const calendar = await loadCalendar(db);
+  const m = await materialise(db, campaignId, plan, calendar);
+  return { ...m, reporting: reportingContextOf(plan), calendar };
 }
 
 /** The plan as launched (validated when the campaign row was written). */
@@ -39,8 +45,16 @@ export async function planOf(db: Db, campaignId: string): Promise<Plan> {
   return PlanSchema.parse(row.plan);
 }
 
-/** What every unit of the campaign needs to keep its schedule and escalate, but the calendar. */
+/**
+ * What the campaign needs to keep its circulars and milestones, and every unit its schedule and
+ * escalation, but the calendar: the plan's reporting and escalation blocks, the level each stream's
+ * circulars rank, the milestones and whom each notifies.
+ */
 export function reportingContextOf(plan: Plan): Omit<ReportingContext, 'calendar'> {
+  const circularLevels: Record<string, ReportingLevel> = {};
+  for (const s of workflowLayout(plan).streams) if (s.circulars && s.circularLevel) circularLevels[s.key] = s.circularLevel;
+  const recipients: NonNullable<ReportingContext['milestoneRecipients']> = {};
+  for (const m of plan.milestones ?? []) recipients[m.key] = { unit: milestoneRecipients(plan, m, ['unit']), parent: milestoneRecipients(plan, m, ['parent']) };
   return {
     timeZone: plan.timeZone,
     cityCode: plan.region.code,
@@ -48,12 +62,19 @@ export function reportingContextOf(plan: Plan): Omit<ReportingContext, 'calendar
     title: plan.title,
     reporting: plan.reporting ?? null,
     escalation: plan.escalation ?? null,
+    circularLevels,
+    milestones: plan.milestones ?? [],
+    milestoneRecipients: recipients,
   };
 }
 
-async function materialise(db: Db, campaignId: string, plan: Plan): Promise<MaterialisedCampaign> {
+async function materialise(db: Db, campaignId: string, plan: Plan, calendar: WorkingCalendar | null): Promise<MaterialisedCampaign> {
   const resolved = resolvePhases(plan);
-  const nodes = flattenBreakdown(plan);
+  // Who runs as a workflow, and under which parent, is the plan's (domain/streams.ts workflowLayout).
+  const layout = workflowLayout(plan);
+  const nodes = breakdownUnits(plan);
+  const roles = new Map(layout.units.map((u) => [u.code, u]));
+  const schedules = calendar ? planMilestones(plan, calendar) : [];
   await db.transaction(async (tx) => {
     await tx
       .insert(phases)
@@ -73,6 +94,7 @@ async function materialise(db: Db, campaignId: string, plan: Plan): Promise<Mate
     const rows = nodes.map((n) => {
       const ord = ordinals.get(n.parentCode) ?? 0;
       ordinals.set(n.parentCode, ord + 1);
+      const workflowParent = roles.get(n.code)?.workflowParent ?? null;
       return {
         campaignId,
         code: n.code,
@@ -81,37 +103,52 @@ async function materialise(db: Db, campaignId: string, plan: Plan): Promise<Mate
         level: n.level,
         depth: n.depth,
         ord,
-        status: WORKFLOW_LEVELS.includes(n.level) ? 'pending' : 'active',
+        status: workflowParent !== null ? 'pending' : 'active',
+        workflowParent,
         targetEnrolled: n.targets.enrolled ?? null,
         targetPaying: n.targets.paying ?? null,
         targetPaymentRate: n.targets.paymentRate ?? null,
         targetMobileShare: n.targets.mobileShare ?? null,
-        childCount: n.children.length,
+        targets: n.targets,
+        childCount: n.childCount,
       };
     });
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await tx.insert(units).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
     }
+    if (schedules.length > 0) {
+      await tx
+        .insert(milestones)
+        .values(
+          schedules.map((m, seq) => ({
+            campaignId,
+            key: m.key,
+            seq,
+            name: m.name,
+            startAt: m.startAt === null ? null : new Date(m.startAt),
+            dueDate: m.dueDate,
+            dueAt: new Date(m.dueAt),
+            shifted: m.shifted,
+            reason: m.reason,
+            nextEventAt: new Date(m.reminders[0]?.at ?? m.rungs[0]?.at ?? m.dueAt),
+          })),
+        )
+        .onConflictDoNothing();
+    }
   });
-  const children = nodes
-    .filter((n) => n.depth === 1 && WORKFLOW_LEVELS.includes(n.level))
-    .map((n) => ({ code: n.code, name: n.name, level: n.level, parentCode: n.parentCode }));
+  const children = layout.units
+    .filter((u) => u.workflowParent === plan.region.code)
+    .map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode }));
   return { phases: resolved, children };
 }
 
-/** The workflow-level children of a unit (towns of a county), in plan order. */
+/** The units whose workflows a unit starts (a county's towns; a town's reporting villages), in plan order. */
 export async function listChildUnits(db: Db, campaignId: string, parentCode: string): Promise<UnitSpec[]> {
   const rows = await db
     .select({ code: units.code, name: units.name, level: units.level, parentCode: units.parentCode })
     .from(units)
-    .where(
-      and(
-        eq(units.campaignId, campaignId),
-        eq(units.parentCode, parentCode),
-        inArray(units.level, [...WORKFLOW_LEVELS]),
-      ),
-    )
-    .orderBy(asc(units.ord));
+    .where(and(eq(units.campaignId, campaignId), eq(units.workflowParent, parentCode)))
+    .orderBy(asc(units.depth), asc(units.parentCode), asc(units.ord));
   return rows.map((r) => ({ ...r, level: r.level as RegionLevel }));
 }
 

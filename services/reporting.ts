@@ -2,14 +2,17 @@
 // activities/reporting.ts). Every write is idempotent: rows carry ids made in the workflow, a record and
 // the notifications announcing it are written in one transaction, and version counters keep an older
 // write from overwriting a newer one.
-import { and, asc, desc, eq, lte, max, ne, notInArray, sql } from 'drizzle-orm';
-import type { EscalationTrack } from '../domain/escalation';
+import { and, asc, desc, eq, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { LEGACY_STREAM_KEY, parsePeriodKey } from '../domain/streams';
+import type { Targets } from '../domain/targets';
+import { isLate } from '../domain/time';
 import { rowsOf, type Db } from '../db/client';
 import {
   campaigns,
   circulars,
   escalationResponses,
   escalations,
+  milestones,
   reportPeriods,
   reports,
   units,
@@ -19,23 +22,29 @@ import { unitNotFound } from './errors';
 import { enqueue, type Channels } from './outbox';
 import type { OutboxMessage } from '../contracts/outbox';
 import type { UnitSpec, UnitTransition } from '../contracts/campaign';
-import type { CircularContent, EscalationWrite, ReportingContext, ReportWrite, ScheduleWrite, UnitProgress } from '../contracts/reporting';
+import { MILESTONE_TRACK, type CircularContent, type EscalationWrite, type RecordedTrack, type ReportingContext, type ReportWrite, type ScheduleWrite, type UnitProgress } from '../contracts/reporting';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const CLOSED_STATUSES = ['resolved', 'waived'];
 
-/** Effective figures of one unit: its own latest report, or its children's sum when they reported more recently. */
+/** A period key's raw date (`2023-10-15` or `xunbao:2023-10-15`): how recent a report is, whatever its stream. */
+const periodDate = (column: unknown) => sql`right(${column}, 10)`;
+
+/**
+ * Effective figures of one unit: its own latest report, or its children's sum when they reported more
+ * recently. "Latest" compares the periods' raw dates, so reports of several streams order by date.
+ */
 async function rollUp(tx: Tx, campaignId: string, code: string): Promise<void> {
   const [own] = await tx
     .select()
     .from(reports)
     .where(and(eq(reports.campaignId, campaignId), eq(reports.unitCode, code)))
-    .orderBy(desc(reports.periodKey), desc(reports.revision))
+    .orderBy(desc(periodDate(reports.periodKey)), desc(reports.submittedAt), desc(reports.revision))
     .limit(1);
   const [kids] = await tx
     .select({
-      latest: max(units.ownPeriodKey),
+      latest: sql<string | null>`max(${periodDate(units.ownPeriodKey)})`,
       enrolled: sql<number>`coalesce(sum(${units.enrolled}), 0)::int`,
       paid: sql<number>`coalesce(sum(${units.paid}), 0)::int`,
       amountFen: sql<number>`coalesce(sum(${units.amountFen}), 0)::bigint`,
@@ -45,7 +54,7 @@ async function rollUp(tx: Tx, campaignId: string, code: string): Promise<void> {
     })
     .from(units)
     .where(and(eq(units.campaignId, campaignId), eq(units.parentCode, code)));
-  const childrenNewer = kids.anyFigures && (!own || (kids.latest !== null && kids.latest > own.periodKey));
+  const childrenNewer = kids.anyFigures && (!own || (kids.latest !== null && kids.latest > parsePeriodKey(own.periodKey).rawDate));
   const figures = childrenNewer || !own
     ? { enrolled: kids.enrolled, paid: kids.paid, amountFen: Number(kids.amountFen), mobilePaid: kids.mobilePaid, hardshipCovered: kids.hardshipCovered }
     : { enrolled: own.enrolled, paid: own.paid, amountFen: own.amountFen, mobilePaid: own.mobilePaid, hardshipCovered: own.hardshipCovered };
@@ -95,6 +104,7 @@ export async function recordSchedule(db: Db, w: ScheduleWrite): Promise<void> {
       campaignId: w.campaignId,
       unitCode: w.unitCode,
       periodKey: p.key,
+      stream: p.stream ?? parsePeriodKey(p.key).stream,
       seq: p.seq,
       rawDate: p.rawDate,
       dueDate: p.dueDate,
@@ -112,6 +122,7 @@ export async function recordSchedule(db: Db, w: ScheduleWrite): Promise<void> {
       .onConflictDoUpdate({
         target: [reportPeriods.campaignId, reportPeriods.unitCode, reportPeriods.periodKey],
         set: {
+          seq: sql`excluded.seq`,
           dueDate: sql`excluded.due_date`,
           dueAt: sql`excluded.due_at`,
           shifted: sql`excluded.shifted`,
@@ -156,6 +167,7 @@ export async function recordReport(db: Db, w: ReportWrite): Promise<{ stored: bo
         campaignId: w.campaignId,
         unitCode: w.unitCode,
         periodKey: w.periodKey,
+        stream: w.stream ?? parsePeriodKey(w.periodKey).stream,
         revision: w.revision,
         ...w.figures,
         late: w.late,
@@ -209,11 +221,12 @@ export async function unitProgress(db: Db, input: { campaignId: string; unitCode
       hardshipCovered: units.hardshipCovered,
       targetEnrolled: units.targetEnrolled,
       targetPaying: units.targetPaying,
+      targets: units.targets,
     })
     .from(units)
     .where(and(eq(units.campaignId, input.campaignId), eq(units.code, input.unitCode)));
   if (!row) throw unitNotFound(input.unitCode);
-  return row;
+  return { ...row, amountFen: Number(row.amountFen), targets: (row.targets as Targets | null) ?? null };
 }
 
 /** One rung of a track, and its notifications, in one transaction; a retry inserts nothing. */
@@ -226,6 +239,7 @@ export async function recordEscalation(db: Db, w: EscalationWrite, channels: Cha
         campaignId: w.campaignId,
         unitCode: w.unitCode,
         track: w.track,
+        stream: w.stream ?? null,
         episode: w.episode,
         rung: w.rung,
         rungIndex: w.rungIndex,
@@ -251,9 +265,17 @@ export async function recordEscalation(db: Db, w: EscalationWrite, channels: Cha
           ne(escalations.id, w.id),
         ),
       );
-    const flags = w.track === 'missed-report' ? { overdue: true } : { paceBehind: true, ...(w.targetMissed ? { targetMissed: true } : {}) };
-    await tx.update(units).set(flags).where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
-    const trackZh = w.track === 'missed-report' ? '逾期未报' : '进度滞后';
+    // A milestone's rung is the campaign's (its unit is the plan's region, which has no unit row).
+    if (w.track !== MILESTONE_TRACK) {
+      const flags = w.track === 'missed-report' ? { overdue: true } : { paceBehind: true, ...(w.targetMissed ? { targetMissed: true } : {}) };
+      await tx.update(units).set(flags).where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
+    } else {
+      await tx
+        .update(milestones)
+        .set({ status: 'overdue', rungsFired: sql`greatest(${milestones.rungsFired}, ${w.rungIndex + 1})`, nextEventAt: w.nextRungAt === null ? null : new Date(w.nextRungAt) })
+        .where(and(eq(milestones.campaignId, w.campaignId), eq(milestones.key, w.episode), ne(milestones.status, 'confirmed')));
+    }
+    const trackZh = TRACK_ZH[w.track];
     const messages: OutboxMessage[] = w.notified.map((recipient) => ({
       id: `${w.id}/${recipient}`,
       campaignId: w.campaignId,
@@ -269,11 +291,13 @@ export async function recordEscalation(db: Db, w: EscalationWrite, channels: Cha
   });
 }
 
+const TRACK_ZH: Readonly<Record<RecordedTrack, string>> = { 'missed-report': '逾期未报', 'behind-pace': '进度滞后', milestone: '节点任务逾期未确认完成' };
+
 /** Closes the open rungs of an episode (report arrived, back on pace, waived). */
 export async function closeEpisode(db: Db, input: {
   campaignId: string;
   unitCode: string;
-  track: EscalationTrack;
+  track: RecordedTrack;
   episode: string;
   status: 'resolved' | 'waived';
   resolution: string;
@@ -299,7 +323,8 @@ export async function closeEpisode(db: Db, input: {
   });
 }
 
-export async function recordPaceCheck(db: Db, input: { campaignId: string; unitCode: string; behind: boolean; expected: number; targetMissed?: boolean }): Promise<void> {
+/** The last pace check: behind or not, the expected count (null when the first judged metric is not a head count), a target missed at the deadline. */
+export async function recordPaceCheck(db: Db, input: { campaignId: string; unitCode: string; behind: boolean; expected: number | null; targetMissed?: boolean }): Promise<void> {
   await db
     .update(units)
     .set({ paceBehind: input.behind, paceExpected: input.expected, ...(input.targetMissed !== undefined ? { targetMissed: input.targetMissed } : {}) })
@@ -330,29 +355,62 @@ export async function recordEscalationResponse(db: Db, input: {
   });
 }
 
-/** 通报 draft for a period's close: units of one level ranked by completion, late reporters named, the best praised. */
-export async function draftCircular(db: Db, input: { campaignId: string; periodKey: string; seq: number; dueAt: number; level: string; at: number }): Promise<{ id: string; stored: boolean }> {
+/**
+ * 通报 draft for a period's close: units of one level ranked by completion, late reporters named, the
+ * best praised. Per stream (旬报, 月调度 …): the previous circular compared with is the stream's own.
+ * Completion is paid ÷ the 缴费人数 target, or paid ÷ 应参保人数 for units judged on rates (Lanchen's
+ * communities have a headcount and a 99% 征缴率, no count). For a stream nobody reports in (季通报), a
+ * unit counts as reported when it had reported in any stream by the close.
+ */
+export async function draftCircular(db: Db, input: {
+  campaignId: string;
+  periodKey: string;
+  seq: number;
+  dueAt: number;
+  level: string;
+  at: number;
+  /** Absent in campaigns prepared before streams (the legacy stream). */
+  stream?: string;
+  streamName?: string;
+  /** Whether units submit reports in the stream (default true). */
+  reports?: boolean;
+}): Promise<{ id: string; stored: boolean }> {
   const id = `${input.campaignId}/circular/${input.periodKey}`;
+  const stream = input.stream ?? parsePeriodKey(input.periodKey).stream;
   const [campaign] = await db.select({ title: campaigns.title, regionName: campaigns.regionName }).from(campaigns).where(eq(campaigns.id, input.campaignId));
   const rows = await db
-    .select({ code: units.code, name: units.name, paid: units.paid, targetPaying: units.targetPaying, ord: units.ord })
+    .select({ code: units.code, name: units.name, paid: units.paid, targetPaying: units.targetPaying, targets: units.targets, ord: units.ord })
     .from(units)
     .where(and(eq(units.campaignId, input.campaignId), eq(units.level, input.level)))
     .orderBy(asc(units.depth), asc(units.ord));
-  const periodReports = await db
-    .select({ unitCode: reports.unitCode, firstAt: sql<Date>`min(${reports.submittedAt})` })
-    .from(reports)
-    .where(and(eq(reports.campaignId, input.campaignId), eq(reports.periodKey, input.periodKey)))
-    .groupBy(reports.unitCode);
+  const codes = rows.map((r) => r.code);
+  const periodReports =
+    codes.length === 0
+      ? []
+      : await db
+          .select({ unitCode: reports.unitCode, firstAt: sql<Date>`min(${reports.submittedAt})` })
+          .from(reports)
+          .where(
+            and(
+              eq(reports.campaignId, input.campaignId),
+              inArray(reports.unitCode, codes),
+              input.reports === false ? lte(reports.submittedAt, new Date(input.dueAt)) : eq(reports.periodKey, input.periodKey),
+            ),
+          )
+          .groupBy(reports.unitCode);
   const reportedAt = new Map(periodReports.map((r) => [r.unitCode, new Date(r.firstAt).getTime()]));
   const [previous] = await db
     .select({ content: circulars.content })
     .from(circulars)
-    .where(and(eq(circulars.campaignId, input.campaignId), lte(circulars.seq, input.seq - 1)))
+    .where(and(eq(circulars.campaignId, input.campaignId), eq(circulars.stream, stream), lte(circulars.seq, input.seq - 1)))
     .orderBy(desc(circulars.seq))
     .limit(1);
   const previousRates = new Map(((previous?.content as CircularContent | undefined)?.ranking ?? []).map((r) => [r.code, r.rate]));
-  const rated = rows.map((r) => ({ ...r, rate: r.targetPaying ? r.paid / r.targetPaying : null }));
+  const byHeadcount = rows.length > 0 && rows.every((r) => !r.targetPaying) && rows.some((r) => (r.targets as Targets | null)?.headcount);
+  const rated = rows.map((r) => {
+    const base = byHeadcount ? ((r.targets as Targets | null)?.headcount ?? null) : r.targetPaying;
+    return { ...r, base, rate: base ? r.paid / base : null };
+  });
   rated.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.ord - b.ord);
   const ranking: CircularContent['ranking'] = rated.map((r, i) => {
     const at = reportedAt.get(r.code);
@@ -362,16 +420,18 @@ export async function draftCircular(db: Db, input: { campaignId: string; periodK
       code: r.code,
       name: r.name,
       paid: r.paid,
-      targetPaying: r.targetPaying,
+      targetPaying: r.base,
       rate: r.rate,
       previousRate,
       change: r.rate !== null && previousRate !== null ? r.rate - previousRate : null,
-      reported: at === undefined ? 'missing' : at <= input.dueAt ? 'on-time' : 'late',
+      reported: at === undefined ? 'missing' : isLate(at, input.dueAt) ? 'late' : 'on-time',
     };
   });
   const content: CircularContent = {
     level: input.level,
     periodKey: input.periodKey,
+    ...(input.stream !== undefined ? { stream, streamName: input.streamName ?? stream } : {}),
+    rateBasis: byHeadcount ? 'headcount' : 'paying',
     dueAt: input.dueAt,
     ranking,
     late: ranking.filter((r) => r.reported !== 'on-time').map(({ code, name }) => ({ code, name })),
@@ -380,20 +440,142 @@ export async function draftCircular(db: Db, input: { campaignId: string; periodK
       .slice(0, 3)
       .map(({ code, name, rate }) => ({ code, name, rate: rate! })),
   };
+  const raw = parsePeriodKey(input.periodKey).rawDate;
+  const period = input.streamName && stream !== LEGACY_STREAM_KEY ? `「${input.streamName}」${raw} 期` : `${input.periodKey} 期`;
   const inserted = await db
     .insert(circulars)
     .values({
       id,
       campaignId: input.campaignId,
       periodKey: input.periodKey,
+      stream,
       seq: input.seq,
-      title: `${campaign?.title ?? input.campaignId} 工作进度通报(${input.periodKey} 期)`,
+      title: `${campaign?.title ?? input.campaignId} 工作进度通报(${period})`,
       content,
       draftedAt: new Date(input.at),
     })
     .onConflictDoNothing()
     .returning({ id: circulars.id });
   return { id, stored: inserted.length > 0 };
+}
+
+// ---- milestones (节点任务) ----
+
+export interface MilestoneRowWrite {
+  key: string;
+  name: string;
+  startAt: number | null;
+  dueDate: string;
+  dueAt: number;
+  shifted: boolean;
+  reason: { zh: string; en: string } | null;
+  status: 'pending' | 'overdue' | 'confirmed';
+  remindersSent: number;
+  rungsFired: number;
+  nextEventAt: number | null;
+  confirmed: { by: string; at: number; note: string | null } | null;
+}
+
+/**
+ * The campaign's milestones as its workflow keeps them (due instants moved by a calendar correction,
+ * what was sent, who confirmed), version-guarded: an older write never overwrites a newer one.
+ */
+export async function recordMilestones(db: Db, input: { campaignId: string; version: number; milestones: MilestoneRowWrite[] }): Promise<void> {
+  if (input.milestones.length === 0) return;
+  const ms = (v: number | null) => (v === null ? null : new Date(v));
+  await db
+    .insert(milestones)
+    .values(
+      input.milestones.map((m, seq) => ({
+        campaignId: input.campaignId,
+        key: m.key,
+        seq,
+        name: m.name,
+        startAt: ms(m.startAt),
+        dueDate: m.dueDate,
+        dueAt: new Date(m.dueAt),
+        shifted: m.shifted,
+        reason: m.reason,
+        status: m.status,
+        remindersSent: m.remindersSent,
+        rungsFired: m.rungsFired,
+        nextEventAt: ms(m.nextEventAt),
+        confirmedBy: m.confirmed?.by ?? null,
+        confirmedAt: ms(m.confirmed?.at ?? null),
+        confirmationNote: m.confirmed?.note ?? null,
+        version: input.version,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [milestones.campaignId, milestones.key],
+      set: {
+        dueDate: sql`excluded.due_date`,
+        dueAt: sql`excluded.due_at`,
+        startAt: sql`excluded.start_at`,
+        shifted: sql`excluded.shifted`,
+        reason: sql`excluded.reason`,
+        status: sql`excluded.status`,
+        remindersSent: sql`excluded.reminders_sent`,
+        rungsFired: sql`excluded.rungs_fired`,
+        nextEventAt: sql`excluded.next_event_at`,
+        confirmedBy: sql`excluded.confirmed_by`,
+        confirmedAt: sql`excluded.confirmed_at`,
+        confirmationNote: sql`excluded.confirmation_note`,
+        version: sql`excluded.version`,
+      },
+      setWhere: sql`${milestones.version} <= excluded.version`,
+    });
+}
+
+/** A reminder that a milestone falls due in N working days, to the units carrying it out; sent once (its id). */
+export async function sendMilestoneReminder(
+  db: Db,
+  input: { id: string; campaignId: string; key: string; recipients: string[]; subject: string; body: string; bodyEn: string; sent: number; nextEventAt: number | null },
+  channels: Channels,
+): Promise<{ enqueued: number }> {
+  return db.transaction(async (tx) => {
+    const enqueued = await enqueue(
+      tx,
+      input.recipients.map((recipient) => ({
+        id: `${input.id}/${recipient}`,
+        campaignId: input.campaignId,
+        kind: 'reminder' as const,
+        refId: input.id,
+        recipient,
+        subject: input.subject,
+        body: input.body,
+        payload: { milestone: input.key, bodyEn: input.bodyEn },
+      })),
+      channels,
+    );
+    await tx
+      .update(milestones)
+      .set({ remindersSent: sql`greatest(${milestones.remindersSent}, ${input.sent})`, nextEventAt: input.nextEventAt === null ? null : new Date(input.nextEventAt) })
+      .where(and(eq(milestones.campaignId, input.campaignId), eq(milestones.key, input.key), ne(milestones.status, 'confirmed')));
+    return { enqueued };
+  });
+}
+
+/** An official confirmed a milestone done: its row says who and when, and its open rungs close. */
+export async function confirmMilestone(db: Db, input: { campaignId: string; regionCode: string; key: string; by: string; at: number; note: string | null }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(milestones)
+      .set({ status: 'confirmed', confirmedBy: input.by, confirmedAt: new Date(input.at), confirmationNote: input.note, nextEventAt: null })
+      .where(and(eq(milestones.campaignId, input.campaignId), eq(milestones.key, input.key)));
+    await tx
+      .update(escalations)
+      .set({ status: 'resolved', resolvedAt: new Date(input.at), resolution: `已确认完成:${input.by}`, nextRungAt: null })
+      .where(
+        and(
+          eq(escalations.campaignId, input.campaignId),
+          eq(escalations.unitCode, input.regionCode),
+          eq(escalations.track, MILESTONE_TRACK),
+          eq(escalations.episode, input.key),
+          notInArray(escalations.status, CLOSED_STATUSES),
+        ),
+      );
+  });
 }
 
 /** Publishes an approved circular and notifies every unit of its level and the city. */

@@ -18,6 +18,8 @@ import type { ReportingActivities } from '../activities/reporting';
 import type { PhaseWindow } from '../domain/escalation';
 import { calendarBetween } from '../domain/calendar';
 import { computeSchedule } from '../domain/schedule';
+import { milestoneConfirmationProblem, milestoneEscalationId, milestoneLadder, milestoneReminderText, milestoneRungReason, milestoneSchedule } from '../domain/milestones';
+import { MILESTONE_TRACK } from '../contracts/reporting';
 import type { PhaseEndReason } from '../domain/status';
 import {
   REJECTION,
@@ -25,6 +27,7 @@ import {
   amendDeadlineUpdate,
   approveCircularUpdate,
   calendarChangedSignal,
+  confirmMilestoneUpdate,
   campaignEndedSignal,
   campaignViewQuery,
   cancelCampaignUpdate,
@@ -35,6 +38,7 @@ import {
   type CampaignState,
   type CampaignView,
   type CampaignReportingState,
+  type MilestoneState,
   type UnitReportingContext,
   type PhasePatch,
   type ActionRecord,
@@ -44,6 +48,12 @@ import { Alarm } from './alarm';
 
 /** Guards the first step done in one activity (prepareCampaign) instead of three. */
 export const ONE_LAUNCH_ACTIVITY = 'one-launch-activity';
+/**
+ * Guards milestones (节点任务): their reminders and rungs on the campaign's timer, confirmation by an
+ * official, and the campaign kept open until each is confirmed or its ladder has run out. Only asked
+ * for when the plan has milestones, so campaigns launched before them replay as they ran.
+ */
+export const MILESTONES_PATCH = 'milestones-v1';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '2 minutes',
@@ -162,6 +172,91 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
 
   const nextCircular = () => state.reporting?.circulars.find((c) => !c.drafted);
 
+  // ---- milestones ----
+  const milestoneStates = (): MilestoneState[] => state.reporting?.milestoneStates ?? [];
+  /** Reminders and rungs a milestone still has to send: none once confirmed. */
+  const milestoneDone = (m: MilestoneState) => m.confirmed !== null || (m.remindersSent >= m.reminders.length && m.rungsFired >= m.rungs.length);
+  const milestonesPending = () => milestoneStates().some((m) => !milestoneDone(m));
+  /** The next reminder or rung of any milestone, earliest first (plan order on a tie). */
+  const nextMilestoneEvent = (): { m: MilestoneState; kind: 'reminder' | 'rung'; at: number } | null => {
+    let best: { m: MilestoneState; kind: 'reminder' | 'rung'; at: number } | null = null;
+    for (const m of milestoneStates()) {
+      if (m.confirmed) continue;
+      const e =
+        m.remindersSent < m.reminders.length
+          ? { m, kind: 'reminder' as const, at: m.reminders[m.remindersSent].at }
+          : m.rungsFired < m.rungs.length
+            ? { m, kind: 'rung' as const, at: m.rungs[m.rungsFired].at }
+            : null;
+      if (e && (!best || e.at < best.at)) best = e;
+    }
+    return best;
+  };
+  const initMilestones = (r: CampaignReportingState) => {
+    r.milestoneStates = (r.milestones ?? []).map((plan): MilestoneState => {
+      const s = milestoneSchedule(plan, { timeZone: r.timeZone, calendar: r.calendar, ladder: milestoneLadder(plan, r.escalation) });
+      return {
+        key: s.key,
+        name: s.name,
+        startAt: s.startAt,
+        dueDate: s.dueDate,
+        dueAt: s.dueAt,
+        shifted: s.shifted,
+        reason: s.reason,
+        // A reminder already past at launch is not sent late.
+        reminders: s.reminders,
+        rungs: s.rungs.map((x) => ({ ...x, notify: [...x.notify] })),
+        remindersSent: 0,
+        rungsFired: 0,
+        confirmed: null,
+      };
+    });
+    const now = Date.now();
+    for (const m of r.milestoneStates) while (m.remindersSent < m.reminders.length && m.reminders[m.remindersSent].at < now) m.remindersSent++;
+  };
+  const fireMilestoneEvent = async (e: { m: MilestoneState; kind: 'reminder' | 'rung'; at: number }) => {
+    const r = state.reporting!;
+    const { m } = e;
+    const recipients = r.milestoneRecipients?.[m.key] ?? { unit: [r.cityCode], parent: [r.cityCode] };
+    if (e.kind === 'reminder') {
+      const reminder = m.reminders[m.remindersSent];
+      const text = milestoneReminderText(m, reminder.workingDaysBefore, r.timeZone);
+      m.remindersSent += 1;
+      await rep.sendMilestoneReminder({
+        id: `${campaignId}/milestone/${m.key}/reminder/${reminder.workingDaysBefore}`,
+        campaignId,
+        key: m.key,
+        recipients: recipients.unit,
+        subject: `节点任务提醒:${m.name}`,
+        body: text.zh,
+        bodyEn: text.en,
+        sent: m.remindersSent,
+        nextEventAt: nextMilestoneEvent()?.at ?? null,
+      });
+      return;
+    }
+    const rung = m.rungs[m.rungsFired];
+    m.rungsFired += 1;
+    const next = m.rungsFired < m.rungs.length ? m.rungs[m.rungsFired].at : null;
+    const codes = { unit: recipients.unit, parent: recipients.parent, city: [r.cityCode] } as Record<string, string[]>;
+    await rep.recordEscalation({
+      id: milestoneEscalationId(campaignId, r.cityCode, m.key, rung.rung),
+      campaignId,
+      unitCode: r.cityCode,
+      unitName: r.title,
+      track: MILESTONE_TRACK,
+      episode: m.key,
+      rung: rung.rung,
+      rungIndex: rung.index,
+      rungName: rung.name,
+      reason: milestoneRungReason(m, rung, r.timeZone),
+      detail: { milestone: m.key, dueAt: m.dueAt, dueDate: m.dueDate, shift: m.reason, delayWorkingDays: rung.delayWorkingDays, rungDate: rung.date },
+      notified: [...new Set(rung.notify.flatMap((n) => codes[n] ?? []))],
+      firedAt: e.at,
+      nextRungAt: next,
+    });
+  };
+
   const startPhase = (at: number): PhasePatch => {
     const p = current();
     p.status = 'active';
@@ -179,7 +274,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     const patches: PhasePatch[] = [{ key: p.key, status: 'done', endedAt: at, endReason: reason }];
     state.index += 1;
     if (state.index >= state.phases.length) {
-      state.status = 'completed';
+      // A campaign with a milestone still to come stays open for it (its units too).
+      state.status = milestonesPending() ? 'running' : 'completed';
     } else if (reason === 'advanced' || current().startAt <= at) {
       patches.push(startPhase(at));
     }
@@ -213,6 +309,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     {
       validator: (req) => {
         ensureOpen();
+        if (!current()) throw reject('各阶段均已结束,活动因节点任务尚未完成而保持进行,没有可进入的下一阶段');
         const key = activeKey();
         if (req.expectedPhaseKey !== undefined && req.expectedPhaseKey !== key) {
           throw reject(`当前阶段已是 ${key ?? '(阶段之间)'},不是 ${req.expectedPhaseKey};请刷新后再试`);
@@ -314,6 +411,30 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     },
   );
 
+  setHandler(
+    confirmMilestoneUpdate,
+    async (req) => {
+      const r = state.reporting!;
+      const m = milestoneStates().find((x) => x.key === req.key)!;
+      const at = Date.now();
+      m.confirmed = { by: req.actor, at, note: req.note };
+      wake++;
+      await rep.confirmMilestone({ campaignId, regionCode: r.cityCode, key: m.key, by: req.actor, at, note: req.note });
+      await persist([], { id: actionId('confirm-milestone'), kind: 'confirm-milestone', actor: req.actor, reason: req.note, detail: { key: m.key, name: m.name, dueAt: m.dueAt, late: at > m.dueAt }, at });
+      return { key: m.key, status: 'confirmed' as const, confirmedAt: at };
+    },
+    {
+      validator: (req) => {
+        if (!state.materialised) throw reject('活动仍在初始化,请稍后再试');
+        if (state.status === 'cancelled') throw reject('活动已撤销,不能再操作');
+        const ms = milestoneStates();
+        const problem = milestoneConfirmationProblem(ms, new Set(ms.filter((x) => x.confirmed).map((x) => x.key)), req.key, Date.now(), state.reporting?.timeZone ?? 'Asia/Shanghai');
+        if (problem) throw reject(problem);
+        if (terminal()) throw reject('活动已结束,不能再操作');
+      },
+    },
+  );
+
   setHandler(calendarChangedSignal, (change) => {
     const r = state.reporting;
     if (!r || terminal()) return;
@@ -376,6 +497,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     if (prepared) {
       state.reporting = { ...prepared.reporting, calendar: prepared.calendar, circularLevel: null, circulars: [], calendarChanges: 0 };
       planCirculars(state.reporting);
+      if (prepared.reporting.milestones?.length && patched(MILESTONES_PATCH)) initMilestones(state.reporting);
     } else if (patched('reporting-v1')) {
       // Campaigns launched before reporting existed replay without these steps. (Not yet deprecated:
       // the v0 histories recorded before it are still in the replay gate, and a campaign runs a year.)
@@ -388,10 +510,18 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
   }
 
   while (!terminal()) {
-    const p = current();
-    const phaseDue = p.status === 'pending' ? p.startAt : p.deadlineAt;
+    // After the last phase, only a campaign kept open by its milestones is still here (no current phase).
+    const p = current() as (typeof state.phases)[number] | undefined;
+    if (!p && !milestonesPending()) {
+      state.status = 'completed';
+      await persist([], undefined, 'end');
+      break;
+    }
+    const phaseDue = !p ? Infinity : p.status === 'pending' ? p.startAt : p.deadlineAt;
     const circular = nextCircular();
-    const due = circular && circular.dueAt < phaseDue ? circular.dueAt : phaseDue;
+    const milestone = nextMilestoneEvent();
+    let due = circular && circular.dueAt < phaseDue ? circular.dueAt : phaseDue;
+    if (milestone && milestone.at < due) due = milestone.at;
     const waitMs = due - Date.now();
     if (waitMs > 0) {
       const seen = wake;
@@ -405,6 +535,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       }
       continue;
     }
+    if (milestone && milestone.at === due) {
+      await fireMilestoneEvent(milestone);
+      continue;
+    }
     if (circular && circular.dueAt === due) {
       const seq = state.reporting!.circulars.indexOf(circular) + 1;
       const drafted = await rep.draftCircular({ campaignId, periodKey: circular.key, seq, dueAt: circular.dueAt, level: state.reporting!.circularLevel!, at: due });
@@ -414,6 +548,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     }
     // A transition made by its timer is stamped with the plan's instant (the timer fires at or just after it).
     const at = due;
+    if (!p) continue;
     if (p.status === 'pending') {
       await persist([startPhase(at)], undefined, 'phase');
     } else {

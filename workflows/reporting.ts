@@ -5,7 +5,7 @@
 import { ApplicationFailure, currentUpdateInfo, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ReportingActivities } from '../activities/reporting';
 import type { PeriodRecord, ReportingState, ScheduleWrite, TrackedPeriod } from '../contracts/reporting';
-import { localDateOf } from '../domain/time';
+import { isLate, localDateOf } from '../domain/time';
 import {
   escalationId,
   evaluatePace,
@@ -330,7 +330,7 @@ export class UnitReporting {
   async submitReport(req: ReportRequest): Promise<ReportReceipt> {
     const period = this.state.periods.find((p) => p.key === req.periodKey)!;
     const at = Date.now();
-    const late = at > period.dueAt;
+    const late = isLate(at, period.dueAt);
     const revision = ++period.revisions;
     if (period.status === 'open' || period.status === 'missed') period.status = late ? 'late' : 'reported';
     const missed = this.state.missed[period.key];

@@ -6,6 +6,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -27,6 +28,13 @@ import {
 import { startUnits } from './children';
 import { UnitReporting, initialReportingState, rep } from './reporting';
 import { Alarm } from './alarm';
+import { NO_LOCK, WorkflowLock } from './lock';
+
+/**
+ * Reports, answers and the timer loop's rungs of a unit never interleave (issue 12): one lock around
+ * every state change that awaits an activity. Runs started before it replay without it.
+ */
+export const UNIT_LOCK_PATCH = 'unit-handlers-serialised';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '1 minute',
@@ -50,6 +58,7 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
   if (input.reporting && !state.reporting) state.reporting = initialReportingState(input.reporting, unit);
   const reporting = state.reporting ? new UnitReporting(campaignId, unit, state.reporting) : null;
   const alarm = new Alarm();
+  const lock = reporting && patched(UNIT_LOCK_PATCH) ? new WorkflowLock() : NO_LOCK;
   // Signals are queued and handled by the main loop, in arrival order.
   const pending: Pending[] = input.pending ?? [];
   setHandler(phaseChangedSignal, (change) => void pending.push({ kind: 'phase', change }));
@@ -58,8 +67,18 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
   if (reporting) {
     const open = () => state.ended === null;
     setHandler(unitReportingQuery, () => reporting.view());
-    setHandler(submitReportUpdate, (req) => reporting.submitReport(req), { validator: (req) => reporting.validateReport(req, open()) });
-    setHandler(respondEscalationUpdate, (req) => reporting.respond(req), { validator: (req) => reporting.validateResponse(req) });
+    // Validators run at once (they read, never await); handlers wait for the lock, then re-check what
+    // may have changed while they waited (a waiver of a rung resolved meanwhile is refused inside).
+    setHandler(submitReportUpdate, (req) => lock.runExclusive(() => reporting.submitReport(req)), { validator: (req) => reporting.validateReport(req, open()) });
+    setHandler(
+      respondEscalationUpdate,
+      (req) =>
+        lock.runExclusive(async () => {
+          reporting.validateResponse(req);
+          return reporting.respond(req);
+        }),
+      { validator: (req) => reporting.validateResponse(req) },
+    );
   }
 
   const transition = () => ({ campaignId, code: unit.code, version: ++state.version, status: state.status, phaseKey: state.phaseKey, workflowId });
@@ -88,7 +107,7 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
     // Without reporting there is no timer: the same commands as before reporting existed.
     if (reporting) {
       await alarm.wait(reporting.nextEventAt(), () => pending.length > 0);
-      await reporting.processDue(Date.now());
+      await lock.runExclusive(() => reporting.processDue(Date.now()));
     } else {
       await condition(() => pending.length > 0);
     }
@@ -98,10 +117,10 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
         const phaseMoved = next.change.phases !== undefined && state.phaseKey === next.change.phaseKey;
         state.phaseKey = next.change.phaseKey;
         if (!phaseMoved) await record();
-        if (reporting && next.change.phases) await reporting.reschedule({ phases: next.change.phases });
+        if (reporting && next.change.phases) await lock.runExclusive(() => reporting.reschedule({ phases: next.change.phases! }));
         await forward((id) => getExternalWorkflowHandle(id).signal(phaseChangedSignal, next.change));
       } else if (next.kind === 'calendar') {
-        if (reporting) await reporting.reschedule({ calendar: next.change });
+        if (reporting) await lock.runExclusive(() => reporting.reschedule({ calendar: next.change }));
         await forward((id) => getExternalWorkflowHandle(id).signal(calendarChangedSignal, next.change));
       } else {
         state.ended = next.end;

@@ -1,7 +1,8 @@
 // The API's request and response shapes: zod schemas that validate requests, describe responses in
 // /api/openapi.json, and whose inferred types the console imports (type-only), so the two never drift.
 import { z } from 'zod';
-import { ReportingPreviewDto } from './reporting';
+import { BilingualDto, PeriodPreviewDto, ReportingPreviewDto } from './reporting';
+import { PREVIEW_WARNING_CODES } from '../../domain/preview';
 import {
   ACTION_KINDS,
   CAMPAIGN_STATUSES,
@@ -37,6 +38,10 @@ export const AmendDeadlineRequestSchema = z
   })
   .strict();
 export const CancelRequestSchema = z.object({ actor, reason }).strict();
+/** 节点任务确认完成: which milestone, and an optional note (what was done, where it is filed). */
+export const ConfirmMilestoneRequestSchema = z
+  .object({ actor, key: z.string().trim().min(1, '请指明节点任务'), note: z.string().trim().max(500).optional() })
+  .strict();
 
 export const TargetsDto = z.object({
   enrolled: z.number().nullable(),
@@ -144,6 +149,72 @@ export const PlanIssueDto = z.object({ path: z.string(), message: z.string() });
 /** A number in a URL naming a row of an `integer` column: beyond its range it is a bad request, not a database error. */
 export const IntRowIdSchema = z.coerce.number().int().min(1).max(2_147_483_647);
 
+/** Something worth a look before launch; `blocking` ones make the plan unlaunchable by this user. */
+export const PreviewProblemDto = z.object({
+  code: z.enum(PREVIEW_WARNING_CODES),
+  /** Where in the plan (`reporting[1]`, `milestones[0].due`, `phases[0].deadline`), when it is about one place. */
+  path: z.string().optional(),
+  year: z.number().optional(),
+  /** True when launch would be refused (the plan's region outside the user's). */
+  blocking: z.boolean(),
+  message: BilingualDto,
+});
+
+const RungDto = z.object({ rung: z.string(), name: z.string(), delayWorkingDays: z.number(), notify: z.array(z.string()) });
+
+/** One reporting stream: who reports (units per level), its rule, every due date per level with its shift reason, its ladder. */
+export const StreamPreviewDto = z.object({
+  key: z.string(),
+  name: z.string(),
+  reports: z.boolean(),
+  circulars: z.boolean(),
+  /** The single `reporting` block of plans written before streams. */
+  legacy: z.boolean(),
+  levels: z.array(z.object({ level: z.string(), count: z.number() })),
+  total: z.number(),
+  circularLevel: z.string().nullable(),
+  ruleText: z.string(),
+  span: z.object({ start: z.string(), end: z.string() }),
+  dueTime: z.string(),
+  shift: z.enum(['next-working-day', 'none']),
+  ladder: z.array(RungDto).nullable(),
+  paceChecks: z.boolean(),
+  schedules: z.array(z.object({ level: z.string(), dueTime: z.string(), rule: z.record(z.string(), z.unknown()), periods: z.array(PeriodPreviewDto) })),
+});
+
+export const MilestonePreviewDto = z.object({
+  key: z.string(),
+  name: z.string(),
+  startAt: z.string().nullable(),
+  rawDueDate: z.string(),
+  dueDate: z.string(),
+  dueTime: z.string(),
+  dueAt: z.string(),
+  dueLocal: z.string(),
+  shifted: z.boolean(),
+  reason: BilingualDto.nullable(),
+  onHoliday: z.boolean(),
+  reminders: z.array(z.object({ workingDaysBefore: z.number(), date: z.string(), at: z.string() })),
+  rungs: z.array(RungDto.extend({ index: z.number(), date: z.string(), at: z.string() })),
+});
+
+export const JudgedTargetsDto = z.object({
+  /** The plan's own targets (every kind: counts, rates, money, increases). */
+  plan: z.record(z.string(), z.unknown()),
+  /** What the pace and missed-target checks judge, on how many units, how many of which have a target. */
+  metrics: z.array(z.object({ metric: z.string(), name: z.string(), judgedUnits: z.number(), withTarget: z.number(), planTarget: z.number().nullable() })),
+  pacePhase: z.string().nullable(),
+  paceMargin: z.number().nullable(),
+  judgedByLevel: z.record(z.string(), z.number()),
+});
+
+export const PolicyPreviewDto = z.object({
+  /** The policy with its defaults decided (categories, tiers, subsidies, cost split). */
+  resolved: z.record(z.string(), z.unknown()),
+  /** A sample person of each category (and residence): amounts in fen and in a sentence. */
+  samples: z.array(z.object({ category: z.string().nullable(), categoryName: z.string(), residence: z.string().nullable(), contribution: z.record(z.string(), z.unknown()), text: BilingualDto })),
+});
+
 export const PreviewDto = z.object({
   plan: z.object({
     id: z.string(),
@@ -151,7 +222,24 @@ export const PreviewDto = z.object({
     year: z.number(),
     regionName: z.string(),
     timeZone: z.string(),
+    regionCode: z.string(),
+    regionLevel: z.enum(REGION_LEVELS),
   }),
+  /**
+   * Whether this user may launch the plan as it stands: false while a problem is `blocking` (its region
+   * outside the user's). The console enables its launch button on it.
+   */
+  launchable: z.boolean(),
+  /** Every problem worth a look before launch, blocking or not; `warnings` has their Chinese text too. */
+  problems: z.array(PreviewProblemDto),
+  streams: z.array(StreamPreviewDto),
+  milestones: z.array(MilestonePreviewDto),
+  judgedTargets: JudgedTargetsDto,
+  /** Unit workflows per level, and the workflow with the most children (Temporal's 2,000-children limit). */
+  workflows: z.object({ count: z.number(), byLevel: z.record(z.string(), z.number()), largest: z.object({ code: z.string(), name: z.string(), count: z.number() }).nullable() }),
+  policy: PolicyPreviewDto.nullable(),
+  /** The campaign's end: the later of the last phase deadline and the last milestone (ISO). */
+  endAt: z.string(),
   phases: z.array(
     z.object({ key: z.string(), nameZh: z.string(), nameEn: z.string(), startAt: z.string(), deadlineAt: z.string(), startLocal: z.string(), deadlineLocal: z.string() }),
   ),

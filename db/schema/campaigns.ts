@@ -71,11 +71,18 @@ export const units = pgTable(
     ord: integer('ord').notNull(),
     status: text('status').notNull().default('pending'),
     workflowId: text('workflow_id'),
+    /**
+     * The workflow that starts this unit's workflow (the nearest ancestor that is one, else the plan's
+     * region code for the campaign); null for a unit that is a row (it neither reports nor is judged).
+     */
+    workflowParent: text('workflow_parent'),
     phaseKey: text('phase_key'),
     targetEnrolled: integer('target_enrolled'),
     targetPaying: integer('target_paying'),
     targetPaymentRate: doublePrecision('target_payment_rate'),
     targetMobileShare: doublePrecision('target_mobile_share'),
+    /** Every target of the unit, thresholds inherited from its ancestors and the plan (domain/targets.ts). */
+    targets: jsonb('targets'),
     enrolled: integer('enrolled').notNull().default(0),
     paid: integer('paid').notNull().default(0),
     /** Money in fen (0.01 yuan) so that sums are exact. */

@@ -38,8 +38,11 @@ export const reportPeriods = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     unitCode: text('unit_code').notNull(),
-    /** The raw due date, stable when the calendar moves the due date. */
+    /** The raw due date (legacy stream) or `<stream>:<raw date>`, stable when the calendar moves the due date. */
     periodKey: text('period_key').notNull(),
+    /** The reporting stream's key (`reports` for plans written with the single legacy block). */
+    stream: text('stream').notNull().default('reports'),
+    /** Position within the stream. */
     seq: integer('seq').notNull(),
     rawDate: text('raw_date').notNull(),
     dueDate: text('due_date').notNull(),
@@ -73,6 +76,7 @@ export const reports = pgTable(
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     unitCode: text('unit_code').notNull(),
     periodKey: text('period_key').notNull(),
+    stream: text('stream').notNull().default('reports'),
     revision: integer('revision').notNull(),
     enrolled: integer('enrolled').notNull(),
     paid: integer('paid').notNull(),
@@ -99,8 +103,10 @@ export const escalations = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     unitCode: text('unit_code').notNull(),
-    /** missed-report | behind-pace */
+    /** missed-report | behind-pace | milestone (then the unit is the plan's region) */
     track: text('track').notNull(),
+    /** The stream of the missed period (missed-report track); null for pace and milestones. */
+    stream: text('stream'),
     /** The period (missed report) or the check where the lag began (behind pace). */
     episode: text('episode').notNull(),
     rung: text('rung').notNull(),
@@ -195,6 +201,9 @@ export const circulars = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     periodKey: text('period_key').notNull(),
+    /** The stream whose period close drafted it. */
+    stream: text('stream').notNull().default('reports'),
+    /** Campaign-wide number (all streams), the circular's 第 n 期. */
     seq: integer('seq').notNull(),
     title: text('title').notNull(),
     /** Ranking, changes, late reporters, praised units (server/circulars.ts shapes it). */
@@ -211,6 +220,43 @@ export const circulars = pgTable(
     docNo: text('doc_no'),
   },
   (t) => [index('circulars_campaign_idx').on(t.campaignId, t.seq)],
+);
+
+/**
+ * 节点任务: a plan's milestones as the campaign workflow keeps them (due instant after any holiday
+ * shift, reminders and rungs sent so far) and who confirmed each done.
+ */
+export const milestones = pgTable(
+  'milestones',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** Order in the plan. */
+    seq: integer('seq').notNull(),
+    name: text('name').notNull(),
+    /** A window's opening, or null for a plain deadline. */
+    startAt: ts('start_at'),
+    dueDate: text('due_date').notNull(),
+    dueAt: ts('due_at').notNull(),
+    shifted: boolean('shifted').notNull().default(false),
+    /** {zh, en} reason of the shift, or null. */
+    reason: jsonb('reason'),
+    /** pending (not yet due) | overdue (due, not confirmed) | confirmed */
+    status: text('status').notNull().default('pending'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    /** Rungs fired while nobody confirmed it. */
+    rungsFired: integer('rungs_fired').notNull().default(0),
+    /** When the next reminder or rung is due, while unconfirmed. */
+    nextEventAt: ts('next_event_at'),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: ts('confirmed_at'),
+    confirmationNote: text('confirmation_note'),
+    /** The campaign workflow's write counter: an older write never overwrites a newer one. */
+    version: integer('version').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.key] })],
 );
 
 /** The tax bureau's payment feed: one row per unit per imported file. */
@@ -250,3 +296,4 @@ export type ReportRow = typeof reports.$inferSelect;
 export type EscalationRow = typeof escalations.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type CircularRow = typeof circulars.$inferSelect;
+export type MilestoneRow = typeof milestones.$inferSelect;

@@ -6,6 +6,7 @@ import {
   CampaignDetailDto,
   CampaignSummaryDto,
   CancelRequestSchema,
+  ConfirmMilestoneRequestSchema,
   ExamplePlanDto,
   LaunchRequestSchema,
   LaunchResultDto,
@@ -51,7 +52,7 @@ export const campaignRoutes = [
     bodyLimit: PLAN_BODY_LIMIT,
     body: PreviewRequestSchema,
     answers: { 200: { description: '预览', schema: PreviewDto }, 400: { description: '方案错误,errors 列出每处路径与原因' } },
-    handler: async ({ body }, d) => d.campaigns.preview(body.plan),
+    handler: async ({ body, res }, d) => d.campaigns.preview(body.plan, subjectOf(res)),
   }),
   route({
     method: 'GET',
@@ -74,7 +75,7 @@ export const campaignRoutes = [
     bodyLimit: PLAN_BODY_LIMIT,
     body: LaunchRequestSchema,
     status: 201,
-    answers: { 201: { description: '已启动', schema: LaunchResultDto }, 200: { description: '已存在', schema: LaunchResultDto }, 400: { description: '方案错误' } },
+    answers: { 201: { description: '已启动', schema: LaunchResultDto }, 200: { description: '已存在', schema: LaunchResultDto }, 400: { description: '方案错误' }, 403: { description: '方案所属区域不在您的管辖区域之内(detail 说明),或角色无权启动' } },
     handler: async ({ body, res }, d) => {
       const result = await d.campaigns.launch(body.plan, actorName(res));
       return result.created ? result : new Reply(200, result);
@@ -139,6 +140,19 @@ export const campaignRoutes = [
     body: AmendDeadlineRequestSchema,
     answers: updated,
     handler: async ({ params, body, res, idempotencyKey }, d) => d.campaigns.amendDeadline(params.id, { ...body, actor: actorName(res) }, idempotencyKey),
+  }),
+  route({
+    method: 'POST',
+    path: `${C}/milestones/confirm`,
+    summary: '确认节点任务已完成(本活动区域或其上级的业务主管)',
+    scope: { kind: 'campaign', action: 'campaign.phase' },
+    temporal: true,
+    idempotent: true,
+    params: CampaignParams,
+    body: ConfirmMilestoneRequestSchema,
+    answers: { ...updated, 422: { description: '没有该节点任务、已确认、尚未开始,或活动已结束或撤销' } },
+    handler: async ({ params, body, res, idempotencyKey }, d) =>
+      d.campaigns.confirmMilestone(params.id, { actor: actorName(res), key: body.key, note: body.note ?? null }, idempotencyKey),
   }),
   route({
     method: 'POST',

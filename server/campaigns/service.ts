@@ -4,14 +4,18 @@ import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../../domain/plan';
-import { WORKFLOW_LEVELS, type RegionLevel } from '../../domain/status';
-import { formatLocal, localToInstant, parseLocal } from '../../domain/time';
+import { regionOutsideWarning, type Subject } from '../../domain/access';
+import { previewPlan, type PlanPreviewData } from '../../domain/preview';
+import type { RegionLevel } from '../../domain/status';
+import { loadCalendar } from '../../services/calendar';
+import { formatDueLocal, formatLocal, localToInstant, parseLocal } from '../../domain/time';
 import type { Db } from '../../db/client';
 import { actions, campaigns, phases, units } from '../../db/schema';
 import {
   advancePhaseUpdate,
   amendDeadlineUpdate,
   cancelCampaignUpdate,
+  confirmMilestoneUpdate,
   workflowIds,
 } from '../../contracts/campaign';
 import type { campaignWorkflow } from '../../workflows/campaign';
@@ -89,7 +93,7 @@ function toUnitView(r: UnitRow, lights?: Lights): UnitView {
     name: r.name,
     level: r.level as RegionLevel,
     status: r.status as UnitView['status'],
-    workflowId: r.workflowId ?? (WORKFLOW_LEVELS.includes(r.level as RegionLevel) ? workflowIds.unit(r.campaignId, r.code) : null),
+    workflowId: r.workflowId ?? (r.workflowParent !== null ? workflowIds.unit(r.campaignId, r.code) : null),
     phaseKey: r.phaseKey,
     targets: {
       enrolled: r.targetEnrolled,
@@ -132,6 +136,8 @@ export function newCampaignRow(plan: Plan, launchedBy: string): typeof campaigns
   };
 }
 
+const unique = (xs: string[]) => [...new Set(xs)];
+
 export function createCampaignService(deps: CampaignServiceDeps) {
   const { db, client } = deps;
   const now = deps.now ?? Date.now;
@@ -150,14 +156,23 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return { plan: result.plan, phases: result.phases };
   }
 
-  async function preview(source: PlanSource): Promise<Preview> {
+  /**
+   * Everything before launch (domain/preview.ts), and the problems of this user: the plan's region
+   * outside theirs makes it unlaunchable (`launchable` false, the problem `blocking`).
+   */
+  async function preview(source: PlanSource, user: Subject | null = null): Promise<Preview> {
     const { plan, phases: resolved } = checked(source);
+    const tz = plan.timeZone;
+    const full: PlanPreviewData = previewPlan(plan, resolved, await loadCalendar(db));
+    const outside = user ? regionOutsideWarning(plan.region, user) : null;
+    const problems: Preview['problems'] = [
+      ...(outside ? [{ ...outside, path: 'region.code', blocking: true }] : []),
+      ...full.warnings.map((w) => ({ ...w, blocking: false })),
+    ];
+    const isoAt = (ms: number) => new Date(ms).toISOString();
+    const period = (q: PlanPreviewData['streams'][number]['schedules'][number]['periods'][number]) => ({ ...q, dueAt: isoAt(q.dueAt), dueLocal: formatDueLocal(q.dueAt, tz) });
     const unitCounts: Record<string, number> = {};
-    let workflowCount = 1;
-    for (const n of flattenBreakdown(plan)) {
-      unitCounts[n.level] = (unitCounts[n.level] ?? 0) + 1;
-      if (WORKFLOW_LEVELS.includes(n.level)) workflowCount++;
-    }
+    for (const n of flattenBreakdown(plan)) unitCounts[n.level] = (unitCounts[n.level] ?? 0) + 1;
     const warnings: string[] = [];
     const reportingPreview = await reportingService.preview(plan, resolved);
     const t = now();
@@ -166,7 +181,36 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     if (past.length) warnings.push(`${past.map((p) => p.nameZh).join('、')}已过截止时间,启动后将直接标记为已结束`);
     if (running) warnings.push(`启动后立即进入「${running.nameZh}」`);
     return {
-      plan: { id: plan.id, title: plan.title, year: plan.year, regionName: plan.region.name, timeZone: plan.timeZone },
+      plan: { id: plan.id, title: plan.title, year: plan.year, regionName: plan.region.name, timeZone: plan.timeZone, regionCode: plan.region.code, regionLevel: plan.region.level },
+      launchable: !problems.some((p) => p.blocking),
+      problems,
+      streams: full.streams.map((st) => ({
+        ...st,
+        ladder: st.ladder?.map(({ rung, name, delayWorkingDays, notify }) => ({ rung, name, delayWorkingDays, notify: [...notify] })) ?? null,
+        schedules: st.schedules.map((l) => ({ level: l.level, dueTime: l.dueTime, rule: l.rule as Record<string, unknown>, periods: l.periods.map(period) })),
+      })),
+      milestones: full.milestones.map((m) => ({
+        key: m.key,
+        name: m.name,
+        startAt: m.startAt === null ? null : isoAt(m.startAt),
+        rawDueDate: m.rawDueDate,
+        dueDate: m.dueDate,
+        dueTime: m.dueTime,
+        dueAt: isoAt(m.dueAt),
+        dueLocal: formatDueLocal(m.dueAt, tz),
+        shifted: m.shifted,
+        reason: m.reason,
+        onHoliday: m.onHoliday,
+        reminders: m.reminders.map((r) => ({ ...r, at: isoAt(r.at) })),
+        rungs: m.rungs.map((r) => ({ ...r, notify: [...r.notify], at: isoAt(r.at) })),
+      })),
+      judgedTargets: { ...full.targets, plan: full.targets.plan as Record<string, unknown>, judgedByLevel: full.targets.judgedByLevel as Record<string, number> },
+      workflows: { ...full.workflows, byLevel: full.workflows.byLevel as Record<string, number> },
+      policy: full.policy && {
+        resolved: full.policy.resolved as unknown as Record<string, unknown>,
+        samples: full.policy.samples.map((x) => ({ ...x, contribution: x.contribution as unknown as Record<string, unknown> })),
+      },
+      endAt: isoAt(full.endAt),
       phases: resolved.map((p) => ({
         key: p.key,
         nameZh: p.nameZh,
@@ -177,9 +221,11 @@ export function createCampaignService(deps: CampaignServiceDeps) {
         deadlineLocal: formatLocal(p.deadlineAt, plan.timeZone),
       })),
       unitCounts,
-      workflowCount,
+      // The campaign's and its units' (who reports or is judged: domain/streams.ts workflowLayout).
+      workflowCount: 1 + full.workflows.count,
       targets: planTargets(plan),
-      warnings: [...warnings, ...(reportingPreview?.warnings.map((w) => w.message.zh) ?? [])],
+      // The console's list of strings: the old phase and calendar notes, then every problem not already said.
+      warnings: unique([...(outside ? [outside.message.zh] : []), ...warnings, ...(reportingPreview?.warnings.map((w) => w.message.zh) ?? []), ...problems.map((p) => p.message.zh)]),
       reporting: reportingPreview,
     };
   }
@@ -380,13 +426,20 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return detail(id);
   }
 
+  /** An official confirms a milestone done (an Update the campaign validates; recorded as an action and audited). */
+  async function confirmMilestone(id: string, req: { actor: string; key: string; note: string | null }, updateId: string = randomUUID()) {
+    const { handle } = await handleFor(id);
+    await handle.executeUpdate(confirmMilestoneUpdate, { args: [req], updateId });
+    return detail(id);
+  }
+
   async function cancel(id: string, req: { actor: string; reason: string }, updateId: string = randomUUID()) {
     const { handle } = await handleFor(id);
     await handle.executeUpdate(cancelCampaignUpdate, { args: [req], updateId });
     return detail(id);
   }
 
-  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel };
+  return { preview, launch, list: () => summaries(), summary, detail, unit, advance, amendDeadline, cancel, confirmMilestone };
 }
 
 export type CampaignService = ReturnType<typeof createCampaignService>;

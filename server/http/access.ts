@@ -12,7 +12,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import type { Db } from '../../db/client';
 import { campaigns } from '../../db/schema';
-import { campaignScope, decide, denialMessage, isRegionCode, roleAllows, type Action, type Subject } from '../../domain/access';
+import { campaignScope, decide, denialMessage, isRegionCode, regionOutsideWarning, roleAllows, type Action, type Subject } from '../../domain/access';
 import { appendAudit } from '../../services/audit';
 import { actorAuditFields, actorOf, csrfOk, type Authenticated, type AuthService } from '../auth/service';
 import { HttpProblem } from '../errors';
@@ -57,7 +57,8 @@ export async function requireRegion(db: Db, res: Response, action: Action, regio
 
 /**
  * Refuses (audited). Another region's object is 404 with nothing said; otherwise 403 with the reason in
- * words: what the role lacks, or whose the object is (a campaign above the user's region that they see).
+ * words: what the role lacks, or whose the object is (a campaign above the user's region that they see),
+ * or the problem the caller gives (a plan outside the user's region: their own text, so saying why leaks nothing).
  */
 async function deny(
   db: Db,
@@ -66,9 +67,18 @@ async function deny(
   target: string,
   asNotFound: boolean,
   above?: { regionCode: string; name?: string },
+  problem?: HttpProblem,
 ): Promise<never> {
-  const reason = asNotFound ? 'region' : above && roleAllows(a.auth.user.role, action) ? 'above' : 'role';
-  await appendAudit(db, { ...actorAuditFields(actorOf(a.auth, a.ip)), action: 'authz.denied', target, result: 'denied', regionCode: a.auth.user.regionCode, detail: { needs: action, reason } });
+  const reason = problem ? 'plan-region' : asNotFound ? 'region' : above && roleAllows(a.auth.user.role, action) ? 'above' : 'role';
+  await appendAudit(db, {
+    ...actorAuditFields(actorOf(a.auth, a.ip)),
+    action: 'authz.denied',
+    target,
+    result: 'denied',
+    regionCode: a.auth.user.regionCode,
+    detail: { needs: action, reason, ...(problem ? { message: problem.detail } : {}) },
+  });
+  if (problem) throw problem;
   if (asNotFound) throw new HttpProblem(404, '未找到', '未找到');
   const user = { role: a.auth.user.role, regionCode: a.auth.user.regionCode };
   throw new HttpProblem(403, '无权限', denialMessage(user, action, reason === 'above' ? 'region' : 'role', above));
@@ -159,9 +169,14 @@ export function authorize(route: RouteSpec, deps: GuardDeps): RequestHandler {
         // A plan without a readable region is invalid: its handler refuses it (400) and launches nothing.
         // Any plan that can launch names its region, so it is decided here.
         if (!roleAllows(user.role, s.action)) await deny(db, requestAuth, s.action, path, false);
-        const region = route.path === '/api/demo' ? deps.demoRegion() : planRegion(req.body);
-        const decision = region && isRegionCode(region) ? decide(user, s.action, { regionCode: region }) : null;
-        if (decision && !decision.allow) await deny(db, requestAuth, s.action, path, decision.asNotFound);
+        const region = route.path === '/api/demo' ? { code: deps.demoRegion(), name: deps.demoRegion() } : planRegion(req.body);
+        const decision = region && isRegionCode(region.code) ? decide(user, s.action, { regionCode: region.code }) : null;
+        if (decision && !decision.allow) {
+          // The plan is the user's own text, so nothing leaks by saying why: its region is outside theirs
+          // (the preview said so as a blocking problem), answered 403 with the reason, never 未找到.
+          const outside = decision.reason === 'region' ? regionOutsideWarning(region!, user) : null;
+          await deny(db, requestAuth, s.action, path, decision.asNotFound && !outside, undefined, outside ? new HttpProblem(403, '不能启动该方案', outside.message.zh, undefined, 'urn:problem:plan-region-outside') : undefined);
+        }
       }
       // Writes, exports and personal data are recorded with their outcome once answered.
       if (s.kind !== 'signing-in' && (req.method !== 'GET' || route.audit)) {
@@ -198,13 +213,13 @@ export function unknownRoute(deps: GuardDeps): RequestHandler {
   };
 }
 
-/** The launch body's plan region: JSON `{plan}` or a raw YAML plan. */
-function planRegion(body: unknown): string | null {
+/** The launch body's plan region (code, and name when it has one): JSON `{plan}` or a raw YAML plan. */
+function planRegion(body: unknown): { code: string; name: string } | null {
   try {
     const plan = typeof body === 'string' ? parseYaml(body) : (body as { plan?: unknown })?.plan;
     const p = typeof plan === 'string' ? parseYaml(plan) : plan;
-    const code = (p as { region?: { code?: unknown } })?.region?.code;
-    return typeof code === 'string' ? code : null;
+    const r = (p as { region?: { code?: unknown; name?: unknown } })?.region;
+    return typeof r?.code === 'string' ? { code: r.code, name: typeof r.name === 'string' ? r.name : r.code } : null;
   } catch {
     return null;
   }

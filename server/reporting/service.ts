@@ -73,7 +73,8 @@ export function createReportingService(deps: ReportingServiceDeps) {
       throw new HttpProblem(422, '操作被拒绝', `活动已${c.status === 'completed' ? '结束' : '撤销'},不能再报送或处理`);
     }
     const u = await unitRow(id, code);
-    if (u.level !== 'county' && u.level !== 'town') throw new HttpProblem(422, '操作被拒绝', `${u.name} 不是报送单位(村级单位由乡镇汇总报送)`);
+    // Who runs as a workflow is the plan's (domain/streams.ts workflowLayout, kept as `workflow_parent`).
+    if (u.workflowParent === null) throw new HttpProblem(422, '操作被拒绝', `${u.name} 不是报送单位(本活动中该单位不报送,由上级单位汇总报送)`);
     return client.workflow.getHandle(workflowIds.unit(id, code));
   }
 

@@ -164,7 +164,9 @@ describe('authorization matrix', () => {
       });
       const body = await res.text();
       const denied = (await denials()) > before;
-      const verdict = !denied ? 'allow' : res.status === 404 ? 'region' : res.status === 403 ? 'role' : `denied-${res.status}`;
+      // A plan outside the user's region is the user's own text: refused 403 with the reason (not 404), still a region denial.
+      const outsidePlan = res.status === 403 && body.includes('urn:problem:plan-region-outside');
+      const verdict = !denied ? 'allow' : res.status === 404 || outsidePlan ? 'region' : res.status === 403 ? 'role' : `denied-${res.status}`;
       got.push(`${entry.method} ${entry.path} -> ${verdict}`);
       want.push(`${entry.method} ${entry.path} -> ${expected(entry, role, inside)}`);
       expect([401, 500], `${entry.method} ${path}: ${body}`).not.toContain(res.status);

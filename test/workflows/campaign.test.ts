@@ -66,12 +66,19 @@ describe('a Jiangmen-shaped campaign', () => {
       .map((e) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6));
     // Phase instants, and the county report closes that draft a circular (1st and 15th; 2031 has no
     // holiday notice on file, so weekends only: Sat 11-01 -> Mon 11-03, Sat 11-15 -> Mon 11-17).
+    // And the October publicity milestone nobody confirms (due Fri 10-31 24:00): its reminder three
+    // working days before at 09:00 (Tue 10-28), its rungs 0, 1, 3, 5 and 10 working days after the due
+    // date at 24:00 (10-31 and 11-03 coincide with a phase and a circular timer: one timer each).
     const instants = [
       '2031-09-27T16:00:00Z',
       '2031-09-30T16:00:00Z',
       '2031-10-15T16:00:00Z',
+      '2031-10-28T01:00:00Z',
       '2031-10-31T16:00:00Z',
       '2031-11-03T16:00:00Z',
+      '2031-11-05T16:00:00Z',
+      '2031-11-07T16:00:00Z',
+      '2031-11-14T16:00:00Z',
       '2031-11-17T16:00:00Z',
       '2031-11-30T16:00:00Z',
       '2031-12-01T16:00:00Z',

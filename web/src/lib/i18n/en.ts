@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'action.cancel': 'Cancel campaign',
   'action.approve-circular': 'Approve circular',
   'action.calendar-change': 'Calendar updated',
+  'action.confirm-milestone': 'Milestone confirmed done',
 
   'figures.enrolled': 'Enrolled',
   'figures.paid': 'Paid',
@@ -368,6 +369,7 @@ export const en: Record<MessageKey, string> = {
   'reportForm.notOpenYet': 'not open yet',
   'reportForm.dueHint': 'due {due}',
   'reportForm.pastDue': 'past due: this report will count as late',
+  'reportForm.overdueDefault': 'The overdue period {period} is selected: this catch-up report is filed under it (late) and stops its escalation; choose another period above if needed.',
   'reportForm.amount': 'Amount (yuan)',
   'reportForm.mobilePaid': 'Paid online',
   'reportForm.optionalZero': '(empty means 0)',

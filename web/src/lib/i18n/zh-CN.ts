@@ -67,6 +67,7 @@ export const zhCN = {
   'action.cancel': '撤销活动',
   'action.approve-circular': '批准发布通报',
   'action.calendar-change': '更新节假日安排',
+  'action.confirm-milestone': '确认节点任务完成',
 
   'figures.enrolled': '参保人数',
   'figures.paid': '缴费人数',
@@ -367,6 +368,7 @@ export const zhCN = {
   'reportForm.notOpenYet': '未开始',
   'reportForm.dueHint': '本期截止 {due}',
   'reportForm.pastDue': '已过截止时间，提交将记为迟报',
+  'reportForm.overdueDefault': '已默认选择逾期未报的 {period} 期：补报将记入该期（迟报），并停止其督办；如要报送其他期，请在上方选择。',
   'reportForm.amount': '缴费金额（元）',
   'reportForm.mobilePaid': '线上缴费人数',
   'reportForm.optionalZero': '（不填按 0）',

@@ -9,7 +9,7 @@ import { useI18n, type MessageKey, type Translate } from '../../../lib/i18n';
 import { useNow } from '../../../lib/use-now';
 import type { PeriodView, ReportReceiptView, SubmitReportRequest } from '../../../types/api';
 import { useSubmitReport } from '../api/submit-report';
-import { defaultPeriodKey, isPeriodOpenForReports, livePeriods } from './report-periods';
+import { defaultPeriodKey, isOverdue, isPeriodOpenForReports, livePeriods } from './report-periods';
 
 type CountField = 'enrolled' | 'paid' | 'mobilePaid' | 'hardshipCovered';
 type Field = CountField | 'amountYuan';
@@ -193,6 +193,11 @@ export function ReportForm({
             <span className="muted small" data-testid="report-period-due">
               {t('reportForm.dueHint', { due: formatDue(selected.dueAt, timeZone) })}
               {Date.parse(selected.dueAt) < now ? ` · ${t('reportForm.pastDue')}` : ''}
+            </span>
+          )}
+          {selected && !chosen && isOverdue(selected, now) && (
+            <span className="muted small" data-testid="report-period-overdue-default">
+              {t('reportForm.overdueDefault', { period: selected.key })}
             </span>
           )}
         </label>

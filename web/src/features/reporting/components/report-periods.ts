@@ -11,9 +11,18 @@ export function isPeriodOpenForReports(periods: readonly PeriodView[], index: nu
   return index === 0 || Date.parse(periods[index - 1].dueAt) <= now;
 }
 
-/** The default period of the report form: the earliest open period that has started, else the latest started. */
+/** A period past its due minute with no report yet (the workflow marks it missed at the due instant). */
+export function isOverdue(p: PeriodView, now: number): boolean {
+  return (p.status === 'missed' || p.status === 'open') && Date.parse(p.dueAt) < now;
+}
+
+/**
+ * The default period of the report form: the earliest overdue period still unreported (a catch-up
+ * report belongs to it, late, and stops its ladder; issue 12), else the earliest open period that has
+ * started, else the latest started.
+ */
 export function defaultPeriodKey(periods: readonly PeriodView[], now: number): string | null {
   const live = livePeriods(periods);
   const started = live.filter((_, i) => isPeriodOpenForReports(live, i, now));
-  return (started.find((p) => p.status === 'open') ?? started[started.length - 1] ?? null)?.key ?? null;
+  return (started.find((p) => isOverdue(p, now)) ?? started.find((p) => p.status === 'open') ?? started[started.length - 1] ?? null)?.key ?? null;
 }
