@@ -69,14 +69,14 @@ async function deny(
   above?: { regionCode: string; name?: string },
   problem?: HttpProblem,
 ): Promise<never> {
-  const reason = problem ? 'plan-region' : asNotFound ? 'region' : above && roleAllows(a.auth.user.role, action) ? 'above' : 'role';
+  const reason = problem ? problem.detail : asNotFound ? 'region' : above && roleAllows(a.auth.user.role, action) ? 'above' : 'role';
   await appendAudit(db, {
     ...actorAuditFields(actorOf(a.auth, a.ip)),
     action: 'authz.denied',
     target,
     result: 'denied',
     regionCode: a.auth.user.regionCode,
-    detail: { needs: action, reason, ...(problem ? { message: problem.detail } : {}) },
+    detail: { needs: action, reason },
   });
   if (problem) throw problem;
   if (asNotFound) throw new HttpProblem(404, '未找到', '未找到');

@@ -78,7 +78,7 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
     expect(res.status).toBe(200);
     const p = await res.json();
     expect(p.launchable).toBe(false);
-    const reason = '方案所属区域「兰城街道」(530502001)不在您的管辖区域(440700)之内,不能由您启动;请由该区域或其上级的业务主管启动。';
+    const reason = '方案所属区域「兰城街道」（530502001）不在您的管辖区域（440700）之内，不能由您启动；请由该区域或其上级的业务主管启动。';
     expect(p.problems[0]).toEqual({ code: 'region-outside-user', path: 'region.code', blocking: true, message: { zh: reason, en: expect.stringContaining('outside your region') } });
     expect(p.warnings[0]).toBe(reason);
     expect(p.plan).toMatchObject({ regionCode: '530502001', regionLevel: 'town' });
