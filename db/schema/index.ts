@@ -2,3 +2,4 @@ export * from './campaigns';
 export * from './reporting';
 export * from './hardship';
 export * from './auth';
+export * from './payments';
