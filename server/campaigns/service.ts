@@ -2,7 +2,7 @@
 // read model, and send officials' actions to the campaign workflow as Updates.
 import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../../domain/plan';
 import { WORKFLOW_LEVELS, type RegionLevel } from '../../domain/status';
 import { formatLocal, localToInstant, parseLocal } from '../../domain/time';
@@ -238,7 +238,6 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     const rows = await db
       .select({
         c: campaigns,
-        v: paymentState,
         t: {
           enrolled: totals.enrolled,
           paid: totals.paid,
@@ -250,10 +249,13 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       })
       .from(campaigns)
       .leftJoin(totals, eq(totals.campaignId, campaigns.id))
-      .leftJoin(paymentState, eq(paymentState.campaignId, campaigns.id))
       .where(where)
       .orderBy(desc(campaigns.launchedAt));
-    return rows.map(({ c, t, v }) => toSummary(c, t, v));
+    // The verified totals in a query of their own: joined above, their column names would clash with the totals' aliases.
+    const ids = rows.map((r) => r.c.id);
+    const states = ids.length === 0 ? [] : await db.select().from(paymentState).where(inArray(paymentState.campaignId, ids));
+    const stateOf = new Map(states.map((v) => [v.campaignId, v]));
+    return rows.map(({ c, t }) => toSummary(c, t, stateOf.get(c.id) ?? null));
   }
 
   function toSummary(
