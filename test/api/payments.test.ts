@@ -5,7 +5,7 @@
 // to a plain SQL sum, the county that never goes backwards (3,200 vs 2 of its towns), the masked village
 // registers (JSON and XLSX) and visit outcomes scoped to the clerk's village.
 import type { Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -18,6 +18,7 @@ import { auditLog, paymentState, paymentStatuses, units } from '../../db/schema'
 import type { ImportView, UploadView } from '../../contracts/api/hardship';
 import type { CampaignDetail, UnitDetail } from '../../contracts/api/campaigns';
 import type { RegisterPage } from '../../contracts/api/payments';
+import type { TaxInboxScanResult } from '../../contracts/taxFeed';
 import { recordReport } from '../../services/reporting';
 import { createWorker } from '../../server/worker';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
@@ -212,6 +213,27 @@ describe.each(['pglite', 'postgres'] as const)('payment feed API on %s', (kind) 
     expect((await statuses())[P.J.id]).toBe('paid');
     const v1 = await json<UnitDetail>(await official.fetch(`${C()}/units/${V1}`), 200);
     expect(v1.unit.verified).toMatchObject({ paid: 3, asOf: `${Y}-11-18` });
+  });
+
+  it('picks a delivery up from the tax inbox (the Schedule’s workflow), imports it whole, and changes nothing for the same file again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'payments-inbox-'));
+    try {
+      const rows = [...FEED, [P.J.id, P.J.name, Y, '180', '', `${Y}-11-18`, '手机', '扣费成功', ''], [P.F.id, P.F.name, Y, '180', '', `${Y}-11-19`, '银行批扣', '扣费失败', '']];
+      const name = `${CAMPAIGN}__payments__逐人缴费明细-${Y}-11-26.csv`;
+      await writeFile(join(dir, name), csvOf(FEED_HEADER, rows));
+      const run = () => env.client.workflow.execute('taxFeedInboxWorkflow', { taskQueue: worker.options.taskQueue, workflowId: `inbox-${CAMPAIGN}-${Date.now()}`, args: [{ dir }] });
+      const first = (await run()) as TaxInboxScanResult;
+      expect(first.payments).toEqual([expect.objectContaining({ file: name, campaignId: CAMPAIGN, created: true, status: 'stored' })]);
+      expect(await readdir(join(dir, 'processed'))).toEqual([name]);
+      expect((await statuses())[P.F.id]).toBe('failed');
+      const before = await everything();
+      await writeFile(join(dir, name), csvOf(FEED_HEADER, rows));
+      const again = (await run()) as TaxInboxScanResult;
+      expect(again.payments).toEqual([expect.objectContaining({ importId: first.payments![0].importId, created: false })]);
+      expect(await everything()).toEqual(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('never lets a county fall from its own complete report to a partial sum of its towns (3,200 vs 2 of its towns, 1,450)', async () => {
