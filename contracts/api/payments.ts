@@ -70,3 +70,4 @@ export const VisitRequestSchema = z
   })
   .strict();
 export const VisitResultDto = z.object({ outcome: z.enum(VISIT_OUTCOMES), at: z.string() });
+export type VisitResult = z.infer<typeof VisitResultDto>;

@@ -176,3 +176,5 @@ export interface AuditFilters {
   action?: string;
   result?: 'success' | 'denied' | 'failure';
 }
+
+export type { RegisterPage, VisitResult } from '../../../contracts/api/payments';
