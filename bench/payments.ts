@@ -100,7 +100,7 @@ async function main(argv: string[]) {
   const rosterFile = path.join(tmp, 'roster.csv');
   const feedFile = path.join(tmp, 'feed-gbk.csv');
   const y = plan.year;
-  let t = Date.now();
+  const t = Date.now();
   await writeLines(
     rosterFile,
     (function* () {
@@ -189,7 +189,6 @@ async function main(argv: string[]) {
   };
 
   const rosterSeconds = await importStep('roster import', `${C}/hardship/uploads?list=roster`, `${C}/hardship/imports`, (uploadId) => ({ uploadId, list: 'roster' }), (id) => `${C}/hardship/imports/${id}`, rosterFile);
-  t = Date.now();
   const feedSeconds = await importStep('feed import + match + roll-up', `${C}/payments/uploads`, `${C}/payments/imports`, (uploadId) => ({ uploadId }), (id) => `${C}/payments/imports/${id}`, feedFile);
   const [state] = await db.select().from(paymentState).where(eq(paymentState.campaignId, CAMPAIGN));
   const before = await db.select({ n: paymentStatuses.idNumber }).from(paymentStatuses).where(eq(paymentStatuses.campaignId, CAMPAIGN)).limit(1);
