@@ -39,13 +39,14 @@ function parseArgs(argv: string[]) {
     else if (argv[i] === '--pglite') o.pglite = true;
     else throw new Error('usage: tsx bench/payments.ts [--rows N] [--pglite]');
   }
-  if (!(Number.isInteger(o.rows) && o.rows > 0)) throw new Error('--rows takes a positive whole number');
+  if (!(Number.isInteger(o.rows) && o.rows > 0 && o.rows <= 2_100_000)) throw new Error('--rows takes a whole number from 1 to 2,100,000');
   return o;
 }
 
+/** Distinct for i < 2,100,000 within a region: the birth date is i mod 2100 (50 years × 12 months × 28 days, by CRT), the sequence i / 2100. */
 const idOf = (village: string, i: number) => {
   const birth = `19${String(40 + (i % 50)).padStart(2, '0')}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
-  const first17 = `${village.slice(0, 6)}${birth}${String(Math.floor(i / 12 / 28) % 1000).padStart(3, '0')}`;
+  const first17 = `${village.slice(0, 6)}${birth}${String(Math.floor(i / 2100) % 1000).padStart(3, '0')}`;
   return first17 + computeCheckDigit(first17);
 };
 
@@ -117,7 +118,7 @@ async function main(argv: string[]) {
       yield '身份证号,姓名,缴费年度,档次,金额,缴费日期,渠道,状态';
       for (let i = 0; i < n; i++) {
         const outside = i % outsideEvery === 7;
-        const id = outside ? idOf('440106001001', n + i) : idOf(villages[i % villages.length], i);
+        const id = outside ? idOf('440106001001', i) : idOf(villages[i % villages.length], i);
         const status = i % failedEvery === 3 ? '扣费失败' : '扣费成功';
         const channel = i % 3 === 0 ? '银行批扣' : '手机';
         yield `${id},张${i % 97}明,${y},180,,${y}-${10 + (i % 2)}-${String(1 + (i % 28)).padStart(2, '0')},${channel},${status}`;
@@ -149,9 +150,9 @@ async function main(argv: string[]) {
   const taskQueue = `bench-payments-${Date.now()}`;
   const worker = await createWorker({ connection: stack.native, namespace: 'default', taskQueue, db, uploadDir });
   const running = worker.run();
-  cleanups.unshift({ what: 'worker', run: async () => (worker.shutdown(), running) });
+  cleanups.push({ what: 'worker', run: async () => (worker.shutdown(), running) });
   const app = await startTestApp({ database: stack.database, client: stack.client, taskQueue, uploadDir, temporalUiUrl: null });
-  cleanups.unshift({ what: 'app', run: async () => app.server.close() });
+  cleanups.push({ what: 'app', run: async () => app.server.close() });
   const official: ApiClient = await signIn(app.origin, await createAccount(testAuthService(db), 'official', '440700'));
   const rss = new RssPeak();
 
