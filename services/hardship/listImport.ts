@@ -546,6 +546,10 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   progress.stage = 'swapping';
   beat();
   let superseded: string | undefined;
+  // The swap of a payment delivery matches it to the roster and rolls it up (a minute and more for
+  // millions of rows, in SQL statements that cannot beat between rows): the attempt says it is alive
+  // meanwhile, or the heartbeat timeout would start a second attempt beside it.
+  const alive = setInterval(beat, 10_000);
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${imp.campaignId}/${imp.listKey}`}))`);
     const [cur] = await tx.select().from(currentLists).where(and(eq(currentLists.campaignId, imp.campaignId), eq(currentLists.listKey, imp.listKey)));
@@ -569,7 +573,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
     // The feed matched against the roster and the verified figures rolled up with the pointer's move:
     // a delivery (or a new roster) is current with its figures, or not at all.
     if (list === 'payments' || list === 'roster') await refreshPayments(tx, imp.campaignId);
-  });
+  }).finally(() => clearInterval(alive));
   // A superseded roster is not read again (results keep what they need); its rows only take space.
   if (superseded && (list === 'roster' || list === 'payments')) await dropRows(db, list, superseded);
   progress.stage = 'done';
