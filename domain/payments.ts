@@ -74,7 +74,7 @@ export type PersonPaymentStatus = (typeof PERSON_PAYMENT_STATUSES)[number];
 export const PERSON_PAYMENT_STATUS_ZH: Record<PersonPaymentStatus, string> = {
   paid: '已缴费',
   'government-paid': '政府代缴',
-  'paid-elsewhere': '已缴费(在外地参保)',
+  'paid-elsewhere': '已缴费（在外地参保）',
   failed: '扣费失败',
   refunded: '已退费',
   unpaid: '未缴费',

@@ -18,9 +18,9 @@ export const ROLLUP_RULES = ['own-first', 'children-sum', 'verified'] as const;
 export type RollupRule = (typeof ROLLUP_RULES)[number];
 export const DEFAULT_ROLLUP_RULE: RollupRule = 'own-first';
 export const ROLLUP_RULE_ZH: Record<RollupRule, string> = {
-  'own-first': '本级报数优先(下级全部报齐后取下级合计)',
-  'children-sum': '下级合计(注明已报下级数)',
-  verified: '税务核实数(仅计扣费成功)',
+  'own-first': '本级报数优先（下级全部报齐后取下级合计）',
+  'children-sum': '下级合计（注明已报下级数）',
+  verified: '税务核实数（仅计扣费成功）',
 };
 
 export interface Figures {

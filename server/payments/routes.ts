@@ -46,7 +46,7 @@ function fileNameOf(req: Request): string {
 /** The village `:code` of the campaign, with its name when the plan's units go down to villages. */
 async function villageOf(d: ApiDeps, campaignId: string, code: string) {
   const campaign = await paymentsCampaign(d.db, campaignId);
-  if (!VILLAGE.test(code)) throw notFound('清册按村(居)提供:请指定 12 位村(居)代码');
+  if (!VILLAGE.test(code)) throw notFound('清册按村（居）提供：请指定 12 位村（居）代码');
   const [unit] = await d.db.select({ name: units.name }).from(units).where(and(eq(units.campaignId, campaign.id), eq(units.code, code)));
   return { campaign, village: { code, name: unit?.name ?? code } };
 }
@@ -55,7 +55,7 @@ const registerRoutes = (['paid', 'unpaid'] as const).flatMap((register) => [
   route({
     method: 'GET',
     path: `${U}/registers/${register}`,
-    summary: `${REGISTER_ZH[register]}(本村居,姓名与身份证号已脱敏,含上年档次与最近走访结果)`,
+    summary: `${REGISTER_ZH[register]}（本村居，姓名与身份证号已脱敏，含上年档次与最近走访结果）`,
     scope: { kind: 'unit', action: 'mobilisation.export' },
     audit: true,
     params: UnitParams,
@@ -70,7 +70,7 @@ const registerRoutes = (['paid', 'unpaid'] as const).flatMap((register) => [
   route({
     method: 'GET',
     path: `${U}/registers/${register}.xlsx`,
-    summary: `${REGISTER_ZH[register]}(XLSX,可打印,已脱敏)`,
+    summary: `${REGISTER_ZH[register]}（XLSX，可打印，已脱敏）`,
     scope: { kind: 'unit', action: 'mobilisation.export' },
     audit: true,
     params: UnitParams,
@@ -80,8 +80,8 @@ const registerRoutes = (['paid', 'unpaid'] as const).flatMap((register) => [
       const first = await villageRegister(d.db, { campaignId: campaign.id, village: village.code, register, limit: 1 });
       async function* rows(): AsyncGenerator<Cell[]> {
         yield [`${village.name} ${campaign.year}年度城乡居民养老保险${REGISTER_ZH[register]}`];
-        yield [`数据截至 ${first.asOf ?? '—'}(税务部门逐人缴费明细,仅计扣费成功);姓名、身份证号已脱敏`];
-        yield ['序号', '姓名', '身份证号', '缴费状态', '本年档次(元)', '上年档次(元)', '缴费渠道', '缴费日期', '走访结果', '走访日期'];
+        yield [`数据截至 ${first.asOf ?? '—'}（税务部门逐人缴费明细，仅计扣费成功）；姓名、身份证号已脱敏`];
+        yield ['序号', '姓名', '身份证号', '缴费状态', '本年档次（元）', '上年档次（元）', '缴费渠道', '缴费日期', '走访结果', '走访日期'];
         let n = 0;
         for await (const r of registerRows(d.db, { campaignId: campaign.id, village: village.code, register })) {
           yield [
@@ -97,7 +97,7 @@ const registerRoutes = (['paid', 'unpaid'] as const).flatMap((register) => [
             r.visit ? r.visit.at.slice(0, 10) : '',
           ];
         }
-        if (n === 0) yield [`本村(居)${register === 'paid' ? '暂无已缴费人员' : '暂无未缴费人员'}`];
+        if (n === 0) yield [`本村（居）${register === 'paid' ? '暂无已缴费人员' : '暂无未缴费人员'}`];
       }
       res.type(XLSX_TYPE).attachment(`${REGISTER_ZH[register]}-${village.name}.xlsx`);
       await writeXlsx(res, [{ name: REGISTER_ZH[register], rows: rows(), widths: [6, 10, 22, 16, 12, 12, 12, 12, 12, 12] }]);
@@ -110,17 +110,17 @@ export const paymentRoutes = [
   route({
     method: 'POST',
     path: `${P}/uploads`,
-    summary: '上传税务逐人缴费明细(CSV/XLSX 原始字节),返回表头与列对应',
+    summary: '上传税务逐人缴费明细（CSV/XLSX 原始字节），返回表头与列对应',
     scope: { kind: 'campaign', action: 'taxfeed.import' },
     bodyKind: 'stream',
     headers: [{ name: 'X-File-Name', description: 'encodeURIComponent(文件名)' }],
-    query: z.object({ sheet: z.string().optional().describe('XLSX:工作表序号(从 0 起)或名称') }),
+    query: z.object({ sheet: z.string().optional().describe('XLSX：工作表序号（从 0 起）或名称') }),
     answers: {
       201: { description: '已上传', schema: UploadDto },
-      400: { description: '不是可读的文件(类型、大小、编码)' },
+      400: { description: '不是可读的文件（类型、大小、编码）' },
       404: { description: '活动不存在' },
       413: { description: '文件过大' },
-      415: { description: '表单上传:请直接发送文件内容' },
+      415: { description: '表单上传：请直接发送文件内容' },
     },
     handler: async ({ req, res, params, query }, d) => {
       const campaign = await paymentsCampaign(d.db, params.id);
@@ -128,7 +128,7 @@ export const paymentRoutes = [
       const fileName = fileNameOf(req);
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > maxUploadBytes('payments')) throw uploadTooLarge(fileName, maxUploadBytes('payments'));
-      if (!(await d.limits.upload.hit(String(authOf(res).auth.user.id), d.now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
+      if (!(await d.limits.upload.hit(String(authOf(res).auth.user.id), d.now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁，请稍后再试');
       const sheet = query.sheet === undefined ? undefined : /^\d+$/.test(query.sheet) ? Number(query.sheet) : query.sheet;
       return storeUpload(d.db, { uploadDir: d.uploadDir, now: d.now }, { campaignId: campaign.id, list: 'payments', fileName, source: req, actor: actorName(res), sheet });
     },
@@ -136,7 +136,7 @@ export const paymentRoutes = [
   route({
     method: 'POST',
     path: `${P}/imports`,
-    summary: '导入已上传的逐人缴费明细(本年度截至当日的全量快照;整份导入或整份拒绝;同一文件再次导入不改变任何数据)',
+    summary: '导入已上传的逐人缴费明细（本年度截至当日的全量快照；整份导入或整份拒绝；同一文件再次导入不改变任何数据）',
     scope: { kind: 'campaign', action: 'taxfeed.import' },
     temporal: true,
     body: StartPaymentsImportSchema,
@@ -162,7 +162,7 @@ export const paymentRoutes = [
   route({
     method: 'GET',
     path: `${P}/imports/:importId`,
-    summary: '一次缴费明细导入的状态与错误(行、列、脱敏后的值、原因)',
+    summary: '一次缴费明细导入的状态与错误（行、列、脱敏后的值、原因）',
     scope: { kind: 'campaign', action: 'taxfeed.import' },
     params: z.object({ id: z.string(), importId: z.string() }),
     answers: { 200: { description: '导入', schema: ImportDto }, 404: { description: '不存在' } },
@@ -176,7 +176,7 @@ export const paymentRoutes = [
   route({
     method: 'GET',
     path: P,
-    summary: '逐人缴费明细:当前数据(核实数、各缴费状态人数)与历次报送',
+    summary: '逐人缴费明细：当前数据（核实数、各缴费状态人数）与历次报送',
     scope: { kind: 'campaign', action: 'campaign.read' },
     answers: { 200: { description: '概况', schema: PaymentsOverviewDto }, 404: { description: '活动不存在' } },
     handler: async ({ params }, d) => {
@@ -196,7 +196,7 @@ export const paymentRoutes = [
   route({
     method: 'GET',
     path: `${P}/outside-roster`,
-    summary: '已缴费但不在花名册的人员(待核查,已脱敏)',
+    summary: '已缴费但不在花名册的人员（待核查，已脱敏）',
     scope: { kind: 'campaign', action: 'taxfeed.import' },
     audit: true,
     query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
@@ -210,11 +210,11 @@ export const paymentRoutes = [
   route({
     method: 'POST',
     path: `${U}/visits`,
-    summary: '记录对未缴费人员的走访结果(已走访、承诺缴费、拒绝、已迁出、已死亡、在校学生)',
+    summary: '记录对未缴费人员的走访结果（已走访、承诺缴费、拒绝、已迁出、已死亡、在校学生）',
     scope: { kind: 'unit', action: 'visit.record' },
     params: UnitParams,
     body: VisitRequestSchema,
-    answers: { 201: { description: '已记录', schema: VisitResultDto }, 400: { description: '字段无效' }, 404: { description: '人员不在本村(居)花名册' } },
+    answers: { 201: { description: '已记录', schema: VisitResultDto }, 400: { description: '字段无效' }, 404: { description: '人员不在本村（居）花名册' } },
     handler: async ({ params, body, res }, d) => {
       const { campaign, village } = await villageOf(d, params.id, params.code);
       return recordVisit(d.db, { campaignId: campaign.id, village: village.code, ref: body.ref, outcome: body.outcome, note: body.note ?? null, actor: actorName(res), at: new Date(d.now()) });

@@ -51,15 +51,15 @@ export function VillageRegisterPage({ campaignId, village }: { campaignId: strin
               <span className="badge">{t(statusKey(r.status))}</span>
             </div>
             <div className="small">
-              {t('col.id')}:{r.idNumber}
+              {t('col.id')}：{r.idNumber}
             </div>
             <div className="small">
-              {t('col.lastYear')}:{r.lastYearTierYuan === null ? t('lastYear.none') : t('yuan', { amount: r.lastYearTierYuan })}
+              {t('col.lastYear')}：{r.lastYearTierYuan === null ? t('lastYear.none') : t('yuan', { amount: r.lastYearTierYuan })}
             </div>
             {register === 'unpaid' && (
               <>
                 <div className="small muted">
-                  {t('col.visit')}:{r.visit ? `${t(outcomeKey(r.visit.outcome))}(${r.visit.at.slice(0, 10)})` : t('visit.none')}
+                  {t('col.visit')}：{r.visit ? `${t(outcomeKey(r.visit.outcome))}（${r.visit.at.slice(0, 10)}）` : t('visit.none')}
                 </div>
                 <div style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem', marginTop: '0.5rem' }}>
                   {VISIT_OUTCOMES.map((o) => (
