@@ -121,6 +121,7 @@ export const paymentRoutes = [
       404: { description: '活动不存在' },
       413: { description: '文件过大' },
       415: { description: '表单上传：请直接发送文件内容' },
+      429: { description: '上传过于频繁' },
     },
     handler: async ({ req, res, params, query }, d) => {
       const campaign = await paymentsCampaign(d.db, params.id);
