@@ -52,6 +52,11 @@ export interface TaxInboxScanResult {
     /** Path of `<name>.errors.txt` in `failed/`. */
     errorsFile: string;
   }>;
+  /**
+   * Per-person payment deliveries recorded as imports (absent in results of runs before they existed);
+   * the pickup workflow runs each import's workflow, and fills `status` with its end.
+   */
+  payments?: Array<{ file: string; campaignId: string; importId: string; workflowId: string; created: boolean; status?: string }>;
 }
 
 export interface TaxFeedImportSummary {

@@ -47,6 +47,8 @@ export const ACTIONS = [
   'hardship.export',
   /** Export a village's mobilisation list (待动员名单), masked. */
   'mobilisation.export',
+  /** Record the outcome of a visit to an unpaid person (走访结果) in a village of one's region. */
+  'visit.record',
   /** Show one person's full ID number: a separate, audited action. */
   'pii.unmask',
   /** Create, change, disable and unlock accounts; reset a second factor. */
@@ -89,7 +91,8 @@ export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>(['campaign.read
  *   the calendar and the tax feed.
  * - supervisor (county/town): reports, escalation answers and the whole hardship screening of their
  *   subtree (imports, results, refusals, exports).
- * - clerk (village): reads, results, refusals with evidence, and the mobilisation list they work from.
+ * - clerk (village): reads, results, refusals with evidence, the mobilisation list they work from, and
+ *   the visit outcomes of their unpaid register (official and supervisor may record them too).
  * - auditor (纪工委): read-only everything in their subtree, plus the audit log.
  * - pii.unmask: official and supervisor only. They resolve individual cases (a disputed deduction, a
  *   refusal to verify, a person on two lists) that need the full number to match other departments'
@@ -113,6 +116,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'hardship.refusal',
     'hardship.export',
     'mobilisation.export',
+    'visit.record',
     'pii.unmask',
   ]),
   supervisor: new Set<Action>([
@@ -124,9 +128,10 @@ export const ROLE_ACTIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'hardship.refusal',
     'hardship.export',
     'mobilisation.export',
+    'visit.record',
     'pii.unmask',
   ]),
-  clerk: new Set<Action>(['campaign.read', 'hardship.read', 'hardship.refusal', 'mobilisation.export']),
+  clerk: new Set<Action>(['campaign.read', 'hardship.read', 'hardship.refusal', 'mobilisation.export', 'visit.record']),
   auditor: new Set<Action>([...READ_ACTIONS, 'audit.read']),
 };
 

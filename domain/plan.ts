@@ -15,6 +15,7 @@ import { checkPolicy, ContributionPolicySchema } from './policy';
 import { breakdownUnits, LEVEL_RANK, RegionNodeSchema, RegionSchema, type RegionNode } from './regions';
 import type { RegionLevel } from './status';
 import { checkStreams, checkWorkflowLimit, ReportingFieldSchema, workflowLayout } from './streams';
+import { ROLLUP_RULES } from './rollup';
 import { COUNT_TARGETS, METRIC_INFO, metricNeeds, metricTarget, TargetsSchema, type Targets } from './targets';
 import { DEFAULT_TIME_ZONE, addDaysLocal, daysBetweenLocal, formatLocal, isValidTimeZone, localToInstant } from './time';
 
@@ -67,6 +68,8 @@ export const PlanSchema = z
     escalation: EscalationSchema.optional(),
     /** Deadlines and windows outside the phase chain (see domain/milestones.ts). */
     milestones: MilestonesSchema.min(1, '至少一个节点,或省略 milestones').optional(),
+    /** What a parent's figures are when some of its children report (domain/rollup.ts); absent: own-first. */
+    rollup: z.enum(ROLLUP_RULES, { error: `rollup 应为 ${ROLLUP_RULES.join('、')} 之一` }).optional(),
   })
   .strict();
 

@@ -5,7 +5,7 @@
 import { headerRowOf, matchHeaders, type FieldAliases } from './headers';
 import type { Limits } from './limits';
 
-export type ListKind = 'roster' | 'hardship';
+export type ListKind = 'roster' | 'hardship' | 'payments';
 
 /** The participant roster (花名册). */
 export const ROSTER_FIELDS = {
@@ -32,6 +32,26 @@ export const HARDSHIP_FIELDS = {
 } as const satisfies FieldAliases<string>;
 export type HardshipField = keyof typeof HARDSHIP_FIELDS;
 
+/**
+ * The tax bureau's per-person payment feed (逐人缴费明细): one row per deduction, so a person may appear
+ * several times (a failed deduction then a successful one, a payment and its refund, 提档补差). 档次 or
+ * 金额: at least one of the two per row (row check in services/hardship/listImport.ts). 参保地 is optional:
+ * a successful payment registered in a region that does not contain the person's roster village is
+ * "paid but registered elsewhere" (domain/payments.ts).
+ */
+export const PAYMENT_FIELDS = {
+  idNumber: ROSTER_FIELDS.idNumber,
+  name: ROSTER_FIELDS.name,
+  payYear: ['缴费年度', '费款所属年度', '所属年度', '年度', 'year'],
+  payTier: ['档次', '缴费档次', '缴费标准', 'tier'],
+  payAmount: ['金额', '缴费金额', '实缴金额', '扣费金额', 'amount'],
+  paidOn: ['缴费日期', '扣费日期', '入库日期', '日期', 'paidOn', 'paid_on', 'date'],
+  channel: ['渠道', '缴费渠道', 'channel'],
+  payStatus: ['状态', '扣费状态', '扣费结果', 'status'],
+  insuredRegion: ['参保地', '参保地行政区划代码', '参保地区划代码', 'insuredRegion'],
+} as const satisfies FieldAliases<string>;
+export type PaymentField = keyof typeof PAYMENT_FIELDS;
+
 /** Fields each list must have, and those used when present. */
 export const LIST_FIELDS = {
   roster: {
@@ -43,6 +63,11 @@ export const LIST_FIELDS = {
     required: ['idNumber', 'name'],
     optional: ['category'],
     aliases: { idNumber: HARDSHIP_FIELDS.idNumber, name: HARDSHIP_FIELDS.name, category: HARDSHIP_FIELDS.category },
+  },
+  payments: {
+    required: ['idNumber', 'name', 'payYear', 'paidOn', 'channel', 'payStatus'],
+    optional: ['payTier', 'payAmount', 'insuredRegion'],
+    aliases: PAYMENT_FIELDS,
   },
 } as const;
 
@@ -56,6 +81,13 @@ export const FIELD_LABELS: Record<string, string> = {
   paymentStatus: '缴费状态',
   drawingPension: '是否领取待遇',
   category: '困难类别',
+  payYear: '缴费年度',
+  payTier: '档次',
+  payAmount: '金额',
+  paidOn: '缴费日期',
+  channel: '渠道',
+  payStatus: '状态',
+  insuredRegion: '参保地',
 };
 
 export interface ListMapping {
@@ -98,4 +130,6 @@ export function findHeaderRow(list: ListKind, rows: readonly (readonly string[])
 export const LIST_LIMITS: Record<ListKind, Partial<Limits>> = {
   roster: { maxBytes: 1536 * 1024 * 1024, maxRows: 12_000_000 },
   hardship: {},
+  // A year-to-date feed of a province (DOMAIN.md: rosters of 1-10 million) is as large as a roster.
+  payments: { maxBytes: 1536 * 1024 * 1024, maxRows: 30_000_000 },
 };

@@ -115,13 +115,15 @@ function printLaunch(r: LaunchResult) {
 }
 
 const hardshipBase = (campaignId: string) => `/api/campaigns/${encodeURIComponent(campaignId)}/hardship`;
+/** The tax bureau's per-person payment feed goes through the same machinery under its own routes (taxfeed.import). */
+const listBase = (campaignId: string) => (listFlag === 'payments' ? `/api/campaigns/${encodeURIComponent(campaignId)}/payments` : hardshipBase(campaignId));
 
 /** Streams the file as the request body: a city's roster is far too large to read into memory. */
 async function uploadFile(campaignId: string, path: string, list: string): Promise<UploadView> {
   await signIn();
   const body = rawBody(Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, 'application/octet-stream');
   return orExit(
-    client.post<UploadView>(`${hardshipBase(campaignId)}/uploads?list=${list}`, body, {
+    client.post<UploadView>(list === 'payments' ? `${listBase(campaignId)}/uploads` : `${hardshipBase(campaignId)}/uploads?list=${list}`, body, {
       headers: { 'X-File-Name': encodeURIComponent(basename(path)) },
       idempotencyKey: newIdempotencyKey(),
     }),
@@ -152,7 +154,7 @@ async function followImport(campaignId: string, importId: string): Promise<Impor
   let last: ImportView['progress'] = null;
   let logged = '';
   for (;;) {
-    const i = await call<ImportView>('GET', `${hardshipBase(campaignId)}/imports/${encodeURIComponent(importId)}`);
+    const i = await call<ImportView>('GET', `${listBase(campaignId)}/imports/${encodeURIComponent(importId)}`);
     const done = i.status !== 'pending' && i.status !== 'running';
     if (i.progress && (!last || i.progress.fraction >= last.fraction)) last = i.progress;
     if (!done || i.status === 'stored') {
@@ -173,8 +175,8 @@ async function followImport(campaignId: string, importId: string): Promise<Impor
 }
 
 async function importList(campaignId: string | undefined, path: string | undefined) {
-  const usage = '用法:npm run cli -- import <活动ID> <文件.csv|.xlsx> --list roster|hardship [--category 类别 --department 部门 --list-date YYYY-MM-DD] [--screen]';
-  if (!campaignId || !path || (listFlag !== 'roster' && listFlag !== 'hardship')) {
+  const usage = '用法:npm run cli -- import <活动ID> <文件.csv|.xlsx> --list roster|hardship|payments [--category 类别 --department 部门 --list-date YYYY-MM-DD] [--screen]';
+  if (!campaignId || !path || (listFlag !== 'roster' && listFlag !== 'hardship' && listFlag !== 'payments')) {
     console.error(usage);
     process.exit(2);
   }
@@ -220,12 +222,18 @@ async function importList(campaignId: string | undefined, path: string | undefin
     console.log(`  ${f.label.padEnd(10, '　')} ← ${c === undefined ? '(无)' : `第 ${c + 1} 列“${upload.headers[c]}”`}`);
   }
 
-  const started = await call<{ importId: string; created: boolean }>('POST', `${hardshipBase(campaignId)}/imports`, {
-    uploadId: upload.uploadId,
-    list: listFlag,
-    ...(listFlag === 'hardship' ? { category, department: departmentFlag, listDate: listDateFlag } : {}),
-    screenAfter: screenFlag,
-  });
+  const started = await call<{ importId: string; created: boolean }>(
+    'POST',
+    `${listBase(campaignId)}/imports`,
+    listFlag === 'payments'
+      ? { uploadId: upload.uploadId }
+      : {
+          uploadId: upload.uploadId,
+          list: listFlag,
+          ...(listFlag === 'hardship' ? { category, department: departmentFlag, listDate: listDateFlag } : {}),
+          screenAfter: screenFlag,
+        },
+  );
   if (!started.created) console.error('• 该文件此前已提交导入,显示原导入的结果');
   const done = await followImport(campaignId, started.importId);
 
@@ -247,7 +255,7 @@ async function importList(campaignId: string | undefined, path: string | undefin
     console.error(`  前 ${Math.min(20, errors.length)} 处错误(共 ${grouped(done.errorCount)} 处):`);
     for (const e of errors.slice(0, 20)) console.error(`  第 ${e.line} 行  ${e.column}  “${e.value}”  ${e.reason}`);
   }
-  if (done.errorCount > 0) console.error(`  完整错误报告:${api}${hardshipBase(campaignId)}/imports/${encodeURIComponent(done.id)}/errors.xlsx`);
+  if (done.errorCount > 0 && listFlag !== 'payments') console.error(`  完整错误报告:${api}${hardshipBase(campaignId)}/imports/${encodeURIComponent(done.id)}/errors.xlsx`);
   process.exit(1);
 }
 
@@ -292,7 +300,7 @@ switch (command) {
   }
   default:
     console.error(
-      '用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship [...]  [--api URL] [--user 账号]',
+      '用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship|payments [...]  [--api URL] [--user 账号]',
     );
     process.exit(2);
 }

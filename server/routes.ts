@@ -7,6 +7,7 @@ import { campaignRoutes } from './campaigns/routes';
 import { codecRoutes } from './codec/routes';
 import { hardshipRoutes } from './hardship/routes';
 import { openApiDocument } from './http/openapi';
+import { paymentRoutes } from './payments/routes';
 import { policyEntry, Reply, route, type PolicyEntry, type RouteSpec } from './http/route';
 import { reportingRoutes } from './reporting/routes';
 import { taxFeedRoutes } from './taxFeed/routes';
@@ -42,7 +43,7 @@ const systemRoutes = [
   }),
 ];
 
-export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...reportingRoutes, ...taxFeedRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes];
+export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes];
 
 /** The access policy, one entry per route: what the authorization matrix test walks. */
 export const POLICY: readonly PolicyEntry[] = API_ROUTES.map(policyEntry);

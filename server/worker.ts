@@ -39,7 +39,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createDbActivities(deps.db),
       ...createReportingActivities(deps.db, deps.notify ? channelsFrom(deps.notify) : undefined),
       ...createOutboxActivities(deps.db, deps.notify ?? NO_NOTIFY),
-      ...createTaxFeedActivities(deps.db),
+      ...createTaxFeedActivities(deps.db, { uploadDir: deps.uploadDir ?? DEFAULT_UPLOAD_DIR }),
       ...createListImportActivities(deps.db, { uploadDir: deps.uploadDir ?? DEFAULT_UPLOAD_DIR }),
       ...createScreeningActivities(deps.db),
     },

@@ -3,6 +3,8 @@
 // the notifications announcing it are written in one transaction, and version counters keep an older
 // write from overwriting a newer one.
 import { and, asc, desc, eq, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
+import type { EscalationTrack } from '../domain/escalation';
+import { DEFAULT_ROLLUP_RULE, rollUpFigures, type RollupRule } from '../domain/rollup';
 import { LEGACY_STREAM_KEY, parsePeriodKey } from '../domain/streams';
 import type { Targets } from '../domain/targets';
 import { isLate } from '../domain/time';
@@ -32,10 +34,12 @@ const CLOSED_STATUSES = ['resolved', 'waived'];
 const periodDate = (column: unknown) => sql`right(${column}, 10)`;
 
 /**
- * Effective figures of one unit: its own latest report, or its children's sum when they reported more
- * recently. "Latest" compares the periods' raw dates, so reports of several streams order by date.
+ * Effective figures of one unit under the plan's roll-up rule (domain/rollup.ts): its own latest report,
+ * its children's sum ("n of m reported") or the verified figures. The alternatives are kept beside the
+ * chosen figures (rollup_own, rollup_children) for the API to show side by side.
  */
-async function rollUp(tx: Tx, campaignId: string, code: string): Promise<void> {
+export async function rollUp(tx: Tx, campaignId: string, code: string, rule?: RollupRule): Promise<void> {
+  const chosenRule = rule ?? (await rollupRuleOf(tx, campaignId));
   const [own] = await tx
     .select()
     .from(reports)
@@ -50,18 +54,46 @@ async function rollUp(tx: Tx, campaignId: string, code: string): Promise<void> {
       amountFen: sql<number>`coalesce(sum(${units.amountFen}), 0)::bigint`,
       mobilePaid: sql<number>`coalesce(sum(${units.mobilePaid}), 0)::int`,
       hardshipCovered: sql<number>`coalesce(sum(${units.hardshipCovered}), 0)::int`,
-      anyFigures: sql<boolean>`coalesce(bool_or(${units.paid} > 0 or ${units.enrolled} > 0), false)`,
+      reported: sql<number>`count(*) filter (where ${units.paid} > 0 or ${units.enrolled} > 0 or ${units.ownPeriodKey} is not null)::int`,
+      of: sql<number>`count(*)::int`,
     })
     .from(units)
     .where(and(eq(units.campaignId, campaignId), eq(units.parentCode, code)));
-  const childrenNewer = kids.anyFigures && (!own || (kids.latest !== null && kids.latest > parsePeriodKey(own.periodKey).rawDate));
-  const figures = childrenNewer || !own
-    ? { enrolled: kids.enrolled, paid: kids.paid, amountFen: Number(kids.amountFen), mobilePaid: kids.mobilePaid, hardshipCovered: kids.hardshipCovered }
-    : { enrolled: own.enrolled, paid: own.paid, amountFen: own.amountFen, mobilePaid: own.mobilePaid, hardshipCovered: own.hardshipCovered };
+  const [self] = await tx
+    .select({ paid: units.verifiedPaid, amountFen: units.verifiedAmountFen, mobilePaid: units.verifiedMobilePaid, asOf: units.verifiedAsOf })
+    .from(units)
+    .where(and(eq(units.campaignId, campaignId), eq(units.code, code)));
+  const ownInput = own
+    ? { periodKey: own.periodKey, figures: { enrolled: own.enrolled, paid: own.paid, amountFen: Number(own.amountFen), mobilePaid: own.mobilePaid, hardshipCovered: own.hardshipCovered } }
+    : null;
+  const children = {
+    figures: { enrolled: kids.enrolled, paid: kids.paid, amountFen: Number(kids.amountFen), mobilePaid: kids.mobilePaid, hardshipCovered: kids.hardshipCovered },
+    reported: kids.reported,
+    of: kids.of,
+    latestPeriodKey: kids.latest,
+  };
+  const verified = self && self.paid !== null && self.asOf !== null ? { paid: self.paid, amountFen: Number(self.amountFen ?? 0), mobilePaid: self.mobilePaid ?? 0, asOf: self.asOf } : null;
+  // Compared by the periods' raw dates (children's `latest` is one), so reports of several streams order by date.
+  const ownByDate = ownInput && { ...ownInput, periodKey: parsePeriodKey(ownInput.periodKey).rawDate };
+  const result = rollUpFigures(chosenRule, { own: ownByDate, children, verified });
+  const childrenShown = result.source === 'children' || result.source === 'children-partial';
   await tx
     .update(units)
-    .set({ ...figures, ownPeriodKey: own?.periodKey ?? (childrenNewer ? kids.latest : null), updatedAt: sql`now()` })
+    .set({
+      ...result.figures,
+      ownPeriodKey: own?.periodKey ?? (childrenShown ? kids.latest : null),
+      rollupOwn: ownInput,
+      rollupChildren: kids.of > 0 ? children : null,
+      rollupSource: result.source,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(units.campaignId, campaignId), eq(units.code, code)));
+}
+
+/** The plan's roll-up rule (domain/rollup.ts), own-first when the plan names none. */
+export async function rollupRuleOf(tx: Tx | Db, campaignId: string): Promise<RollupRule> {
+  const [row] = await tx.select({ rule: sql<string | null>`${campaigns.plan}->>'rollup'` }).from(campaigns).where(eq(campaigns.id, campaignId));
+  return (row?.rule as RollupRule | null) ?? DEFAULT_ROLLUP_RULE;
 }
 
 /** The unit and its ancestors, bottom up (the campaign's own region has no row), in one query. */
@@ -206,7 +238,8 @@ export async function recordReport(db: Db, w: ReportWrite): Promise<{ stored: bo
         .where(and(eq(units.campaignId, w.campaignId), eq(units.code, w.unitCode)));
     }
     await refreshOverdue(tx, w.campaignId, w.unitCode);
-    for (const code of chain) await rollUp(tx, w.campaignId, code);
+    const rule = await rollupRuleOf(tx, w.campaignId);
+    for (const code of chain) await rollUp(tx, w.campaignId, code, rule);
     return { stored: true };
   });
 }

@@ -1,9 +1,12 @@
 // The tax-feed inbox pickup, started by the `tax-feed-inbox` Schedule (weekly by default, as the tax
 // bureau delivers; see server/taxFeed/schedule.ts). One activity does the work: every file is imported
 // in its own transaction and moved last, so a retry after a crash finds only the files not yet moved.
-import { proxyActivities } from '@temporalio/workflow';
+// A per-person payment delivery is only recorded by that activity; its import (long, heartbeating,
+// resumable) runs here as a child list-import workflow, one after the other in name order.
+import { executeChild, patched, proxyActivities } from '@temporalio/workflow';
 import type { TaxFeedActivities } from '../activities/taxFeed';
 import { CAMPAIGN_NOT_FOUND, TAX_FEED_INVALID, type TaxInboxScanInput, type TaxInboxScanResult } from '../contracts/taxFeed';
+import { listImportWorkflow } from './hardship';
 
 const inbox = proxyActivities<TaxFeedActivities>({
   // Up to a few hundred files of at most 5 MiB each.
@@ -18,6 +21,21 @@ const inbox = proxyActivities<TaxFeedActivities>({
   },
 });
 
+/** Guards the payment deliveries' child imports (histories from before them replay as they ran). */
+export const INBOX_PAYMENT_IMPORTS = 'inbox-payment-imports';
+
 export async function taxFeedInboxWorkflow(input: TaxInboxScanInput): Promise<TaxInboxScanResult> {
-  return inbox.scanTaxInbox(input);
+  const result = await inbox.scanTaxInbox(input);
+  if (result.payments && result.payments.length > 0 && patched(INBOX_PAYMENT_IMPORTS)) {
+    for (const p of result.payments) {
+      try {
+        const r = await executeChild(listImportWorkflow, { workflowId: p.workflowId, args: [{ importId: p.importId, campaignId: p.campaignId, screenAfter: false, actor: '税务数据收件箱' }] });
+        p.status = r.status;
+      } catch (e) {
+        // The same delivery's import already started (by the API, or an earlier pickup): it ends on its own.
+        p.status = (e as Error).name === 'WorkflowExecutionAlreadyStartedError' ? 'already-started' : 'failed';
+      }
+    }
+  }
+  return result;
 }

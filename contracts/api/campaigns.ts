@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BilingualDto, PeriodPreviewDto, ReportingPreviewDto } from './reporting';
 import { PREVIEW_WARNING_CODES } from '../../domain/preview';
+import { ROLLUP_RULES } from '../../domain/rollup';
 import {
   ACTION_KINDS,
   CAMPAIGN_STATUSES,
@@ -58,6 +59,28 @@ export const ProgressDto = z.object({
   hardshipCovered: z.number(),
 });
 
+/**
+ * Verified from the tax bureau's per-person feed: successful deductions only (扣费成功), as of the
+ * delivery's latest date; mobileShare is 手机缴费率 in percent (one decimal).
+ */
+export const VerifiedDto = z.object({
+  paid: z.number(),
+  amountYuan: z.number(),
+  mobilePaid: z.number(),
+  mobileShare: z.number().nullable(),
+  asOf: z.string(),
+});
+
+/** The roll-up's alternatives side by side (domain/rollup.ts): which one `progress` shows, and the others. */
+export const RollupDto = z.object({
+  rule: z.enum(ROLLUP_RULES),
+  /** own: the unit's own report; children: the complete sum of its children; children-partial: not all reported; verified; none. */
+  source: z.enum(['own', 'children', 'children-partial', 'verified', 'none']),
+  own: z.object({ periodKey: z.string(), figures: ProgressDto }).nullable(),
+  children: z.object({ figures: ProgressDto, reported: z.number(), of: z.number() }).nullable(),
+  verified: VerifiedDto.nullable(),
+});
+
 export const PhaseDto = z.object({
   key: z.string(),
   seq: z.number(),
@@ -86,6 +109,10 @@ export const CampaignSummaryDto = z.object({
   updatedAt: z.string(),
   targets: TargetsDto,
   progress: ProgressDto,
+  /** The campaign's verified totals (per-person feed), beside the reported progress; null before a delivery. */
+  verified: VerifiedDto.nullable(),
+  /** The plan's roll-up rule (domain/rollup.ts). */
+  rollupRule: z.enum(ROLLUP_RULES),
   unitCount: z.number(),
 });
 
@@ -116,6 +143,9 @@ export const UnitDto = z.object({
   }),
   /** The tax bureau's latest paid figures (税务到账), beside the reported ones. */
   tax: z.object({ paid: z.number(), amountYuan: z.number(), asOf: z.string() }).nullable(),
+  /** Verified from the per-person feed (successful deductions only), beside the reported figures. */
+  verified: VerifiedDto.nullable(),
+  rollup: RollupDto,
 });
 
 export const ActionDto = z.object({

@@ -25,8 +25,10 @@ import { HARDSHIP_CATEGORY_KEYS, INELIGIBLE_REASONS, OUTCOMES, REFUSAL_STATEMENT
 const actor = z.string().trim().min(1, '请填写操作人').max(100).default('社保经办机构');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
-export const LIST_KINDS = ['roster', 'hardship'] as const;
+export const LIST_KINDS = ['roster', 'hardship', 'payments'] as const;
 export type ListKind = (typeof LIST_KINDS)[number];
+/** The lists uploaded through the hardship routes; the payment feed has its own (server/payments). */
+export const HARDSHIP_LIST_KINDS = ['roster', 'hardship'] as const;
 
 export const FieldDto = z.object({ key: z.string(), label: z.string(), required: z.boolean() });
 
@@ -43,7 +45,7 @@ export const SheetDto = z.object({
 /** `sheet`: a worksheet's position from 0 (a number, or digits in a query) or its name. */
 export const SheetChoice = z.union([z.number().int().nonnegative().max(10_000), z.string().trim().min(1).max(100)]);
 export const UploadQuery = z.object({
-  list: z.enum(LIST_KINDS, { error: '参数 list 应为 roster（花名册）或 hardship（困难群体名单）' }),
+  list: z.enum(HARDSHIP_LIST_KINDS, { error: '参数 list 应为 roster（花名册）或 hardship（困难群体名单）' }),
   sheet: z
     .string()
     .trim()
@@ -86,7 +88,7 @@ export const UploadDto = z.object({
 export const StartImportRequestSchema = z
   .object({
     uploadId: z.string().regex(/^[a-f0-9]{64}$/, 'uploadId 无效'),
-    list: z.enum(LIST_KINDS),
+    list: z.enum(HARDSHIP_LIST_KINDS),
     /** Hardship lists: the category (key), the issuing department and the list's date. */
     category: z.enum(HARDSHIP_CATEGORY_KEYS).optional(),
     department: z.string().trim().min(1).max(100).optional(),

@@ -107,6 +107,21 @@ export const units = pgTable(
     taxPaid: integer('tax_paid'),
     taxAmountFen: bigint('tax_amount_fen', { mode: 'number' }),
     taxAsOf: text('tax_as_of'),
+    /**
+     * Verified from the per-person feed (services/payments.ts): successful deductions of the unit's roster
+     * people, rolled up the units tree; null before the first delivery. As of the delivery's latest date.
+     */
+    verifiedPaid: integer('verified_paid'),
+    verifiedAmountFen: bigint('verified_amount_fen', { mode: 'number' }),
+    verifiedMobilePaid: integer('verified_mobile_paid'),
+    verifiedAsOf: text('verified_as_of'),
+    /**
+     * The roll-up's alternatives side by side (domain/rollup.ts): the unit's own latest report, its
+     * children's sum with how many of them reported, and which one its figures show.
+     */
+    rollupOwn: jsonb('rollup_own'),
+    rollupChildren: jsonb('rollup_children'),
+    rollupSource: text('rollup_source'),
     /** The unit workflow's write counter for reporting columns. */
     reportingVersion: integer('reporting_version').notNull().default(0),
     version: integer('version').notNull().default(0),

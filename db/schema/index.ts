@@ -3,3 +3,4 @@ export * from './reporting';
 export * from './hardship';
 export * from './auth';
 export * from './todo';
+export * from './payments';

@@ -2,7 +2,7 @@
 // read model, and send officials' actions to the campaign workflow as Updates.
 import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { flattenBreakdown, validatePlan, type Plan, type ResolvedPhase } from '../../domain/plan';
 import { regionOutsideWarning, type Subject } from '../../domain/access';
 import { previewPlan, type PlanPreviewData } from '../../domain/preview';
@@ -10,7 +10,9 @@ import type { RegionLevel } from '../../domain/status';
 import { loadCalendar } from '../../services/calendar';
 import { formatDueLocal, formatLocal, localToInstant, parseLocal } from '../../domain/time';
 import type { Db } from '../../db/client';
-import { actions, campaigns, phases, units } from '../../db/schema';
+import { actions, campaigns, paymentState, phases, units } from '../../db/schema';
+import { DEFAULT_ROLLUP_RULE, type Figures, type RollupRule } from '../../domain/rollup';
+import { verifiedOf } from '../../services/payments';
 import {
   advancePhaseUpdate,
   amendDeadlineUpdate,
@@ -85,7 +87,21 @@ function planTargets(plan: Plan): Targets {
 
 type Lights = Map<string, { self: Light; rolled: Light }>;
 
-function toUnitView(r: UnitRow, lights?: Lights): UnitView {
+const fromFigures = (f: Figures): Progress => toProgress(f);
+
+function rollupView(r: UnitRow, rule: RollupRule): UnitView['rollup'] {
+  const own = r.rollupOwn as { periodKey: string; figures: Figures } | null;
+  const children = r.rollupChildren as { figures: Figures; reported: number; of: number } | null;
+  return {
+    rule,
+    source: (r.rollupSource as UnitView['rollup']['source'] | null) ?? (own ? 'own' : 'none'),
+    own: own ? { periodKey: own.periodKey, figures: fromFigures(own.figures) } : null,
+    children: children ? { figures: fromFigures(children.figures), reported: children.reported, of: children.of } : null,
+    verified: verifiedOf(r.verifiedPaid, r.verifiedAmountFen, r.verifiedMobilePaid, r.verifiedAsOf),
+  };
+}
+
+function toUnitView(r: UnitRow, lights?: Lights, rule: RollupRule = DEFAULT_ROLLUP_RULE): UnitView {
   const light = lights?.get(r.code) ?? { self: 'green' as const, rolled: 'green' as const };
   return {
     code: r.code,
@@ -115,8 +131,12 @@ function toUnitView(r: UnitRow, lights?: Lights): UnitView {
       targetMissed: r.targetMissed,
     },
     tax: r.taxPaid === null || r.taxAsOf === null ? null : { paid: r.taxPaid, amountYuan: Number(r.taxAmountFen ?? 0) / 100, asOf: r.taxAsOf },
+    verified: verifiedOf(r.verifiedPaid, r.verifiedAmountFen, r.verifiedMobilePaid, r.verifiedAsOf),
+    rollup: rollupView(r, rule),
   };
 }
+
+const ruleOf = (plan: unknown): RollupRule => ((plan as { rollup?: RollupRule }).rollup ?? DEFAULT_ROLLUP_RULE);
 
 /** The campaigns row of a newly launched plan: its workflow has not run yet. */
 export function newCampaignRow(plan: Plan, launchedBy: string): typeof campaigns.$inferInsert {
@@ -278,10 +298,18 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       .leftJoin(totals, eq(totals.campaignId, campaigns.id))
       .where(where)
       .orderBy(desc(campaigns.launchedAt));
-    return rows.map(({ c, t }) => toSummary(c, t));
+    // The verified totals in a query of their own: joined above, their column names would clash with the totals' aliases.
+    const ids = rows.map((r) => r.c.id);
+    const states = ids.length === 0 ? [] : await db.select().from(paymentState).where(inArray(paymentState.campaignId, ids));
+    const stateOf = new Map(states.map((v) => [v.campaignId, v]));
+    return rows.map(({ c, t }) => toSummary(c, t, stateOf.get(c.id) ?? null));
   }
 
-  function toSummary(c: CampaignRow, t: { enrolled: number; paid: number; amountFen: number; mobilePaid: number; hardshipCovered: number; unitCount: number } | null): CampaignSummary {
+  function toSummary(
+    c: CampaignRow,
+    t: { enrolled: number; paid: number; amountFen: number; mobilePaid: number; hardshipCovered: number; unitCount: number } | null,
+    v: typeof paymentState.$inferSelect | null,
+  ): CampaignSummary {
     return {
       id: c.id,
       title: c.title,
@@ -296,6 +324,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       updatedAt: c.updatedAt.toISOString(),
       targets: planTargets(c.plan as Plan),
       progress: toProgress(t ?? { enrolled: 0, paid: 0, amountFen: 0, mobilePaid: 0, hardshipCovered: 0 }),
+      verified: v ? verifiedOf(v.paid, v.amountFen, v.mobilePaid, v.asOf) : null,
+      rollupRule: ruleOf(c.plan),
       unitCount: t?.unitCount ?? 0,
     };
   }
@@ -344,7 +374,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
           at: a.at.toISOString(),
         }),
       ),
-      units: unitRows.map((u) => toUnitView(u, lights)),
+      units: unitRows.map((u) => toUnitView(u, lights, s.rollupRule)),
       temporalUiUrl: temporalLink(s.workflowId),
     };
   }
@@ -354,7 +384,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     if (!row) throw notFound(`活动 ${id} 中没有代码为 ${code} 的单位`);
     const [children, [campaign]] = await Promise.all([
       db.select().from(units).where(and(eq(units.campaignId, id), eq(units.parentCode, code))).orderBy(asc(units.ord)),
-      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel }).from(campaigns).where(eq(campaigns.id, id)),
+      db.select({ code: campaigns.regionCode, name: campaigns.regionName, level: campaigns.regionLevel, plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, id)),
     ]);
     const lights = await reportingService.lights(id);
     // Ancestors: walk parent codes up to the owning region (depth is at most a handful).
@@ -370,12 +400,13 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       parent = p.parentCode;
     }
     ancestors.unshift({ code: campaign.code, name: campaign.name, level: campaign.level as RegionLevel });
-    const view = toUnitView(row, lights);
+    const rule = ruleOf(campaign.plan);
+    const view = toUnitView(row, lights, rule);
     return {
       campaignId: id,
       unit: view,
       ancestors,
-      children: children.map((c) => toUnitView(c, lights)),
+      children: children.map((c) => toUnitView(c, lights, rule)),
       temporalUiUrl: view.workflowId ? temporalLink(view.workflowId) : null,
     };
   }

@@ -4,7 +4,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ImportDto, LIST_KINDS, StartImportRequestSchema, StartImportResultDto, UploadDto, UploadQuery } from '../../contracts/api/hardship';
+import { HARDSHIP_LIST_KINDS, ImportDto, StartImportRequestSchema, StartImportResultDto, UploadDto, UploadQuery } from '../../contracts/api/hardship';
 import { LIST_IMPORT_WORKFLOW, type ListImportWorkflowInput } from '../../contracts/hardship';
 import { hardshipCampaign, importRow, recentImports } from '../../services/hardship/reads';
 import { maxUploadBytes, multipartRefused, prepareImport, storeUpload, uploadTooLarge } from '../../services/hardship/uploads';
@@ -37,7 +37,7 @@ export const uploadRoutes = [
     bodyKind: 'stream',
     headers: [{ name: 'X-File-Name', description: 'encodeURIComponent(文件名)' }],
     query: z.object({
-      list: z.enum(LIST_KINDS),
+      list: z.enum(HARDSHIP_LIST_KINDS),
       sheet: z.string().optional().describe('XLSX：要读取的工作表，序号（从 0 起）或名称；默认第一个未隐藏的工作表'),
     }),
     answers: {

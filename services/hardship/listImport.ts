@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { isEmbedded, type Db } from '../../db/client';
 import { openCopy, type CopyValue, type CopyWriter } from '../../db/copy';
-import { campaigns, currentLists, hardshipRows, importErrors, listImports, rosterRows, uploads } from '../../db/schema';
+import { campaigns, currentLists, hardshipRows, importErrors, listImports, paymentRows, rosterRows, uploads } from '../../db/schema';
 import {
   categoryName,
   HARDSHIP_CATEGORIES,
@@ -40,12 +40,15 @@ import {
   type HardshipCategory,
 } from '../../domain/hardship';
 import { maskIdNumber, validateIdNumber } from '../../domain/idNumber';
+import { parseChannel, parseDeductionStatus, parsePayYear, PAYMENT_CHANNEL_ZH, PAYMENT_CHANNELS, regionPrefix } from '../../domain/payments';
+import { parseFeedDate } from '../../domain/taxFeed';
 import { localDateOf } from '../../domain/time';
 import { IMPORT_DATA_ERROR, IMPORT_FAILED, IMPORT_NOT_FOUND, type ImportHeartbeat, type ImportListInput, type ImportListResult } from '../../contracts/hardship';
 import { normaliseCell, storableText, unstorableReason } from '../../formats/cells';
 import { FIELD_LABELS, LIST_LIMITS, type ListKind, type StoredMapping } from '../../formats/lists';
 import { ImportFileError, readRows, type ImportRow } from '../../formats/rows';
 import { ServiceError } from '../errors';
+import { refreshPayments } from '../payments';
 import { forgetUpload, type UploadStore } from './uploads';
 
 /** Errors kept for the report; the count goes on. */
@@ -58,6 +61,7 @@ const HEARTBEAT_EVERY = 5_000;
 
 const ROSTER_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'village_code', 'status', 'tier_fen', 'last_year_tier_fen', 'payment_status', 'drawing_pension', 'birth_date'];
 const HARDSHIP_COLUMNS = ['import_id', 'id_number', 'line', 'name', 'category', 'birth_date'];
+const PAYMENT_COLUMNS = ['import_id', 'line', 'id_number', 'name', 'pay_year', 'tier_fen', 'amount_fen', 'paid_on', 'channel', 'status', 'insured_region'];
 const ERROR_COLUMNS = ['import_id', 'seq', 'line', 'column', 'value', 'reason', 'village_code'];
 
 interface RowError {
@@ -81,7 +85,7 @@ function makeRowReader(
   importId: string,
   header: readonly string[],
   columns: Record<string, number>,
-  ctx: { today: string; category: HardshipCategory | null; tiersFen: Set<number> | null },
+  ctx: { today: string; category: HardshipCategory | null; tiersFen: Set<number> | null; year: number },
 ) {
   const shownHeader = header.map((h) => storableText(h.trim()));
   const col = (key: string) => shownHeader[columns[key]] || FIELD_LABELS[key];
@@ -107,6 +111,8 @@ function makeRowReader(
     if (name === '') err('name', '', '姓名为空');
     else if (name.length > 50) err('name', '', `姓名过长(${name.length} 个字符,上限 50)`);
     else if (/^\d{6,}[\dXx]*$/.test(name)) err('name', '', '姓名列是一串数字,可能与身份证号列错位;请检查列对应关系');
+
+    if (list === 'payments') return paymentRow(row, { importId, id, name, cell, err, errors, year: ctx.year, today: ctx.today, tiersFen: ctx.tiersFen });
 
     if (list === 'hardship') {
       // A 困难类别 column: a known category is the row's own; empty means the one chosen for the import.
@@ -152,6 +158,58 @@ function makeRowReader(
         id.birthDate,
       ],
     };
+  };
+}
+
+/**
+ * One deduction of the per-person payment feed (domain/payments.ts): the year must be the campaign's,
+ * the date real and not after today, 档次 or 金额 present (金额 wins; 档次 alone is the amount), the
+ * channel and the status known.
+ */
+function paymentRow(
+  row: ImportRow,
+  r: {
+    importId: string;
+    id: ReturnType<typeof validateIdNumber>;
+    name: string;
+    cell: (row: ImportRow, key: string) => string;
+    err: (key: string, value: string, reason: string) => void;
+    errors: RowError[];
+    year: number;
+    today: string;
+    tiersFen: Set<number> | null;
+  },
+): { values: CopyValue[] } | { errors: RowError[] } {
+  const { cell, err } = r;
+  const yearText = cell(row, 'payYear');
+  const year = parsePayYear(yearText);
+  if (year === null) err('payYear', clip(yearText), '缴费年度应为四位年份,如 2023');
+  else if (year !== r.year) err('payYear', clip(yearText), `缴费年度 ${year} 不是本次征缴活动的年度 ${r.year};请只提交本年度的缴费明细`);
+  const dateText = cell(row, 'paidOn');
+  const paidOn = parseFeedDate(dateText);
+  if (!paidOn) err('paidOn', clip(dateText), '缴费日期无效;应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
+  else if (paidOn > r.today) err('paidOn', clip(dateText), `缴费日期晚于今天(${r.today})`);
+  const channelText = cell(row, 'channel');
+  const channel = parseChannel(channelText);
+  if (!channel) err('channel', clip(channelText), `渠道无法识别:应为 ${PAYMENT_CHANNELS.map((c) => PAYMENT_CHANNEL_ZH[c]).join('、')} 之一`);
+  const statusText = cell(row, 'payStatus');
+  const status = parseDeductionStatus(statusText);
+  if (!status) err('payStatus', clip(statusText), '状态无法识别:应为 扣费成功、扣费失败 或 退费');
+  const tierText = cell(row, 'payTier');
+  const tier = parseTier(tierText);
+  if (tier === undefined) err('payTier', clip(tierText), '档次应为金额数字(元),如 360');
+  else if (tier !== null && r.tiersFen && !r.tiersFen.has(yuanToFen(tier))) err('payTier', clip(tierText), `档次 ${tier} 元不在本年方案的档次中`);
+  const amountText = cell(row, 'payAmount');
+  const amount = parseTier(amountText);
+  if (amount === undefined) err('payAmount', clip(amountText), '金额应为以元为单位的数字,最多两位小数,如 360.00');
+  if (tier === null && amount === null) err('payAmount', '', '档次和金额均为空:每行至少填写其中一项');
+  const regionText = cell(row, 'insuredRegion').replace(/\s/g, '');
+  if (regionText !== '' && !/^\d{6}(\d{3}){0,2}$/.test(regionText)) err('insuredRegion', clip(regionText), '参保地应为 6、9 或 12 位数字的行政区划代码');
+  if (r.errors.length > 0 || !r.id.ok) return { errors: r.errors };
+  const tierFen = tier === null || tier === undefined ? null : yuanToFen(tier);
+  const amountFen = amount === null || amount === undefined ? tierFen! : yuanToFen(amount);
+  return {
+    values: [r.importId, row.line, r.id.id, r.name, year, tierFen, amountFen, paidOn!, channel!, status!, regionText === '' ? null : regionPrefix(regionText)],
   };
 }
 
@@ -219,8 +277,10 @@ async function resultOf(db: Db, importId: string): Promise<ImportListResult> {
   };
 }
 
+const rowsTable = (list: ListKind) => (list === 'roster' ? rosterRows : list === 'payments' ? paymentRows : hardshipRows);
+
 async function dropRows(db: Db, list: ListKind, importId: string, afterLine = 0) {
-  const table = list === 'roster' ? rosterRows : hardshipRows;
+  const table = rowsTable(list);
   await db.delete(table).where(and(eq(table.importId, importId), gt(table.line, afterLine)));
 }
 
@@ -273,7 +333,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   if (imp.status === 'stored' || imp.status === 'refused' || imp.status === 'superseded') return resultOf(db, imp.id);
   if (imp.status === 'failed') failedAlready(imp);
   const list = imp.list as ListKind;
-  const [campaign] = await db.select({ plan: campaigns.plan, timeZone: campaigns.timeZone }).from(campaigns).where(eq(campaigns.id, imp.campaignId));
+  const [campaign] = await db.select({ plan: campaigns.plan, timeZone: campaigns.timeZone, year: campaigns.year }).from(campaigns).where(eq(campaigns.id, imp.campaignId));
   const [upload] = await db.select().from(uploads).where(and(eq(uploads.campaignId, imp.campaignId), eq(uploads.id, imp.uploadId)));
   if (!campaign || !upload) throw new ServiceError(IMPORT_NOT_FOUND, `导入 ${imp.id} 的活动或上传文件记录不存在`, 404);
   const path = join(run.uploadDir, upload.id);
@@ -317,8 +377,8 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   let inChunk = 0;
   let pendingErrors: CopyValue[][] = [];
   let lastLine = 0;
-  const table = list === 'roster' ? 'roster_rows' : 'hardship_rows';
-  const columns = list === 'roster' ? ROSTER_COLUMNS : HARDSHIP_COLUMNS;
+  const table = list === 'roster' ? 'roster_rows' : list === 'payments' ? 'payment_rows' : 'hardship_rows';
+  const columns = list === 'roster' ? ROSTER_COLUMNS : list === 'payments' ? PAYMENT_COLUMNS : HARDSHIP_COLUMNS;
 
   const flushBatch = async () => {
     if (batch.length === 0) return;
@@ -376,7 +436,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
         // Title rows above the header (“某某县低保对象名单”) are skipped.
         if (seen++ < mapping.headerRow) continue;
         header = row.cells;
-        readRow = makeRowReader(list, imp.id, header, mapping.columns, { today, category: imp.category as HardshipCategory | null, tiersFen });
+        readRow = makeRowReader(list, imp.id, header, mapping.columns, { today, category: imp.category as HardshipCategory | null, tiersFen, year: campaign.year });
         continue;
       }
       progress.rowsRead++;
@@ -417,13 +477,17 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
     return resultOf(db, imp.id);
   }
 
-  // Duplicates within the file, found over the loaded rows.
+  // Duplicates within the file, found over the loaded rows (a payment feed has one row per deduction:
+  // a person may appear several times).
   progress.stage = 'checking-duplicates';
   beat();
   const t = list === 'roster' ? rosterRows : hardshipRows;
   const idCol = header[mapping.columns.idNumber]?.trim() || '身份证号';
-  const dups = await db
-    .select({
+  const dups =
+    list === 'payments'
+      ? []
+      : await db
+          .select({
       idNumber: t.idNumber,
       lines: sql<number[]>`array_agg(${t.line} order by ${t.line})`,
       villages: list === 'roster' ? sql<(string | null)[]>`array_agg(${rosterRows.villageCode} order by ${t.line})` : sql<(string | null)[]>`array_agg(null::text)`,
@@ -482,6 +546,10 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   progress.stage = 'swapping';
   beat();
   let superseded: string | undefined;
+  // The swap of a payment delivery matches it to the roster and rolls it up (a minute and more for
+  // millions of rows, in SQL statements that cannot beat between rows): the attempt says it is alive
+  // meanwhile, or the heartbeat timeout would start a second attempt beside it.
+  const alive = setInterval(beat, 10_000);
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${imp.campaignId}/${imp.listKey}`}))`);
     const [cur] = await tx.select().from(currentLists).where(and(eq(currentLists.campaignId, imp.campaignId), eq(currentLists.listKey, imp.listKey)));
@@ -502,9 +570,12 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
       .update(listImports)
       .set({ status: 'stored', version, rowsTotal, rowsStored: valid, errorCount: 0, message: null, notices, encoding, finishedAt: new Date(now()) })
       .where(eq(listImports.id, imp.id));
-  });
+    // The feed matched against the roster and the verified figures rolled up with the pointer's move:
+    // a delivery (or a new roster) is current with its figures, or not at all.
+    if (list === 'payments' || list === 'roster') await refreshPayments(tx, imp.campaignId);
+  }).finally(() => clearInterval(alive));
   // A superseded roster is not read again (results keep what they need); its rows only take space.
-  if (superseded && list === 'roster') await dropRows(db, 'roster', superseded);
+  if (superseded && (list === 'roster' || list === 'payments')) await dropRows(db, list, superseded);
   progress.stage = 'done';
   beat();
   await forgetUpload(db, run, imp.uploadId, imp.id);

@@ -109,7 +109,7 @@ export async function beginScreening(db: Db, input: ScreeningInput, now: () => n
   if (hardship.length === 0) throw nothingToScreen('尚未导入困难群体名单:请先导入至少一份名单');
   const plan = campaign.plan as { contributionPolicy?: ContributionRules };
   const policy = resolvePolicy(plan.contributionPolicy, campaign.year);
-  const lists: RunList[] = current.map((l) => ({ importId: l.importId, list: l.list as RunList['list'], category: l.category, version: l.version }));
+  const lists: RunList[] = current.filter((l) => l.list === 'roster' || l.list === 'hardship').map((l) => ({ importId: l.importId, list: l.list as RunList['list'], category: l.category, version: l.version }));
   const [previous] = await db
     .select({ id: screeningRuns.id })
     .from(screeningRuns)

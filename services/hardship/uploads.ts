@@ -305,7 +305,12 @@ export interface PreparedImport {
  * (400) naming it (and, when the list may be on another sheet or the CSV delimiter looks wrong, saying so);
  * a file no longer kept is a 409.
  */
-export async function prepareImport(db: Db, store: UploadStore, campaignId: string, body: StartImportRequest & { actor: string }): Promise<PreparedImport> {
+export async function prepareImport(
+  db: Db,
+  store: UploadStore,
+  campaignId: string,
+  body: Omit<StartImportRequest, 'list'> & { list: ListKind; actor: string },
+): Promise<PreparedImport> {
   const now = store.now ?? Date.now;
   const [upload] = await db.select().from(uploads).where(and(eq(uploads.id, body.uploadId), eq(uploads.campaignId, campaignId)));
   if (!upload) throw new ServiceError(UPLOAD_NOT_FOUND, '上传的文件不存在或不属于该活动;请重新上传', 404);
@@ -347,8 +352,8 @@ export async function prepareImport(db: Db, store: UploadStore, campaignId: stri
     throw invalid(['文件的列与名单字段对应不上', ...hints].join('。'), [...errors, ...hints.map((h) => ({ path: layout.sheet ? 'sheet' : 'file', message: h }))]);
   }
   const storedMapping: StoredMapping = { headerRow: layout.headerRow, columns: mapping.columns!, ...(layout.sheet ? { sheet: layout.sheet.index } : {}) };
-  const listKey = body.list === 'roster' ? 'roster' : `hardship:${body.category}:${body.department}`;
-  const importId = `${campaignId}.${body.list === 'roster' ? 'r' : 'h'}${createHash('sha256')
+  const listKey = body.list === 'hardship' ? `hardship:${body.category}:${body.department}` : body.list;
+  const importId = `${campaignId}.${body.list === 'roster' ? 'r' : body.list === 'payments' ? 'p' : 'h'}${createHash('sha256')
     .update(JSON.stringify([body.uploadId, listKey, body.listDate ?? null, storedMapping, body.screenAfter]))
     .digest('hex')
     .slice(0, 16)}`;

@@ -85,9 +85,13 @@ describe.each(['pglite', 'postgres'] as const)('reporting activities on %s', (ki
     // The county reports for itself for the same period: its own figures stand.
     await acts.recordReport(write({ id: 'r-c1', unitCode: COUNTY, figures: figures(400), revision: 1 }));
     expect((await unit(COUNTY)).paid).toBe(400);
-    // A later period reported by a town only: the towns' sum is newer than the county's own report.
+    // A later period reported by a town only: the towns' sum (350) is newer but partial, so under the
+    // default roll-up rule (domain/rollup.ts, own-first) the county's complete own figure stands (issue 12).
     await acts.recordReport(write({ id: 'r-t1b', unitCode: TOWNS[0], periodKey: '2031-11-03', figures: figures(300) }));
-    expect((await unit(COUNTY)).paid).toBe(350);
+    const county = await unit(COUNTY);
+    expect(county.paid).toBe(400);
+    expect(county.rollupSource).toBe('own');
+    expect(county.rollupChildren).toMatchObject({ figures: { paid: 350 }, reported: 2, of: county.childCount });
     const [period] = await database.db
       .select()
       .from(reportPeriods)

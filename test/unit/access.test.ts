@@ -30,6 +30,7 @@ const EXPECTED: Record<Action, [admin: boolean, official: boolean, supervisor: b
   'hardship.refusal': [false, true, true, true, false],
   'hardship.export': [false, true, true, false, true],
   'mobilisation.export': [false, true, true, true, true],
+  'visit.record': [false, true, true, true, false],
   'pii.unmask': [false, true, true, false, false],
   'user.manage': [true, false, false, false, false],
   'audit.read': [false, false, false, false, true],

@@ -43,6 +43,11 @@ export const paths = {
     getHref: (campaignId: string, filters?: { unit?: string }) =>
       `/campaigns/${encodeURIComponent(campaignId)}/hardship${filters?.unit ? `?unit=${encodeURIComponent(filters.unit)}` : ''}`,
   },
+  /** 未缴/已缴人员清册 of a village, with the clerk's visit outcomes. */
+  register: {
+    path: '/campaigns/:campaignId/units/:unitCode/register',
+    getHref: (campaignId: string, unitCode: string) => `/campaigns/${encodeURIComponent(campaignId)}/units/${encodeURIComponent(unitCode)}/register`,
+  },
   unit: {
     path: '/campaigns/:campaignId/units/:unitCode',
     getHref: (campaignId: string, unitCode: string) =>

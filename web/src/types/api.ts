@@ -180,3 +180,5 @@ export interface AuditFilters {
   /** A unit's region code: entries in its subtree only. */
   unit?: string;
 }
+
+export type { RegisterPage, VisitResult } from '../../../contracts/api/payments';

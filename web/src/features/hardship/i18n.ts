@@ -26,6 +26,7 @@ export const hardshipZhCN = {
 
   'list.roster': '应参保花名册',
   'list.hardship': '困难群体名单',
+  'list.payments': '税务逐人缴费明细',
   'category.dibao': '低保对象',
   'category.tekun': '特困人员',
   'category.fanpin': '易返贫致贫人口',
@@ -266,6 +267,7 @@ const hardshipEn: Record<HardshipKey, string> = {
 
   'list.roster': 'Roster',
   'list.hardship': 'Hardship list',
+  'list.payments': 'Per-person payment feed',
   'category.dibao': 'Low-income (dibao)',
   'category.tekun': 'Extreme poverty',
   'category.fanpin': 'At risk of poverty',

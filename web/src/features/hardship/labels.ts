@@ -16,6 +16,7 @@ import type { HardshipKey } from './i18n';
 export const LIST_LABELS: Record<ListKind, HardshipKey> = {
   roster: 'list.roster',
   hardship: 'list.hardship',
+  payments: 'list.payments',
 };
 
 export const CATEGORY_LABELS: Record<HardshipCategoryKey, HardshipKey> = {

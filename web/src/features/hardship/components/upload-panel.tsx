@@ -136,7 +136,7 @@ export function UploadPanel({
       campaignId,
       data: {
         uploadId: upload.uploadId,
-        list: upload.list,
+        list: upload.list as 'roster' | 'hardship', // this panel uploads rosters and hardship lists only
         ...(upload.list === 'hardship' ? { category: category || undefined, department: department.trim(), listDate } : {}),
         ...(override ? { override } : {}),
         ...(upload.sheet ? { sheet: upload.sheet.index } : {}),

@@ -1,0 +1,317 @@
+// The tax bureau's per-person payment feed, matched to the roster and rolled up, in SQL.
+//
+// A delivery is an import of the list machinery (list 'payments', services/hardship/listImport.ts):
+// upload, mapped columns, validated rows, refused whole on any bad row. Its swap calls
+// `refreshPayments` in the same transaction, so the current delivery, every roster person's status, the
+// units' verified figures and the campaign's totals change together or not at all (a year-to-date
+// snapshot: domain/payments.ts). A new roster refreshes them too.
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../db/client';
+import { campaigns, currentLists, paymentState, paymentStatuses, units, visitOutcomes } from '../db/schema';
+import { maskIdNumber } from '../domain/idNumber';
+import {
+  maskName,
+  PAID_REGISTER,
+  PERSON_PAYMENT_STATUSES,
+  VERIFIED_STATUSES,
+  type PersonPaymentStatus,
+  type VisitOutcome,
+} from '../domain/payments';
+import { ServiceError } from './errors';
+import { rollupRuleOf } from './reporting';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const list = (xs: readonly string[]) =>
+  sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  );
+
+/**
+ * Matches the current delivery to the current roster by ID number and rolls the verified figures up
+ * the units tree (village → town → county → city). Without a current delivery it does nothing.
+ */
+export async function refreshPayments(tx: Tx, campaignId: string): Promise<{ statuses: number } | null> {
+  const pointers = await tx.select({ key: currentLists.listKey, importId: currentLists.importId }).from(currentLists).where(and(eq(currentLists.campaignId, campaignId), inArray(currentLists.listKey, ['payments', 'roster'])));
+  const paymentsId = pointers.find((p) => p.key === 'payments')?.importId;
+  if (!paymentsId) return null;
+  const rosterId = pointers.find((p) => p.key === 'roster')?.importId ?? '';
+
+  await tx.delete(paymentStatuses).where(eq(paymentStatuses.campaignId, campaignId));
+  // One row per roster person, plus every net payer the roster does not know. The latest successful
+  // deduction gives tier, channel, date and 参保地; refunds cancel successes one for one.
+  await tx.execute(sql`
+    insert into payment_statuses (campaign_id, id_number, import_id, name, village_code, status, tier_fen, channel, paid_on, amount_fen, last_year_tier_fen)
+    with p as (
+      select id_number,
+        min(name) as name,
+        count(*) filter (where status = 'success') - count(*) filter (where status = 'refund') as net,
+        count(*) filter (where status = 'failed') as failed,
+        count(*) filter (where status = 'refund') as refunds,
+        coalesce(sum(amount_fen) filter (where status = 'success'), 0) - coalesce(sum(amount_fen) filter (where status = 'refund'), 0) as amount,
+        (array_agg(tier_fen order by paid_on desc, line desc) filter (where status = 'success'))[1] as tier,
+        (array_agg(channel order by paid_on desc, line desc) filter (where status = 'success'))[1] as channel,
+        max(paid_on) filter (where status = 'success') as paid_on,
+        (array_agg(insured_region order by paid_on desc, line desc) filter (where status = 'success'))[1] as region
+      from payment_rows where import_id = ${paymentsId}
+      group by id_number
+    ),
+    r as (select id_number, name, village_code, last_year_tier_fen from roster_rows where import_id = ${rosterId})
+    select ${campaignId}, coalesce(r.id_number, p.id_number), ${paymentsId}, coalesce(r.name, p.name), r.village_code,
+      case
+        when r.id_number is null then 'not-in-roster'
+        when p.id_number is null then 'unpaid'
+        when p.net > 0 and p.region is not null and r.village_code not like p.region || '%' then 'paid-elsewhere'
+        when p.net > 0 and p.channel = 'government' then 'government-paid'
+        when p.net > 0 then 'paid'
+        when p.failed > 0 then 'failed'
+        when p.refunds > 0 then 'refunded'
+        else 'unpaid'
+      end,
+      case when p.net > 0 then p.tier end,
+      case when p.net > 0 then p.channel end,
+      case when p.net > 0 then p.paid_on end,
+      greatest(coalesce(p.amount, 0), 0),
+      r.last_year_tier_fen
+    from r full join p on p.id_number = r.id_number
+    where r.id_number is not null or p.net > 0`);
+
+  const [{ asOf }] = rowsOf<{ asOf: string }>(await tx.execute(sql`select coalesce(max(paid_on), current_date)::text as "asOf" from payment_rows where import_id = ${paymentsId}`));
+  const counted = list(VERIFIED_STATUSES);
+  // Each village's figures go to the deepest unit whose code contains it, then to that unit's ancestors.
+  // A unit's code contains a village when it is the village code's significant prefix (domain/payments.ts
+  // regionPrefix), found by equality on the village code's five possible prefixes (a hash join).
+  await tx.execute(sql`
+    with recursive v as (
+      select village_code,
+        count(*) filter (where status in (${counted}))::int as paid,
+        coalesce(sum(amount_fen) filter (where status in (${counted})), 0)::bigint as amount,
+        count(*) filter (where status in (${counted}) and channel = 'mobile')::int as mobile
+      from payment_statuses where campaign_id = ${campaignId} and village_code is not null
+      group by village_code
+    ),
+    u as (
+      select code, parent_code, depth,
+        case when length(code) = 6 then coalesce(nullif(regexp_replace(code, '(00)+$', ''), ''), code)
+             else coalesce(nullif(regexp_replace(code, '(000)+$', ''), ''), code) end as prefix
+      from units where campaign_id = ${campaignId}
+    ),
+    leaf as (
+      select distinct on (v.village_code) v.*, u.code as unit_code
+      from v
+      cross join lateral unnest(array[v.village_code, left(v.village_code, 9), left(v.village_code, 6), left(v.village_code, 4), left(v.village_code, 2)]) as cand(p)
+      join u on u.prefix = cand.p
+      order by v.village_code, u.depth desc, length(u.code) desc
+    ),
+    anc(code, anc) as (
+      select code, code from u
+      union all
+      select anc.code, u.parent_code from anc join u on u.code = anc.anc
+    ),
+    sums as (
+      select anc.anc as code, sum(leaf.paid)::int as paid, sum(leaf.amount)::bigint as amount, sum(leaf.mobile)::int as mobile
+      from leaf join anc on anc.code = leaf.unit_code
+      group by anc.anc
+    )
+    update units set
+      verified_paid = coalesce(sums.paid, 0),
+      verified_amount_fen = coalesce(sums.amount, 0),
+      verified_mobile_paid = coalesce(sums.mobile, 0),
+      verified_as_of = ${asOf}
+    from units self left join sums on sums.code = self.code
+    where self.campaign_id = ${campaignId} and units.campaign_id = ${campaignId} and units.code = self.code`);
+
+  const [totals] = rowsOf<{ paid: number; amount: string; mobile: number; roster: number; outside: number; statuses: number }>(
+    await tx.execute(sql`
+      select count(*) filter (where status in (${counted}))::int as paid,
+        coalesce(sum(amount_fen) filter (where status in (${counted})), 0)::bigint as amount,
+        count(*) filter (where status in (${counted}) and channel = 'mobile')::int as mobile,
+        count(*) filter (where village_code is not null)::int as roster,
+        count(*) filter (where status = 'not-in-roster')::int as outside,
+        count(*)::int as statuses
+      from payment_statuses where campaign_id = ${campaignId}`),
+  );
+  const state = {
+    importId: paymentsId,
+    asOf,
+    paid: totals.paid,
+    amountFen: Number(totals.amount),
+    mobilePaid: totals.mobile,
+    rosterPeople: totals.roster,
+    notInRoster: totals.outside,
+    refreshedAt: new Date(),
+  };
+  await tx.insert(paymentState).values({ campaignId, ...state }).onConflictDoUpdate({ target: paymentState.campaignId, set: state });
+
+  // A plan ranking by verified figures: the units' shown figures follow the delivery (domain/rollup.ts).
+  if ((await rollupRuleOf(tx, campaignId)) === 'verified') {
+    await tx
+      .update(units)
+      .set({ paid: sql`${units.verifiedPaid}`, amountFen: sql`${units.verifiedAmountFen}`, mobilePaid: sql`${units.verifiedMobilePaid}`, rollupSource: 'verified' })
+      .where(eq(units.campaignId, campaignId));
+  }
+  return { statuses: totals.statuses };
+}
+
+export interface VerifiedTotals {
+  paid: number;
+  amountYuan: number;
+  mobilePaid: number;
+  /** mobilePaid / paid, one decimal percent; null when nobody paid. */
+  mobileShare: number | null;
+  asOf: string;
+}
+
+export const verifiedOf = (paid: number | null, amountFen: number | null, mobile: number | null, asOf: string | null): VerifiedTotals | null =>
+  paid === null || asOf === null
+    ? null
+    : { paid, amountYuan: Number(amountFen ?? 0) / 100, mobilePaid: mobile ?? 0, mobileShare: paid > 0 ? Math.round(((mobile ?? 0) / paid) * 1000) / 10 : null, asOf };
+
+/** The campaign's verified totals and the current delivery, or null before the first delivery. */
+export async function paymentOverview(db: Db, campaignId: string) {
+  const [state] = await db.select().from(paymentState).where(eq(paymentState.campaignId, campaignId));
+  if (!state) return null;
+  const byStatus = await db
+    .select({ status: paymentStatuses.status, n: sql<number>`count(*)::int` })
+    .from(paymentStatuses)
+    .where(eq(paymentStatuses.campaignId, campaignId))
+    .groupBy(paymentStatuses.status);
+  const counts = Object.fromEntries(PERSON_PAYMENT_STATUSES.map((s) => [s, byStatus.find((b) => b.status === s)?.n ?? 0])) as Record<PersonPaymentStatus, number>;
+  return {
+    importId: state.importId,
+    refreshedAt: state.refreshedAt.toISOString(),
+    verified: verifiedOf(state.paid, state.amountFen, state.mobilePaid, state.asOf)!,
+    rosterPeople: state.rosterPeople,
+    notInRoster: state.notInRoster,
+    counts,
+  };
+}
+
+export const REGISTERS = ['paid', 'unpaid'] as const;
+export type Register = (typeof REGISTERS)[number];
+
+export interface RegisterRow {
+  /** An opaque handle for recording a visit (the person's position in the register), never the ID number. */
+  ref: string;
+  name: string;
+  idNumber: string;
+  status: PersonPaymentStatus;
+  tierYuan: number | null;
+  lastYearTierYuan: number | null;
+  channel: string | null;
+  paidOn: string | null;
+  visit: { outcome: VisitOutcome; at: string; actor: string } | null;
+}
+
+/** A person's handle in registers and visit records: the ID number is never sent back in a URL or body. */
+const refOf = (idNumber: string) => Buffer.from(idNumber).toString('base64url');
+const idOfRef = (ref: string) => Buffer.from(ref, 'base64url').toString();
+
+const registerFilter = (campaignId: string, village: string, register: Register) =>
+  and(
+    eq(paymentStatuses.campaignId, campaignId),
+    eq(paymentStatuses.villageCode, village),
+    register === 'paid' ? inArray(paymentStatuses.status, [...PAID_REGISTER]) : sql`${paymentStatuses.status} not in (${list(PAID_REGISTER)})`,
+  );
+
+/**
+ * One village's paid or unpaid register (已缴 / 未缴人员清册), masked (张*明, 440703********123X), with
+ * last year's tier and the latest visit outcome; in ID order, `limit` rows after `after` (a ref).
+ */
+export async function villageRegister(
+  db: Db,
+  q: { campaignId: string; village: string; register: Register; limit: number; after?: string },
+): Promise<{ rows: RegisterRow[]; total: number; next: string | null; asOf: string | null }> {
+  const where = and(registerFilter(q.campaignId, q.village, q.register), q.after ? sql`${paymentStatuses.idNumber} > ${idOfRef(q.after)}` : undefined);
+  const rows = await db
+    .select({
+      idNumber: paymentStatuses.idNumber,
+      name: paymentStatuses.name,
+      status: paymentStatuses.status,
+      tierFen: paymentStatuses.tierFen,
+      lastYearTierFen: paymentStatuses.lastYearTierFen,
+      channel: paymentStatuses.channel,
+      paidOn: paymentStatuses.paidOn,
+      outcome: sql<string | null>`v.outcome`,
+      visitAt: sql<Date | string | null>`v.recorded_at`,
+      visitActor: sql<string | null>`v.actor`,
+    })
+    .from(paymentStatuses)
+    .leftJoin(
+      sql`lateral (select outcome, recorded_at, actor from ${visitOutcomes} vo where vo.campaign_id = ${paymentStatuses.campaignId} and vo.id_number = ${paymentStatuses.idNumber} order by vo.recorded_at desc, vo.id desc limit 1) v`,
+      sql`true`,
+    )
+    .where(where)
+    .orderBy(asc(paymentStatuses.idNumber))
+    .limit(q.limit + 1);
+  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(paymentStatuses).where(registerFilter(q.campaignId, q.village, q.register));
+  const [state] = await db.select({ asOf: paymentState.asOf }).from(paymentState).where(eq(paymentState.campaignId, q.campaignId));
+  const page = rows.slice(0, q.limit);
+  return {
+    rows: page.map((r) => ({
+      ref: refOf(r.idNumber),
+      name: maskName(r.name),
+      idNumber: maskIdNumber(r.idNumber),
+      status: r.status as PersonPaymentStatus,
+      tierYuan: r.tierFen === null ? null : r.tierFen / 100,
+      lastYearTierYuan: r.lastYearTierFen === null ? null : r.lastYearTierFen / 100,
+      channel: r.channel,
+      paidOn: r.paidOn,
+      visit: r.outcome ? { outcome: r.outcome as VisitOutcome, at: new Date(r.visitAt!).toISOString(), actor: r.visitActor! } : null,
+    })),
+    total,
+    next: rows.length > q.limit ? refOf(page[page.length - 1].idNumber) : null,
+    asOf: state?.asOf ?? null,
+  };
+}
+
+/** Every row of a register, in pages, for the streaming XLSX writer. */
+export async function* registerRows(db: Db, q: { campaignId: string; village: string; register: Register }): AsyncGenerator<RegisterRow> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await villageRegister(db, { ...q, limit: 2_000, after });
+    yield* page.rows;
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+/** The payers the roster does not know, for follow-up (masked), newest payment first. */
+export async function payersNotInRoster(db: Db, campaignId: string, limit: number) {
+  const rows = await db
+    .select({ idNumber: paymentStatuses.idNumber, name: paymentStatuses.name, tierFen: paymentStatuses.tierFen, channel: paymentStatuses.channel, paidOn: paymentStatuses.paidOn })
+    .from(paymentStatuses)
+    .where(and(eq(paymentStatuses.campaignId, campaignId), eq(paymentStatuses.status, 'not-in-roster')))
+    .orderBy(desc(paymentStatuses.paidOn), asc(paymentStatuses.idNumber))
+    .limit(limit);
+  return rows.map((r) => ({ name: maskName(r.name), idNumber: maskIdNumber(r.idNumber), tierYuan: r.tierFen === null ? null : r.tierFen / 100, channel: r.channel, paidOn: r.paidOn }));
+}
+
+export const PERSON_NOT_FOUND = 'PersonNotFound';
+
+/**
+ * Records a visit outcome for a person of the village's unpaid register. The person is named by the
+ * register's ref and must be on this village's roster (the route has already checked the caller's
+ * region covers the village).
+ */
+export async function recordVisit(
+  db: Db,
+  input: { campaignId: string; village: string; ref: string; outcome: VisitOutcome; note: string | null; actor: string; at: Date },
+): Promise<{ outcome: VisitOutcome; at: string }> {
+  const idNumber = idOfRef(input.ref);
+  const [person] = await db
+    .select({ status: paymentStatuses.status })
+    .from(paymentStatuses)
+    .where(and(eq(paymentStatuses.campaignId, input.campaignId), eq(paymentStatuses.idNumber, idNumber), eq(paymentStatuses.villageCode, input.village), isNotNull(paymentStatuses.villageCode)));
+  if (!person) throw new ServiceError(PERSON_NOT_FOUND, '该人员不在本村(居)的花名册中', 404);
+  await db.insert(visitOutcomes).values({ campaignId: input.campaignId, idNumber, villageCode: input.village, outcome: input.outcome, note: input.note, actor: input.actor, recordedAt: input.at });
+  return { outcome: input.outcome, at: input.at.toISOString() };
+}
+
+/** The campaign's year and region, or a 404. */
+export async function paymentsCampaign(db: Db, campaignId: string) {
+  const [c] = await db.select({ id: campaigns.id, year: campaigns.year, regionCode: campaigns.regionCode }).from(campaigns).where(eq(campaigns.id, campaignId));
+  if (!c) throw new ServiceError('CampaignNotFound', `征缴活动 ${campaignId} 不存在`, 404);
+  return c;
+}
