@@ -76,6 +76,9 @@ describe('region picker', () => {
     // A full code is taken as typed.
     await page.getByTestId('new-region').fill('440704999');
     expect(await page.getByTestId('region-none').innerText()).toContain('将按代码 440704999 保存');
+    const list = (await page.getByTestId('new-region-options').boundingBox())!;
+    expect(list.x + list.width).toBeLessThanOrEqual(375);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)).toBe(false);
     await page.screenshot({ path: path.join(artifacts, 'region-picker-375.png') });
     expect(pageErrors).toEqual([]);
   });
