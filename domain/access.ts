@@ -73,6 +73,7 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'hardship.refusal': '登记拒绝参保及其书面声明',
   'hardship.export': '导出实名登记台账',
   'mobilisation.export': '导出待动员名单',
+  'visit.record': '登记入户走访结果',
   'pii.unmask': '查看完整身份证号',
   'user.manage': '管理用户账户',
   'audit.read': '查看审计日志',

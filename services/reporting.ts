@@ -3,7 +3,6 @@
 // the notifications announcing it are written in one transaction, and version counters keep an older
 // write from overwriting a newer one.
 import { and, asc, desc, eq, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
-import type { EscalationTrack } from '../domain/escalation';
 import { DEFAULT_ROLLUP_RULE, rollUpFigures, type RollupRule } from '../domain/rollup';
 import { LEGACY_STREAM_KEY, parsePeriodKey } from '../domain/streams';
 import type { Targets } from '../domain/targets';
