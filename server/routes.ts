@@ -9,6 +9,7 @@ import { hardshipRoutes } from './hardship/routes';
 import { openApiDocument } from './http/openapi';
 import { paymentRoutes } from './payments/routes';
 import { policyEntry, Reply, route, type PolicyEntry, type RouteSpec } from './http/route';
+import { regionRoutes } from './regions/routes';
 import { reportingRoutes } from './reporting/routes';
 import { taxFeedRoutes } from './taxFeed/routes';
 import { todoRoutes } from './todo/routes';
@@ -43,7 +44,7 @@ const systemRoutes = [
   }),
 ];
 
-export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes];
+export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes, ...regionRoutes];
 
 /** The access policy, one entry per route: what the authorization matrix test walks. */
 export const POLICY: readonly PolicyEntry[] = API_ROUTES.map(policyEntry);

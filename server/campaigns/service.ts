@@ -437,7 +437,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     }
     const deadlineAt = localToInstant(req.deadline, s.timeZone, 'deadline');
     // Days with no phase are run by no phase (no reminders, reports or escalations): only on purpose.
-    if (!req.acceptGap) {
+    // A deadline already past is the workflow's refusal to give (新的截止时间已经过去), not a gap to confirm.
+    if (!req.acceptGap && deadlineAt > Date.now()) {
       const phases = (await detail(id)).phases.map((p) => ({ key: p.key, nameZh: p.nameZh, startAt: Date.parse(p.startAt), deadlineAt: Date.parse(p.deadlineAt) }));
       const gap = deadlineMove(phases, req.phaseKey, deadlineAt)?.gap;
       if (gap) {

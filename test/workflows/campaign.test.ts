@@ -136,8 +136,10 @@ describe('a Jiangmen-shaped campaign', () => {
       d = await h.campaigns.advance(id, { actor: '张科长', reason: '部署完成', expectedPhaseKey: 'deployment' });
       expect(d.currentPhaseKey).toBe('mobilisation');
 
-      // Move the mobilisation deadline earlier (2032-10-20 end of day, Beijing).
-      d = await h.campaigns.amendDeadline(id, { actor: '张科长', reason: '市里要求提前', phaseKey: 'mobilisation', deadline: '2032-10-20' });
+      // Move the mobilisation deadline earlier (2032-10-20 end of day, Beijing): the days until payment
+      // starts belong to no phase, refused until the official accepts the gap.
+      await expect(h.campaigns.amendDeadline(id, { actor: '张科长', reason: '市里要求提前', phaseKey: 'mobilisation', deadline: '2032-10-20' })).rejects.toThrow(/11 天不属于任何阶段/);
+      d = await h.campaigns.amendDeadline(id, { actor: '张科长', reason: '市里要求提前', phaseKey: 'mobilisation', deadline: '2032-10-20', acceptGap: true });
       expect(d.phases.find((p) => p.key === 'mobilisation')?.deadlineAt).toBe('2032-10-20T16:00:00.000Z');
 
       const before = await h.campaigns.detail(id);

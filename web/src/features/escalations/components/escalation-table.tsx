@@ -6,6 +6,7 @@ import { paths } from '../../../config/paths';
 import { formatActor, formatDateTime, formatDue } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { EscalationView } from '../../../types/api';
+import { useRegionNames } from '../../regions/api/find-regions';
 import { RUNG_TONES, STATUS_FILTER_LABELS, STATUS_TONES, TRACK_LABELS } from './labels';
 import { RespondControls } from './respond-controls';
 
@@ -23,6 +24,8 @@ export function EscalationTable({
   emptyText: string;
 }) {
   const { t, language } = useI18n();
+  // 已通知 by name where the unit is known (江海区), by code otherwise.
+  const nameOf = useRegionNames(escalations.flatMap((e) => e.notified));
   if (escalations.length === 0) {
     return (
       <p className="muted" data-testid={`${testId}-empty`}>
@@ -66,7 +69,7 @@ export function EscalationTable({
               </td>
               <td className="reason-col stack-block" data-label={t('escalation.col.reason')} data-testid="escalation-reason">
                 {language === 'zh-CN' ? e.reason.zh : e.reason.en}
-                {e.notified.length > 0 && <div className="muted small">{t('escalation.notified', { codes: e.notified.join('、') })}</div>}
+                {e.notified.length > 0 && <div className="muted small" data-testid="escalation-notified" title={e.notified.join('、')}>{t('escalation.notified', { codes: e.notified.map((c) => nameOf(c) ?? c).join('、') })}</div>}
               </td>
               <td data-label={t('escalation.col.status')}>
                 <Badge tone={STATUS_TONES[e.status]} testId="escalation-status" data={e.status}>

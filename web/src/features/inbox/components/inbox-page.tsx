@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useI18n } from '../../../lib/i18n';
+import { RegionPicker } from '../../regions/components/region-picker';
 import { InboxList } from './inbox-list';
 
 const CODE = /^\d{2,15}$/;
@@ -24,7 +25,7 @@ export function InboxPage() {
       <form className="card toolbar" onSubmit={submit} data-testid="inbox-form">
         <label className="field">
           <span>{t('inbox.recipient')}</span>
-          <input value={input} onChange={(e) => setInput(e.target.value)} inputMode="numeric" placeholder="440703" data-testid="inbox-recipient" />
+          <RegionPicker value={input} onChange={setInput} acceptCode={(c) => CODE.test(c)} testId="inbox-recipient" />
           {invalid && <span className="field-error">{t('escalation.filter.regionInvalid')}</span>}
         </label>
         <button type="submit" className="button button-primary" data-testid="inbox-submit">

@@ -8,6 +8,7 @@ import { Loading } from '../../../components/ui/loading';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { Role, UserView } from '../../../types/api';
+import { RegionPicker } from '../../regions/components/region-picker';
 import { useCreateUser } from '../api/create-user';
 import { useUsers } from '../api/get-users';
 import { useUpdateUser } from '../api/update-user';
@@ -225,7 +226,7 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
     <section className="card">
       <h2>{t('users.create.heading')}</h2>
       <form onSubmit={submit} noValidate data-testid="user-create-form">
-        <div className="field-row">
+        <div className="field-row wide-fields">
           <label className="field">
             <span>{t('users.col.username')}</span>
             <input value={username} onChange={(e) => setUsername(e.target.value)} maxLength={32} autoComplete="off" data-testid="new-username" />
@@ -240,7 +241,7 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserView) => void }) {
           </label>
           <label className="field">
             <span>{t('users.col.region')}</span>
-            <input value={regionCode} onChange={(e) => setRegionCode(e.target.value)} inputMode="numeric" maxLength={12} placeholder="440703" data-testid="new-region" />
+            <RegionPicker value={regionCode} onChange={setRegionCode} testId="new-region" />
           </label>
           <label className="field">
             <span>{t('users.create.password')}</span>
@@ -299,7 +300,7 @@ function EditUserForm({ user, onSaved, onCancel }: { user: UserView; onSaved: ()
         </label>
         <label className="field">
           <span>{t('users.col.region')}</span>
-          <input value={regionCode} onChange={(e) => setRegionCode(e.target.value)} inputMode="numeric" maxLength={12} data-testid="edit-region" />
+          <RegionPicker value={regionCode} onChange={setRegionCode} testId="edit-region" />
         </label>
         <label className="field field-inline">
           <input type="checkbox" checked={disabled} onChange={(e) => setDisabled(e.target.checked)} data-testid="edit-disabled" />
