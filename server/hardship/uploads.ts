@@ -2,7 +2,6 @@
 // (services/hardship/uploads.ts), an import of it is recorded from the user's column choices and run by
 // the list-import workflow; its progress is read from the workflow's heartbeats.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Request } from 'express';
 import { z } from 'zod';
 import { HARDSHIP_LIST_KINDS, ImportDto, StartImportRequestSchema, StartImportResultDto, UploadDto, UploadQuery } from '../../contracts/api/hardship';
 import { LIST_IMPORT_WORKFLOW, type ListImportWorkflowInput } from '../../contracts/hardship';
@@ -11,22 +10,9 @@ import { maxUploadBytes, multipartRefused, prepareImport, storeUpload, uploadToo
 import type { listImportWorkflow } from '../../workflows/hardship';
 import { HttpProblem } from '../errors';
 import { actorName, authOf } from '../http/access';
+import { fileNameOf } from '../http/files';
 import { Reply, route } from '../http/route';
 import { campaignAccess, H, ImportParams, importView, partOf } from './views';
-
-/** The file's name from X-File-Name (URL-encoded, as headers carry Latin-1 only): no folders, no control characters. */
-function fileNameOf(req: Request): string {
-  const raw = req.get('X-File-Name');
-  let name = '上传文件';
-  if (raw) {
-    try {
-      name = decodeURIComponent(raw);
-    } catch {
-      name = raw;
-    }
-  }
-  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || '上传文件';
-}
 
 export const uploadRoutes = [
   route({
@@ -54,7 +40,7 @@ export const uploadRoutes = [
       const { list, sheet } = UploadQuery.parse(req.query);
       // A browser form would store its boundary lines as rows: refused before a byte is read.
       if (req.is('multipart/form-data')) throw multipartRefused();
-      const fileName = fileNameOf(req);
+      const fileName = fileNameOf(req, '上传文件');
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > maxUploadBytes(list)) throw uploadTooLarge(fileName, maxUploadBytes(list));
       if (!(await d.limits.upload.hit(String(authOf(res).auth.user.id), d.now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');

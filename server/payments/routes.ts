@@ -5,7 +5,6 @@
 // JSON pages for the console and as XLSX, and the clerk records visit outcomes; both are scoped to the
 // unit `:code` (a clerk of another village is refused) and recorded in the audit log.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Request } from 'express';
 import { z } from 'zod';
 import { OutsideRosterDto, PaymentsOverviewDto, RegisterPageDto, RegisterQuery, StartPaymentsImportSchema, VisitRequestSchema, VisitResultDto } from '../../contracts/api/payments';
 import { ImportDto, StartImportResultDto, UploadDto } from '../../contracts/api/hardship';
@@ -20,6 +19,7 @@ import { paymentOverview, payersNotInRoster, paymentsCampaign, recordVisit, regi
 import type { listImportWorkflow } from '../../workflows/hardship';
 import { HttpProblem, notFound } from '../errors';
 import { actorName, authOf } from '../http/access';
+import { fileNameOf } from '../http/files';
 import type { ApiDeps } from '../http/deps';
 import { Reply, route } from '../http/route';
 import { importView, XLSX_TYPE } from '../hardship/views';
@@ -29,19 +29,6 @@ const U = '/api/campaigns/:id/units/:code';
 const UnitParams = z.object({ id: z.string(), code: z.string() });
 const VILLAGE = /^\d{12}$/;
 const REGISTER_ZH: Record<Register, string> = { paid: '已缴费人员清册', unpaid: '未缴费人员清册' };
-
-function fileNameOf(req: Request): string {
-  const raw = req.get('X-File-Name');
-  let name = '缴费明细';
-  if (raw) {
-    try {
-      name = decodeURIComponent(raw);
-    } catch {
-      name = raw;
-    }
-  }
-  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || '缴费明细';
-}
 
 /** The village `:code` of the campaign, with its name when the plan's units go down to villages. */
 async function villageOf(d: ApiDeps, campaignId: string, code: string) {
@@ -126,7 +113,7 @@ export const paymentRoutes = [
     handler: async ({ req, res, params, query }, d) => {
       const campaign = await paymentsCampaign(d.db, params.id);
       if (req.is('multipart/form-data')) throw multipartRefused();
-      const fileName = fileNameOf(req);
+      const fileName = fileNameOf(req, '缴费明细');
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > maxUploadBytes('payments')) throw uploadTooLarge(fileName, maxUploadBytes('payments'));
       if (!(await d.limits.upload.hit(String(authOf(res).auth.user.id), d.now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁，请稍后再试');
