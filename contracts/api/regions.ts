@@ -10,6 +10,7 @@ export const RegionsQuerySchema = z
     codes: z
       .string()
       .max(200 * 13)
+      .regex(/^[\d,]*$/, '区划代码应为数字，多个以逗号分隔')
       .optional(),
   })
   .strict();
