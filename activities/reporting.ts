@@ -28,7 +28,6 @@ export function createReportingActivities(db: Db, channels: Channels = { webhook
     draftCircular: (input: Arg<typeof reporting.draftCircular>): Promise<{ id: string; stored: boolean }> => serviceCall(() => reporting.draftCircular(db, input)),
     publishCircular: (input: Arg<typeof reporting.publishCircular>): Promise<void> => serviceCall(() => reporting.publishCircular(db, input, channels)),
     /** The campaign's milestones as its workflow keeps them (version-guarded). */
-    recordMilestones: (input: Arg<typeof reporting.recordMilestones>): Promise<void> => serviceCall(() => reporting.recordMilestones(db, input)),
     /** A milestone's reminder to the units carrying it out, once (outbox, kind reminder). */
     sendMilestoneReminder: (input: Arg<typeof reporting.sendMilestoneReminder>): Promise<{ enqueued: number }> => serviceCall(() => reporting.sendMilestoneReminder(db, input, channels)),
     /** An official confirmed a milestone done: its row, and its open rungs resolved. */

@@ -6,12 +6,12 @@ import { campaigns } from '../../db/schema';
 import { isRegionCode, regionContains, ROLE_ACTIONS } from '../../domain/access';
 import { auditActor, auditResult, auditWhat } from '../../domain/auditText';
 import { DEFAULT_TIME_ZONE, formatLocal } from '../../domain/time';
-import { writeXlsx } from '../../formats/xlsxWriter';
 import { AuditSearchSchema, searchAudit } from '../../services/audit';
 import { HttpProblem } from '../errors';
 import { SESSION_COOKIE, authOf, clearedCookie, ipOf, readCookie, sessionCookie } from '../http/access';
 import { IntRowIdSchema, route } from '../http/route';
 import { AuthError, NewUserSchema, UserPatchSchema, actorOf, type Authenticated, type PublicUser } from './service';
+import { sendXlsx, XLSX_TYPE } from '../http/files';
 
 export function sessionView(a: Authenticated): SessionView {
   return {
@@ -33,7 +33,6 @@ const token = (req: Request) => readCookie(req.headers, SESSION_COOKIE);
 const actor = (res: Response) => actorOf(authOf(res).auth, authOf(res).ip);
 const UserParams = z.object({ userId: IntRowIdSchema });
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const AUDIT_EXPORT_MAX = 20_000;
 
 /** The auditor's filters: a `unit` narrows to that unit's subtree, which must lie inside the auditor's region. */
@@ -236,8 +235,7 @@ export const authRoutes = [
           before = page.nextBefore;
         }
       }
-      res.type(XLSX_TYPE).attachment('audit-log.xlsx');
-      await writeXlsx(res, [{ name: '审计日志', rows: rows(), widths: [18, 28, 60, 16, 14, 16, 10] }]);
+      await sendXlsx(res, 'audit-log.xlsx', [{ name: '审计日志', rows: rows(), widths: [18, 28, 60, 16, 14, 16, 10] }]);
     },
   }),
 ];

@@ -6,7 +6,8 @@ import { COST_COMPONENTS, COST_COMPONENT_ZH, FUNDING_LEVELS, FUNDING_LEVEL_ZH, t
 import type { Cell } from '../../formats/xlsxWriter';
 import { runBudget } from '../../services/hardship/budget';
 import { route } from '../http/route';
-import { exportScope, sendXlsx, XLSX } from './exports';
+import { sendXlsx } from '../http/files';
+import { exportScope, XLSX } from './exports';
 import { campaignAccess, H, RunParams, UnitQuery } from './views';
 
 const BASIS = '测算口径：已参保代缴和待动员参保的困难群体人员，按本批次筛查时的缴费政策逐人计算，各项资金按方案的分担比例分到各级财政';

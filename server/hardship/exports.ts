@@ -4,33 +4,15 @@
 import type { Response } from 'express';
 import { categoryName, INELIGIBLE_ZH, OUTCOME_ZH, REFUSAL_STATEMENT_ZH, type IneligibleReason, type Outcome } from '../../domain/hardship';
 import { maskIdNumber } from '../../domain/idNumber';
-import { writeXlsx, type Cell, type SheetSource } from '../../formats/xlsxWriter';
+import { type Cell, type SheetSource } from '../../formats/xlsxWriter';
 import { hardshipCampaign, importErrorPages, importRow, refusalsOf, resultPages, unitOf, unitsOf, visibleRun } from '../../services/hardship/reads';
 import type { ApiDeps } from '../http/deps';
 import { route, type Answer } from '../http/route';
 import { campaignAccess, changeZh, H, ImportParams, partOf, RunParams, UnitQuery, unitInScope, XLSX_TYPE } from './views';
+import { sendXlsx } from '../http/files';
 
 export const XLSX: Answer = { description: 'XLSX', contentType: XLSX_TYPE };
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
-
-/**
- * An XLSX answer written as its rows arrive. An error before the first byte is answered as an error; one
- * after it (the database gone mid-download) can only cut the download short, which leaves the client a
- * zip without its directory: an incomplete file that no spreadsheet opens, never a partial list.
- */
-export async function sendXlsx(res: Response, fileName: string, sheets: Iterable<SheetSource> | AsyncIterable<SheetSource>): Promise<void> {
-  res.type(XLSX_TYPE).attachment(fileName);
-  try {
-    await writeXlsx(res, sheets);
-  } catch (e) {
-    if (!res.headersSent) {
-      res.removeHeader('Content-Disposition');
-      throw e;
-    }
-    console.error(`[api] ${fileName}: export cut short:`, (e as Error).message);
-    res.destroy();
-  }
-}
 
 /** What an export is about: the campaign, the unit asked for (within the user's scope) and its name, the run covering it. */
 export async function exportScope(d: ApiDeps, res: Response, params: { id: string; runId: string }, unit: string | undefined) {

@@ -10,9 +10,25 @@ import { maxUploadBytes, multipartRefused, prepareImport, storeUpload, uploadToo
 import type { listImportWorkflow } from '../../workflows/hardship';
 import { HttpProblem } from '../errors';
 import { actorName, authOf } from '../http/access';
+import type { ApiDeps } from '../http/deps';
 import { fileNameOf } from '../http/files';
 import { Reply, route } from '../http/route';
 import { campaignAccess, H, ImportParams, importView, partOf } from './views';
+
+/**
+ * Starts the import workflow of an import `prepareImport` recorded, answering 202 for a new import and
+ * 200 for one recorded before. Started again for an import recorded before: a start lost between the
+ * record and the workflow heals.
+ */
+export async function startListImport(d: ApiDeps, prepared: Awaited<ReturnType<typeof prepareImport>>, campaignId: string): Promise<Reply> {
+  try {
+    const args: [ListImportWorkflowInput] = [{ importId: prepared.importId, campaignId, screenAfter: prepared.screenAfter, actor: prepared.actor }];
+    await d.client.workflow.start<typeof listImportWorkflow>(LIST_IMPORT_WORKFLOW, { workflowId: prepared.workflowId, taskQueue: d.taskQueue, args });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+  }
+  return new Reply(prepared.created ? 202 : 200, { importId: prepared.importId, workflowId: prepared.workflowId, created: prepared.created });
+}
 
 export const uploadRoutes = [
   route({
@@ -64,14 +80,7 @@ export const uploadRoutes = [
     handler: async ({ params, body, res }, d) => {
       const campaign = await hardshipCampaign(d.db, params.id);
       const prepared = await prepareImport(d.db, { uploadDir: d.uploadDir, now: d.now }, campaign.id, { ...body, actor: actorName(res) });
-      // Started again for an import recorded before: a start lost between the record and the workflow heals.
-      try {
-        const args: [ListImportWorkflowInput] = [{ importId: prepared.importId, campaignId: campaign.id, screenAfter: prepared.screenAfter, actor: prepared.actor }];
-        await d.client.workflow.start<typeof listImportWorkflow>(LIST_IMPORT_WORKFLOW, { workflowId: prepared.workflowId, taskQueue: d.taskQueue, args });
-      } catch (e) {
-        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-      }
-      return new Reply(prepared.created ? 202 : 200, { importId: prepared.importId, workflowId: prepared.workflowId, created: prepared.created });
+      return startListImport(d, prepared, campaign.id);
     },
   }),
   route({

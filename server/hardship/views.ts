@@ -26,7 +26,7 @@ import { authOf } from '../http/access';
 import type { Scope } from '../http/route';
 
 export const H = '/api/campaigns/:id/hardship';
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_TYPE } from '../http/files';
 /** The route's access: the campaign `:id`, for this action. */
 export const campaignAccess = (action: Action): Scope => ({ kind: 'campaign', action });
 export const RunParams = z.object({ id: z.string(), runId: z.string().describe('筛查批次编号，或 latest') });

@@ -4,24 +4,22 @@
 // verified figures up (services/payments.ts). A village's paid and unpaid registers are read masked, as
 // JSON pages for the console and as XLSX, and the clerk records visit outcomes; both are scoped to the
 // unit `:code` (a clerk of another village is refused) and recorded in the audit log.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { OutsideRosterDto, PaymentsOverviewDto, RegisterPageDto, RegisterQuery, StartPaymentsImportSchema, VisitRequestSchema, VisitResultDto } from '../../contracts/api/payments';
 import { ImportDto, StartImportResultDto, UploadDto } from '../../contracts/api/hardship';
-import { LIST_IMPORT_WORKFLOW, type ListImportWorkflowInput } from '../../contracts/hardship';
 import { eq, and, desc } from 'drizzle-orm';
 import { listImports, units } from '../../db/schema';
 import { PERSON_PAYMENT_STATUS_ZH, PAYMENT_CHANNEL_ZH, VISIT_OUTCOME_ZH, type PaymentChannel } from '../../domain/payments';
-import { writeXlsx, type Cell } from '../../formats/xlsxWriter';
+import { type Cell } from '../../formats/xlsxWriter';
 import { importRow } from '../../services/hardship/reads';
 import { maxUploadBytes, multipartRefused, prepareImport, storeUpload, uploadTooLarge } from '../../services/hardship/uploads';
 import { paymentOverview, payersNotInRoster, paymentsCampaign, recordVisit, registerRows, villageRegister, type Register } from '../../services/payments';
-import type { listImportWorkflow } from '../../workflows/hardship';
 import { HttpProblem, notFound } from '../errors';
 import { actorName, authOf } from '../http/access';
-import { fileNameOf } from '../http/files';
+import { fileNameOf, sendXlsx } from '../http/files';
 import type { ApiDeps } from '../http/deps';
-import { Reply, route } from '../http/route';
+import { route } from '../http/route';
+import { startListImport } from '../hardship/uploads';
 import { importView, XLSX_TYPE } from '../hardship/views';
 
 const P = '/api/campaigns/:id/payments';
@@ -86,8 +84,7 @@ const registerRoutes = (['paid', 'unpaid'] as const).flatMap((register) => [
         }
         if (n === 0) yield [`本村（居）${register === 'paid' ? '暂无已缴费人员' : '暂无未缴费人员'}`];
       }
-      res.type(XLSX_TYPE).attachment(`${REGISTER_ZH[register]}-${village.name}.xlsx`);
-      await writeXlsx(res, [{ name: REGISTER_ZH[register], rows: rows(), widths: [6, 10, 22, 16, 12, 12, 12, 12, 12, 12] }]);
+      await sendXlsx(res, `${REGISTER_ZH[register]}-${village.name}.xlsx`, [{ name: REGISTER_ZH[register], rows: rows(), widths: [6, 10, 22, 16, 12, 12, 12, 12, 12, 12] }]);
       return undefined;
     },
   }),
@@ -138,13 +135,7 @@ export const paymentRoutes = [
     handler: async ({ params, body, res }, d) => {
       const campaign = await paymentsCampaign(d.db, params.id);
       const prepared = await prepareImport(d.db, { uploadDir: d.uploadDir, now: d.now }, campaign.id, { ...body, list: 'payments', screenAfter: false, actor: actorName(res) });
-      try {
-        const args: [ListImportWorkflowInput] = [{ importId: prepared.importId, campaignId: campaign.id, screenAfter: false, actor: prepared.actor }];
-        await d.client.workflow.start<typeof listImportWorkflow>(LIST_IMPORT_WORKFLOW, { workflowId: prepared.workflowId, taskQueue: d.taskQueue, args });
-      } catch (e) {
-        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-      }
-      return new Reply(prepared.created ? 202 : 200, { importId: prepared.importId, workflowId: prepared.workflowId, created: prepared.created });
+      return startListImport(d, prepared, campaign.id);
     },
   }),
   route({

@@ -19,14 +19,13 @@ import {
 } from '../../contracts/api/reporting';
 import { campaigns as campaignsTable } from '../../db/schema';
 import { campaignVisible, isRegionCode, regionContains, unitReachable } from '../../domain/access';
-import { writeXlsx } from '../../formats/xlsxWriter';
 import { notFound } from '../errors';
 import { actorName, authOf, requireRegion, subjectOf } from '../http/access';
 import { CampaignParams, IntRowIdSchema, UnitParams, route } from '../http/route';
+import { sendXlsx, XLSX_TYPE } from '../http/files';
 
 const C = '/api/campaigns/:id';
 const closed = '活动已结束或撤销,或被工作流拒绝';
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CircularParams = z.object({ id: z.string(), seq: IntRowIdSchema });
 
 export const reportingRoutes = [
@@ -180,8 +179,7 @@ export const reportingRoutes = [
     answers: { 200: { description: 'XLSX', contentType: XLSX_TYPE }, 404: { description: '不存在' } },
     handler: async ({ params, res }, d) => {
       const file = await d.reporting.circularXlsx(params.id, params.seq);
-      res.type(XLSX_TYPE).attachment(file.fileName);
-      await writeXlsx(res, file.sheets);
+      await sendXlsx(res, file.fileName, file.sheets);
     },
   }),
   route({
@@ -196,8 +194,7 @@ export const reportingRoutes = [
       const { scope } = authOf(res);
       const detail = await d.campaigns.detail(params.id);
       const rows = detail.units.filter((u) => regionContains(scope, u.code));
-      res.type(XLSX_TYPE).attachment(`progress-${params.id}.xlsx`);
-      await writeXlsx(res, [{ name: '进度表', rows: unitProgressRows(detail.title, detail.regionName, rows, d.now(), detail.timeZone), widths: [14, 16, 10, 12, 12, 12, 12, 14, 10, 10, 8] }]);
+      await sendXlsx(res, `progress-${params.id}.xlsx`, [{ name: '进度表', rows: unitProgressRows(detail.title, detail.regionName, rows, d.now(), detail.timeZone), widths: [14, 16, 10, 12, 12, 12, 12, 14, 10, 10, 8] }]);
     },
   }),
 ];
