@@ -49,7 +49,7 @@ export function UsersPage() {
           <ErrorMessage error={users.error} testId="users-error" />
         ) : (
           <div className="table-wrap">
-            <table className="table" data-testid="users-table">
+            <table className="table table-stack" data-testid="users-table">
               <thead>
                 <tr>
                   <th>{t('users.col.username')}</th>
@@ -114,23 +114,23 @@ function UserRow({
   return (
     <>
       <tr data-testid={`user-row-${user.username}`} data-disabled={user.disabled} data-locked={locked}>
-        <td>
+        <td data-label={t('users.col.username')}>
           <code>{user.username}</code>
         </td>
-        <td>{user.displayName}</td>
-        <td>{t(`role.${user.role}`)}</td>
-        <td>
+        <td data-label={t('users.col.displayName')}>{user.displayName}</td>
+        <td data-label={t('users.col.role')}>{t(`role.${user.role}`)}</td>
+        <td data-label={t('users.col.region')}>
           <code>{user.regionCode}</code>
         </td>
-        <td data-testid="user-status">
+        <td data-label={t('users.col.status')} data-testid="user-status">
           {user.disabled
             ? t('users.status.disabled')
             : locked
               ? t('users.status.locked', { until: formatDateTime(user.lockedUntil!, DEFAULT_TIME_ZONE) })
               : t('users.status.active')}
         </td>
-        <td>{user.mfaEnrolled ? t('users.mfa.enrolled') : t('users.mfa.none')}</td>
-        <td className="nowrap">
+        <td data-label={t('users.col.mfa')}>{user.mfaEnrolled ? t('users.mfa.enrolled') : t('users.mfa.none')}</td>
+        <td data-label={t('users.col.actions')} className="nowrap">
           <button type="button" className="link-button" onClick={() => onOpen(open === 'edit' ? null : 'edit')} data-testid="user-edit">
             {t('users.edit')}
           </button>{' '}
