@@ -61,6 +61,8 @@ export interface CampaignReportingState extends ReportingContext {
   /** 通报 to draft, by due instant; `stream` and `level` absent in campaigns prepared before streams. */
   circulars: Array<{ key: string; dueAt: number; drafted: boolean; approved: boolean; id: string | null; stream?: string; level?: RegionLevel }>;
   calendarChanges: number;
+  /** Circulars of every stream that drafts them, each numbered in its stream (absent before STREAMS_PATCH). */
+  streams?: boolean;
   /** 节点任务 with their instants and what was sent (absent in campaigns prepared before milestones). */
   milestoneStates?: MilestoneState[];
 }

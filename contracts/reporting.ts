@@ -162,4 +162,6 @@ export interface ReportingState {
   deadlineChecks: string[];
   fired: Record<string, { track: EscalationTrack; episode: string; status: 'open' | 'acknowledged' | 'answered' | 'waived' | 'resolved' }>;
   version: number;
+  /** Started with every stream and every judged metric (workflows/reporting.ts STREAMS_PATCH); absent before. */
+  streams?: boolean;
 }

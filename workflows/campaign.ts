@@ -17,7 +17,8 @@ import type { DbActivities } from '../activities/db';
 import type { ReportingActivities } from '../activities/reporting';
 import type { PhaseWindow } from '../domain/escalation';
 import { calendarBetween } from '../domain/calendar';
-import { computeSchedule } from '../domain/schedule';
+import { computeSchedule, computeStreamSchedule } from '../domain/schedule';
+import { normaliseReporting } from '../domain/streams';
 import { milestoneConfirmationProblem, milestoneEscalationId, milestoneLadder, milestoneReminderText, milestoneRungReason, milestoneSchedule } from '../domain/milestones';
 import { MILESTONE_TRACK } from '../contracts/reporting';
 import type { PhaseEndReason } from '../domain/status';
@@ -54,6 +55,8 @@ export const ONE_LAUNCH_ACTIVITY = 'one-launch-activity';
  * for when the plan has milestones, so campaigns launched before them replay as they ran.
  */
 export const MILESTONES_PATCH = 'milestones-v1';
+/** Circulars of every stream that drafts them (see workflows/reporting.ts, where units use the same patch id). */
+export const STREAMS_PATCH = 'reporting-streams-v1';
 
 const db = proxyActivities<DbActivities>({
   startToCloseTimeout: '2 minutes',
@@ -158,8 +161,27 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     };
   };
 
-  /** 通报 at each period's close of the level directly under the campaign's region (counties of a city plan). */
+  /**
+   * 通报 at each period's close. Campaigns with every stream (STREAMS_PATCH): per stream that drafts
+   * circulars, at the close of each period of the level it ranks (旬报, 月调度, 季通报 each their own);
+   * before: the first stream, at the level directly under the campaign's region.
+   */
   const planCirculars = (r: CampaignReportingState) => {
+    if (r.streams) {
+      const drafted = new Set(r.circulars.filter((c) => c.drafted).map((c) => c.key));
+      const fresh: CampaignReportingState['circulars'] = [];
+      for (const stream of normaliseReporting(r.reporting)) {
+        const level = r.circularLevels?.[stream.key];
+        if (!stream.circulars || !level) continue;
+        const schedule = computeStreamSchedule({ stream, level, timeZone: r.timeZone, phases: phaseWindows(), calendar: r.calendar });
+        for (const p of schedule?.periods ?? []) {
+          if (!drafted.has(p.key)) fresh.push({ key: p.key, dueAt: p.dueAt, drafted: false, approved: false, id: null, stream: stream.key, level });
+        }
+      }
+      fresh.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key));
+      r.circulars = [...r.circulars.filter((c) => c.drafted), ...fresh];
+      return;
+    }
     const level = state.children[0]?.level;
     const schedule = r.reporting && level ? computeSchedule({ reporting: r.reporting, level, timeZone: r.timeZone, phases: phaseWindows(), calendar: r.calendar }) : null;
     r.circularLevel = schedule ? level : null;
@@ -496,6 +518,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     });
     if (prepared) {
       state.reporting = { ...prepared.reporting, calendar: prepared.calendar, circularLevel: null, circulars: [], calendarChanges: 0 };
+      if (prepared.reporting.circularLevels && patched(STREAMS_PATCH)) state.reporting.streams = true;
       planCirculars(state.reporting);
       if (prepared.reporting.milestones?.length && patched(MILESTONES_PATCH)) initMilestones(state.reporting);
     } else if (patched('reporting-v1')) {
@@ -540,8 +563,26 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       continue;
     }
     if (circular && circular.dueAt === due) {
-      const seq = state.reporting!.circulars.indexOf(circular) + 1;
-      const drafted = await rep.draftCircular({ campaignId, periodKey: circular.key, seq, dueAt: circular.dueAt, level: state.reporting!.circularLevel!, at: due });
+      const r = state.reporting!;
+      // Numbered across the campaign (a circular's address); the previous one of its own stream is what it compares with.
+      const seq = r.circulars.indexOf(circular) + 1;
+      let drafted: { id: string };
+      if (circular.stream !== undefined) {
+        const stream = normaliseReporting(r.reporting).find((s) => s.key === circular.stream);
+        drafted = await rep.draftCircular({
+          campaignId,
+          periodKey: circular.key,
+          seq,
+          dueAt: circular.dueAt,
+          level: circular.level!,
+          at: due,
+          stream: circular.stream,
+          streamName: stream?.name ?? circular.stream,
+          reports: stream?.reports ?? true,
+        });
+      } else {
+        drafted = await rep.draftCircular({ campaignId, periodKey: circular.key, seq, dueAt: circular.dueAt, level: r.circularLevel!, at: due });
+      }
       circular.drafted = true;
       circular.id = drafted.id;
       continue;

@@ -4,7 +4,7 @@
 // every write goes through an idempotent activity whose key is made here, so a rung fires once.
 import { ApplicationFailure, currentUpdateInfo, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ReportingActivities } from '../activities/reporting';
-import type { PeriodRecord, ReportingState, ScheduleWrite, TrackedPeriod } from '../contracts/reporting';
+import type { PeriodRecord, ReportingState, ScheduleWrite, TrackedPeriod, UnitProgress } from '../contracts/reporting';
 import { isLate, localDateOf } from '../domain/time';
 import {
   escalationId,
@@ -22,7 +22,11 @@ import {
   type Text,
 } from '../domain/escalation';
 import type { Ladder } from '../domain/plan';
-import { computeSchedule, type ScheduledPeriod } from '../domain/schedule';
+import { computeSchedule, computeStreamSchedule, unitSchedules, type ScheduledPeriod } from '../domain/schedule';
+import { evaluateTargets, targetMissed as metricMissed, type MetricEvaluation, type Targets } from '../domain/targets';
+import { judgedMetrics, paceCheckStreams } from '../domain/escalation';
+import { LEVEL_RANK } from '../domain/regions';
+import { LEGACY_STREAM_KEY, streamLadder, streamOf } from '../domain/streams';
 import {
   REJECTION,
   type CalendarChange,
@@ -43,7 +47,30 @@ export const rep = proxyActivities<ReportingActivities>({
 
 const reject = (message: string) => ApplicationFailure.create({ type: REJECTION, message, nonRetryable: true });
 
-export function initialReportingState(ctx: UnitReportingContext, unit: UnitSpec): ReportingState {
+/**
+ * Guards every stream of the plan in one unit (issue 11): periods of all the streams it reports in,
+ * each stream's own ladder and due time, pace checks at the instants of the plan's pace-check streams
+ * (also for units judged without reporting), and every metric the plan judges. Asked once, when the
+ * unit's reporting state is made; units started before it keep the first stream and one metric.
+ */
+export const STREAMS_PATCH = 'reporting-streams-v1';
+
+export function initialReportingState(ctx: UnitReportingContext, unit: UnitSpec, streams = false): ReportingState {
+  if (streams) {
+    const periods = streamPeriods(ctx, unit).map((p) => ({ ...p, revisions: 0, processed: false }));
+    return {
+      ctx,
+      dueTime: '24:00',
+      periods,
+      ...(periods.length === 0 ? { checks: judgedChecks(ctx, unit).map((c) => ({ ...c, processed: false })) } : {}),
+      missed: {},
+      pace: { episode: null, sinceDate: null, fired: 0, waived: false, lastCheckAt: null },
+      deadlineChecks: [],
+      fired: {},
+      version: 0,
+      streams: true,
+    };
+  }
   const schedule = scheduleFor(ctx, unit);
   return {
     ctx,
@@ -60,6 +87,40 @@ export function initialReportingState(ctx: UnitReportingContext, unit: UnitSpec)
 function scheduleFor(ctx: UnitReportingContext, unit: UnitSpec) {
   if (!ctx.reporting) return null;
   return computeSchedule({ reporting: ctx.reporting, level: unit.level, timeZone: ctx.timeZone, phases: ctx.phases, calendar: ctx.calendar });
+}
+
+/** Every period of every stream the unit reports in, by due instant (plan order on a tie). */
+function streamPeriods(ctx: UnitReportingContext, unit: UnitSpec): PeriodRecord[] {
+  if (!ctx.reporting) return [];
+  const out: PeriodRecord[] = [];
+  for (const s of unitSchedules({ reporting: ctx.reporting, level: unit.level, timeZone: ctx.timeZone, phases: ctx.phases, calendar: ctx.calendar })) {
+    for (const p of s.periods) out.push({ ...toRecord(p), stream: s.stream, dueTime: s.dueTime });
+  }
+  return sortPeriods(out);
+}
+
+function sortPeriods<T extends { dueAt: number; key: string }>(periods: T[]): T[] {
+  periods.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key));
+  periods.forEach((p, i) => ((p as unknown as { seq: number }).seq = i + 1));
+  return periods;
+}
+
+/**
+ * A unit judged on pace without reporting (`escalation.pace.levels`, e.g. the towns over reporting
+ * villages) is checked at the due instants of the pace-check streams at the nearest level below it
+ * that reports in them; its figures are its children's.
+ */
+function judgedChecks(ctx: UnitReportingContext, unit: UnitSpec): Array<{ key: string; at: number }> {
+  const esc = ctx.escalation;
+  if (!esc || !ctx.reporting || !esc.pace?.levels?.includes(unit.level as never)) return [];
+  const seen = new Map<number, string>();
+  for (const stream of paceCheckStreams({ reporting: ctx.reporting, escalation: esc })) {
+    const below = [...stream.levels].filter((l) => LEVEL_RANK[l] > LEVEL_RANK[unit.level]).sort((a, b) => LEVEL_RANK[a] - LEVEL_RANK[b])[0];
+    if (!below) continue;
+    const schedule = computeStreamSchedule({ stream, level: below, timeZone: ctx.timeZone, phases: ctx.phases, calendar: ctx.calendar });
+    for (const p of schedule?.periods ?? []) if (!seen.has(p.dueAt)) seen.set(p.dueAt, `check:${p.key}`);
+  }
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([at, key]) => ({ key, at }));
 }
 
 function toRecord(p: ScheduledPeriod): PeriodRecord {
@@ -87,6 +148,33 @@ export class UnitReporting {
 
   private get ctx() {
     return this.state.ctx;
+  }
+
+  /** Started with every stream (STREAMS_PATCH); units started before keep the first stream and one metric. */
+  private get multi(): boolean {
+    return this.state.streams === true;
+  }
+
+  private streamKey(period: TrackedPeriod): string {
+    return period.stream ?? LEGACY_STREAM_KEY;
+  }
+
+  /** The ladder a period's missed report climbs: its stream's own, else the plan's. */
+  private ladderOf(period: TrackedPeriod): Ladder | null {
+    if (!this.multi) return this.ctx.escalation?.ladder ?? null;
+    const stream = streamOf(this.ctx.reporting, this.streamKey(period));
+    return stream ? streamLadder(stream, this.ctx.escalation) : null;
+  }
+
+  /** Whether a period's due instant is a pace check (`escalation.pace.streams`, default every stream). */
+  private isPaceCheck(period: TrackedPeriod): boolean {
+    if (!this.multi) return true;
+    return paceCheckStreams({ reporting: this.ctx.reporting, escalation: this.ctx.escalation }).some((s) => s.key === this.streamKey(period));
+  }
+
+  /** Units that report, and units judged over reporting children (`checks`), are judged on pace. */
+  private judged(): boolean {
+    return this.state.periods.length > 0 || (this.state.checks?.length ?? 0) > 0;
   }
 
   view(): UnitReportingView {
@@ -123,12 +211,12 @@ export class UnitReporting {
     const times: number[] = [];
     const first = this.state.periods.find((p) => !p.processed);
     if (first) times.push(first.dueAt);
-    const ladder = this.ctx.escalation?.ladder;
-    if (ladder) {
-      for (const [key, m] of Object.entries(this.state.missed)) {
-        if (m.closed || m.fired >= ladder.length) continue;
-        times.push(this.rungAt(key, ladder, m.fired).at);
-      }
+    const check = this.state.checks?.find((c) => !c.processed);
+    if (check) times.push(check.at);
+    for (const [key, m] of Object.entries(this.state.missed)) {
+      const ladder = this.ladderOf(this.state.periods.find((p) => p.key === key)!);
+      if (!ladder || m.closed || m.fired >= ladder.length) continue;
+      times.push(this.rungAt(key, ladder, m.fired).at);
     }
     const deadline = this.pendingDeadlineCheck();
     if (deadline) times.push(deadline.deadlineAt);
@@ -142,6 +230,7 @@ export class UnitReporting {
       const at = this.nextEventAt();
       if (at === undefined || at > now) break;
       const period = this.state.periods.find((p) => !p.processed);
+      const check = this.state.checks?.find((c) => !c.processed);
       const deadline = this.pendingDeadlineCheck();
       if (period && period.dueAt === at) {
         period.processed = true;
@@ -150,7 +239,12 @@ export class UnitReporting {
           this.state.missed[period.key] = { fired: 0, closed: false };
         }
         changed = true;
-        await this.paceCheck(period.key, at, false);
+        if (this.isPaceCheck(period)) await this.paceCheck(period.key, at, false);
+        continue;
+      }
+      if (check && check.at === at) {
+        check.processed = true;
+        await this.paceCheck(check.key, at, false);
         continue;
       }
       if (deadline && deadline.deadlineAt === at) {
@@ -166,18 +260,20 @@ export class UnitReporting {
 
   private rungAt(periodKey: string, ladder: Ladder, index: number) {
     const period = this.state.periods.find((p) => p.key === periodKey)!;
-    return missedRungAt(this.ctx.calendar, period, this.state.dueTime, this.ctx.timeZone, ladder[index].delayWorkingDays);
+    return missedRungAt(this.ctx.calendar, period, period.dueTime ?? this.state.dueTime, this.ctx.timeZone, ladder[index].delayWorkingDays);
   }
 
   private async fireMissedRungsDue(at: number): Promise<number> {
-    const ladder = this.ctx.escalation!.ladder;
     let count = 0;
     for (const [key, m] of Object.entries(this.state.missed)) {
-      if (m.closed || m.fired >= ladder.length) continue;
+      const period = this.state.periods.find((p) => p.key === key)!;
+      const ladder = this.ladderOf(period);
+      if (!ladder || m.closed || m.fired >= ladder.length) continue;
       const due = this.rungAt(key, ladder, m.fired);
       if (due.at !== at) continue;
       const index = m.fired;
-      const period = this.state.periods.find((p) => p.key === key)!;
+      const stream = this.multi ? streamOf(this.ctx.reporting, this.streamKey(period)) : null;
+      const named = stream && !stream.legacy ? { streamName: stream.name } : {};
       const next = index + 1 < ladder.length ? this.rungAt(key, ladder, index + 1).at : null;
       m.fired += 1;
       count += 1;
@@ -190,7 +286,9 @@ export class UnitReporting {
           rungName: ladder[index].name,
           delayWorkingDays: ladder[index].delayWorkingDays,
           rungDate: due.date,
+          ...named,
         }),
+        ...(this.multi ? { stream: this.streamKey(period) } : {}),
         detail: { periodKey: key, dueAt: period.dueAt, dueDate: period.dueDate, rawDate: period.rawDate, shift: period.reason, delayWorkingDays: ladder[index].delayWorkingDays, rungDate: due.date },
         firedAt: at,
         nextRungAt: next,
@@ -204,7 +302,7 @@ export class UnitReporting {
     episode: string,
     ladder: Ladder,
     index: number,
-    what: { reason: Text; detail: Record<string, unknown>; firedAt: number; nextRungAt: number | null; targetMissed?: boolean },
+    what: { reason: Text; detail: Record<string, unknown>; firedAt: number; nextRungAt: number | null; targetMissed?: boolean; stream?: string },
   ): Promise<void> {
     const rung = ladder[index];
     const id = escalationId(this.campaignId, this.unit.code, track, episode, rung.rung);
@@ -226,7 +324,7 @@ export class UnitReporting {
 
   private pendingDeadlineCheck(): PhaseWindow | undefined {
     const esc = this.ctx.escalation;
-    if (!esc || this.state.periods.length === 0) return undefined;
+    if (!esc || !this.judged()) return undefined;
     const phase = pacePhase(esc, this.ctx.phases);
     if (!phase || this.state.deadlineChecks.includes(`${phase.key}@${phase.deadlineAt}`)) return undefined;
     return phase;
@@ -235,33 +333,25 @@ export class UnitReporting {
   /** 序时进度: compares progress with the expected pace; behind raises the track, a missed target at the deadline raises it further. */
   private async paceCheck(checkKey: string, at: number, atPhaseDeadline: boolean): Promise<void> {
     const esc = this.ctx.escalation;
-    // Only units that report are judged on pace: without reports their figures say nothing.
-    if (!esc || this.state.periods.length === 0) return;
+    // Only units that report (or are judged over reporting children) are judged on pace.
+    if (!esc || !this.judged()) return;
     const phase = pacePhase(esc, this.ctx.phases);
     if (!phase) return;
-    const metric = esc.pace?.metric ?? 'paying';
     const progress = await rep.unitProgress({ campaignId: this.campaignId, unitCode: this.unit.code });
-    const evaluation = evaluatePace({
-      metric,
-      target: metric === 'paying' ? progress.targetPaying : progress.targetEnrolled,
-      actual: metric === 'paying' ? progress.paid : progress.enrolled,
-      expectedShare: expectedShare(esc, phase, this.ctx.timeZone, at),
-      margin: esc.paceMargin,
-      at,
-      timeZone: this.ctx.timeZone,
-    });
-    if (!evaluation) return;
-    const targetMissed = atPhaseDeadline && evaluation.actual < evaluation.target;
+    const share = expectedShare(esc, phase, this.ctx.timeZone, at);
+    const judgement = this.multi ? this.judgeAll(progress, share, at, atPhaseDeadline, phase) : this.judgeOne(progress, share, at, atPhaseDeadline, phase);
+    if (!judgement) return;
+    const { targetMissed } = judgement;
     await rep.recordPaceCheck({
       campaignId: this.campaignId,
       unitCode: this.unit.code,
-      behind: evaluation.behind,
-      expected: evaluation.expected,
+      behind: judgement.behind,
+      expected: judgement.expected,
       ...(atPhaseDeadline ? { targetMissed } : {}),
     });
     const pace = this.state.pace;
     const checkDate = localDateOf(at - 1, this.ctx.timeZone);
-    if (!evaluation.behind && !targetMissed) {
+    if (!judgement.behind && !targetMissed) {
       if (pace.episode !== null) {
         await rep.closeEpisode({
           campaignId: this.campaignId,
@@ -287,19 +377,82 @@ export class UnitReporting {
     }
     if (pace.waived) return;
     const ladder = paceLadder(esc);
-    const detail = { check: checkKey, ...evaluation, reason: undefined };
-    if (evaluation.behind && !sameInstant && paceRungReady(this.ctx.calendar, ladder, pace.fired, pace.sinceDate!, checkDate)) {
-      await this.fire('behind-pace', pace.episode, ladder, pace.fired++, { reason: evaluation.reason, detail, firedAt: at, nextRungAt: null });
+    const detail = { check: checkKey, ...judgement.detail };
+    if (judgement.behind && !sameInstant && paceRungReady(this.ctx.calendar, ladder, pace.fired, pace.sinceDate!, checkDate)) {
+      await this.fire('behind-pace', pace.episode, ladder, pace.fired++, { reason: judgement.reason, detail, firedAt: at, nextRungAt: null });
     }
     if (targetMissed && pace.fired < ladder.length) {
       await this.fire('behind-pace', pace.episode, ladder, pace.fired++, {
-        reason: targetMissedReason(phase, evaluation, this.ctx.timeZone),
-        detail: { ...detail, targetMissed: true },
+        reason: judgement.missedReason,
+        detail: { ...detail, ...judgement.missedDetail, targetMissed: true },
         firedAt: at,
         nextRungAt: null,
         targetMissed: true,
       });
     }
+  }
+
+  /** Units started before streams: one count (`pace.metric`, default 缴费人数), as they always were judged. */
+  private judgeOne(progress: UnitProgress, share: number, at: number, atPhaseDeadline: boolean, phase: PhaseWindow): Judgement | null {
+    const esc = this.ctx.escalation!;
+    const metric = esc.pace?.metric ?? 'paying';
+    const evaluation = evaluatePace({
+      metric,
+      target: metric === 'paying' ? progress.targetPaying : progress.targetEnrolled,
+      actual: metric === 'paying' ? progress.paid : progress.enrolled,
+      expectedShare: share,
+      margin: esc.paceMargin,
+      at,
+      timeZone: this.ctx.timeZone,
+    });
+    if (!evaluation) return null;
+    return {
+      behind: evaluation.behind,
+      expected: evaluation.expected,
+      reason: evaluation.reason,
+      detail: { ...evaluation, reason: undefined },
+      targetMissed: atPhaseDeadline && evaluation.actual < evaluation.target,
+      missedReason: targetMissedReason(phase, evaluation, this.ctx.timeZone),
+      missedDetail: {},
+    };
+  }
+
+  /**
+   * Every metric the plan judges (`pace.metrics`: counts, 参保率/征缴率 over the headcount, 手机缴费率,
+   * the money target, 扩面): behind when any is behind, the target missed when any is under its target at
+   * the deadline; the reason names each such metric with its expected and actual value and the date.
+   */
+  private judgeAll(progress: UnitProgress, share: number, at: number, atPhaseDeadline: boolean, phase: PhaseWindow): Judgement | null {
+    const esc = this.ctx.escalation!;
+    const targets: Targets = progress.targets ?? {
+      ...(progress.targetEnrolled ? { enrolled: progress.targetEnrolled } : {}),
+      ...(progress.targetPaying ? { paying: progress.targetPaying } : {}),
+    };
+    const evaluations = evaluateTargets({
+      metrics: judgedMetrics(esc),
+      targets,
+      figures: progress,
+      expectedShare: share,
+      margin: esc.paceMargin,
+      at,
+      timeZone: this.ctx.timeZone,
+    });
+    if (evaluations.length === 0) return null;
+    const behind = evaluations.filter((e) => e.behind);
+    const missed = atPhaseDeadline ? evaluations.filter(metricMissed) : [];
+    const plain = (e: MetricEvaluation) => ({ ...e, reason: undefined });
+    const primary = behind[0] ?? evaluations[0];
+    const count = evaluations.find((e) => e.metric === 'paying' || e.metric === 'enrolled');
+    const missedTexts = missed.map((e) => targetMissedReason(phase, e, this.ctx.timeZone));
+    return {
+      behind: behind.length > 0,
+      expected: count ? count.expected : null,
+      reason: joinTexts((behind.length ? behind : evaluations).map((e) => e.reason)),
+      detail: { ...plain(primary), metrics: evaluations.map(plain) },
+      targetMissed: missed.length > 0,
+      missedReason: joinTexts(missedTexts),
+      missedDetail: { missedMetrics: missed.map((e) => e.metric) },
+    };
   }
 
   private markEpisode(track: EscalationTrack, episode: string, status: 'resolved' | 'waived') {
@@ -322,8 +475,11 @@ export class UnitReporting {
       const keys = this.state.periods.map((p) => p.key).join('、') || '(本单位无报送任务)';
       throw reject(`没有 ${req.periodKey} 这一报送期;本单位的报送期为 ${keys}`);
     }
-    if (i > 0 && this.state.periods[i - 1].dueAt > Date.now()) {
-      throw reject(`${req.periodKey} 期尚未开始:上一期(${this.state.periods[i - 1].key})截止后才能报送`);
+    // The period before it in the same stream must have closed (a 旬报 is not held back by a 月调度).
+    const period = this.state.periods[i];
+    const previous = this.state.periods.slice(0, i).reverse().find((p) => this.streamKey(p) === this.streamKey(period));
+    if (previous && previous.dueAt > Date.now()) {
+      throw reject(`${req.periodKey} 期尚未开始:上一期(${previous.key})截止后才能报送`);
     }
   }
 
@@ -404,10 +560,17 @@ export class UnitReporting {
   async reschedule(change: { phases?: PhaseWindow[]; calendar?: CalendarChange }): Promise<void> {
     if (change.phases) this.ctx.phases = change.phases;
     if (change.calendar) this.ctx.calendar = change.calendar.calendar;
-    const schedule = scheduleFor(this.ctx, this.unit);
-    const fresh = new Map((schedule?.periods ?? []).map((p) => [p.key, p]));
+    const fresh = new Map<string, ScheduledPeriod | PeriodRecord>(
+      this.multi ? streamPeriods(this.ctx, this.unit).map((p) => [p.key, p]) : (scheduleFor(this.ctx, this.unit)?.periods ?? []).map((p) => [p.key, p]),
+    );
     const now = Date.now();
-    const note = (from: TrackedPeriod, to: ScheduledPeriod): PeriodRecord['changeNote'] => {
+    if (this.state.checks) {
+      const kept = this.state.checks.filter((c) => c.processed || c.at <= now);
+      const known = new Set(kept.map((c) => c.key));
+      for (const c of judgedChecks(this.ctx, this.unit)) if (c.at > now && !known.has(c.key)) kept.push({ ...c, processed: false });
+      this.state.checks = kept.sort((a, b) => a.at - b.at);
+    }
+    const note = (from: TrackedPeriod, to: ScheduledPeriod | PeriodRecord): PeriodRecord['changeNote'] => {
       const why = change.calendar
         ? { zh: `${change.calendar.year}年节假日安排由${change.calendar.actor}更新(${change.calendar.summary.zh})`, en: `the ${change.calendar.year} calendar was updated by ${change.calendar.actor} (${change.calendar.summary.en})` }
         : { zh: '阶段截止时间调整', en: 'a phase deadline was amended' };
@@ -436,13 +599,26 @@ export class UnitReporting {
         changeNote: moved ? note(p, next) : p.changeNote,
       });
     }
-    for (const p of fresh.values()) if (p.dueAt > now) kept.push({ ...toRecord(p), revisions: 0, processed: false });
+    for (const p of fresh.values()) if (p.dueAt > now) kept.push({ ...('status' in p ? p : toRecord(p)), revisions: 0, processed: false });
     kept.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key));
     kept.forEach((p, i) => (p.seq = i + 1));
     this.state.periods = kept;
     await this.writeSchedule();
   }
 }
+
+/** What a pace check concluded, whichever way the unit is judged. */
+interface Judgement {
+  behind: boolean;
+  expected: number | null;
+  reason: Text;
+  detail: Record<string, unknown>;
+  targetMissed: boolean;
+  missedReason: Text;
+  missedDetail: Record<string, unknown>;
+}
+
+const joinTexts = (texts: Text[]): Text => ({ zh: texts.map((t) => t.zh).join(''), en: texts.map((t) => t.en).join(' ') });
 
 const FIGURE_NAMES = {
   enrolled: '参保人数',

@@ -26,7 +26,7 @@ import {
   type PendingUnitMessage,
 } from '../contracts/campaign';
 import { startUnits } from './children';
-import { UnitReporting, initialReportingState, rep } from './reporting';
+import { STREAMS_PATCH, UnitReporting, initialReportingState, rep } from './reporting';
 import { Alarm } from './alarm';
 import { NO_LOCK, WorkflowLock } from './lock';
 
@@ -55,7 +55,7 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
     ended: null,
   };
   // Units started before reporting existed have no context and keep their old behaviour (replay-safe).
-  if (input.reporting && !state.reporting) state.reporting = initialReportingState(input.reporting, unit);
+  if (input.reporting && !state.reporting) state.reporting = initialReportingState(input.reporting, unit, patched(STREAMS_PATCH));
   const reporting = state.reporting ? new UnitReporting(campaignId, unit, state.reporting) : null;
   const alarm = new Alarm();
   const lock = reporting && patched(UNIT_LOCK_PATCH) ? new WorkflowLock() : NO_LOCK;

@@ -42,7 +42,7 @@ export const reportPeriods = pgTable(
     periodKey: text('period_key').notNull(),
     /** The reporting stream's key (`reports` for plans written with the single legacy block). */
     stream: text('stream').notNull().default('reports'),
-    /** Position within the stream. */
+    /** Position in the unit's schedule: every stream's periods by due instant (one stream: its order). */
     seq: integer('seq').notNull(),
     rawDate: text('raw_date').notNull(),
     dueDate: text('due_date').notNull(),
