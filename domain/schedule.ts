@@ -17,7 +17,9 @@ import type { Plan, ResolvedPhase } from './plan';
 import { missingYearWarnings, type ScheduleWarning } from './calendar';
 
 export { missingYearWarnings, type ScheduleWarning };
-import { flattenBreakdown } from './regions';
+import { paceCheckStreams } from './escalation';
+import type { Escalation } from './ladder';
+import { flattenBreakdown, LEVEL_RANK } from './regions';
 import type { RegionLevel } from './status';
 import {
   REPORTING_LEVELS,
@@ -232,6 +234,25 @@ export function unitSchedules(input: Omit<ScheduleInput, 'stream'>): LevelSchedu
     if (s) out.push(s);
   }
   return out;
+}
+
+/**
+ * A unit judged on pace without reporting itself (`escalation.pace.levels`: the towns over reporting
+ * villages) is checked at the due instants of the pace-check streams at the nearest level below it that
+ * reports in them; its figures are its children's. One check per instant, keyed `check:<period key>`.
+ * None for a level not named in `pace.levels`.
+ */
+export function paceCheckInstants(input: Omit<ScheduleInput, 'stream'> & { escalation: Escalation | null | undefined }): Array<{ key: string; at: number }> {
+  const { escalation, reporting, level, ...rest } = input;
+  if (!escalation?.pace?.levels?.includes(level as ReportingLevel)) return [];
+  const seen = new Map<number, string>();
+  for (const stream of paceCheckStreams({ reporting: reporting as Reporting, escalation })) {
+    const below = stream.levels.filter((l) => LEVEL_RANK[l] > LEVEL_RANK[level]).sort((a, b) => LEVEL_RANK[a] - LEVEL_RANK[b])[0];
+    if (!below) continue;
+    const schedule = computeStreamSchedule({ stream, level: below, ...rest });
+    for (const p of schedule?.periods ?? []) if (!seen.has(p.dueAt)) seen.set(p.dueAt, `check:${p.key}`);
+  }
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([at, key]) => ({ key, at }));
 }
 
 export interface CircularSchedule {

@@ -22,10 +22,9 @@ import {
   type Text,
 } from '../domain/escalation';
 import type { Ladder } from '../domain/plan';
-import { computeSchedule, computeStreamSchedule, unitSchedules, type ScheduledPeriod } from '../domain/schedule';
+import { computeSchedule, paceCheckInstants, unitSchedules, type ScheduledPeriod } from '../domain/schedule';
 import { evaluateTargets, targetMissed as metricMissed, type MetricEvaluation, type Targets } from '../domain/targets';
 import { judgedMetrics, paceCheckStreams } from '../domain/escalation';
-import { LEVEL_RANK } from '../domain/regions';
 import { LEGACY_STREAM_KEY, streamLadder, streamOf } from '../domain/streams';
 import {
   REJECTION,
@@ -105,22 +104,10 @@ function sortPeriods<T extends { dueAt: number; key: string }>(periods: T[]): T[
   return periods;
 }
 
-/**
- * A unit judged on pace without reporting (`escalation.pace.levels`, e.g. the towns over reporting
- * villages) is checked at the due instants of the pace-check streams at the nearest level below it
- * that reports in them; its figures are its children's.
- */
+/** Pace checks of a unit judged without reporting (domain/schedule.ts `paceCheckInstants`). */
 function judgedChecks(ctx: UnitReportingContext, unit: UnitSpec): Array<{ key: string; at: number }> {
-  const esc = ctx.escalation;
-  if (!esc || !ctx.reporting || !esc.pace?.levels?.includes(unit.level as never)) return [];
-  const seen = new Map<number, string>();
-  for (const stream of paceCheckStreams({ reporting: ctx.reporting, escalation: esc })) {
-    const below = [...stream.levels].filter((l) => LEVEL_RANK[l] > LEVEL_RANK[unit.level]).sort((a, b) => LEVEL_RANK[a] - LEVEL_RANK[b])[0];
-    if (!below) continue;
-    const schedule = computeStreamSchedule({ stream, level: below, timeZone: ctx.timeZone, phases: ctx.phases, calendar: ctx.calendar });
-    for (const p of schedule?.periods ?? []) if (!seen.has(p.dueAt)) seen.set(p.dueAt, `check:${p.key}`);
-  }
-  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([at, key]) => ({ key, at }));
+  if (!ctx.reporting) return [];
+  return paceCheckInstants({ reporting: ctx.reporting, escalation: ctx.escalation, level: unit.level, timeZone: ctx.timeZone, phases: ctx.phases, calendar: ctx.calendar });
 }
 
 function toRecord(p: ScheduledPeriod): PeriodRecord {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendar } from '../../domain/calendar';
 import { resolvePhases, validatePlan, type PlanInput, type PlanValidation, type RegionNode } from '../../domain/plan';
-import { circularSchedules, computeSchedule, computeStreamSchedule, dueInstant, isLate, rawDates, unitSchedules, type PhaseBounds } from '../../domain/schedule';
+import { circularSchedules, computeSchedule, computeStreamSchedule, dueInstant, isLate, paceCheckInstants, rawDates, unitSchedules, type PhaseBounds } from '../../domain/schedule';
 import {
   MAX_CHILD_WORKFLOWS,
   describeRule,
@@ -337,6 +337,42 @@ describe('what the workflows schedule', () => {
     ]);
     const jiangmen = validated(example('jiangmen-2023.yaml'));
     expect(circularSchedules(jiangmen.plan, jiangmen.phases, cal).map((c) => [c.stream, c.level, c.periods[0].key])).toEqual([['reports', 'county', '2023-10-15']]);
+  });
+});
+
+describe('pace checks of units judged without reporting', () => {
+  // Villages report a 日报 on working days and a weekly 周报; towns are judged on pace over them.
+  const plan = (pace: Record<string, unknown>) =>
+    validated(
+      countyPlan(
+        [
+          stream({ rule: { kind: 'daily' }, levels: ['village'], start: '2023-11-01', end: '2023-11-10', dueTime: '17:00' }),
+          { key: 'weekly', name: '周报', rule: { kind: 'weekly', weekday: 5 }, levels: ['village'], start: '2023-11-01', end: '2023-11-10' },
+        ],
+        { escalation: { ladder: [{ rung: 'reminder', name: '提醒', delayWorkingDays: 0, notify: ['unit'] }], pace: { phase: 'payment', ...pace } } },
+      ),
+    );
+  const checks = (v: ReturnType<typeof validated>, level: 'town' | 'village' | 'county') =>
+    paceCheckInstants({ reporting: v.plan.reporting!, escalation: v.plan.escalation, level, timeZone: SH, phases: v.phases, calendar: cal });
+
+  it('a level named in pace.levels is checked at the pace-check streams’ due instants of the level below, once per instant', () => {
+    const v = plan({ levels: ['town'], streams: ['daily'] });
+    const got = checks(v, 'town');
+    // Working days Nov 1–10, 2023 at 17:00 Beijing: Wed 1 … Fri 3, Mon 6 … Fri 10.
+    expect(got.map((c) => c.key)).toEqual(['01', '02', '03', '06', '07', '08', '09', '10'].map((d) => `check:daily:2023-11-${d}`));
+    expect(got[0].at).toBe(Date.parse('2023-11-01T09:00:00Z'));
+    // Both streams judged: the weekly Friday 24:00 instants join the daily 17:00 ones.
+    const both = checks(plan({ levels: ['town'] }), 'town');
+    expect(both.filter((c) => c.key.startsWith('check:weekly:')).map((c) => [c.key, new Date(c.at).toISOString()])).toEqual([
+      ['check:weekly:2023-11-03', '2023-11-03T16:00:00.000Z'],
+      ['check:weekly:2023-11-10', '2023-11-10T16:00:00.000Z'],
+    ]);
+    expect(both).toHaveLength(10);
+  });
+
+  it('levels not named in pace.levels, and plans without it, have no such checks', () => {
+    expect(checks(plan({ levels: ['town'] }), 'county')).toEqual([]);
+    expect(checks(plan({}), 'town')).toEqual([]);
   });
 });
 

@@ -88,7 +88,8 @@ describe('a Jiangmen-shaped campaign', () => {
     expect(fired).toHaveLength(instants.length);
     fired.forEach((t, i) => {
       expect(t - Date.parse(instants[i])).toBeGreaterThanOrEqual(0);
-      expect(t - Date.parse(instants[i])).toBeLessThan(1000);
+      // Within a few seconds on a loaded two-core machine, against a day or more between instants.
+      expect(t - Date.parse(instants[i])).toBeLessThan(5000);
     });
     const [c] = await h.database.db.select().from(campaigns).where(eq(campaigns.id, id));
     expect(c.status).toBe('completed');

@@ -190,4 +190,5 @@ describe('reporting streams', () => {
     await keepHistory(h.client, workflowIds.unit(plan.id, B), 'unit-county-streams-2031');
     await keepHistory(h.client, workflowIds.campaign(plan.id), 'campaign-streams-2031');
   }, 600_000);
+
 });
