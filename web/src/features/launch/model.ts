@@ -119,9 +119,18 @@ export function stepOfPath(path: string): Step {
   }
 }
 
-export function issuesByStep<I extends { path: string }>(issues: readonly I[]): Record<Step, I[]> {
+/**
+ * The step an issue is fixed on: its field's, except that children's targets not adding up to the
+ * region's (reported on the region's `targets`) are fixed where the children are entered, the breakdown.
+ */
+export function stepOfIssue(issue: { path: string; message: string }): Step {
+  if (/^targets\./.test(issue.path) && issue.message.startsWith('下级目标之和')) return 'breakdown';
+  return stepOfPath(issue.path);
+}
+
+export function issuesByStep<I extends { path: string; message: string }>(issues: readonly I[]): Record<Step, I[]> {
   const out = Object.fromEntries(STEPS.map((s) => [s, [] as I[]])) as Record<Step, I[]>;
-  for (const issue of issues) out[stepOfPath(issue.path)].push(issue);
+  for (const issue of issues) out[stepOfIssue(issue)].push(issue);
   return out;
 }
 
@@ -393,3 +402,41 @@ const YAML_ERRORS: Record<string, string> = {
   TAB_AS_INDENT: '不能用 Tab 键缩进，请改用空格',
   BAD_SCALAR_START: '值的开头有不允许的符号，可加引号',
 };
+
+// ---------------------------------------------------------------------------------------------
+// Rows pasted from a spreadsheet (Excel and WPS copy cells as tab-separated lines)
+
+export interface PastedRows {
+  rows: BreakdownRow[];
+  /** Each refused row: its line number as pasted (the header is line 1), the column, and why. */
+  errors: Array<{ row: number; column: string; reason: string }>;
+}
+
+const HEADER = /代码|名称|code|name/i;
+
+/**
+ * 区划代码、单位名称、上级代码、目标 as pasted. An empty 上级代码 is the plan's region; the level
+ * follows from the code's length (12 digits a village, 9 a town, 6 a county); the target is a whole
+ * number or empty. A row with an error is left out and named, the others are read.
+ */
+export function parsePastedRows(text: string, target: string, regionCode: string): PastedRows {
+  const out: PastedRows = { rows: [], errors: [] };
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  lines.forEach((line, i) => {
+    const row = i + 1;
+    if (line.trim() === '') return;
+    const cells = line.split('\t').map((c) => c.trim());
+    if (i === 0 && HEADER.test(cells[0] ?? '')) return;
+    const [code = '', name = '', parent = '', figure = ''] = cells;
+    const refuse = (column: string, reason: string) => out.errors.push({ row, column, reason });
+    const level = levelOfCode(code);
+    if (!/^\d{6}(\d{3}){0,2}$/.test(code) || level === null) return refuse('区划代码', `“${code}”不是 6、9 或 12 位的区划代码`);
+    if (name === '') return refuse('单位名称', '不能为空');
+    if (parent !== '' && !/^\d{6}(\d{3}){0,2}$/.test(parent)) return refuse('上级代码', `“${parent}”不是区划代码`);
+    const n = parseCount(figure);
+    if (figure !== '' && (n === undefined || !Number.isInteger(n) || n < 0)) return refuse('目标', `“${figure}”不是非负整数`);
+    // A 6-digit code under the plan's region is a county even when it ends in 00 (市辖区 codes such as 440100 are rare in a breakdown).
+    out.rows.push({ code, name, level: level === 'city' || level === 'province' ? 'county' : level, parentCode: parent || regionCode, targets: n === undefined ? {} : { [target]: n } });
+  });
+  return out;
+}
