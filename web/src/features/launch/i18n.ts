@@ -140,7 +140,7 @@ export const launchZhCN = {
 
   'preview.units': '将有 {count} 个单位按方案报送或接受进度评判：{levels}。',
   'preview.unitsNone': '按本方案没有单位需要报送或评判进度，只考核本级。',
-  'preview.levelCount': '{level} {count} 个',
+  'preview.levelCount': '{level}{count} 个',
   'preview.needCheck': '请先点击“预览”核对；预览没有错误后才能启动。',
   'preview.notLaunchable': '本方案的地区不在您的管辖范围内，不能由您启动。',
 

@@ -79,10 +79,10 @@ export function PlanPreview({ preview }: { preview: Preview }) {
             ))}
           </dl>
           <p data-testid="preview-workflows">
-            {preview.workflowCount === 0
+            {preview.workflows.count === 0
               ? lt('preview.unitsNone')
               : lt('preview.units', {
-                  count: n(preview.workflowCount),
+                  count: n(preview.workflows.count),
                   levels: Object.entries(preview.workflows.byLevel)
                     .filter(([, count]) => count > 0)
                     .sort(([a], [b]) => (isLevel(a) ? REGION_LEVELS.indexOf(a) : 99) - (isLevel(b) ? REGION_LEVELS.indexOf(b) : 99))
