@@ -52,7 +52,7 @@ export function PlanPreview({ preview }: { preview: Preview }) {
               return (
               <tr key={p.key} className={note ? 'row-shifted' : undefined}>
                 <td>{i + 1}</td>
-                <td data-testid="preview-phase-name">{language === 'zh-CN' ? p.nameZh : p.nameEn}</td>
+                <td className="nowrap" data-testid="preview-phase-name">{language === 'zh-CN' ? p.nameZh : p.nameEn}</td>
                 <td className="nowrap">{p.startLocal}</td>
                 <td className="nowrap">{p.deadlineLocal}</td>
                 {preview.reporting && (
