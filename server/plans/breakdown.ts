@@ -131,7 +131,7 @@ export const breakdownRoutes = [
       if (!bytes) throw new HttpProblem(415, '不支持的内容类型', `请以 XLSX 或 CSV 文件提交(收到 ${req.get('Content-Type') ?? '无'})`);
       if (bytes.length === 0) throw badRequest('请求体为空：请提交任务分解表');
       const rows: ImportRow[] = [];
-      let sheet: string | null = null;
+      let sheet: string | null | undefined;
       try {
         const reader = readRows(once(bytes), { fileName: '任务分解表', size: bytes.length });
         for (;;) {
@@ -149,7 +149,7 @@ export const breakdownRoutes = [
       }
       const result = breakdownFromRows(rows, query.region);
       if (result.errors.length > 0) throw badRequest(`任务分解表有 ${result.errors.length} 处错误，未读入任何单位`, result.errors);
-      return { rows: result.rows, sheet };
+      return { rows: result.rows, sheet: sheet ?? null };
     },
   }),
 ];

@@ -1,6 +1,6 @@
 // The plan wizard in a real browser against the real stack, as a city official of Jiangmen (440700)
 // would use it: a small plan built through the forms (basics with the region chosen by name, two
-// phases, three counties whose targets must add up — the breakdown step shows the server's sum error
+// phases, three counties (two from an XLSX) whose targets must add up — the breakdown step shows the server's sum error
 // in words until they do — a target, a weekly report, a ladder), previewed with the phases by their
 // Chinese names and the units counted per level, and launched. Then the same plan as YAML and back,
 // keeping what the forms show and what they do not, and a YAML mistake named by line in Chinese.
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { createApiClient } from '../../client';
 import type { LaunchResult } from '../../contracts/api/campaigns';
 import { addDaysLocal, localDateOf } from '../../domain/time';
+import { xlsxBytes } from '../../formats/xlsxWriter';
 import { nextTotpCode } from '../support/auth';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import { scrollsSideways } from '../support/charts';
@@ -19,6 +20,7 @@ import type { TestUser } from '../support/stack';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 375, height: 812 };
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 let harness: ConsoleHarness | undefined;
 let official: TestUser;
@@ -97,9 +99,18 @@ describe('plan wizard', () => {
     await next(page);
 
     // 4 任务分解: three counties, one short; leaving and coming back shows the server's sum error in words.
-    for (let i = 0; i < 3; i++) await page.getByTestId('unit-add').click();
-    await unit(page, 0, '440703', '蓬江区', '1000');
-    await unit(page, 1, '440704', '江海区', '1200');
+    // Two counties from the city's XLSX (a first file with an empty name is refused, naming its row
+    // and column, and reads nothing), the third typed in.
+    const xlsx = (rows: (string | number)[][]) => ({ name: '任务分解.xlsx', mimeType: XLSX, buffer: Buffer.from(xlsxBytes([{ name: '任务分解', rows: [['区划代码', '单位名称', '上级代码', '参保人数'], ...rows] }])) });
+    await page.getByTestId('breakdown-xlsx').setInputFiles(xlsx([['440703', '蓬江区', '', 1000], ['440704', '', '', 1200]]));
+    const refused = page.getByTestId('breakdown-xlsx-errors');
+    await refused.waitFor();
+    expect(await refused.innerText()).toContain('第 3 行“单位名称”列：不能为空');
+    expect(await page.getByTestId('unit-item').count()).toBe(0);
+    await page.getByTestId('breakdown-xlsx').setInputFiles(xlsx([['440703', '蓬江区', '', 1000], ['440704', '江海区', '', 1200]]));
+    await page.getByTestId('breakdown-xlsx-done').waitFor();
+    expect(await page.getByTestId('unit-name').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['蓬江区', '江海区']);
+    await page.getByTestId('unit-add').click();
     await unit(page, 2, '440705', '新会区', '700');
     await next(page);
     await page.getByTestId('step-breakdown').click();

@@ -6,6 +6,8 @@ import { ESCALATION_RUNGS, NOTIFY_TARGETS } from '../../../../../domain/ladder';
 import { formatCount } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import { RegionPicker } from '../../regions/components/region-picker';
+import { useImportBreakdown } from '../api/import-breakdown';
+import { ErrorMessage } from '../../../components/ui/error-message';
 import { useLaunchI18n } from '../i18n';
 import {
   appendPhase,
@@ -205,6 +207,7 @@ export function BreakdownStep({ draft, set }: StepProps) {
   const [paste, setPaste] = useState('');
   const [pasted, setPasted] = useState<ReturnType<typeof parsePastedRows> | null>(null);
   const below = levelBelow(draft.region?.level ?? 'city');
+  const upload = useImportBreakdown({ mutationConfig: { onSuccess: (result) => setRows([...rows, ...result.rows]) } });
   return (
     <div data-testid="step-form-breakdown">
       <p className="muted">{t('breakdown.help')}</p>
@@ -266,6 +269,29 @@ export function BreakdownStep({ draft, set }: StepProps) {
       <button type="button" className="button" onClick={() => setRows([...rows, { code: '', name: '', level: below, parentCode: regionCode, targets: {} }])} data-testid="unit-add">
         {t('breakdown.add')}
       </button>
+
+      <div className="field wizard-gap">
+        <span>{t('breakdown.xlsx')}</span>
+        <input
+          type="file"
+          accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+          disabled={upload.isPending || !/^\d{6}(\d{3}){0,2}$/.test(regionCode)}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) upload.mutate({ file, regionCode });
+          }}
+          data-testid="breakdown-xlsx"
+        />
+        <span className="muted small">{t('breakdown.xlsx.help', { target: t(`targets.${fields[0]}`) })}</span>
+      </div>
+      {upload.isPending && <p className="muted small">{t('breakdown.xlsx.reading')}</p>}
+      {upload.isSuccess && (
+        <p className="muted small" data-testid="breakdown-xlsx-done">
+          {t('breakdown.paste.done', { count: upload.data.rows.length })}
+        </p>
+      )}
+      {upload.isError && <ErrorMessage error={upload.error} testId="breakdown-xlsx-errors" />}
 
       <details className="wizard-paste">
         <summary>{t('breakdown.paste')}</summary>
