@@ -1,15 +1,14 @@
 // 启动活动: the official builds the plan step by step (basics, phases, targets, breakdown, reporting,
 // escalation, policy) and previews and launches it at the last step; or opens the same plan as YAML
-// (高级) and switches back. One plan object throughout: the server checks it as it is being filled
-// (the preview call, debounced) and each step shows the problems of its own fields, in words.
+// (高级) and switches back. One plan object throughout, checked as it is filled by the validator the
+// server runs; each step shows the problems of its own fields, in words.
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { useId, useMemo, useState, type ChangeEvent } from 'react';
+import { validatePlan } from '../../../../../domain/plan';
 import { localDateOf } from '../../../../../domain/time';
 import { ErrorMessage, IssueList } from '../../../components/ui/error-message';
-import { ApiError } from '../../../lib/api-client';
 import { getExamplePlanQueryOptions } from '../api/get-example-plan';
 import { useExamplePlans } from '../api/get-example-plans';
-import { previewPlan } from '../api/preview-plan';
 import { useLaunchI18n, type LaunchKey } from '../i18n';
 import { draftFromExample, emptyDraft, fromYaml, issuesByStep, planObject, STEPS, toYaml, type Draft, type Step } from '../model';
 import { PreviewLaunch } from './preview-launch';
@@ -28,37 +27,18 @@ const FORMS: Record<Exclude<Step, 'preview'>, (props: StepProps) => React.JSX.El
   policy: PolicyStep,
 };
 
-/** The server's judgement of the draft, asked for a moment after the official stops typing. */
-function useCheck(draft: Draft) {
-  const [issues, setIssues] = useState<Issue[] | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [checking, setChecking] = useState(false);
-  const sequence = useRef(0);
+/**
+ * The plan's problems as the server finds them: the server's preview runs domain/plan.ts's
+ * validatePlan and answers its errors, so the wizard runs the same function on every edit (at once,
+ * offline, and without an audit-log entry per keystroke, which every preview call is). The server's
+ * own preview, with what only it knows (the user's region, the holiday calendar), is the last step.
+ */
+function usePlanIssues(draft: Draft): Issue[] {
   const body = JSON.stringify(planObject(draft));
-  useEffect(() => {
-    const mine = ++sequence.current;
-    setChecking(true);
-    const timer = setTimeout(() => {
-      previewPlan({ plan: JSON.parse(body) as Record<string, unknown> })
-        .then(() => {
-          if (mine !== sequence.current) return;
-          setIssues([]);
-          setFailure(null);
-        })
-        .catch((error: unknown) => {
-          if (mine !== sequence.current) return;
-          if (error instanceof ApiError && error.issues.length > 0) {
-            setIssues(error.issues);
-            setFailure(null);
-          } else setFailure(error);
-        })
-        .finally(() => {
-          if (mine === sequence.current) setChecking(false);
-        });
-    }, 500);
-    return () => clearTimeout(timer);
+  return useMemo(() => {
+    const result = validatePlan(JSON.parse(body), Date.now());
+    return result.ok ? [] : result.errors;
   }, [body]);
-  return { issues, failure, checking };
 }
 
 export function PlanWizard() {
@@ -80,8 +60,8 @@ export function PlanWizard() {
   const [yamlText, setYamlText] = useState('');
   const [yamlError, setYamlError] = useState<string | null>(null);
 
-  const check = useCheck(draft);
-  const byStep = issuesByStep(check.issues ?? []);
+  const issues = usePlanIssues(draft);
+  const byStep = issuesByStep(issues);
 
   const replace = (next: Draft) => {
     setDraft(next);
@@ -217,19 +197,16 @@ export function PlanWizard() {
 
           {Form && <Form key={`${step}-${generation}`} draft={draft} set={setDraft} today={today} />}
 
-          {check.failure !== null && <ErrorMessage error={check.failure} testId="check-error" />}
-          {shown && step !== 'preview' && check.issues !== null && (
+          {shown && step !== 'preview' && (
             here.length > 0 ? (
               <div className="alert alert-error" role="alert" data-testid="step-errors">
                 <p>{t('step.errors', { count: here.length })}</p>
                 <IssueList issues={here} />
               </div>
             ) : (
-              !check.checking && (
-                <p className="muted small" data-testid="step-ok">
-                  {t('step.ok')}
-                </p>
-              )
+              <p className="muted small" data-testid="step-ok">
+                {t('step.ok')}
+              </p>
             )
           )}
 
@@ -266,7 +243,6 @@ export function PlanWizard() {
                 {t('step.prev')}
               </button>
             )}
-            {check.checking && <span className="muted small">{t('step.checking')}</span>}
             {index < STEPS.length - 1 && (
               <button type="button" className="button button-primary" onClick={() => go(STEPS[index + 1])} data-testid="step-next">
                 {t('step.next')}
