@@ -86,7 +86,7 @@ export function EscalationBoard({ campaignId, timeZone, live }: { campaignId: st
           <span>{t('escalation.filter.region')}</span>
           <div className="input-with-button">
             <RegionPicker value={regionInput} onChange={setRegionInput} acceptCode={(c) => REGION.test(c)} testId="filter-region" />
-            <button type="submit" className="button button-small">
+            <button type="submit" className="button button-small nowrap">
               {t('escalation.filter.apply')}
             </button>
           </div>
