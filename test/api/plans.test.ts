@@ -112,6 +112,13 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
     const noHeader = await jiangmen.post('/api/plans/breakdown?region=440700', xlsxBytes([{ name: 'Sheet1', rows: [['甲', '乙'], ['1', '2']] }]), { 'Content-Type': XLSX });
     expect(noHeader.status).toBe(400);
     expect(JSON.stringify(await noHeader.json())).toContain('找不到表头中的“区划代码、单位名称”列');
+
+    // Not a spreadsheet, no spreadsheet at all, no region: refused with a reason, never a 500.
+    const garbage = await jiangmen.post('/api/plans/breakdown?region=440700', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), { 'Content-Type': XLSX });
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { detail: string }).detail).toMatch(/[\u4e00-\u9fff]/);
+    expect((await jiangmen.post('/api/plans/breakdown?region=440700', { rows: [] })).status).toBe(415);
+    expect((await jiangmen.post('/api/plans/breakdown', good, { 'Content-Type': XLSX })).status).toBe(400);
   });
 
   it('says before launch that the plan is outside the user\'s region, and launch refuses it with that reason (403, not 未找到)', async () => {
