@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, reportPeriods, reports } from '../../db/schema';
 import { shiftPlanToStart, type PlanInput } from '../../domain/plan';
 import { loadExample } from '../../server/campaigns/examples';
+import { xlsxBytes } from '../../formats/xlsxWriter';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
 import { startTestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -71,6 +72,54 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
     await pg?.drop();
     await env?.teardown();
   }, 120_000);
+
+  it('reads a breakdown from an XLSX for the plan wizard, or names each bad row by row, column and reason', async () => {
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const good = xlsxBytes([
+      {
+        name: '任务分解',
+        rows: [
+          ['江门市2031年参保任务分解表'],
+          ['区划代码', '单位名称', '上级代码', '参保人数'],
+          ['440703', '蓬江区', '', 1000],
+          ['440703001', '环市街道', '440703', '1,000'],
+          ['440704', '江海区', null, 1200],
+        ],
+      },
+    ]);
+    const ok = await jiangmen.post('/api/plans/breakdown?region=440700', good, { 'Content-Type': XLSX });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({
+      sheet: '任务分解',
+      rows: [
+        { code: '440703', name: '蓬江区', level: 'county', parentCode: '440700', targets: { enrolled: 1000 } },
+        { code: '440703001', name: '环市街道', level: 'town', parentCode: '440703', targets: { enrolled: 1000 } },
+        { code: '440704', name: '江海区', level: 'county', parentCode: '440700', targets: { enrolled: 1200 } },
+      ],
+    });
+
+    const bad = xlsxBytes([{ name: 'Sheet1', rows: [['区划代码', '单位名称', '上级代码', '缴费人数'], ['44070', '蓬江区', '', 5], ['440704', '', '', 5], ['440705', '新会区', '', '很多']] }]);
+    const refused = await jiangmen.post('/api/plans/breakdown?region=440700', bad, { 'Content-Type': XLSX });
+    expect(refused.status).toBe(400);
+    const problem = (await refused.json()) as { detail: string; errors: { path: string; message: string }[] };
+    expect(problem.detail).toBe('任务分解表有 3 处错误，未读入任何单位');
+    expect(problem.errors.map((e) => e.message)).toEqual([
+      '第 2 行“区划代码”列：“44070”不是 6、9 或 12 位的区划代码',
+      '第 3 行“单位名称”列：不能为空',
+      '第 4 行“缴费人数”列：“很多”不是非负整数',
+    ]);
+
+    const noHeader = await jiangmen.post('/api/plans/breakdown?region=440700', xlsxBytes([{ name: 'Sheet1', rows: [['甲', '乙'], ['1', '2']] }]), { 'Content-Type': XLSX });
+    expect(noHeader.status).toBe(400);
+    expect(JSON.stringify(await noHeader.json())).toContain('找不到表头中的“区划代码、单位名称”列');
+
+    // Not a spreadsheet, no spreadsheet at all, no region: refused with a reason, never a 500.
+    const garbage = await jiangmen.post('/api/plans/breakdown?region=440700', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), { 'Content-Type': XLSX });
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { detail: string }).detail).toMatch(/[\u4e00-\u9fff]/);
+    expect((await jiangmen.post('/api/plans/breakdown?region=440700', { rows: [] })).status).toBe(415);
+    expect((await jiangmen.post('/api/plans/breakdown', good, { 'Content-Type': XLSX })).status).toBe(400);
+  });
 
   it('says before launch that the plan is outside the user\'s region, and launch refuses it with that reason (403, not 未找到)', async () => {
     const plan = future('lanchen-2024', `${kind}-lanchen-outside`);

@@ -180,6 +180,7 @@ describe('console', () => {
   it('names each failing field of a bad pasted plan in words, not by its path', async (ctx) => {
     const { page, pageErrors } = await openPage(ctx);
     await harness!.signIn(page, official, '/launch');
+    await page.getByTestId('mode-yaml').click(); // the plan as text: the advanced view of the wizard
     await page.getByTestId('plan-text').waitFor();
 
     const noPhases = [

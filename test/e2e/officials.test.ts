@@ -352,6 +352,7 @@ describe('launching a plan', () => {
     };
     const { page, pageErrors } = await openPage(ctx, DESKTOP);
     await harness!.signIn(page, official, '/launch');
+    await page.getByTestId('mode-yaml').click(); // the plan as text: the advanced view of the wizard
     await page.getByTestId('plan-text').fill(JSON.stringify(plan, null, 2));
     const launch = page.getByTestId('launch-button');
     expect(await launch.isDisabled()).toBe(true);

@@ -104,6 +104,7 @@ describe('reporting console', () => {
 
     // ---- launch through the console, reading the report schedule in the preview first ----
     await harness!.signIn(page, official, '/launch');
+    await page.getByTestId('mode-yaml').click(); // the plan as text: the advanced view of the wizard
     await page.getByTestId('plan-text').fill(JSON.stringify(plan, null, 2));
     await page.getByTestId('preview-button').click();
     const schedule = page.getByTestId('preview-schedule-county');

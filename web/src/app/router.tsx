@@ -15,7 +15,6 @@ import { CircularsRoute } from './routes/circulars';
 import { DeadlinesRoute } from './routes/deadlines';
 import { EscalationsRoute } from './routes/escalations';
 import { InboxRoute } from './routes/inbox';
-import { LaunchRoute } from './routes/launch';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { RouteError } from './routes/route-error';
@@ -35,7 +34,8 @@ function createRouter() {
       children: [
         { path: paths.todo.path, element: <TodoRoute /> },
         { path: paths.campaigns.path, element: <CampaignsRoute /> },
-        { path: paths.launch.path, element: <LaunchRoute /> },
+        // The wizard carries the plan validator and the YAML parser: loaded when an official opens it, not on a clerk's phone.
+        { path: paths.launch.path, lazy: async () => ({ Component: (await import('./routes/launch')).LaunchRoute }) },
         { path: paths.deadlines.path, element: <DeadlinesRoute /> },
         { path: paths.calendar.path, element: <CalendarRoute /> },
         { path: paths.inbox.path, element: <InboxRoute /> },

@@ -14,6 +14,8 @@ import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { AuditFilters, AuditRowView } from '../../../types/api';
 import { useAudit } from '../api/get-audit';
+import { RegionPicker } from '../../regions/components/region-picker';
+import { useRegionNames } from '../../regions/api/find-regions';
 
 const RESULTS = ['success', 'denied', 'failure'] as const;
 type Result = (typeof RESULTS)[number];
@@ -137,7 +139,7 @@ function AuditFilterForm({ initial, onApply }: { initial: FilterValues; onApply:
       </label>
       <label className="field">
         <span>{t('audit.filter.unit')}</span>
-        <input value={f.unit} onChange={(e) => set('unit', e.target.value)} inputMode="numeric" maxLength={12} placeholder="440703" data-testid="audit-unit" />
+        <RegionPicker value={f.unit} onChange={(code) => set('unit', code)} testId="audit-unit" />
       </label>
       <label className="field">
         <span>{t('audit.filter.result')}</span>
@@ -164,6 +166,8 @@ function AuditTable({ rows }: { rows: AuditRowView[] }) {
   const { t } = useI18n();
   const campaigns = useCampaigns();
   const names = new Map((campaigns.data ?? []).map((c) => [c.id, c.title]));
+  // 区划 by name, the code in a tooltip; a code the app does not know stays a code.
+  const regionName = useRegionNames(rows.flatMap((r) => (r.regionCode ? [r.regionCode] : [])));
   return (
     <div className="table-wrap">
       <table className="table" data-testid="audit-table">
@@ -186,7 +190,9 @@ function AuditTable({ rows }: { rows: AuditRowView[] }) {
               <td>
                 <span className={`badge badge-tone-${r.result === 'success' ? 'ok' : r.result === 'denied' ? 'warn' : 'danger'}`}>{auditResult(r)}</span>
               </td>
-              <td className="small">{r.regionCode ?? t('common.none')}</td>
+              <td className="small" title={r.regionCode ?? undefined} data-testid="audit-region">
+                {r.regionCode ? (regionName(r.regionCode) ?? r.regionCode) : t('common.none')}
+              </td>
               <td className="small nowrap">{r.ip ?? t('common.none')}</td>
             </tr>
           ))}

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useI18n } from '../../../lib/i18n';
 import type { EscalationFilters, EscalationRung, EscalationStatusFilter, EscalationTrack } from '../../../types/api';
+import { RegionPicker } from '../../regions/components/region-picker';
 import { EscalationList } from './escalation-list';
 import { keysOf, RUNG_LABELS, STATUS_FILTER_LABELS, TRACK_LABELS } from './labels';
 
@@ -84,15 +85,8 @@ export function EscalationBoard({ campaignId, timeZone, live }: { campaignId: st
         <form className="field" onSubmit={applyRegion}>
           <span>{t('escalation.filter.region')}</span>
           <div className="input-with-button">
-            <input
-              value={regionInput}
-              onChange={(e) => setRegionInput(e.target.value)}
-              inputMode="numeric"
-              placeholder={t('escalation.filter.regionPlaceholder')}
-              aria-invalid={regionError || undefined}
-              data-testid="filter-region"
-            />
-            <button type="submit" className="button button-small">
+            <RegionPicker value={regionInput} onChange={setRegionInput} acceptCode={(c) => REGION.test(c)} testId="filter-region" />
+            <button type="submit" className="button button-small nowrap">
               {t('escalation.filter.apply')}
             </button>
           </div>

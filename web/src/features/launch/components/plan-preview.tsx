@@ -2,6 +2,7 @@ import { REGION_LEVELS, type RegionLevel } from '../../../../../domain/status';
 import { formatCount, formatRate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import type { Preview } from '../../../types/api';
+import { useLaunchI18n } from '../i18n';
 import { CalendarWarnings, ReportingPreview } from './reporting-preview';
 
 function isLevel(key: string): key is RegionLevel {
@@ -10,6 +11,7 @@ function isLevel(key: string): key is RegionLevel {
 
 export function PlanPreview({ preview }: { preview: Preview }) {
   const { t, language } = useI18n();
+  const { t: lt } = useLaunchI18n();
   const n = (v: number) => formatCount(v, language);
   const levels = Object.entries(preview.unitCounts).sort(
     ([a], [b]) => (isLevel(a) ? REGION_LEVELS.indexOf(a) : 99) - (isLevel(b) ? REGION_LEVELS.indexOf(b) : 99),
@@ -39,7 +41,6 @@ export function PlanPreview({ preview }: { preview: Preview }) {
             <tr>
               <th>#</th>
               <th>{t('launch.preview.phase.name')}</th>
-              <th>{t('launch.preview.phase.key')}</th>
               <th>{t('launch.preview.phase.start')}</th>
               <th>{t('launch.preview.phase.deadline')}</th>
               {preview.reporting && <th>{t('preview.col.calendarNote')}</th>}
@@ -51,10 +52,7 @@ export function PlanPreview({ preview }: { preview: Preview }) {
               return (
               <tr key={p.key} className={note ? 'row-shifted' : undefined}>
                 <td>{i + 1}</td>
-                <td>{language === 'zh-CN' ? p.nameZh : p.nameEn}</td>
-                <td>
-                  <code>{p.key}</code>
-                </td>
+                <td className="nowrap" data-testid="preview-phase-name">{language === 'zh-CN' ? p.nameZh : p.nameEn}</td>
                 <td className="nowrap">{p.startLocal}</td>
                 <td className="nowrap">{p.deadlineLocal}</td>
                 {preview.reporting && (
@@ -80,7 +78,18 @@ export function PlanPreview({ preview }: { preview: Preview }) {
               </div>
             ))}
           </dl>
-          <p data-testid="preview-workflows">{t('launch.preview.workflows', { count: n(preview.workflowCount) })}</p>
+          <p data-testid="preview-workflows">
+            {preview.workflows.count === 0
+              ? lt('preview.unitsNone')
+              : lt('preview.units', {
+                  count: n(preview.workflows.count),
+                  levels: Object.entries(preview.workflows.byLevel)
+                    .filter(([, count]) => count > 0)
+                    .sort(([a], [b]) => (isLevel(a) ? REGION_LEVELS.indexOf(a) : 99) - (isLevel(b) ? REGION_LEVELS.indexOf(b) : 99))
+                    .map(([level, count]) => lt('preview.levelCount', { level: isLevel(level) ? t(`level.${level}`) : level, count: n(count) }))
+                    .join(language === 'zh-CN' ? '，' : ', '),
+                })}
+          </p>
         </div>
         <div>
           <h3>{t('launch.preview.targets')}</h3>

@@ -13,6 +13,7 @@ export function RegionPicker({
   testId,
   placeholder,
   acceptCode = isRegionCode,
+  onChoose,
 }: {
   value: string;
   onChange: (code: string) => void;
@@ -20,6 +21,8 @@ export function RegionPicker({
   placeholder?: string;
   /** What a typed code must look like to be taken as it is (default: a 6, 9 or 12 digit region code). */
   acceptCode?: (code: string) => boolean;
+  /** A region chosen from the list, with its name and level (a form that needs more than the code). */
+  onChoose?: (region: RegionView) => void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -40,6 +43,7 @@ export function RegionPicker({
     setText(labelOf(r));
     setOpen(false);
     onChange(r.code);
+    onChoose?.(r);
   };
   const type = (next: string) => {
     setText(next);
