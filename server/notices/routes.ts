@@ -18,6 +18,7 @@ import { actorName, authOf } from '../http/access';
 import { sendXlsx, XLSX_TYPE } from '../http/files';
 import { IntRowIdSchema, route } from '../http/route';
 import type { ApiDeps } from '../http/deps';
+import { DEFAULT_CONTACT, noticeHtml } from './document';
 
 const U = '/api/campaigns/:id/units/:code';
 const N = `${U}/notices/:noticeId`;
@@ -111,16 +112,17 @@ export const noticeRoutes = [
   route({
     method: 'GET',
     path: `${N}/print`,
-    summary: '缴费情况公示的公示版本（打印张贴用）；未审批的拒绝',
+    summary: '缴费情况公示的公示版本（打印张贴用的网页）；未审批的拒绝',
     scope: { kind: 'unit', action: 'mobilisation.export' },
     audit: true,
     auditAction: 'notice.print',
     params: NoticeParams,
-    answers: { 200: { description: '公示版本', schema: NoticeDetailDto }, 403: { description: '未审批或未发布' }, 404: { description: '不存在或不在本辖区' } },
+    answers: { 200: { description: 'HTML', contentType: 'text/html' }, 403: { description: '未审批或未发布' }, 404: { description: '不存在或不在本辖区' } },
     handler: async ({ params, res }, d) => {
       const n = await noticeOf(d.db, { campaignId: params.id, village: params.code, id: params.noticeId });
       requirePublic(res, n);
-      return { notice: n, body: bodyOf(n, await yearOf(d, params.id)), rows: await noticeRowsOf(d.db, n.id) };
+      res.type('text/html; charset=utf-8').send(noticeHtml(n, bodyOf(n, await yearOf(d, params.id)), await noticeRowsOf(d.db, n.id)));
+      return undefined;
     },
   }),
   route({
@@ -146,7 +148,7 @@ export const noticeRoutes = [
           ...rows.filter((r) => r.register === register).map((r): Cell[] => [r.seq, r.name, r.idNumber, r.cell]),
         ];
         if (lines.length === 4) lines.push([`本村（居）暂无${NOTICE_REGISTER_ZH[register]}`]);
-        lines.push([], [n.contact ?? '如有异议，请在公示期内向本村（居）委员会反映。'], [n.issuer], [n.issuedOn ? dateZh(n.issuedOn) : '']);
+        lines.push([], [n.contact ?? DEFAULT_CONTACT], [n.issuer], [n.issuedOn ? dateZh(n.issuedOn) : '']);
         return { name: `${NOTICE_REGISTER_ZH[register]}名单`, rows: lines, widths: [8, 12, 24, 20] };
       });
       await sendXlsx(res, `${n.title}（第${n.version}版）.xlsx`, sheets);

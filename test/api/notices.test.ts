@@ -18,6 +18,7 @@ import { auditLog, noticeRows, notices } from '../../db/schema';
 import type { ImportView, UploadView } from '../../contracts/api/hardship';
 import type { Notice, NoticeDetail, NoticeList, PrepareNotices } from '../../contracts/api/notices';
 import { auditSentence } from '../../domain/auditText';
+import { dateZh } from '../../domain/notices';
 import type { Plan } from '../../domain/plan';
 import { localDateOf, addDaysLocal } from '../../domain/time';
 import { createWorker } from '../../server/worker';
@@ -228,8 +229,17 @@ describe.each(['pglite', 'postgres'] as const)('公示 API on %s', (kind) => {
 
     const list = await json<NoticeList>(await clerkV1.fetch(`${U(V1)}/notices`), 200);
     expect(list.notices.map((n) => [n.id, n.state])).toEqual([[draft.id, 'released']]);
-    const print = await json<NoticeDetail>(await clerkV1.fetch(`${U(V1)}/notices/${draft.id}/print`), 200);
-    expect(print.body).toMatch(/公示期自\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日/);
+    const printed = await clerkV1.fetch(`${U(V1)}/notices/${draft.id}/print`);
+    expect(printed.status).toBe(200);
+    expect(printed.headers.get('content-type')).toContain('text/html');
+    const html = await printed.text();
+    expect(html).toMatch(/公示期自\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日/);
+    expect(html).toContain(`<h1 data-part="title">北步社区${Y}年度城乡居民基本养老保险缴费情况公示</h1>`);
+    expect(html).toContain(`<p class="date" data-part="date">${dateZh(today)}</p>`);
+    for (const p of V1_PEOPLE) {
+      expect(html).not.toContain(p.id);
+      expect(html).not.toContain(p.name);
+    }
     const sheet = await sheetsOf(await clerkV1.fetch(`${U(V1)}/notices/${draft.id}/xlsx`));
     for (const text of ['北步社区', '已缴费人员名单', '未缴费人员名单', '序号', '姓名', '身份证号', '未缴', '180元', '冯**', masked(P.B.id), '联系电话：0750-3000000', '北步社区居民委员会']) expect(sheet).toContain(text);
     for (const p of V1_PEOPLE) {
