@@ -97,11 +97,11 @@ export function dateZh(date: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-/** The notice's body paragraph, as a notice board says it. */
+/** The notice's body paragraph, as a notice board says it (the contact line that follows says where to object). */
 export function noticeBody(n: { year: number; asOf: string; registers: ReadonlyArray<'paid' | 'unpaid'>; periodStart: string | null; periodEnd: string | null; days: number }): string {
   const which = n.registers.map((r) => NOTICE_REGISTER_ZH[r]).join('及');
   const period = n.periodStart && n.periodEnd ? `公示期自${dateZh(n.periodStart)}至${dateZh(n.periodEnd)}` : `公示期为发布之日起${n.days}天`;
-  return `根据城乡居民基本养老保险缴费明细公示制度，现将本村（居）${n.year}年度${which}名单予以公示（数据来源：税务部门逐人缴费明细，仅计扣费成功，数据截至${dateZh(n.asOf)}；姓名、身份证号已按规定脱敏）。${period}。如有异议，请在公示期内反映。`;
+  return `根据城乡居民基本养老保险缴费明细公示制度，现将本村（居）${n.year}年度${which}名单予以公示（数据来源：税务部门逐人缴费明细，仅计扣费成功，数据截至${dateZh(n.asOf)}；姓名、身份证号已按规定脱敏）。${period}。`;
 }
 
 /** What one row says in the 缴费档次 column: the tier (or amount) for a payer, 未缴 otherwise. */

@@ -57,7 +57,8 @@ export function NoticesPage({ campaignId, unitCode, unitName, timeZone }: { camp
         </div>
       )}
       {notices.length === 0 && <p className="muted">{t(official ? 'empty' : 'emptyClerk')}</p>}
-      <ul style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '0.75rem' }}>
+      {/* minmax(0, 1fr): a wide list scrolls inside its card instead of widening the page on a phone. */}
+      <ul style={{ listStyle: 'none', padding: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: '0.75rem' }}>
         {notices.map((n) => (
           <NoticeCard key={n.id} campaignId={campaignId} notice={n} official={official} timeZone={timeZone} />
         ))}
@@ -185,7 +186,7 @@ function NoticePreview({ campaignId, notice: n }: { campaignId: string; notice: 
                   {rows.map((x) => (
                     <tr key={x.seq}>
                       <td className="num">{x.seq}</td>
-                      <td>{x.name}</td>
+                      <td style={{ whiteSpace: 'nowrap' }}>{x.name}</td>
                       <td style={{ whiteSpace: 'nowrap' }}>{x.idNumber}</td>
                       <td>{x.cell}</td>
                     </tr>
