@@ -151,60 +151,82 @@ export async function prepareNotices(db: Db, input: { campaignId: string; code: 
   const out: PrepareOutcome[] = [];
   for (const v of villages) {
     out.push(
-      await db.transaction(async (tx) => {
-        // One prepare at a time per village: the version's unique index refuses the loser of a race.
-        const [latest] = await tx.select().from(notices).where(and(eq(notices.campaignId, input.campaignId), eq(notices.villageCode, v.code))).orderBy(desc(notices.version)).limit(1);
-        if (latest?.state === 'approved') {
-          return { villageCode: v.code, villageName: v.name, notice: null, skipped: `第${latest.version}版公示已审批、尚未发布，不重新编制；如需更正，请先发布后再编制新版本。` };
-        }
-        if (latest?.state === 'draft') await tx.delete(notices).where(eq(notices.id, latest.id));
-        const version = latest ? (latest.state === 'draft' ? latest.version : latest.version + 1) : 1;
-        const people = await tx
-          .select({ idNumber: paymentStatuses.idNumber, name: paymentStatuses.name, status: paymentStatuses.status, tierFen: paymentStatuses.tierFen, amountFen: paymentStatuses.amountFen })
-          .from(paymentStatuses)
-          .where(and(eq(paymentStatuses.campaignId, input.campaignId), eq(paymentStatuses.villageCode, v.code)))
-          .orderBy(asc(paymentStatuses.idNumber));
-        const rows = registers.flatMap((register) =>
-          people
-            .filter((p) => PAID_REGISTER.includes(p.status as PersonPaymentStatus) === (register === 'paid'))
-            .map((p, i) => ({
-              register,
-              seq: i + 1,
-              name: maskNameBy(p.name, ctx.rule.mask.name),
-              idNumber: maskIdBy(p.idNumber, ctx.rule.mask.idNumber),
-              cell: noticeCell({ register, status: p.status, tierYuan: p.tierFen === null ? null : p.tierFen / 100, amountYuan: p.amountFen / 100 }),
-            })),
-        );
-        const [notice] = await tx
-          .insert(notices)
-          .values({
-            campaignId: input.campaignId,
-            villageCode: v.code,
-            villageName: v.name,
-            version,
-            state: 'draft',
-            title: noticeTitle(v.name, ctx.year),
-            registers: ctx.rule.registers,
-            nameMask: ctx.rule.mask.name,
-            idMask: ctx.rule.mask.idNumber,
-            days: ctx.rule.days,
-            issuer: ctx.rule.issuer ?? defaultIssuer(v.name),
-            contact: ctx.rule.contact ?? null,
-            milestoneKey: ctx.milestone?.key ?? null,
-            importId: state.importId,
-            asOf: state.asOf,
-            paidCount: rows.filter((r) => r.register === 'paid').length,
-            unpaidCount: rows.filter((r) => r.register === 'unpaid').length,
-            preparedBy: input.actor,
-            preparedAt: input.at,
-          })
-          .returning();
-        for (let i = 0; i < rows.length; i += 1_000) await tx.insert(noticeRows).values(rows.slice(i, i + 1_000).map((r) => ({ noticeId: notice.id, ...r })));
-        return { villageCode: v.code, villageName: v.name, notice: summaryOf(notice, ctx), skipped: null };
+      await prepareVillage(db, input, ctx, state, registers, v).catch((e: unknown) => {
+        if (isUniqueViolation(e)) throw new ServiceError(NOTICE_STATE, `${v.name}的公示正由他人同时编制，请刷新后再试。`, 409, undefined, '不能编制');
+        throw e;
       }),
     );
   }
   return out;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
+/** One village's draft, in one transaction (see prepareNotices). */
+function prepareVillage(
+  db: Db,
+  input: { campaignId: string; actor: string; at: Date },
+  ctx: Awaited<ReturnType<typeof noticeContext>>,
+  state: { importId: string; asOf: string },
+  registers: ReadonlyArray<'paid' | 'unpaid'>,
+  v: { code: string; name: string },
+): Promise<PrepareOutcome> {
+  return db.transaction(async (tx) => {
+    // One prepare at a time per village: the version's unique index refuses the loser of a race.
+    const [latest] = await tx.select().from(notices).where(and(eq(notices.campaignId, input.campaignId), eq(notices.villageCode, v.code))).orderBy(desc(notices.version)).limit(1);
+    if (latest?.state === 'approved') {
+      return { villageCode: v.code, villageName: v.name, notice: null, skipped: `第${latest.version}版公示已审批、尚未发布，不重新编制；如需更正，请先发布后再编制新版本。` };
+    }
+    if (latest?.state === 'draft') await tx.delete(notices).where(eq(notices.id, latest.id));
+    const version = latest ? (latest.state === 'draft' ? latest.version : latest.version + 1) : 1;
+    const people = await tx
+      .select({ idNumber: paymentStatuses.idNumber, name: paymentStatuses.name, status: paymentStatuses.status, tierFen: paymentStatuses.tierFen, amountFen: paymentStatuses.amountFen })
+      .from(paymentStatuses)
+      .where(and(eq(paymentStatuses.campaignId, input.campaignId), eq(paymentStatuses.villageCode, v.code)))
+      .orderBy(asc(paymentStatuses.idNumber));
+    const rows = registers.flatMap((register) =>
+      people
+        .filter((p) => PAID_REGISTER.includes(p.status as PersonPaymentStatus) === (register === 'paid'))
+        .map((p, i) => ({
+          register,
+          seq: i + 1,
+          name: maskNameBy(p.name, ctx.rule.mask.name),
+          idNumber: maskIdBy(p.idNumber, ctx.rule.mask.idNumber),
+          cell: noticeCell({ register, status: p.status, tierYuan: p.tierFen === null ? null : p.tierFen / 100, amountYuan: p.amountFen / 100 }),
+        })),
+    );
+    const [notice] = await tx
+      .insert(notices)
+      .values({
+        campaignId: input.campaignId,
+        villageCode: v.code,
+        villageName: v.name,
+        version,
+        state: 'draft',
+        title: noticeTitle(v.name, ctx.year),
+        registers: ctx.rule.registers,
+        nameMask: ctx.rule.mask.name,
+        idMask: ctx.rule.mask.idNumber,
+        days: ctx.rule.days,
+        issuer: ctx.rule.issuer ?? defaultIssuer(v.name),
+        contact: ctx.rule.contact ?? null,
+        milestoneKey: ctx.milestone?.key ?? null,
+        importId: state.importId,
+        asOf: state.asOf,
+        paidCount: rows.filter((r) => r.register === 'paid').length,
+        unpaidCount: rows.filter((r) => r.register === 'unpaid').length,
+        preparedBy: input.actor,
+        preparedAt: input.at,
+      })
+      .returning();
+    for (let i = 0; i < rows.length; i += 1_000) await tx.insert(noticeRows).values(rows.slice(i, i + 1_000).map((r) => ({ noticeId: notice.id, ...r })));
+    return { villageCode: v.code, villageName: v.name, notice: summaryOf(notice, ctx), skipped: null };
+  });
 }
 
 /** The notices of the villages under `code` (a village, or any region above), newest version first. */

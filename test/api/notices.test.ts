@@ -271,6 +271,19 @@ describe.each(['pglite', 'postgres'] as const)('公示 API on %s', (kind) => {
     expect(townList.notices.map((n) => `${n.villageCode}/${n.version}/${n.state}`)).toEqual([`${V1}/2/draft`, `${V1}/1/released`, `${V2}/1/approved`]);
   });
 
+  it('prepared three times at once leaves one draft, answering the losers of a race 409, never 500', async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => post(official, `${U(V1)}/notices`)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409), String(statuses)).toBe(true);
+    expect(statuses).toContain(201);
+    for (const r of answers.filter((a) => a.status === 409)) expect((await r.json()).detail).toBe('北步社区的公示正由他人同时编制，请刷新后再试。');
+    const rows = await database.db.select({ version: notices.version, state: notices.state }).from(notices).where(and(eq(notices.campaignId, CAMPAIGN), eq(notices.villageCode, V1))).orderBy(notices.version);
+    expect(rows).toEqual([
+      { version: 1, state: 'released' },
+      { version: 2, state: 'draft' },
+    ]);
+  });
+
   it('records every prepare, approval, release, print and download, and each refusal, as a sentence in the audit log', async () => {
     const rows = await database.db
       .select()
