@@ -193,6 +193,8 @@ describe('公示 and the clerk’s registers on a phone', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="notice-card"]')?.getAttribute('data-state') === 'approved');
     await card.getByTestId('notice-release').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="notice-card"]')?.getAttribute('data-state') === 'released');
+    // The "prepared" message went with the draft.
+    expect(await page.getByTestId('notice-prepared').count()).toBe(0);
     expect(await card.getByTestId('notice-period').innerText()).toMatch(/^公示期：\d{4}年\d{1,2}月\d{1,2}日 至 \d{4}年\d{1,2}月\d{1,2}日$/);
     expect(await scrollsSideways(page)).toBe(false);
     await page.screenshot({ path: path.join(artifacts, 'notices-official-released-375.png'), fullPage: true });

@@ -60,14 +60,15 @@ export function NoticesPage({ campaignId, unitCode, unitName, timeZone }: { camp
       {/* minmax(0, 1fr): a wide list scrolls inside its card instead of widening the page on a phone. */}
       <ul style={{ listStyle: 'none', padding: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: '0.75rem' }}>
         {notices.map((n) => (
-          <NoticeCard key={n.id} campaignId={campaignId} notice={n} official={official} timeZone={timeZone} />
+          <NoticeCard key={n.id} campaignId={campaignId} notice={n} official={official} timeZone={timeZone} onDone={() => prepare.reset()} />
         ))}
       </ul>
     </div>
   );
 }
 
-function NoticeCard({ campaignId, notice: n, official, timeZone }: { campaignId: string; notice: Notice; official: boolean; timeZone: string }) {
+/** `onDone`: an approval or release happened, so the page's "prepared" message is out of date. */
+function NoticeCard({ campaignId, notice: n, official, timeZone, onDone }: { campaignId: string; notice: Notice; official: boolean; timeZone: string; onDone: () => void }) {
   const { t } = useNoticesI18n();
   const { language } = useI18n();
   const [open, setOpen] = useState(false);
@@ -80,7 +81,7 @@ function NoticeCard({ campaignId, notice: n, official, timeZone }: { campaignId:
     e.preventDefault();
     if (note.trim().length < 2) return setMissing(true);
     setMissing(false);
-    approve.mutate({ village: n.villageCode, id: n.id, note: note.trim() });
+    approve.mutate({ village: n.villageCode, id: n.id, note: note.trim() }, { onSuccess: onDone });
   };
   return (
     <li className="card" data-testid="notice-card" data-notice={n.id} data-state={n.state}>
@@ -126,7 +127,7 @@ function NoticeCard({ campaignId, notice: n, official, timeZone }: { campaignId:
             type="button"
             className="button button-primary"
             disabled={release.isPending}
-            onClick={() => window.confirm(t('release.confirm')) && release.mutate({ village: n.villageCode, id: n.id })}
+            onClick={() => window.confirm(t('release.confirm')) && release.mutate({ village: n.villageCode, id: n.id }, { onSuccess: onDone })}
             data-testid="notice-release"
           >
             {t('release')}
