@@ -63,6 +63,12 @@ const ACTION_VERBS: Readonly<Record<string, string>> = {
   'campaign.cancel': '撤销活动',
   'campaign.advance': '将活动提前进入下一阶段',
   'campaign.deadline': '调整阶段截止时间',
+  'notice.prepare': '编制缴费情况公示',
+  'notice.approve': '审批缴费情况公示',
+  'notice.release': '发布缴费情况公示',
+  'notice.read': '查看缴费情况公示',
+  'notice.print': '打印缴费情况公示',
+  'notice.download': '下载缴费情况公示',
 };
 
 /** The families an auditor filters by, in words; the value is what the API's `action` filter takes. */
@@ -81,6 +87,7 @@ export const AUDIT_ACTION_FILTERS: ReadonlyArray<{ value: string; label: string 
   { value: 'calendar.edit', label: '修改节假日安排' },
   { value: 'taxfeed.import', label: '导入税务数据' },
   { value: 'hardship.*', label: '困难群体名单与筛查' },
+  { value: 'notice.*', label: '缴费情况公示' },
   { value: 'pii.unmask', label: '查看完整身份证号' },
   { value: 'authz.denied', label: '无权限被拒绝' },
   { value: 'campaign.read', label: '查看与导出' },
@@ -110,6 +117,7 @@ function objectOf(params: Record<string, unknown>, target: string | null, names:
   if (typeof params.code === 'string') parts.push(`单位 ${names.get(params.code) ?? params.code}`);
   if (typeof params.year === 'string') parts.push(`${params.year}年`);
   if (typeof params.seq === 'string') parts.push(`第${params.seq}期通报`);
+  if (typeof params.noticeId === 'string' || typeof params.noticeId === 'number') parts.push(`（公示编号 ${params.noticeId}）`);
   if (target?.startsWith('user:')) parts.push(`账户 ${target.slice(5)}`);
   return parts.join('');
 }
@@ -141,6 +149,8 @@ export function auditWhat(row: AuditLike, names: ReadonlyMap<string, string> = n
 export function auditResult(row: AuditLike): string {
   const detail = (row.detail ?? {}) as Record<string, unknown>;
   if (row.result === 'success') return detail.aborted ? '未完成（下载中断）' : '成功';
+  // A refusal for the object's state, not the person's rights (a 公示 not yet approved).
+  if (row.result === 'denied' && typeof detail.refused === 'string') return `被拒绝（${detail.refused}）`;
   if (row.result === 'denied') return row.action === 'authz.denied' || detail.status === 403 ? '因无权限被拒绝' : '被拒绝';
   const status = typeof detail.status === 'number' ? detail.status : null;
   if (status === 400) return '失败（提交的内容有误）';

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { localDateTime } from './fields';
 import { EscalationSchema } from './ladder';
 import { checkMilestones, MilestonesSchema } from './milestones';
+import { checkNotice, NoticeSchema } from './notices';
 import { checkPolicy, ContributionPolicySchema } from './policy';
 import { breakdownUnits, LEVEL_RANK, RegionNodeSchema, RegionSchema, type RegionNode } from './regions';
 import type { RegionLevel } from './status';
@@ -70,6 +71,8 @@ export const PlanSchema = z
     milestones: MilestonesSchema.min(1, '至少一个节点,或省略 milestones').optional(),
     /** What a parent's figures are when some of its children report (domain/rollup.ts); absent: own-first. */
     rollup: z.enum(ROLLUP_RULES, { error: `rollup 应为 ${ROLLUP_RULES.join('、')} 之一` }).optional(),
+    /** The 缴费情况公示: its milestone, registers and masking (domain/notices.ts); absent: both registers, 张*明, 前6后4. */
+    notice: NoticeSchema.optional(),
   })
   .strict();
 
@@ -234,6 +237,7 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
   if (breakdownOk) checkJudgedMetrics(plan, errors);
 
   checkMilestones(plan, phases[0].startAt, errors);
+  checkNotice(plan, errors);
   checkPolicy(plan, errors);
   // Only on a sound tree: duplicate codes would make the layout meaningless.
   if (breakdownOk) checkWorkflowLimit(plan, errors);

@@ -392,6 +392,15 @@ export function buildLanchen2024(): ExamplePlan {
         levels: ['village'],
       },
     ],
+    // The 公示 of that milestone: both registers, each community's own, names 张*明 and ID numbers
+    // 前6后4 ("做好…人员清册的个人信息保护"), seven days on the notice board. The contact line is made up.
+    notice: {
+      milestone: 'publicity',
+      registers: 'both',
+      mask: { name: '张*明', idNumber: '前6后4' },
+      days: 7,
+      contact: '如有异议，请在公示期内向本社区居民委员会或兰城街道社会保障服务中心反映（联系电话：0875-2123456）。',
+    },
     breakdown: children,
   };
 }
@@ -403,7 +412,8 @@ const LANCHEN_HEADER = [
   ' From the plan text: collection May 1 - Jul 25, payment rate (征缴率) >= 99% of the tax system',
   ' headcount and mobile-payment share (手机缴费率) >= 99% for every community, both judged; the 18',
   ' tiers, upgrading within the year (提档补差); periodic progress circulars; the 公示 of the paid and',
-  ' unpaid registers by the end of next February. The communities report (a street-level plan).',
+  ' unpaid registers by the end of next February (the notice block: names 张*明, ID numbers 前6后4,',
+  ' seven days on the board). The communities report (a street-level plan).',
   ' Made up: the headcount, the communities (names, codes, headcounts), the weekly reporting day and',
   ' the escalation delays. The street code follows the statistical division pattern.',
 ];

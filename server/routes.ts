@@ -7,6 +7,7 @@ import { campaignRoutes } from './campaigns/routes';
 import { codecRoutes } from './codec/routes';
 import { hardshipRoutes } from './hardship/routes';
 import { openApiDocument } from './http/openapi';
+import { noticeRoutes } from './notices/routes';
 import { paymentRoutes } from './payments/routes';
 import { breakdownRoutes } from './plans/breakdown';
 import { policyEntry, Reply, route, type PolicyEntry, type RouteSpec } from './http/route';
@@ -45,7 +46,7 @@ const systemRoutes = [
   }),
 ];
 
-export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...breakdownRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes, ...regionRoutes];
+export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...breakdownRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...noticeRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes, ...regionRoutes];
 
 /** The access policy, one entry per route: what the authorization matrix test walks. */
 export const POLICY: readonly PolicyEntry[] = API_ROUTES.map(policyEntry);

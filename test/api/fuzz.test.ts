@@ -180,7 +180,8 @@ it('schemathesis finds no 5xx and no answer outside the OpenAPI document', async
   const { code, output } = await runAsync(toolchain().schemathesis, args, workDir);
   console.log(`schemathesis finished in ${((Date.now() - started) / 1000).toFixed(1)}s with exit ${code}`);
   expect(code, output).toBe(0);
-}, 300_000);
+  // 82 operations: about 6 minutes on this 2-core machine when other work shares it (355 s with the 公示 routes).
+}, 600_000);
 
 // What the fuzzer found, and its neighbours found while fixing it, pinned: each answered 500 before.
 it('answers 400, not 500, to identifiers and text the database cannot take', async () => {

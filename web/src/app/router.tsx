@@ -52,6 +52,7 @@ function createRouter() {
         },
         { path: paths.unit.path, element: <UnitRoute /> },
         { path: paths.register.path, lazy: async () => ({ Component: (await import('./routes/village-register')).VillageRegisterRoute }) },
+        { path: paths.notices.path, lazy: async () => ({ Component: (await import('./routes/notices')).NoticesRoute }) },
         // Loaded when first opened: only admins and auditors use them.
         { path: paths.users.path, lazy: async () => ({ Component: (await import('./routes/users')).UsersRoute }) },
         { path: paths.audit.path, lazy: async () => ({ Component: (await import('./routes/audit')).AuditRoute }) },

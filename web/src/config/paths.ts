@@ -48,6 +48,11 @@ export const paths = {
     path: '/campaigns/:campaignId/units/:unitCode/register',
     getHref: (campaignId: string, unitCode: string) => `/campaigns/${encodeURIComponent(campaignId)}/units/${encodeURIComponent(unitCode)}/register`,
   },
+  /** 缴费情况公示 of a village (or every village under a town/street). */
+  notices: {
+    path: '/campaigns/:campaignId/units/:unitCode/notices',
+    getHref: (campaignId: string, unitCode: string) => `/campaigns/${encodeURIComponent(campaignId)}/units/${encodeURIComponent(unitCode)}/notices`,
+  },
   unit: {
     path: '/campaigns/:campaignId/units/:unitCode',
     getHref: (campaignId: string, unitCode: string) =>

@@ -21,6 +21,7 @@ import { useUnit } from '../../features/units/api/get-unit';
 import { UnitBreadcrumbs } from '../../features/units/components/unit-breadcrumbs';
 import { UnitHeader } from '../../features/units/components/unit-header';
 import { usePaymentsI18n } from '../../features/payments/i18n';
+import { useNoticesI18n } from '../../features/notices/i18n';
 import { UnitReportingStatus } from '../../features/units/components/unit-reporting-status';
 import { UnitsTable } from '../../features/units/components/units-table';
 import { useCan } from '../../lib/auth';
@@ -34,6 +35,7 @@ const UnitHardshipCard = lazy(() => import('../../features/hardship/components/u
 export function UnitRoute() {
   const { t } = useI18n();
   const { t: tp } = usePaymentsI18n();
+  const { t: tn } = useNoticesI18n();
   const { campaignId = '', unitCode = '' } = useParams();
   const unit = useUnit({ campaignId, unitCode });
   // Usually already cached from the campaign page; gives the plan's time zone and whether it still runs.
@@ -63,13 +65,16 @@ export function UnitRoute() {
     <div className="unit">
       <UnitBreadcrumbs detail={d} />
       <UnitHeader unit={d.unit} timeZone={timeZone} />
-      {d.unit.level === 'village' && (
-        <p>
+      <p style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem 1.5rem' }}>
+        {d.unit.level === 'village' && (
           <Link to={paths.register.getHref(d.campaignId, d.unit.code)} data-testid="unit-register-link">
             {tp('link.register')}
           </Link>
-        </p>
-      )}
+        )}
+        <Link to={paths.notices.getHref(d.campaignId, d.unit.code)} data-testid="unit-notices-link">
+          {tn('link')}
+        </Link>
+      </p>
       <section className="card">
         <UnitReportingStatus unit={d.unit} timeZone={timeZone} />
         <Figures targets={d.unit.targets} progress={d.unit.progress} testId="unit-figures" />
