@@ -6,6 +6,7 @@ import type { EscalationTrack, PhaseWindow, Text } from '../domain/escalation';
 import type { Milestone } from '../domain/milestones';
 import type { Escalation, Reporting, ReportingLevel } from '../domain/plan';
 import type { ScheduledPeriod } from '../domain/schedule';
+import type { RollupRule } from '../domain/rollup';
 import type { Targets } from '../domain/targets';
 
 /** The track of a milestone's rungs in the escalations table (its unit is the plan's region). */
@@ -122,6 +123,10 @@ export interface CircularContent {
   streamName?: string;
   /** What the ranking's rate is of: paid ÷ 缴费人数 target, or paid ÷ 应参保人数 where there is no such target. */
   rateBasis?: 'paying' | 'headcount';
+  /** Which figures it ranks by: the plan's roll-up rule (reported, children's sum, or the tax bureau's verified); absent before it was recorded. */
+  figures?: RollupRule;
+  /** The date of the verified data it ranks by (rule `verified`). */
+  figuresAsOf?: string | null;
   dueAt: number;
   ranking: Array<{
     rank: number;

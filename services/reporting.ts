@@ -411,7 +411,7 @@ export async function draftCircular(db: Db, input: {
   const stream = input.stream ?? parsePeriodKey(input.periodKey).stream;
   const [campaign] = await db.select({ title: campaigns.title, regionName: campaigns.regionName }).from(campaigns).where(eq(campaigns.id, input.campaignId));
   const rows = await db
-    .select({ code: units.code, name: units.name, paid: units.paid, targetPaying: units.targetPaying, targets: units.targets, ord: units.ord })
+    .select({ code: units.code, name: units.name, paid: units.paid, targetPaying: units.targetPaying, targets: units.targets, ord: units.ord, verifiedAsOf: units.verifiedAsOf })
     .from(units)
     .where(and(eq(units.campaignId, input.campaignId), eq(units.level, input.level)))
     .orderBy(asc(units.depth), asc(units.ord));
@@ -438,6 +438,8 @@ export async function draftCircular(db: Db, input: {
     .orderBy(desc(circulars.seq))
     .limit(1);
   const previousRates = new Map(((previous?.content as CircularContent | undefined)?.ranking ?? []).map((r) => [r.code, r.rate]));
+  const rule = await rollupRuleOf(db, input.campaignId);
+  const verifiedAsOf = rows.reduce<string | null>((max, r) => (r.verifiedAsOf && (!max || String(r.verifiedAsOf) > max) ? String(r.verifiedAsOf) : max), null);
   const byHeadcount = rows.length > 0 && rows.every((r) => !r.targetPaying) && rows.some((r) => (r.targets as Targets | null)?.headcount);
   const rated = rows.map((r) => {
     const base = byHeadcount ? ((r.targets as Targets | null)?.headcount ?? null) : r.targetPaying;
@@ -464,6 +466,8 @@ export async function draftCircular(db: Db, input: {
     periodKey: input.periodKey,
     ...(input.stream !== undefined ? { stream, streamName: input.streamName ?? stream } : {}),
     rateBasis: byHeadcount ? 'headcount' : 'paying',
+    figures: rule,
+    ...(rule === 'verified' ? { figuresAsOf: verifiedAsOf } : {}),
     dueAt: input.dueAt,
     ranking,
     late: ranking.filter((r) => r.reported !== 'on-time').map(({ code, name }) => ({ code, name })),

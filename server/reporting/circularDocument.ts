@@ -3,6 +3,8 @@
 // addressees, the body with the ranking table, the praised and the criticised, then the office's name
 // (落款) and the date of issue. One model, two renderings: the printable HTML page and the XLSX sheet.
 // A draft has no issuer or number yet: it says so, and carries 草稿 across the page.
+import { ROLLUP_RULE_ZH, type RollupRule } from '../../domain/rollup';
+import { LEGACY_STREAM_KEY, parsePeriodKey } from '../../domain/streams';
 import type { Cell } from '../../formats/xlsxWriter';
 
 export interface CircularDocInput {
@@ -13,6 +15,11 @@ export interface CircularDocInput {
   dueAt: number;
   timeZone: string;
   level: string;
+  /** The stream's name (旬报 …): the period then reads 「旬报」2031-11-10 期; absent for the single legacy stream. */
+  streamName?: string | null;
+  /** Which figures it ranks by (the plan's roll-up rule), and the verified data's date; absent in circulars drafted before. */
+  figures?: RollupRule | null;
+  figuresAsOf?: string | null;
   ranking: ReadonlyArray<{ code: string; name: string; paid: number; targetPaying: number | null; rate: number | null; change: number | null; reported: 'on-time' | 'late' | 'missing' }>;
   late: ReadonlyArray<{ code: string; name: string }>;
   praised: ReadonlyArray<{ code: string; name: string; rate: number }>;
@@ -64,6 +71,24 @@ export interface CircularDoc {
   draft: boolean;
 }
 
+/** 第 2023-10-15 期, or 「旬报」2031-11-10 期 for a named stream. */
+function periodLabel(c: CircularDocInput): string {
+  const { stream, rawDate } = parsePeriodKey(c.periodKey);
+  return c.streamName && stream !== LEGACY_STREAM_KEY ? `「${c.streamName}」${rawDate} 期` : `第 ${c.periodKey} 期`;
+}
+
+/** Which figures the ranking uses, as the plan chose them (issue 12: circulars state what they rank by). */
+function figuresNote(c: CircularDocInput): string {
+  if (!c.figures) return '';
+  if (c.figures === 'verified') return `；缴费人数为税务部门核实数，仅计扣费成功${c.figuresAsOf ? `，数据截至${proseDate(c.figuresAsOf)}` : ''}`;
+  return `；缴费人数为${ROLLUP_RULE_ZH[c.figures]}`;
+}
+
+const proseDate = (iso: string) => {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+
 export function circularDoc(c: CircularDocInput): CircularDoc {
   const draft = c.status !== 'published';
   const ranks = rankRows(c.ranking);
@@ -79,7 +104,7 @@ export function circularDoc(c: CircularDocInput): CircularDoc {
     docNo: c.docNo,
     title: c.title,
     addressee: `${ADDRESSEES[c.level] ?? '各有关单位'}：`,
-    opening: `截至${proseDateIn(c.dueAt - 1, c.timeZone)}（第 ${c.periodKey} 期报送截止），各单位城乡居民基本养老保险参保缴费工作进度如下（按缴费完成率排序）：`,
+    opening: `截至${proseDateIn(c.dueAt - 1, c.timeZone)}（${periodLabel(c)}报送截止），各单位城乡居民基本养老保险参保缴费工作进度如下（按缴费完成率排序${figuresNote(c)}）：`,
     header: ['排名', '单位', '缴费人数', '目标人数', '完成率', '较上期', '报送情况'],
     rows: c.ranking.map((r, i) => [
       ranks[i].tied ? `并列第${ranks[i].rank}` : `第${ranks[i].rank}`,

@@ -3,7 +3,7 @@
 // ranking with 并列 ranks, the praised and the criticised, the 落款 and the date in Chinese; a draft
 // says it is one and names no office; the XLSX rows carry the same parts in the same order.
 import { describe, expect, it } from 'vitest';
-import { circularHtml, circularRows, type CircularDocInput } from '../../server/reporting/circularDocument';
+import { circularDoc, circularHtml, circularRows, type CircularDocInput } from '../../server/reporting/circularDocument';
 
 const base: CircularDocInput = {
   title: '关于2026年城乡居民养老保险参保缴费工作进度的通报（第1期）',
@@ -46,6 +46,15 @@ describe('the circular document', () => {
     expect(html).not.toContain('草稿');
     // Full-width punctuation in the prose.
     expect(html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, '')).not.toMatch(/[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]/);
+  });
+
+  it('names a stream\'s period by the stream and states which figures it ranks by', () => {
+    const opening = (input: Partial<CircularDocInput>) => circularDoc({ ...base, ...input }).opening;
+    expect(opening({})).toMatch(/（第 2026-12-15 期报送截止）.*（按缴费完成率排序）：$/);
+    expect(opening({ periodKey: 'xunbao:2031-11-10', streamName: '旬报', figures: 'own-first' })).toMatch(
+      /（「旬报」2031-11-10 期报送截止）.*（按缴费完成率排序；缴费人数为本级报数优先（下级全部报齐后取下级合计））：$/,
+    );
+    expect(opening({ figures: 'verified', figuresAsOf: '2026-12-13' })).toMatch(/（按缴费完成率排序；缴费人数为税务部门核实数，仅计扣费成功，数据截至2026年12月13日）：$/);
   });
 
   it('a draft says so and leaves the office and date to the approver', () => {
