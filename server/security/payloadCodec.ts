@@ -221,7 +221,7 @@ export function parseKeyRing(value: string, variable = 'PAYLOAD_KEYS'): KeyRing 
     .map((e) => e.trim())
     .filter((e) => e !== '');
   if (entries.length === 0) {
-    throw new KeyRingError(`${variable} is empty: expected "id:base64key[,id:base64key…]" / ${variable} 为空，格式应为 "标识：base64密钥，…"`);
+    throw new KeyRingError(`${variable} is empty: expected "id:base64key[,id:base64key…]" / ${variable} 为空，格式应为 "标识:base64密钥,…"`);
   }
   const keys: Record<string, Uint8Array> = {};
   entries.forEach((entry, index) => {

@@ -372,13 +372,13 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     } finally {
       await database.db.execute(sql`drop trigger refuse_test_rows on hardship_rows`);
     }
-    await imports.failImport({ importId: data.importId, reason: '文件中有数据库无法保存的内容(错误代码 22023)' });
-    await imports.failImport({ importId: other.importId, reason: `多次重试后仍然失败,最后一次的错误:row ${P.C.id} refused` });
+    await imports.failImport({ importId: data.importId, reason: '文件中有数据库无法保存的内容（错误代码 22023）' });
+    await imports.failImport({ importId: other.importId, reason: `多次重试后仍然失败，最后一次的错误：row ${P.C.id} refused` });
     await imports.failImport({ importId: other.importId, reason: 'again' }); // idempotent: the first reason stays
     const ended = await importRow(other.importId);
     expect(ended).toMatchObject({ status: 'failed', rowsStored: 0, errorCount: 0 });
     expect(ended.message).toBe(
-      `低保-数据库故障.csv:导入未能完成（多次重试后仍然失败，最后一次的错误：row ${P.C.id.slice(0, 6)}********${P.C.id.slice(14)} refused）。整个文件未导入，现有名单未受影响；上传的文件已从服务器删除，请检查后重新上传`,
+      `低保-数据库故障.csv：导入未能完成（多次重试后仍然失败，最后一次的错误：row ${P.C.id.slice(0, 6)}********${P.C.id.slice(14)} refused）。整个文件未导入，现有名单未受影响；上传的文件已从服务器删除，请检查后重新上传`,
     );
     expect((await importRow(data.importId)).status).toBe('failed');
     for (const r of [data, other]) {
@@ -427,7 +427,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
       [neverStarted.uploadId]: later.toISOString(),
       [recent.uploadId]: null,
     });
-    expect(await importRow(pending.importId)).toMatchObject({ status: 'failed', message: '未开始.csv:导入在 24 小时内没有开始（工作进程可能未运行），上传的文件已按保留期限从服务器删除；请重新上传后再导入' });
+    expect(await importRow(pending.importId)).toMatchObject({ status: 'failed', message: '未开始.csv：导入在 24 小时内没有开始（工作进程可能未运行），上传的文件已按保留期限从服务器删除；请重新上传后再导入' });
     await expect(prepareImport(database.db, store(), ID, { ...list('民政局-过期'), uploadId: leftAlone.uploadId, screenAfter: false, actor: '测试员' })).rejects.toThrow('已超过保留期限');
     // A second process running the same clean-up finds nothing left to do; uploading the bytes again brings the file back.
     expect(await cleanUploads(database.db, { ...lifetime, now: later })).toEqual({ filesDeleted: 0, strayFilesDeleted: 0, importsFailed: 0 });

@@ -226,7 +226,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
       expect(list.status).toBe(200);
       const { imports, inbox } = await list.json();
       expect(inbox).toBeNull();
-      expect(imports[0]).toMatchObject({ id: body.importId, fileName: '开平-2031-11-20.csv', actor: '税务对接（taxup）', source: 'upload', rows: 1 });
+      expect(imports[0]).toMatchObject({ id: body.importId, fileName: '开平-2031-11-20.csv', actor: '税务对接(taxup)', source: 'upload', rows: 1 });
       const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(taxFeedImports).where(eq(taxFeedImports.campaignId, CAMPAIGN));
       expect(imports).toHaveLength(n);
     });

@@ -272,7 +272,7 @@ describe('hardship files as officials have them', () => {
     ]);
     expect(up.sheet).toEqual(up.sheets[0]);
     expect(up.mapping.ok).toBe(false);
-    const hint = '未指定工作表,只读取了工作表“填表说明”(第 1 个);工作簿中还有:“特困名单”(第 2 个)。如名单在其他工作表,请选择工作表(接口参数 sheet:工作表序号,从 0 起,或工作表名称)';
+    const hint = '未指定工作表，只读取了工作表“填表说明”（第 1 个）；工作簿中还有：“特困名单”（第 2 个）。如名单在其他工作表，请选择工作表（接口参数 sheet：工作表序号，从 0 起，或工作表名称）';
     expect(up.mapping.hints).toEqual([hint]);
     const refused = await json<{ detail: string; errors: { path: string; message: string }[] }>(await post('/imports', { uploadId: up.uploadId, ...tekunList('民政局-两张表') }), 400);
     expect(refused.detail).toBe(`文件的列与名单字段对应不上。${hint}`);
@@ -295,7 +295,7 @@ describe('hardship files as officials have them', () => {
     const misled = await json<UploadView>(await upload('hardship', '特困-标题.csv', `江门市特困人员名单,2031年9月\r\n${semicolons(csvOf([...LIST_HEADER, '困难类别'], TEKUN.map((r) => [...r, '特困'])))}`), 201);
     expect(misled.delimiter).toBe(',');
     expect(misled.mapping.ok).toBe(false);
-    const hint = '本文件按逗号分隔读取,但“身份证号;姓名;困难类别”中含有多个分号:文件可能以分号分隔(第一行的逗号使系统误判);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传';
+    const hint = '本文件按逗号分隔读取，但“身份证号;姓名;困难类别”中含有多个分号：文件可能以分号分隔（第一行的逗号使系统误判）；请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传';
     expect(misled.mapping.hints).toEqual([hint]);
     const refused = await json<{ detail: string }>(await post('/imports', { uploadId: misled.uploadId, ...tekunList('民政局-标题') }), 400);
     expect(refused.detail).toBe(`文件的列与名单字段对应不上。${hint}`);

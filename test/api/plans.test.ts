@@ -206,7 +206,7 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
     const ok = await confirm(official, lanchen, { key: 'publicity', note: '已在各社区公示栏张贴' });
     expect(ok.status, await ok.clone().text()).toBe(200);
     const detail = await ok.json();
-    expect(detail.actions.find((a: { kind: string }) => a.kind === 'confirm-milestone')).toMatchObject({ actor: '530502业务主管（official530502）', reason: '已在各社区公示栏张贴' });
+    expect(detail.actions.find((a: { kind: string }) => a.kind === 'confirm-milestone')).toMatchObject({ actor: '530502业务主管(official530502)', reason: '已在各社区公示栏张贴' });
     const again = await confirm(official, lanchen, { key: 'publicity', note: '再次确认' });
     expect(again.status).toBe(422);
     expect((await again.json()).detail).toContain('已确认完成，无需重复确认');

@@ -114,11 +114,11 @@ describe('milestones', () => {
 
     const rows = await db.select().from(milestones).where(eq(milestones.campaignId, plan.id)).orderBy(asc(milestones.seq));
     expect(rows.map((m) => [m.key, m.status, m.remindersSent, m.rungsFired, m.confirmedBy, m.confirmationNote])).toEqual([
-      ['census', 'confirmed', 0, 0, '王处长（wangchu）', '普查台账已归档'],
+      ['census', 'confirmed', 0, 0, '王处长(wangchu)', '普查台账已归档'],
       ['publicity', 'overdue', 1, 2, null, null],
     ]);
     expect(rows[1].dueAt.toISOString()).toBe(PUBLICITY_DUE);
     const confirmations = await db.select().from(actions).where(and(eq(actions.campaignId, plan.id), eq(actions.kind, 'confirm-milestone')));
-    expect(confirmations.map((a) => [a.actor, a.reason, (a.detail as { key: string }).key])).toEqual([['王处长（wangchu）', '普查台账已归档', 'census']]);
+    expect(confirmations.map((a) => [a.actor, a.reason, (a.detail as { key: string }).key])).toEqual([['王处长(wangchu)', '普查台账已归档', 'census']]);
   }, 240_000);
 });
