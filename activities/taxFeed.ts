@@ -55,7 +55,7 @@ async function freeName(folder: string, name: string): Promise<string> {
 export function createTaxFeedActivities(db: Db, store?: UploadStore) {
   /** A per-person payment delivery recorded as an upload and an import; its columns must be found by their headers. */
   async function recordPayments(path: string, name: string, campaignId: string): Promise<{ prepared: PreparedImport } | { errors: TaxFeedError[] }> {
-    if (!store) return { errors: [taxFeedFileError(name, '本工作进程未配置上传目录(UPLOAD_DIR),无法接收逐人缴费明细')] };
+    if (!store) return { errors: [taxFeedFileError(name, '本工作进程未配置上传目录（UPLOAD_DIR），无法接收逐人缴费明细')] };
     try {
       await paymentsCampaign(db, campaignId);
       const up = await storeUpload(db, store, { campaignId, list: 'payments', fileName: name, source: createReadStream(path), actor: TAX_INBOX_ACTOR });
@@ -64,14 +64,14 @@ export function createTaxFeedActivities(db: Db, store?: UploadStore) {
         const ambiguous = (up.mapping.ambiguous ?? []).map((k) => FIELD_LABELS[k]);
         return {
           errors: [
-            taxFeedFileError(name, `找不到或无法确定以下列:${[...missing, ...ambiguous].join('、')};文件中的表头为:${up.headers.join('、')}。请按 README 中“逐人缴费明细”的格式导出后重新放入收件箱`),
+            taxFeedFileError(name, `找不到或无法确定以下列：${[...missing, ...ambiguous].join('、')}；文件中的表头为：${up.headers.join('、')}。请按 README 中“逐人缴费明细”的格式导出后重新放入收件箱`),
           ],
         };
       }
       return { prepared: await prepareImport(db, store, campaignId, { uploadId: up.uploadId, list: 'payments', screenAfter: false, actor: TAX_INBOX_ACTOR }) };
     } catch (e) {
       if (e instanceof ServiceError && e.status < 500 && e.type !== 'ImportDataError') {
-        return { errors: [taxFeedFileError(name, e.type === CAMPAIGN_NOT_FOUND ? `征缴活动 ${campaignId} 不存在(取自文件名“__”之前的部分)` : e.message)] };
+        return { errors: [taxFeedFileError(name, e.type === CAMPAIGN_NOT_FOUND ? `征缴活动 ${campaignId} 不存在（取自文件名“__”之前的部分）` : e.message)] };
       }
       throw e;
     }
@@ -88,7 +88,7 @@ export function createTaxFeedActivities(db: Db, store?: UploadStore) {
       const invalid = taxFeedErrorsOf(e);
       if (invalid) return { errors: invalid.errors };
       if (e instanceof ServiceError && e.type === CAMPAIGN_NOT_FOUND) {
-        return { errors: [taxFeedFileError(name, `征缴活动 ${campaignId} 不存在(取自文件名“__”之前的部分)`, campaignId)] };
+        return { errors: [taxFeedFileError(name, `征缴活动 ${campaignId} 不存在（取自文件名“__”之前的部分）`, campaignId)] };
       }
       // The database or the disk: the activity is retried and the files not yet moved are found again.
       throw e;
@@ -123,7 +123,7 @@ export function createTaxFeedActivities(db: Db, store?: UploadStore) {
           }
           errors = recorded.errors;
         } else if (!campaignId) {
-          errors = [taxFeedFileError(name, '文件名应为“<征缴活动编号>__<任意名称>.csv”(如 jiangmen-2023__税务缴费-2023-11-06.csv),无法确定所属征缴活动', name)];
+          errors = [taxFeedFileError(name, '文件名应为“<征缴活动编号>__<任意名称>.csv”（如 jiangmen-2023__税务缴费-2023-11-06.csv），无法确定所属征缴活动', name)];
         } else {
           const outcome = await importFile(path, name, campaignId);
           if ('imported' in outcome) {

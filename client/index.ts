@@ -56,9 +56,9 @@ export interface ClientMessages {
 }
 
 const MESSAGES_ZH: ClientMessages = {
-  network: () => '无法连接服务器,请检查网络或稍后重试。',
+  network: () => '无法连接服务器，请检查网络或稍后重试。',
   http: (status, statusText) => `服务器返回错误 ${status} ${statusText}`.trim(),
-  badResponse: (status) => `服务器返回的内容无法识别(${status})。`,
+  badResponse: (status) => `服务器返回的内容无法识别（${status}）。`,
 };
 
 function isProblem(value: unknown): value is Problem {
@@ -232,7 +232,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
       let session = await request<SessionView>('POST', '/api/auth/login', { username: req.username, password: req.password });
       if (session.mfaRequired && !session.mfaSatisfied) {
         if (!session.mfaEnrolled || !req.totp) {
-          const detail = session.mfaEnrolled ? '该账号需要动态口令,请提供 6 位动态口令' : '该账号尚未绑定动态口令:请先在控制台登录完成绑定';
+          const detail = session.mfaEnrolled ? '该账号需要动态口令，请提供 6 位动态口令' : '该账号尚未绑定动态口令：请先在控制台登录完成绑定';
           throw new ApiError(detail, 401, { type: 'urn:problem:mfa-required', title: '需要动态口令', status: 401, detail });
         }
         session = await request<SessionView>('POST', '/api/auth/mfa/verify', { code: await req.totp(session) });

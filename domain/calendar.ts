@@ -26,7 +26,7 @@ const isoDate = z
 function record<T extends z.core.$ZodLooseShape>(what: string, shape: T) {
   return z.strictObject(shape, {
     error: (iss) => {
-      if (iss.code === 'unrecognized_keys') return `${what}含未知字段: ${iss.keys.join(', ')}`;
+      if (iss.code === 'unrecognized_keys') return `${what}含未知字段：${iss.keys.join(', ')}`;
       if (iss.code === 'invalid_type') return `${what}应为对象`;
       return undefined;
     },
@@ -71,17 +71,17 @@ function checkHolidays(year: number, holidays: Holiday[], ctx: Ctx): void {
     if (h.from > h.to) issue(ctx, ['holidays', i, 'to'], `结束日期 ${h.to} 早于开始日期 ${h.from}`);
     // No notice has given more than about 10 days in a row; a month or more is a typo that would swallow working days.
     else if (daysBetweenLocal(h.from, h.to) >= MAX_HOLIDAY_DAYS) {
-      issue(ctx, ['holidays', i, 'to'], `假期 ${h.from} 至 ${h.to} 超过 ${MAX_HOLIDAY_DAYS} 天,请检查日期`);
+      issue(ctx, ['holidays', i, 'to'], `假期 ${h.from} 至 ${h.to} 超过 ${MAX_HOLIDAY_DAYS} 天，请检查日期`);
     }
     if (to.year !== year) issue(ctx, ['holidays', i, 'to'], `结束日期 ${h.to} 应在 ${year} 年内`);
     // 元旦 may start on the previous year's last days (2023's notice: 2022-12-31 至 2023-01-02).
     const fromOk = from.year === year || (from.year === year - 1 && from.month === 12);
-    if (!fromOk) issue(ctx, ['holidays', i, 'from'], `开始日期 ${h.from} 应在 ${year} 年内(元旦假期可从上一年 12 月开始)`);
+    if (!fromOk) issue(ctx, ['holidays', i, 'from'], `开始日期 ${h.from} 应在 ${year} 年内（元旦假期可从上一年 12 月开始）`);
     for (let j = 0; j < i; j++) {
       const other = holidays[j];
       if (other.name.zh === h.name.zh) issue(ctx, ['holidays', i, 'name', 'zh'], `假期名称 ${h.name.zh} 与 holidays[${j}] 重复`);
       if (h.from <= other.to && other.from <= h.to) {
-        issue(ctx, ['holidays', i, 'from'], `假期 ${h.from} 至 ${h.to} 与 holidays[${j}](${other.name.zh} ${other.from} 至 ${other.to})重叠`);
+        issue(ctx, ['holidays', i, 'from'], `假期 ${h.from} 至 ${h.to} 与 holidays[${j}]（${other.name.zh} ${other.from} 至 ${other.to}）重叠`);
       }
     }
   });
@@ -93,11 +93,11 @@ function checkMakeups(year: number, holidays: Holiday[], makeups: Makeup[], ctx:
     if (!p) return;
     if (p.year !== year) issue(ctx, ['makeupWorkdays', i, 'date'], `调休上班日 ${m.date} 应在 ${year} 年内`);
     const wd = weekdayOf(m.date);
-    if (wd < 6) issue(ctx, ['makeupWorkdays', i, 'date'], `调休上班日 ${m.date} 是${WEEKDAY_ZH[wd]},应为周六或周日`);
+    if (wd < 6) issue(ctx, ['makeupWorkdays', i, 'date'], `调休上班日 ${m.date} 是${WEEKDAY_ZH[wd]}，应为周六或周日`);
     const inside = holidays.findIndex((h) => h.from <= m.date && m.date <= h.to);
     if (inside >= 0) {
       const h = holidays[inside];
-      issue(ctx, ['makeupWorkdays', i, 'date'], `调休上班日 ${m.date} 在 holidays[${inside}](${h.name.zh} ${h.from} 至 ${h.to})之内`);
+      issue(ctx, ['makeupWorkdays', i, 'date'], `调休上班日 ${m.date} 在 holidays[${inside}]（${h.name.zh} ${h.from} 至 ${h.to}）之内`);
     }
     const dup = makeups.findIndex((o, j) => j < i && o.date === m.date);
     if (dup >= 0) issue(ctx, ['makeupWorkdays', i, 'date'], `调休上班日 ${m.date} 与 makeupWorkdays[${dup}] 重复`);
@@ -194,7 +194,7 @@ const MONTH_EN = ['', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'S
 
 function requireDate(date: string) {
   const p = parseLocal(date);
-  if (!p?.dateOnly) throw new RangeError(`不是有效日期 / not a valid date (YYYY-MM-DD): ${date}`);
+  if (!p?.dateOnly) throw new RangeError(`不是有效日期 / not a valid date（YYYY-MM-DD）：${date}`);
   return p;
 }
 
@@ -208,15 +208,15 @@ export function weekdayOf(date: string): number {
 const yearOf = (date: string) => Number(date.slice(0, 4));
 
 /**
- * "Sun 2023-10-01" / "10月1日(周日)"; the zh form names the year only when asked (a shift across New Year)
- * and may carry a remark after the weekday ("10月7日(周六,调休上班)").
+ * "Sun 2023-10-01" / "10月1日（周日）"; the zh form names the year only when asked (a shift across New Year)
+ * and may carry a remark after the weekday ("10月7日（周六，调休上班）").
  */
 export function dayLabel(date: string, opts: { withYearZh?: boolean; remarkZh?: string } = {}): Bilingual {
   const p = requireDate(date);
   const wd = weekdayOf(date);
   const year = opts.withYearZh ? `${p.year}年` : '';
-  const remark = opts.remarkZh ? `,${opts.remarkZh}` : '';
-  return { en: `${WEEKDAY_EN[wd]} ${date}`, zh: `${year}${p.month}月${p.day}日(${WEEKDAY_ZH[wd]}${remark})` };
+  const remark = opts.remarkZh ? `，${opts.remarkZh}` : '';
+  return { en: `${WEEKDAY_EN[wd]} ${date}`, zh: `${year}${p.month}月${p.day}日（${WEEKDAY_ZH[wd]}${remark}）` };
 }
 
 /** "Sep 29 - Oct 6" / "9月29日至10月6日", in the notices' style ("1月21日至27日"; a single day is one date). */
@@ -240,9 +240,9 @@ export function rangeLabel(from: string, to: string): Bilingual {
 export function unknownYearNote(cal: WorkingCalendar, year: number): Bilingual {
   const known = knownYears(cal);
   if (known.length > 0 && year > known[known.length - 1]) {
-    return { en: `${year} calendar not published yet: weekends only`, zh: `${year}年节假日安排尚未公布,暂按周末计` };
+    return { en: `${year} calendar not published yet: weekends only`, zh: `${year}年节假日安排尚未公布，暂按周末计` };
   }
-  return { en: `${year} calendar not on file: weekends only`, zh: `未收录${year}年节假日安排,暂按周末计` };
+  return { en: `${year} calendar not on file: weekends only`, zh: `未收录${year}年节假日安排，暂按周末计` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,18 +337,18 @@ function explainShift(cal: WorkingCalendar, skipped: DayInfo[], target: DayInfo,
 
   const en = parts.map((r) => (r.holiday ? `${r.holiday.en} holiday ${rangeLabel(r.holiday.from, r.holiday.to).en}` : 'weekend'));
   const zh = parts.map((r, i) => {
-    const what = r.holiday ? `${r.holiday.zh}假期(${rangeLabel(r.holiday.from, r.holiday.to).zh})` : '周末';
+    const what = r.holiday ? `${r.holiday.zh}假期（${rangeLabel(r.holiday.from, r.holiday.to).zh}）` : '周末';
     if (i === 0) return r.holiday ? `${fromLabel.zh}适逢${what}` : `${fromLabel.zh}为周末`;
     return `其后为${what}`;
   });
 
   let enText = `due ${fromLabel.en} -> ${toLabel.en}: ${en.join(', then ')}`;
   if (makeup) enText += `; ${rangeLabel(target.date, target.date).en} is a make-up working day`;
-  let zhText = `${zh.join(',')},顺延至${toLabel.zh}`;
+  let zhText = `${zh.join('，')}，顺延至${toLabel.zh}`;
   for (const y of yearsUnknown) {
     const note = unknownYearNote(cal, y);
     enText += `; ${note.en}`;
-    zhText += `;${note.zh}`;
+    zhText += `；${note.zh}`;
   }
   return { zh: zhText, en: enText };
 }
@@ -414,7 +414,7 @@ export function calendarDiff(before: CalendarYear | undefined, after: CalendarYe
   if (!before) {
     return {
       en: `${y} calendar added: ${after.holidays.length} holidays, ${after.makeupWorkdays.length} make-up working days`,
-      zh: `新增${y}年节假日安排:${after.holidays.length}个假期,${after.makeupWorkdays.length}个调休上班日`,
+      zh: `新增${y}年节假日安排：${after.holidays.length}个假期，${after.makeupWorkdays.length}个调休上班日`,
     };
   }
   const en: string[] = [];
@@ -425,7 +425,7 @@ export function calendarDiff(before: CalendarYear | undefined, after: CalendarYe
     const old = before.holidays.find((o) => o.name.zh === h.name.zh);
     if (!old) {
       en.push(`holiday added: ${h.name.en} ${range(h).en}`);
-      zh.push(`新增假期${h.name.zh}(${range(h).zh})`);
+      zh.push(`新增假期${h.name.zh}（${range(h).zh}）`);
     } else if (old.from !== h.from || old.to !== h.to) {
       en.push(`${h.name.en} moved from ${range(old).en} to ${range(h).en}`);
       zh.push(`${h.name.zh}由${range(old).zh}改为${range(h).zh}`);
@@ -434,7 +434,7 @@ export function calendarDiff(before: CalendarYear | undefined, after: CalendarYe
   for (const o of before.holidays) {
     if (after.holidays.some((h) => h.name.zh === o.name.zh)) continue;
     en.push(`holiday removed: ${o.name.en} ${range(o).en}`);
-    zh.push(`取消假期${o.name.zh}(${range(o).zh})`);
+    zh.push(`取消假期${o.name.zh}（${range(o).zh}）`);
   }
 
   const beforeDates = new Set(before.makeupWorkdays.map((m) => m.date));
@@ -452,13 +452,14 @@ export function calendarDiff(before: CalendarYear | undefined, after: CalendarYe
     zh.push(`取消调休上班日${l.zh}`);
   }
   if (before.source.docNo !== after.source.docNo || before.source.publishedOn !== after.source.publishedOn) {
-    const src = (s: CalendarYear['source'], gap: string) => `${s.docNo ?? s.title}${gap}(${s.publishedOn})`;
-    en.push(`source: ${src(before.source, ' ')} -> ${src(after.source, ' ')}`);
-    zh.push(`依据由${src(before.source, '')}改为${src(after.source, '')}`);
+    const src = (s: CalendarYear['source']) => `${s.docNo ?? s.title} (${s.publishedOn})`;
+    const srcZh = (s: CalendarYear['source']) => `${s.docNo ?? s.title}（${s.publishedOn}）`;
+    en.push(`source: ${src(before.source)} -> ${src(after.source)}`);
+    zh.push(`依据由${srcZh(before.source)}改为${srcZh(after.source)}`);
   }
 
-  if (en.length === 0) return { en: `${y} calendar: no changes`, zh: `${y}年节假日安排:无变化` };
-  return { en: `${y} calendar: ${en.join('; ')}`, zh: `${y}年节假日安排:${zh.join(';')}` };
+  if (en.length === 0) return { en: `${y} calendar: no changes`, zh: `${y}年节假日安排：无变化` };
+  return { en: `${y} calendar: ${en.join('; ')}`, zh: `${y}年节假日安排：${zh.join('；')}` };
 }
 
 /** A schedule's (or a milestone's) dates fall in a year with no State Council notice on file. */
@@ -476,7 +477,7 @@ export function missingYearWarnings(calendar: WorkingCalendar, from: string, to:
       code: 'calendar-year-missing',
       year,
       message: {
-        zh: `${note.zh};录入该年安排后,${year}年的截止日期可能变化`,
+        zh: `${note.zh}；录入该年安排后，${year}年的截止日期可能变化`,
         en: `${note.en}; due dates in ${year} may change once its calendar is entered`,
       },
     };

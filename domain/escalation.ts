@@ -57,19 +57,19 @@ export function missedReason(input: {
   streamName?: string;
 }): Text {
   const due = formatDueLocal(input.dueAt, input.timeZone);
-  const shiftZh = input.shiftReason ? `(${input.shiftReason.zh})` : '';
+  const shiftZh = input.shiftReason ? `（${input.shiftReason.zh}）` : '';
   const shiftEn = input.shiftReason ? ` (${input.shiftReason.en})` : '';
   const raw = parsePeriodKey(input.periodKey).rawDate;
   const periodZh = input.streamName ? `「${input.streamName}」${raw} 期报表` : `${input.periodKey} 期报表`;
   const periodEn = input.streamName ? `The ${input.streamName} report for ${raw}` : `The report for period ${input.periodKey}`;
   if (input.delayWorkingDays === 0) {
     return {
-      zh: `${periodZh}应于 ${due} 前报送${shiftZh},到期未报送,按方案「${input.rungName}」。`,
+      zh: `${periodZh}应于 ${due} 前报送${shiftZh}，到期未报送，按方案「${input.rungName}」。`,
       en: `${periodEn} was due by ${due}${shiftEn} and has not arrived: ${input.rungName}.`,
     };
   }
   return {
-    zh: `${periodZh}应于 ${due} 前报送${shiftZh},逾期 ${input.delayWorkingDays} 个工作日(至 ${input.rungDate})仍未报送,按方案升级为「${input.rungName}」。`,
+    zh: `${periodZh}应于 ${due} 前报送${shiftZh}，逾期 ${input.delayWorkingDays} 个工作日（至 ${input.rungDate}）仍未报送，按方案升级为「${input.rungName}」。`,
     en: `${periodEn} was due by ${due}${shiftEn}; ${input.delayWorkingDays} working day(s) later (through ${input.rungDate}) it has still not arrived: ${input.rungName}.`,
   };
 }

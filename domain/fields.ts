@@ -20,10 +20,10 @@ export const count = z.number().int('应为整数').nonnegative('不能为负数
 export const rate = z.number().min(0, '比率应在 0 到 1 之间').max(1, '比率应在 0 到 1 之间');
 
 /** Time of day something is due; 24:00 is the end of the day (the next day's 00:00). */
-export const dueTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '应为 HH:mm(24:00 表示当日结束)');
+export const dueTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '应为 HH:mm（24:00 表示当日结束）');
 
 /** A key officials choose for a phase, stream or milestone: it ends up in period keys and escalation ids. */
-export const dataKey = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what}应为小写字母开头的 a-z0-9-(至多 40 个字符)`);
+export const dataKey = (what: string) => z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what}应为小写字母开头的 a-z0-9-（至多 40 个字符）`);
 
 /** Months of the year (1..12), each once. */
 export const months = z

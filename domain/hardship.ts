@@ -86,7 +86,7 @@ export const OUTCOME_ZH: Record<Outcome, string> = { covered: '已参保代缴',
 export const INELIGIBLE_REASONS = ['not-local', 'deceased', 'drawing-pension', 'under-16'] as const;
 export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 export const INELIGIBLE_ZH: Record<IneligibleReason, string> = {
-  'not-local': '非本地户籍(不在本地应参保花名册)',
+  'not-local': '非本地户籍（不在本地应参保花名册）',
   deceased: '已死亡',
   'drawing-pension': '已领取养老待遇',
   'under-16': '未满16周岁',
@@ -94,7 +94,7 @@ export const INELIGIBLE_ZH: Record<IneligibleReason, string> = {
 
 export const REFUSAL_STATEMENT_BY = ['person', 'guardian', 'village-committee'] as const;
 export type RefusalStatementBy = (typeof REFUSAL_STATEMENT_BY)[number];
-export const REFUSAL_STATEMENT_ZH: Record<RefusalStatementBy, string> = { person: '本人书面声明', guardian: '监护人书面声明', 'village-committee': '村(居)委会证明' };
+export const REFUSAL_STATEMENT_ZH: Record<RefusalStatementBy, string> = { person: '本人书面声明', guardian: '监护人书面声明', 'village-committee': '村（居）委会证明' };
 
 export {
   contribution,

@@ -125,7 +125,7 @@ function requireIsoDate(text: string, name: string): { year: number; month: numb
 // name typed into the wrong column) or an invisible one.
 function describeChar(c: string): string {
   if (/^\p{Script=Han}$/u.test(c)) return '汉字';
-  if (/^[\p{Cc}\p{Cf}]$/u.test(c)) return `不可见的控制字符(U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+  if (/^[\p{Cc}\p{Cf}]$/u.test(c)) return `不可见的控制字符（U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}）`;
   if (/^[A-Za-z]$/.test(c)) return `字母“${c}”`;
   return `“${c}”`;
 }
@@ -157,29 +157,29 @@ export function validateIdNumber(raw: string, opts: { today: string }): IdNumber
   if (/^\d(\.\d+)?E\+?\d+$/i.test(id)) {
     return refuse(
       'characters',
-      '身份证号被表格软件转成了科学计数法的数字,后几位已经丢失;请把该列设为“文本”格式后重新录入或导出',
+      '身份证号被表格软件转成了科学计数法的数字，后几位已经丢失；请把该列设为“文本”格式后重新录入或导出',
     );
   }
 
   const chars = Array.from(id);
   const bad = chars.findIndex((c) => !/^[0-9X]$/.test(c));
   if (bad >= 0) {
-    return refuse('characters', `第${bad + 1}位是${describeChar(chars[bad])}:身份证号只能由数字组成,仅第18位可以是X`);
+    return refuse('characters', `第${bad + 1}位是${describeChar(chars[bad])}：身份证号只能由数字组成，仅第18位可以是X`);
   }
   if (chars.length !== 18 && chars.length !== 15) {
-    return refuse('length', `身份证号应为18位(或1999年以前签发的15位旧号码),实际为${chars.length}位`);
+    return refuse('length', `身份证号应为18位（或1999年以前签发的15位旧号码），实际为${chars.length}位`);
   }
   if (chars.length === 15) {
     const x = id.indexOf('X');
-    if (x >= 0) return refuse('characters', `第${x + 1}位是“X”:15位旧身份证号只能由数字组成`);
+    if (x >= 0) return refuse('characters', `第${x + 1}位是“X”：15位旧身份证号只能由数字组成`);
   } else {
     const x = id.indexOf('X');
-    if (x >= 0 && x < 17) return refuse('characters', `第${x + 1}位是“X”:身份证号只有第18位(校验码)可以是X`);
+    if (x >= 0 && x < 17) return refuse('characters', `第${x + 1}位是“X”：身份证号只有第18位（校验码）可以是X`);
   }
 
   const province = id.slice(0, 2);
   if (!PROVINCE_CODES.has(province)) {
-    return refuse('region', `前两位“${province}”不是有效的省级行政区划代码(GB/T 2260)`);
+    return refuse('region', `前两位“${province}”不是有效的省级行政区划代码（GB/T 2260）`);
   }
 
   const legacy = id.length === 15;
@@ -187,14 +187,14 @@ export function validateIdNumber(raw: string, opts: { today: string }): IdNumber
   const month = Number(legacy ? id.slice(8, 10) : id.slice(10, 12));
   const day = Number(legacy ? id.slice(10, 12) : id.slice(12, 14));
   const where = legacy ? '第7-12位的出生日期' : '第7-14位的出生日期';
-  if (month < 1 || month > 12) return refuse('birthDate', `${where}不是真实日期:月份不在01-12之间`);
+  if (month < 1 || month > 12) return refuse('birthDate', `${where}不是真实日期：月份不在01-12之间`);
   if (day < 1 || day > daysInMonth(year, month)) {
-    return refuse('birthDate', `${where}不是真实日期:该月没有这一天`);
+    return refuse('birthDate', `${where}不是真实日期：该月没有这一天`);
   }
   const birthDate = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   if (birthDate < EARLIEST_BIRTH_DATE) return refuse('birthDate', `${where}早于1900年1月1日`);
   if (birthDate > opts.today) {
-    return refuse('birthDate', `${where}晚于今天(${opts.today}),不可能是真实出生日期`);
+    return refuse('birthDate', `${where}晚于今天（${opts.today}），不可能是真实出生日期`);
   }
 
   if (legacy) {
@@ -212,7 +212,7 @@ export function validateIdNumber(raw: string, opts: { today: string }): IdNumber
 
   const expected = computeCheckDigit(id.slice(0, 17));
   if (id[17] !== expected) {
-    return refuse('checkDigit', `校验码错误:按前17位计算,第18位应为“${expected}”,实际为“${id[17]}”;请核对号码是否录错`);
+    return refuse('checkDigit', `校验码错误：按前17位计算，第18位应为“${expected}”，实际为“${id[17]}”；请核对号码是否录错`);
   }
   return { ok: true, id, region: id.slice(0, 6), birthDate, sex: Number(id[16]) % 2 === 1 ? 'male' : 'female' };
 }

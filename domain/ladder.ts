@@ -56,7 +56,7 @@ export const EscalationSchema = z
         curve: z.array(z.object({ date: localDate, share: rate }).strict()).min(1).optional(),
       })
       .strict()
-      .refine((p) => p.metric === undefined || p.metrics === undefined, { message: '请只写 metrics(评判指标列表),不要同时写 metric', path: ['metric'] })
+      .refine((p) => p.metric === undefined || p.metrics === undefined, { message: '请只写 metrics（评判指标列表），不要同时写 metric', path: ['metric'] })
       .optional(),
     paceMargin: rate.default(0.05),
     warningWindowDays: z.number().int().nonnegative().default(3),

@@ -170,9 +170,9 @@ export function milestoneEscalationId(campaignId: string, regionCode: string, ke
 /** The reminder's text, N working days before the due date. */
 export function milestoneReminderText(m: Pick<MilestoneSchedule, 'name' | 'dueAt' | 'reason'>, workingDays: number, timeZone: string): Bilingual {
   const due = formatDueLocal(m.dueAt, timeZone);
-  const shift = m.reason ? { zh: `(${m.reason.zh})`, en: ` (${m.reason.en})` } : { zh: '', en: '' };
+  const shift = m.reason ? { zh: `（${m.reason.zh}）`, en: ` (${m.reason.en})` } : { zh: '', en: '' };
   return {
-    zh: `「${m.name}」应于 ${due} 前完成${shift.zh},距截止还有 ${workingDays} 个工作日,请按时完成并报请确认。`,
+    zh: `「${m.name}」应于 ${due} 前完成${shift.zh}，距截止还有 ${workingDays} 个工作日，请按时完成并报请确认。`,
     en: `"${m.name}" is due by ${due}${shift.en}: ${workingDays} working day(s) left; finish it and ask for confirmation.`,
   };
 }
@@ -180,15 +180,15 @@ export function milestoneReminderText(m: Pick<MilestoneSchedule, 'name' | 'dueAt
 /** Why a milestone's rung fired: due when, how many working days past, and the rung. */
 export function milestoneRungReason(m: Pick<MilestoneSchedule, 'name' | 'dueAt' | 'reason'>, rung: Pick<MilestoneRung, 'name' | 'delayWorkingDays' | 'date'>, timeZone: string): Bilingual {
   const due = formatDueLocal(m.dueAt, timeZone);
-  const shift = m.reason ? { zh: `(${m.reason.zh})`, en: ` (${m.reason.en})` } : { zh: '', en: '' };
+  const shift = m.reason ? { zh: `（${m.reason.zh}）`, en: ` (${m.reason.en})` } : { zh: '', en: '' };
   if (rung.delayWorkingDays === 0) {
     return {
-      zh: `「${m.name}」应于 ${due} 前完成${shift.zh},到期未经确认完成,按方案「${rung.name}」。`,
+      zh: `「${m.name}」应于 ${due} 前完成${shift.zh}，到期未经确认完成，按方案「${rung.name}」。`,
       en: `"${m.name}" was due by ${due}${shift.en} and nobody has confirmed it done: ${rung.name}.`,
     };
   }
   return {
-    zh: `「${m.name}」应于 ${due} 前完成${shift.zh},逾期 ${rung.delayWorkingDays} 个工作日(至 ${rung.date})仍未经确认完成,按方案升级为「${rung.name}」。`,
+    zh: `「${m.name}」应于 ${due} 前完成${shift.zh}，逾期 ${rung.delayWorkingDays} 个工作日（至 ${rung.date}）仍未经确认完成，按方案升级为「${rung.name}」。`,
     en: `"${m.name}" was due by ${due}${shift.en}; ${rung.delayWorkingDays} working day(s) later (through ${rung.date}) nobody has confirmed it done: ${rung.name}.`,
   };
 }
@@ -206,8 +206,8 @@ export function milestoneConfirmationProblem(
 ): string | null {
   const m = schedules.find((s) => s.key === key);
   if (!m) return `没有键为 ${key} 的节点任务`;
-  if (confirmed.has(key)) return `「${m.name}」已确认完成,无需重复确认`;
-  if (m.startAt !== null && at < m.startAt) return `「${m.name}」自 ${formatLocal(m.startAt, timeZone)} 起开展,尚未开始,不能确认完成`;
+  if (confirmed.has(key)) return `「${m.name}」已确认完成，无需重复确认`;
+  if (m.startAt !== null && at < m.startAt) return `「${m.name}」自 ${formatLocal(m.startAt, timeZone)} 起开展，尚未开始，不能确认完成`;
   return null;
 }
 
@@ -216,7 +216,7 @@ export function checkMilestones(plan: MilestonePlan, firstStartAt: number, error
   const present = new Set(breakdownUnits(plan).map((u) => u.level));
   (plan.milestones ?? []).forEach((m, i) => {
     if (localToInstant(m.due, plan.timeZone, 'deadline') <= firstStartAt) {
-      errors.push({ path: `milestones[${i}].due`, message: `节点「${m.name}」的截止 ${m.due} 不晚于活动开始,请检查日期` });
+      errors.push({ path: `milestones[${i}].due`, message: `节点「${m.name}」的截止 ${m.due} 不晚于活动开始，请检查日期` });
     }
     m.levels?.forEach((level: RegionLevel, j) => {
       if (!isBelow(level, plan.region.level) || !present.has(level)) {

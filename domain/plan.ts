@@ -68,7 +68,7 @@ export const PlanSchema = z
     reporting: ReportingFieldSchema.optional(),
     escalation: EscalationSchema.optional(),
     /** Deadlines and windows outside the phase chain (see domain/milestones.ts). */
-    milestones: MilestonesSchema.min(1, '至少一个节点,或省略 milestones').optional(),
+    milestones: MilestonesSchema.min(1, '至少一个节点，或省略 milestones').optional(),
     /** What a parent's figures are when some of its children report (domain/rollup.ts); absent: own-first. */
     rollup: z.enum(ROLLUP_RULES, { error: `rollup 应为 ${ROLLUP_RULES.join('、')} 之一` }).optional(),
     /** The 缴费情况公示: its milestone, registers and masking (domain/notices.ts); absent: both registers, 张*明, 前6后4. */
@@ -124,7 +124,7 @@ const TYPE_ZH: Record<string, string> = {
   string: '文本',
   number: '数字',
   int: '整数',
-  boolean: '是或否(true/false)',
+  boolean: '是或否（true/false）',
   array: '列表',
   object: '对象',
   record: '对象',
@@ -135,11 +135,11 @@ const TYPE_ZH: Record<string, string> = {
 function chineseMessage(iss: z.core.$ZodRawIssue): string | undefined {
   switch (iss.code) {
     case 'unrecognized_keys':
-      return `含产品不使用的字段:${(iss.keys as string[]).join('、')}(方案只接受会被计算或执行的字段)`;
+      return `含产品不使用的字段：${(iss.keys as string[]).join('、')}（方案只接受会被计算或执行的字段）`;
     case 'invalid_type':
       return iss.input === undefined ? '缺少此项' : `应为${TYPE_ZH[iss.expected as string] ?? String(iss.expected)}`;
     case 'invalid_value':
-      return `应为以下之一:${(iss.values as unknown[]).map(String).join('、')}`;
+      return `应为以下之一：${(iss.values as unknown[]).map(String).join('、')}`;
     case 'too_small':
       return iss.origin === 'array' ? `至少应有 ${String(iss.minimum)} 项` : `不应小于 ${String(iss.minimum)}`;
     case 'too_big':
@@ -208,7 +208,7 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
       if (p.startAt < prev.deadlineAt) {
         errors.push({
           path: `phases[${i}].start`,
-          message: `阶段顺序错误或重叠:开始于 ${formatLocal(p.startAt, plan.timeZone)},早于上一阶段截止 ${formatLocal(prev.deadlineAt, plan.timeZone)}`,
+          message: `阶段顺序错误或重叠：开始于 ${formatLocal(p.startAt, plan.timeZone)}，早于上一阶段截止 ${formatLocal(prev.deadlineAt, plan.timeZone)}`,
         });
       }
     }
@@ -217,7 +217,7 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
   if (errors.length === 0 && last.deadlineAt <= now) {
     errors.push({
       path: 'phases',
-      message: `所有阶段的截止时间均已过去(最后截止 ${formatLocal(last.deadlineAt, plan.timeZone)})`,
+      message: `所有阶段的截止时间均已过去（最后截止 ${formatLocal(last.deadlineAt, plan.timeZone)}）`,
     });
   }
 
@@ -254,7 +254,7 @@ function checkBreakdown(plan: Plan, errors: PlanIssue[]): boolean {
       const path = `${base}[${i}]`;
       const prior = seen.get(node.code);
       if (prior) {
-        errors.push({ path: `${path}.code`, message: `区划代码 ${node.code} 重复(已见于 ${prior})` });
+        errors.push({ path: `${path}.code`, message: `区划代码 ${node.code} 重复（已见于 ${prior}）` });
         sound = false;
       } else seen.set(node.code, `${path}.code`);
       if (LEVEL_RANK[node.level] <= LEVEL_RANK[parent.level]) {
@@ -297,14 +297,14 @@ function checkJudgedMetrics(plan: Plan, errors: PlanIssue[]): void {
     const info = METRIC_INFO[metric];
     const withTarget = units.filter((u) => metricTarget(metric, u.targets) !== null);
     if (withTarget.length === 0) {
-      errors.push({ path: `escalation.pace.metrics[${i}]`, message: `被评判的单位都没有「${info.zh}」目标(targets.${info.target}),该指标无从评判` });
+      errors.push({ path: `escalation.pace.metrics[${i}]`, message: `被评判的单位都没有「${info.zh}」目标（targets.${info.target}），该指标无从评判` });
       return;
     }
     const need = metricNeeds(metric);
     if (!need) return;
     for (const u of withTarget) {
       if (u.targets[need] === undefined) {
-        errors.push({ path: `${u.path}.targets.${need}`, message: `${u.name}须评判「${info.zh}」,但没有${need === 'headcount' ? '应参保人数(征缴基数)' : '扩面基数'} ${need}` });
+        errors.push({ path: `${u.path}.targets.${need}`, message: `${u.name}须评判「${info.zh}」，但没有${need === 'headcount' ? '应参保人数（征缴基数）' : '扩面基数'} ${need}` });
       }
     }
   });

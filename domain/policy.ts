@@ -49,7 +49,7 @@ export const COST_COMPONENT_ZH: Readonly<Record<CostComponent, string>> = { subs
 const yuan = z
   .number()
   .nonnegative('金额不能为负数')
-  .refine((y) => Math.abs(y * 100 - Math.round(y * 100)) < 1e-6, { message: '金额至多两位小数(分)' });
+  .refine((y) => Math.abs(y * 100 - Math.round(y * 100)) < 1e-6, { message: '金额至多两位小数（分）' });
 
 const SubsidyRowSchema = z
   .object({
@@ -101,8 +101,8 @@ export const HardshipPolicySchema = z
     referenceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional(),
   })
   .strict()
-  .refine((h) => h.mode !== 'full-minimum' || h.minimum !== undefined, { message: '全额代缴(full-minimum)须给出 minimum(最低档金额)', path: ['minimum'] })
-  .refine((h) => h.mode !== 'partial' || Object.keys(h.perCategory ?? {}).length > 0, { message: '部分代缴(partial)须按类别给出 perCategory 金额', path: ['perCategory'] });
+  .refine((h) => h.mode !== 'full-minimum' || h.minimum !== undefined, { message: '全额代缴（full-minimum）须给出 minimum（最低档金额）', path: ['minimum'] })
+  .refine((h) => h.mode !== 'partial' || Object.keys(h.perCategory ?? {}).length > 0, { message: '部分代缴（partial）须按类别给出 perCategory 金额', path: ['perCategory'] });
 export type HardshipPolicy = z.infer<typeof HardshipPolicySchema>;
 
 const Weights = z
@@ -149,24 +149,24 @@ export const ContributionPolicySchema = z
     const builtIn = registry.filter((r) => r.builtIn);
     p.categories?.forEach((c, i) => {
       const clash = builtIn.find((r) => [r.code, r.name, ...r.aliases].some((t) => t === c.code || t === c.name));
-      if (clash) issue(['categories', i, 'code'], `类别「${c.name}」(${c.code})与内置类别「${clash.name}」(${clash.code})重复`);
+      if (clash) issue(['categories', i, 'code'], `类别「${c.name}」（${c.code}）与内置类别「${clash.name}」（${clash.code}）重复`);
       const prior = p.categories!.findIndex((o) => o.code === c.code);
       if (prior < i) issue(['categories', i, 'code'], `类别代码 ${c.code} 与 categories[${prior}] 重复`);
     });
-    const known = `${registry.map((c) => `${c.code}(${c.name})`).join('、')}`;
+    const known = `${registry.map((c) => `${c.code}（${c.name}）`).join('、')}`;
     const h = p.hardship;
     if (!h) return;
     const resolve = (text: string) => findCategory(registry, text)?.code ?? null;
     const perCategory = new Map<string, unknown>();
     for (const k of Object.keys(h.perCategory ?? {})) {
       const code = resolve(k);
-      if (!code) issue(['hardship', 'perCategory'], `perCategory 的类别应为:${known}`);
+      if (!code) issue(['hardship', 'perCategory'], `perCategory 的类别应为：${known}`);
       else perCategory.set(code, h.perCategory![k]);
     }
     const paid = new Set<string>();
     h.paidCategories?.forEach((k, i) => {
       const code = resolve(k);
-      if (!code) issue(['hardship', 'paidCategories', i], `未知类别“${k}”,可用:${known}`);
+      if (!code) issue(['hardship', 'paidCategories', i], `未知类别“${k}”，可用：${known}`);
       else {
         paid.add(code);
         if (h.mode === 'partial' && !perCategory.has(code)) issue(['hardship', 'paidCategories', i], `部分代缴须在 perCategory 中给出“${k}”的金额`);
@@ -174,12 +174,12 @@ export const ContributionPolicySchema = z
     });
     h.balanceRequired?.forEach((k, i) => {
       const code = resolve(k);
-      if (!code) issue(['hardship', 'balanceRequired', i], `未知类别“${k}”,可用:${known}`);
+      if (!code) issue(['hardship', 'balanceRequired', i], `未知类别“${k}”，可用：${known}`);
       else if (h.paidCategories ? !paid.has(code) : h.mode === 'partial' && !perCategory.has(code)) issue(['hardship', 'balanceRequired', i], `“${k}”不在政府代缴的类别之中`);
     });
     if (h.paidCategories) {
       for (const code of perCategory.keys()) {
-        if (!paid.has(code)) issue(['hardship', 'perCategory'], `perCategory 中的“${code}”不在 paidCategories 之中,其金额不会使用`);
+        if (!paid.has(code)) issue(['hardship', 'perCategory'], `perCategory 中的“${code}”不在 paidCategories 之中，其金额不会使用`);
       }
     }
     p.subsidyUplifts?.forEach((u, i) => {
@@ -614,27 +614,27 @@ function levelText(byLevel: Partial<Record<FundingLevel, number>>): Text {
 
 /** One person's amounts in a sentence: "低保对象,180元档:政府代缴 120.00 元,个人缴纳 60.00 元,缴费补贴 30.00 元;财政:县级 150.00 元". */
 export function describeContribution(c: Contribution, who: { categoryName: string; residence: ResidenceType | null }): Text {
-  const res = who.residence ? `(${RESIDENCE_ZH[who.residence]})` : '';
-  const head = `${who.categoryName}${res},${y2(c.tierFen).replace(/\.00$/, '')}元档:`;
+  const res = who.residence ? `（${RESIDENCE_ZH[who.residence]}）` : '';
+  const head = `${who.categoryName}${res}，${y2(c.tierFen).replace(/\.00$/, '')}元档：`;
   const headEn = `${who.categoryName}${who.residence ? ` (${who.residence})` : ''}, tier ${y2(c.tierFen)}: `;
   if (c.govPaid.withheld) {
-    return { zh: `${head}个人不缴纳差额的,政府不予代缴,亦无缴费补贴。`, en: `${headEn}without the balance paid there is no 代缴 and no subsidy.` };
+    return { zh: `${head}个人不缴纳差额的，政府不予代缴，亦无缴费补贴。`, en: `${headEn}without the balance paid there is no 代缴 and no subsidy.` };
   }
   const zh: string[] = [];
   const en: string[] = [];
   if (c.govPaidFen > 0) {
-    zh.push(`政府代缴 ${y2(c.govPaidFen)} 元${c.govPaid.conditional ? '(以个人缴纳差额为条件)' : ''}`);
+    zh.push(`政府代缴 ${y2(c.govPaidFen)} 元${c.govPaid.conditional ? '（以个人缴纳差额为条件）' : ''}`);
     en.push(`government pays ${y2(c.govPaidFen)}${c.govPaid.conditional ? ' (if the balance is paid)' : ''}`);
   }
   zh.push(`个人缴纳 ${y2(c.personalFen)} 元`);
   en.push(`personal ${y2(c.personalFen)}`);
   const s = c.subsidy;
   const detail = [s.extraFen ? `含加发 ${y2(s.extraFen)} 元` : '', s.upliftFen ? `含县级提高 ${y2(s.upliftFen)} 元` : ''].filter(Boolean).join('、');
-  zh.push(`缴费补贴 ${y2(s.totalFen)} 元${detail ? `(${detail})` : ''}`);
+  zh.push(`缴费补贴 ${y2(s.totalFen)} 元${detail ? `（${detail}）` : ''}`);
   en.push(`subsidy ${y2(s.totalFen)}`);
   const lv = levelText(c.byLevel);
   return {
-    zh: `${head}${zh.join(',')}${lv.zh ? `;财政:${lv.zh}` : ''}。`,
+    zh: `${head}${zh.join('，')}${lv.zh ? `；财政：${lv.zh}` : ''}。`,
     en: `${headEn}${en.join(', ')}${lv.en ? `; budgets: ${lv.en}` : ''}.`,
   };
 }

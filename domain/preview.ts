@@ -90,7 +90,7 @@ export function previewPlan(plan: Plan, phases: readonly ResolvedPhase[], calend
       schedules.push(schedule);
       for (const w of own) years.add(w.year);
       if (schedule.periods.length === 0) {
-        warnings.push({ code: 'stream-no-periods', path: stream.path, message: { zh: `「${stream.name}」在${LEVEL_ZH[level]}级没有任何报送日(检查开始、结束日期和规则)`, en: `"${stream.name}" has no due date for level ${level} (check its start, end and rule)` } });
+        warnings.push({ code: 'stream-no-periods', path: stream.path, message: { zh: `「${stream.name}」在${LEVEL_ZH[level]}级没有任何报送日（检查开始、结束日期和规则）`, en: `"${stream.name}" has no due date for level ${level} (check its start, end and rule)` } });
       }
       const calendarDays = schedule.rule.kind === 'daily' && schedule.rule.on === 'calendar-days';
       const onHoliday = calendarDays ? [] : schedule.periods.filter((p) => dayInfo(calendar, p.dueDate).kind === 'holiday');
@@ -100,7 +100,7 @@ export function previewPlan(plan: Plan, phases: readonly ResolvedPhase[], calend
           code: 'deadline-on-holiday',
           path: stream.path,
           message: {
-            zh: `「${stream.name}」${LEVEL_ZH[level]}级有 ${onHoliday.length} 个报送日适逢节假日且不顺延:${dates.map((d) => d.zh).join('、')}`,
+            zh: `「${stream.name}」${LEVEL_ZH[level]}级有 ${onHoliday.length} 个报送日适逢节假日且不顺延：${dates.map((d) => d.zh).join('、')}`,
             en: `"${stream.name}" (${level}) has ${onHoliday.length} due date(s) on public holidays, not shifted: ${dates.map((d) => d.en).join(', ')}`,
           },
         });
@@ -132,7 +132,7 @@ export function previewPlan(plan: Plan, phases: readonly ResolvedPhase[], calend
     for (const w of m.warnings) years.add(w.year);
     if (m.onHoliday) {
       const d = dayLabel(m.dueDate);
-      warnings.push({ code: 'deadline-on-holiday', path: `milestones[${i}].due`, message: { zh: `节点「${m.name}」的截止日${d.zh}适逢节假日,且未设顺延`, en: `milestone "${m.name}" is due on a public holiday, ${d.en}, not shifted` } });
+      warnings.push({ code: 'deadline-on-holiday', path: `milestones[${i}].due`, message: { zh: `节点「${m.name}」的截止日${d.zh}适逢节假日，且未设顺延`, en: `milestone "${m.name}" is due on a public holiday, ${d.en}, not shifted` } });
     }
   });
   const endAt = campaignEndAt(plan, phases, calendar);
@@ -144,7 +144,7 @@ export function previewPlan(plan: Plan, phases: readonly ResolvedPhase[], calend
   for (let y = first; y <= last; y++) if (!known.has(y)) years.add(y);
   for (const year of [...years].sort((a, b) => a - b)) {
     const note = unknownYearNote(calendar, year);
-    warnings.unshift({ code: 'calendar-year-missing', year, message: { zh: `${note.zh};录入该年安排后,${year}年的截止日期可能变化`, en: `${note.en}; due dates in ${year} may change once its calendar is entered` } });
+    warnings.unshift({ code: 'calendar-year-missing', year, message: { zh: `${note.zh}；录入该年安排后，${year}年的截止日期可能变化`, en: `${note.en}; due dates in ${year} may change once its calendar is entered` } });
   }
   // Calendar warnings first, in year order.
   warnings.sort((a, b) => (a.code === 'calendar-year-missing' ? 0 : 1) - (b.code === 'calendar-year-missing' ? 0 : 1) || (a.year ?? 0) - (b.year ?? 0));

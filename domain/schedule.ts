@@ -302,19 +302,19 @@ function deadlineNote(calendar: WorkingCalendar, day: DayInfo): Bilingual | null
     const range = rangeLabel(day.holiday.from, day.holiday.to);
     notes.push({
       en: `deadline ${label.en} falls in the ${day.holiday.en} holiday (${range.en}); phase deadlines are not shifted`,
-      zh: `截止日${label.zh}适逢${day.holiday.zh}假期(${range.zh}),阶段截止不顺延`,
+      zh: `截止日${label.zh}适逢${day.holiday.zh}假期（${range.zh}），阶段截止不顺延`,
     });
   } else if (day.kind === 'weekend') {
     notes.push({
       en: `deadline ${label.en} is a weekend day; phase deadlines are not shifted`,
-      zh: `截止日${label.zh}为周末,阶段截止不顺延`,
+      zh: `截止日${label.zh}为周末，阶段截止不顺延`,
     });
   } else if (day.kind === 'makeup') {
     notes.push({ en: `deadline ${label.en} is a make-up working day`, zh: `截止日${label.zh}为调休上班日` });
   }
   if (!day.yearKnown) notes.push(unknownYearNote(calendar, Number(day.date.slice(0, 4))));
   if (notes.length === 0) return null;
-  return { en: notes.map((n) => n.en).join('; '), zh: notes.map((n) => n.zh).join(';') };
+  return { en: notes.map((n) => n.en).join('; '), zh: notes.map((n) => n.zh).join('；') };
 }
 
 /** Each phase's deadline day on the calendar, with a note when it deserves a look. */

@@ -54,19 +54,19 @@ const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周�
 
 /** A rule in an official's words: 每月10日、20日、30日(无30日的月份为月末). */
 export function describeRule(rule: ScheduleRule): string {
-  const only = 'months' in rule && rule.months ? `(仅${rule.months.join('、')}月)` : '';
+  const only = 'months' in rule && rule.months ? `（仅${rule.months.join('、')}月）` : '';
   switch (rule.kind) {
     case 'days-of-month': {
       const days = rule.days.map((d) => `${d}日`).join('、');
-      const last = rule.days.some((d) => d > 28) ? '(当月无该日的,为月末)' : '';
+      const last = rule.days.some((d) => d > 28) ? '（当月无该日的，为月末）' : '';
       return `每月${days}${last}${only}`;
     }
     case 'weekly':
       return `每${WEEKDAY_ZH[rule.weekday]}${only}`;
     case 'daily':
-      return `${rule.on === 'calendar-days' ? '每天(自然日)' : '每个工作日'}${only}`;
+      return `${rule.on === 'calendar-days' ? '每天（自然日）' : '每个工作日'}${only}`;
     case 'quarterly':
-      return `每季度第${rule.month}个月${rule.day}日${rule.day > 28 ? '(当月无该日的,为月末)' : ''}`;
+      return `每季度第${rule.month}个月${rule.day}日${rule.day > 28 ? '（当月无该日的，为月末）' : ''}`;
   }
 }
 
@@ -129,9 +129,9 @@ export const StreamSchema = z
   .strict()
   .superRefine((s, ctx) => {
     if (!s.reports && !s.circulars) ctx.addIssue({ code: 'custom', path: ['reports'], message: '既不收报表也不起草通报的报送安排没有任何作用' });
-    if (!s.reports && s.ladder) ctx.addIssue({ code: 'custom', path: ['ladder'], message: '不收报表(reports: false)的安排不会逾期,不应设置督办阶梯' });
+    if (!s.reports && s.ladder) ctx.addIssue({ code: 'custom', path: ['ladder'], message: '不收报表（reports: false）的安排不会逾期，不应设置督办阶梯' });
     if (s.rule.kind === 'daily' && s.rule.on === 'calendar-days' && s.shift === 'next-working-day') {
-      ctx.addIssue({ code: 'custom', path: ['shift'], message: '按自然日每日报送的日期不顺延,请写 shift: none 或省略' });
+      ctx.addIssue({ code: 'custom', path: ['shift'], message: '按自然日每日报送的日期不顺延，请写 shift: none 或省略' });
     }
   });
 export type StreamSpec = z.infer<typeof StreamSchema>;
@@ -389,17 +389,17 @@ export function checkStreams(plan: ReachPlan, phaseKeys: ReadonlySet<string>, er
     // reaches nobody at all is refused (below). A stream names its levels, each of which must exist.
     if (!s.legacy) s.levels.forEach((level, j) => {
       if (!isBelow(level, plan.region.level)) {
-        errors.push({ path: `${s.path}.levels[${j}]`, message: `${plan.region.name}为${LEVEL_ZH[plan.region.level]}级区域,${LEVEL_ZH[level]}级不在其下,不能报送` });
+        errors.push({ path: `${s.path}.levels[${j}]`, message: `${plan.region.name}为${LEVEL_ZH[plan.region.level]}级区域，${LEVEL_ZH[level]}级不在其下，不能报送` });
       } else if (!present.has(level)) {
-        errors.push({ path: `${s.path}.levels[${j}]`, message: `任务分解中没有${LEVEL_ZH[level]}级单位,「${s.name}」在该层级无人报送` });
+        errors.push({ path: `${s.path}.levels[${j}]`, message: `任务分解中没有${LEVEL_ZH[level]}级单位，「${s.name}」在该层级无人报送` });
       }
     });
     if (!s.levels.some((l) => present.has(l) && isBelow(l, plan.region.level))) {
       // The legacy default (county and town) under a street reaches nobody: say so rather than run silently.
-      errors.push({ path: `${s.path}.levels`, message: `「${s.name}」的报送层级(${s.levels.map((l) => LEVEL_ZH[l]).join('、')})在任务分解中没有任何单位,请按分解的层级填写` });
+      errors.push({ path: `${s.path}.levels`, message: `「${s.name}」的报送层级（${s.levels.map((l) => LEVEL_ZH[l]).join('、')}）在任务分解中没有任何单位，请按分解的层级填写` });
     }
     for (const level of Object.keys(s.byLevel) as ReportingLevel[]) {
-      if (!s.levels.includes(level)) errors.push({ path: `${s.path}.byLevel.${level}`, message: `${LEVEL_ZH[level]}级不在 levels 中,单独设置的规则不会生效` });
+      if (!s.levels.includes(level)) errors.push({ path: `${s.path}.byLevel.${level}`, message: `${LEVEL_ZH[level]}级不在 levels 中，单独设置的规则不会生效` });
     }
     for (const [field, value] of [['start', s.start], ['end', s.end]] as const) {
       if (value && typeof value === 'object' && !phaseKeys.has(value.phase)) errors.push({ path: `${s.path}.${field}.phase`, message: `没有键为 ${value.phase} 的阶段` });
@@ -427,9 +427,9 @@ export function checkWorkflowLimit(plan: ReachPlan, errors: Issue[]): void {
     const name = code === plan.region.code ? plan.region.name : layout.units.find((u) => u.code === code)!.name;
     errors.push({
       path: code === plan.region.code ? 'breakdown' : `${pathOf.get(code)}.children`,
-      message: `${name}(${code})下有 ${n.toLocaleString('en-US')} 个单位须以工作流运行(报送或被督办),超过 Temporal 单个父工作流 ${MAX_CHILD_WORKFLOWS.toLocaleString('en-US')} 个子工作流的上限。请让更低层级不报送、作为数据行汇总,或由其上级单位逐级分担,或按省、市分别发起活动。`,
+      message: `${name}（${code}）下有 ${n.toLocaleString('en-US')} 个单位须以工作流运行（报送或被督办），超过 Temporal 单个父工作流 ${MAX_CHILD_WORKFLOWS.toLocaleString('en-US')} 个子工作流的上限。请让更低层级不报送、作为数据行汇总，或由其上级单位逐级分担，或按省、市分别发起活动。`,
     });
   }
 }
 
-export const LEVEL_ZH: Readonly<Record<RegionLevel, string>> = { province: '省', city: '市', county: '县(区)', town: '镇(街道)', village: '村(社区)' };
+export const LEVEL_ZH: Readonly<Record<RegionLevel, string>> = { province: '省', city: '市', county: '县（区）', town: '镇（街道）', village: '村（社区）' };

@@ -143,7 +143,7 @@ export function makeProvincePlan(options: ProvincePlanOptions): Plan {
   const towns = counties * townsPerCounty;
   return {
     id: options.id ?? 'synthetic-province',
-    title: `合成省${year}年城乡居民基本养老保险参保缴费工作方案(${counties}县 ${towns}镇)`,
+    title: `合成省${year}年城乡居民基本养老保险参保缴费工作方案（${counties}县 ${towns}镇）`,
     year,
     region: { code: PROVINCE_CODE, name: '合成省', level: 'province' },
     timeZone: 'Asia/Shanghai',

@@ -210,9 +210,9 @@ function basis(e: Pick<MetricEvaluation, 'metric' | 'numerator' | 'denominator'>
   }
 }
 /** `(inner)` in Chinese, ` (inner)` in English; nothing when there is nothing to say. */
-const bracket = (t: Text | null): Text => (t ? { zh: `(${t.zh})`, en: ` (${t.en})` } : { zh: '', en: '' });
+const bracket = (t: Text | null): Text => (t ? { zh: `（${t.zh}）`, en: ` (${t.en})` } : { zh: '', en: '' });
 /** `inner;` / `inner; ` to lead a bracket that says more. */
-const lead = (t: Text | null): Text => (t ? { zh: `${t.zh};`, en: `${t.en}; ` } : { zh: '', en: '' });
+const lead = (t: Text | null): Text => (t ? { zh: `${t.zh}；`, en: `${t.en}; ` } : { zh: '', en: '' });
 
 export interface EvaluateInput {
   metric: Metric;
@@ -257,11 +257,11 @@ export function evaluateMetric(input: EvaluateInput): MetricEvaluation | null {
     const behind = gap > margin;
     const reason: Text = behind
       ? {
-          zh: `截至 ${when},${info.zh} ${v(actual.value)}${b.zh},低于目标 ${v(target)} ${(gap * 100).toFixed(1)} 个百分点,超过允许的 ${(margin * 100).toFixed(1)} 个百分点。`,
+          zh: `截至 ${when}，${info.zh} ${v(actual.value)}${b.zh}，低于目标 ${v(target)} ${(gap * 100).toFixed(1)} 个百分点，超过允许的 ${(margin * 100).toFixed(1)} 个百分点。`,
           en: `As of ${when}, the ${info.en} is ${vEn(actual.value)}${b.en}, ${(gap * 100).toFixed(1)} points under the target ${vEn(target)}, more than the allowed ${(margin * 100).toFixed(1)}.`,
         }
       : {
-          zh: `截至 ${when},${info.zh} ${v(actual.value)}${b.zh},目标 ${v(target)},在允许范围内。`,
+          zh: `截至 ${when}，${info.zh} ${v(actual.value)}${b.zh}，目标 ${v(target)}，在允许范围内。`,
           en: `As of ${when}, the ${info.en} is ${vEn(actual.value)}${b.en} against a target of ${vEn(target)}: within the margin.`,
         };
     return { ...common, behind, expected: target, expectedShare: 1, reason };
@@ -276,22 +276,22 @@ export function evaluateMetric(input: EvaluateInput): MetricEvaluation | null {
   if (info.kind === 'rate') {
     reason = behind
       ? {
-          zh: `截至 ${when},${info.zh} ${v(actual.value)}${b.zh},为目标 ${v(target)} 的 ${pct(actualShare)};按序时进度应达 ${v(expected)}(目标的 ${pct(input.expectedShare)}),落后 ${points} 个百分点,超过允许的 ${allowed} 个百分点。`,
+          zh: `截至 ${when}，${info.zh} ${v(actual.value)}${b.zh}，为目标 ${v(target)} 的 ${pct(actualShare)}；按序时进度应达 ${v(expected)}（目标的 ${pct(input.expectedShare)}），落后 ${points} 个百分点，超过允许的 ${allowed} 个百分点。`,
           en: `As of ${when}, the ${info.en} is ${vEn(actual.value)}${b.en}, ${pct(actualShare)} of the target ${vEn(target)}; the expected pace is ${vEn(expected)} (${pct(input.expectedShare)} of the target), ${points} points behind, more than the allowed ${allowed}.`,
         }
       : {
-          zh: `截至 ${when},${info.zh} ${v(actual.value)}${b.zh},为目标 ${v(target)} 的 ${pct(actualShare)},序时进度 ${pct(input.expectedShare)},在允许范围内。`,
+          zh: `截至 ${when}，${info.zh} ${v(actual.value)}${b.zh}，为目标 ${v(target)} 的 ${pct(actualShare)}，序时进度 ${pct(input.expectedShare)}，在允许范围内。`,
           en: `As of ${when}, the ${info.en} is ${vEn(actual.value)}${b.en} (${pct(actualShare)} of the target ${vEn(target)}) against an expected ${pct(input.expectedShare)}: on pace.`,
         };
   } else {
     // Counts, money and 扩面: the wording the missed-report and pace reasons have always used.
     reason = behind
       ? {
-          zh: `截至 ${when},${info.zh} ${v(actual.value)}(${l.zh}目标 ${v(target)} 的 ${pct(actualShare)}),按序时进度应达 ${v(expected)}(${pct(input.expectedShare)}),落后 ${points} 个百分点,超过允许的 ${allowed} 个百分点。`,
+          zh: `截至 ${when}，${info.zh} ${v(actual.value)}（${l.zh}目标 ${v(target)} 的 ${pct(actualShare)}），按序时进度应达 ${v(expected)}（${pct(input.expectedShare)}），落后 ${points} 个百分点，超过允许的 ${allowed} 个百分点。`,
           en: `As of ${when}, ${info.en} is ${vEn(actual.value)} (${l.en}${pct(actualShare)} of the target ${vEn(target)}); the expected pace is ${vEn(expected)} (${pct(input.expectedShare)}), ${points} points behind, more than the allowed ${allowed}.`,
         }
       : {
-          zh: `截至 ${when},${info.zh} ${v(actual.value)}(${l.zh}${pct(actualShare)}),序时进度 ${pct(input.expectedShare)},在允许范围内。`,
+          zh: `截至 ${when}，${info.zh} ${v(actual.value)}（${l.zh}${pct(actualShare)}），序时进度 ${pct(input.expectedShare)}，在允许范围内。`,
           en: `As of ${when}, ${info.en} is ${vEn(actual.value)} (${l.en}${pct(actualShare)}) against an expected ${pct(input.expectedShare)}: on pace.`,
         };
   }
@@ -320,26 +320,26 @@ export function missedTargetText(e: MetricEvaluation, phase: { key: string; name
   const v = (x: number) => formatMetricValue(e.metric, x);
   const vEn = (x: number) => formatMetricValue(e.metric, x, 'en');
   const b = bracket(basis(e));
-  const head = `阶段「${phase.nameZh}」于 ${deadlineLocal} 截止,`;
+  const head = `阶段「${phase.nameZh}」于 ${deadlineLocal} 截止，`;
   const headEn = `Phase ${phase.key} ended at ${deadlineLocal} with`;
   switch (info.kind) {
     case 'rate':
     case 'floor':
       return {
-        zh: `${head}${info.zh} ${v(e.actual)}${b.zh},未达到目标 ${v(e.target)},升级一级。`,
+        zh: `${head}${info.zh} ${v(e.actual)}${b.zh}，未达到目标 ${v(e.target)}，升级一级。`,
         en: `${headEn} the ${info.en} at ${vEn(e.actual)}${b.en}, under the target ${vEn(e.target)}: raised one more rung.`,
       };
     case 'money': {
-      const stretch = e.stretch !== undefined ? `;力争目标 ${v(e.stretch)}` : '';
+      const stretch = e.stretch !== undefined ? `；力争目标 ${v(e.stretch)}` : '';
       const stretchEn = e.stretch !== undefined ? `; stretch target ${vEn(e.stretch)}` : '';
       return {
-        zh: `${head}${info.zh} ${v(e.actual)},未完成目标 ${v(e.target)}(完成 ${pct(e.actualShare)}${stretch}),升级一级。`,
+        zh: `${head}${info.zh} ${v(e.actual)}，未完成目标 ${v(e.target)}（完成 ${pct(e.actualShare)}${stretch}），升级一级。`,
         en: `${headEn} the ${info.en} at ${vEn(e.actual)}, short of the target ${vEn(e.target)} (${pct(e.actualShare)}${stretchEn}): raised one more rung.`,
       };
     }
     default:
       return {
-        zh: `${head}${info.zh} ${v(e.actual)}${b.zh},未完成目标 ${v(e.target)}(完成 ${pct(e.actualShare)}),升级一级。`,
+        zh: `${head}${info.zh} ${v(e.actual)}${b.zh}，未完成目标 ${v(e.target)}（完成 ${pct(e.actualShare)}），升级一级。`,
         en: `${headEn} ${info.en} at ${vEn(e.actual)}${b.en}, short of the target ${vEn(e.target)} (${pct(e.actualShare)}): raised one more rung.`,
       };
   }
@@ -349,6 +349,6 @@ export function missedTargetText(e: MetricEvaluation, phase: { key: string; name
 export function stretchStatus(e: Pick<MetricEvaluation, 'metric' | 'actual' | 'target' | 'stretch'>): Text | null {
   if (e.metric !== 'amount' || e.stretch === undefined) return null;
   if (e.actual >= e.stretch) return { zh: `已达到力争目标 ${formatFen(e.stretch)}`, en: `stretch target ${formatFenEn(e.stretch)} reached` };
-  if (e.actual >= e.target) return { zh: `已完成目标 ${formatFen(e.target)},距力争目标 ${formatFen(e.stretch)} 尚差 ${formatFen(e.stretch - e.actual)}`, en: `target reached; ${formatFenEn(e.stretch - e.actual)} short of the stretch target` };
-  return { zh: `未完成目标 ${formatFen(e.target)}(力争 ${formatFen(e.stretch)})`, en: `short of the target ${formatFenEn(e.target)} (stretch ${formatFenEn(e.stretch)})` };
+  if (e.actual >= e.target) return { zh: `已完成目标 ${formatFen(e.target)}，距力争目标 ${formatFen(e.stretch)} 尚差 ${formatFen(e.stretch - e.actual)}`, en: `target reached; ${formatFenEn(e.stretch - e.actual)} short of the stretch target` };
+  return { zh: `未完成目标 ${formatFen(e.target)}（力争 ${formatFen(e.stretch)}）`, en: `short of the target ${formatFenEn(e.target)} (stretch ${formatFenEn(e.stretch)})` };
 }

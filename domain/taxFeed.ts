@@ -99,10 +99,10 @@ export function parsePaid(raw: string): { value: number } | { reason: string } {
   if (v === '') return { reason: '缴费人数为空' };
   if (/^[-−]/.test(v)) return { reason: '缴费人数不能为负数' };
   if (!/^(\d{1,3}(,\d{3})+|\d+)$/.test(v)) {
-    return { reason: /^[\d,]*\.\d*$/.test(v) ? '缴费人数应为整数,不能有小数' : '缴费人数应为非负整数(可带千位分隔符,如 1,234)' };
+    return { reason: /^[\d,]*\.\d*$/.test(v) ? '缴费人数应为整数，不能有小数' : '缴费人数应为非负整数（可带千位分隔符，如 1,234）' };
   }
   const n = Number(v.replace(/,/g, ''));
-  if (n > MAX_INT) return { reason: `缴费人数过大(超过 ${MAX_INT})` };
+  if (n > MAX_INT) return { reason: `缴费人数过大（超过 ${MAX_INT}）` };
   return { value: n };
 }
 
@@ -115,9 +115,9 @@ export function yuanToFen(raw: string): { value: number } | { reason: string } {
   if (v === '') return { reason: '缴费金额为空' };
   if (/^[-−]/.test(v)) return { reason: '缴费金额不能为负数' };
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(v);
-  if (!m) return { reason: '缴费金额应为以元为单位的非负数(如 1234.56,可带千位分隔符)' };
+  if (!m) return { reason: '缴费金额应为以元为单位的非负数（如 1234.56，可带千位分隔符）' };
   const decimals = m[2] ?? '';
-  if (decimals.length > 2 && /[1-9]/.test(decimals.slice(2))) return { reason: '缴费金额最多保留两位小数(精确到分)' };
+  if (decimals.length > 2 && /[1-9]/.test(decimals.slice(2))) return { reason: '缴费金额最多保留两位小数（精确到分）' };
   const fen = BigInt(m[1].replace(/,/g, '')) * 100n + BigInt(decimals.slice(0, 2).padEnd(2, '0'));
   if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return { reason: '缴费金额过大' };
   return { value: Number(fen) };
@@ -135,7 +135,7 @@ function resolveUnit(code: string, known: TaxFeedParseOptions['knownUnits']): st
 
 function unitCodeReason(code: string): string {
   if (code === '') return '单位代码为空';
-  if (/^\d(\.\d+)?e\+?\d+$/i.test(code)) return '单位代码被表格软件显示成了科学计数法;请把该列设为“文本”格式后重新导出';
+  if (/^\d(\.\d+)?e\+?\d+$/i.test(code)) return '单位代码被表格软件显示成了科学计数法；请把该列设为“文本”格式后重新导出';
   if (!/^\d{6}(\d{3}){0,2}$/.test(code)) return '单位代码应为 6、9 或 12 位数字的区划代码';
   return '单位代码不在本次征缴活动的单位中';
 }
@@ -166,7 +166,7 @@ export class TaxFeedErrors {
 
   list(): TaxFeedError[] {
     if (this.dropped === 0) return [...this.listed];
-    return [...this.listed, { file: this.file, line: null, column: null, value: null, reason: `另有 ${this.dropped} 处错误未列出(最多列出 ${TAX_FEED_MAX_ERRORS} 处)` }];
+    return [...this.listed, { file: this.file, line: null, column: null, value: null, reason: `另有 ${this.dropped} 处错误未列出（最多列出 ${TAX_FEED_MAX_ERRORS} 处）` }];
   }
 }
 
@@ -201,7 +201,7 @@ export function checkTaxFeedRecords(
     const code = normaliseValue(rawCode);
     if (SUMMARY_LABELS.has(code.replace(/\s/g, ''))) continue;
     if (++count > TAX_FEED_MAX_ROWS) {
-      errors.addFileError(`数据行超过 ${TAX_FEED_MAX_ROWS} 行上限;请按区县拆分后分别提交`, rec.line);
+      errors.addFileError(`数据行超过 ${TAX_FEED_MAX_ROWS} 行上限；请按区县拆分后分别提交`, rec.line);
       return rows;
     }
     const err = (f: TaxFeedField, value: string, reason: string) => errors.add({ line: rec.line, column: titles[f] ?? TAX_FEED_FIELDS[f].name, value: clip(value), reason });
@@ -210,7 +210,7 @@ export function checkTaxFeedRecords(
     if (!unitCode) err('unitCode', rawCode, unitCodeReason(code));
     else {
       const first = firstLineOf.get(unitCode);
-      if (first !== undefined) err('unitCode', rawCode, `单位代码重复:第 ${first} 行已有该单位的数据`);
+      if (first !== undefined) err('unitCode', rawCode, `单位代码重复：第 ${first} 行已有该单位的数据`);
       else firstLineOf.set(unitCode, rec.line);
     }
 
@@ -223,13 +223,13 @@ export function checkTaxFeedRecords(
     const rawDate = cell('asOf');
     if (normaliseValue(rawDate) !== '') {
       asOf = parseFeedDate(rawDate);
-      if (!asOf) err('asOf', rawDate, '统计日期无效;应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
+      if (!asOf) err('asOf', rawDate, '统计日期无效；应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
     } else if (fromName?.date) {
       asOf = fromName.date;
     } else {
       const reason = fromName
-        ? `该行没有统计日期,文件名中的日期“${fromName.raw}”不是真实日期`
-        : '缺少统计日期:该行没有“统计日期”,文件名中也没有日期(如 …-2023-11-06.csv)';
+        ? `该行没有统计日期，文件名中的日期“${fromName.raw}”不是真实日期`
+        : '缺少统计日期：该行没有“统计日期”，文件名中也没有日期（如 …-2023-11-06.csv）';
       errors.add({ line: rec.line, column: titles.asOf ?? TAX_FEED_FIELDS.asOf.name, value: rawDate, reason });
     }
 
@@ -249,7 +249,7 @@ export function taxFeedRefusal(encoding: TaxFeedEncoding | null, errors: TaxFeed
 export function taxFeedResult(encoding: TaxFeedEncoding, rows: readonly TaxFeedRow[], errors: TaxFeedErrors): TaxFeedParseResult {
   if (errors.size > 0) return taxFeedRefusal(encoding, errors);
   if (rows.length === 0) {
-    errors.addFileError('文件中没有数据行(只有表头)');
+    errors.addFileError('文件中没有数据行（只有表头）');
     return taxFeedRefusal(encoding, errors);
   }
   const asOf = rows.reduce((latest, r) => (r.asOf > latest ? r.asOf : latest), rows[0].asOf);
@@ -259,6 +259,6 @@ export function taxFeedResult(encoding: TaxFeedEncoding, rows: readonly TaxFeedR
 /** One line per error, in Chinese, for the `<file>.errors.txt` written beside a refused inbox file. */
 export function formatTaxFeedError(e: TaxFeedError): string {
   const where = [e.file, e.line === null ? null : `第 ${e.line} 行`, e.column === null ? null : `“${e.column}”列`].filter(Boolean).join(' ');
-  const value = e.value === null ? '' : `,值“${e.value}”`;
-  return `${where}${value}:${e.reason}`;
+  const value = e.value === null ? '' : `，值“${e.value}”`;
+  return `${where}${value}：${e.reason}`;
 }

@@ -31,10 +31,10 @@ type Es2024String = string & { isWellFormed(): boolean; toWellFormed(): string }
 
 /** Why the database cannot (or should not) keep this text, or null when it can. */
 export function unstorableReason(text: string): string | null {
-  if (text.indexOf('\u0000') >= 0) return '含有空字符(0x00),数据库无法保存;文件可能已损坏或混入了二进制内容,请用 Excel 打开后重新另存再上传';
+  if (text.indexOf('\u0000') >= 0) return '含有空字符（0x00），数据库无法保存；文件可能已损坏或混入了二进制内容，请用 Excel 打开后重新另存再上传';
   // What a CSV reader makes of bytes invalid in the file's encoding, or a text already garbled before export.
-  if (text.indexOf('\uFFFD') >= 0) return '含有无法识别的字符(乱码“\uFFFD”):文件的编码有误(如混用了 UTF-8 与 GBK)或内容已损坏;请核对该行后另存为“CSV UTF-8(逗号分隔)”再上传';
-  if (!(text as Es2024String).isWellFormed()) return '含有无效的字符编码(不成对的代理字符),数据库无法保存;请检查该单元格后重新上传';
+  if (text.indexOf('\uFFFD') >= 0) return '含有无法识别的字符（乱码“\uFFFD”）：文件的编码有误（如混用了 UTF-8 与 GBK）或内容已损坏；请核对该行后另存为“CSV UTF-8（逗号分隔）”再上传';
+  if (!(text as Es2024String).isWellFormed()) return '含有无效的字符编码（不成对的代理字符），数据库无法保存；请检查该单元格后重新上传';
   return null;
 }
 

@@ -170,7 +170,7 @@ class CsvTokenizer {
       this.parse(text);
     }
     if (this.state === QUOTED) {
-      throw this.error('malformed', this.quoteLine, '引号未闭合:从这一行开始的带引号字段直到文件末尾都没有结束引号');
+      throw this.error('malformed', this.quoteLine, '引号未闭合：从这一行开始的带引号字段直到文件末尾都没有结束引号');
     }
     if (this.state !== FIELD_START || this.fields.length > 0) this.endRecord(LF);
   }
@@ -214,7 +214,7 @@ class CsvTokenizer {
       if (this.state === AFTER_QUOTED) {
         if (c === delim) this.endField();
         else if (c === CR || c === LF) this.endRecord(c);
-        else throw this.error('malformed', this.line, '带引号字段的结束引号后面还有字符(字段中的引号应写成两个引号"")');
+        else throw this.error('malformed', this.line, '带引号字段的结束引号后面还有字符（字段中的引号应写成两个引号""）');
         this.state = FIELD_START;
         i++;
         continue;
@@ -268,7 +268,7 @@ class CsvTokenizer {
       throw this.error(
         'too-large',
         quoted ? this.quoteLine : this.recordLine,
-        `单元格超过 ${this.limits.maxCellChars} 个字符${quoted ? '(可能是带引号的字段缺少结束引号)' : ''}`,
+        `单元格超过 ${this.limits.maxCellChars} 个字符${quoted ? '（可能是带引号的字段缺少结束引号）' : ''}`,
       );
     }
     this.field = this.field.length === 0 ? seg : this.field + seg;
@@ -289,7 +289,7 @@ class CsvTokenizer {
     this.fields = [];
     if (cells.some((c) => c !== '')) {
       if (++this.rows > this.limits.maxRows) {
-        throw this.error('too-many-rows', this.recordLine, `数据超过 ${this.limits.maxRows} 行上限;请按区县拆分后分别上传`);
+        throw this.error('too-many-rows', this.recordLine, `数据超过 ${this.limits.maxRows} 行上限；请按区县拆分后分别上传`);
       }
       this.out.push({ line: this.recordLine, cells });
     }

@@ -40,14 +40,14 @@ export function checkTextHead(head: Uint8Array, fileName: string): { bom: boolea
   const refuse = (code: 'wrong-type' | 'encoding', reason: string) => new ImportFileError({ fileName, code, reason });
   if (hasUtf8Bom(head)) return { bom: true };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    throw refuse('encoding', '文件是 UTF-16(“Unicode 文本”)编码;请另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)”后重新上传');
+    throw refuse('encoding', '文件是 UTF-16（“Unicode 文本”）编码；请另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”后重新上传');
   }
-  if (head.indexOf(0) >= 0) throw refuse('wrong-type', '文件包含二进制内容,不是 CSV 文本文件,也不是 XLSX 工作簿');
+  if (head.indexOf(0) >= 0) throw refuse('wrong-type', '文件包含二进制内容，不是 CSV 文本文件，也不是 XLSX 工作簿');
   const start = new TextDecoder('latin1').decode(head.subarray(0, 512)).trimStart().toLowerCase();
   if (/^<(!doctype html|html|table|\?xml)/.test(start)) {
     throw refuse(
       'wrong-type',
-      '文件是网页(HTML)或 XML 表格(系统导出的“.xls”常是这种格式),不是 CSV 或 XLSX;请用 Excel 打开后另存为“Excel 工作簿(*.xlsx)”或“CSV UTF-8”再上传',
+      '文件是网页（HTML）或 XML 表格（系统导出的“.xls”常是这种格式），不是 CSV 或 XLSX；请用 Excel 打开后另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8”再上传',
     );
   }
   return { bom: false };
@@ -145,7 +145,7 @@ export function decodeWhole(bytes: Uint8Array, fileName: string): { encoding: Te
     try {
       return { encoding: 'utf-8-bom', text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(3)) };
     } catch {
-      throw refuse('文件以 UTF-8 标记开头,但内容不是有效的 UTF-8');
+      throw refuse('文件以 UTF-8 标记开头，但内容不是有效的 UTF-8');
     }
   }
   for (const encoding of ['utf-8', 'gb18030'] as const) {
@@ -155,5 +155,5 @@ export function decodeWhole(bytes: Uint8Array, fileName: string): { encoding: Te
       // Not this one: a spreadsheet saved as CSV on a Chinese Windows is GBK, which GB18030 contains.
     }
   }
-  throw refuse('无法识别文件编码(既不是 UTF-8 也不是 GBK/GB18030)');
+  throw refuse('无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）');
 }

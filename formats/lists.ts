@@ -11,7 +11,7 @@ export type ListKind = 'roster' | 'hardship' | 'payments';
 export const ROSTER_FIELDS = {
   idNumber: ['身份证号', '公民身份号码', '证件号码', '身份证号码', '身份证', 'idNumber', 'id_number'],
   name: ['姓名', '人员姓名', '参保人姓名', 'name'],
-  villageCode: ['户籍地行政区划代码', '户籍村代码', '村(居)代码', 'villageCode'],
+  villageCode: ['户籍地行政区划代码', '户籍村代码', '村（居）代码', 'villageCode'],
   enrolmentStatus: ['参保状态', 'enrolmentStatus', 'enrollmentStatus'],
   tier: ['本年缴费档次', '缴费档次', 'tier'],
   lastYearTier: ['上年缴费档次', 'lastYearTier'],

@@ -58,7 +58,7 @@ const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) =>
 
 /** Binary formats officials upload by mistake, named so that the reason says what the file is. */
 const REFUSED: { magic: number[]; what: string }[] = [
-  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: '旧版 Excel 文件(.xls)或设置了打开密码的工作簿;请在 Excel 中取消密码并另存为“Excel 工作簿(*.xlsx)”或“CSV UTF-8(逗号分隔)”后重新上传' },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: '旧版 Excel 文件（.xls）或设置了打开密码的工作簿；请在 Excel 中取消密码并另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8（逗号分隔）”后重新上传' },
   { magic: [0x89, 0x50, 0x4e, 0x47], what: 'PNG 图片' },
   { magic: [0xff, 0xd8, 0xff], what: 'JPEG 图片' },
   { magic: [0x47, 0x49, 0x46, 0x38], what: 'GIF 图片' },
@@ -101,13 +101,13 @@ export async function* readRows(source: AsyncIterable<Uint8Array>, opts: ReadRow
     }
     if (headBytes === 0) throw new ImportFileError({ fileName, code: 'malformed', reason: '文件为空' });
     const refused = REFUSED.find((r) => startsWith(magic, r.magic));
-    if (refused) throw new ImportFileError({ fileName, code: 'wrong-type', reason: `文件内容是${refused.what},不是 CSV 或 XLSX 名单` });
+    if (refused) throw new ImportFileError({ fileName, code: 'wrong-type', reason: `文件内容是${refused.what}，不是 CSV 或 XLSX 名单` });
     const kind: ImportKind = startsWith(magic, ZIP) ? 'xlsx' : 'csv';
     if (opts.kind && opts.kind !== kind) {
       throw new ImportFileError({
         fileName,
         code: 'wrong-type',
-        reason: kind === 'xlsx' ? '文件名表明是 CSV,但内容是 XLSX(ZIP)工作簿;请确认文件后重新上传' : '文件名表明是 XLSX,但内容不是 Excel 工作簿(可能是改了扩展名的其他文件);请用 Excel 另存为 .xlsx 后重新上传',
+        reason: kind === 'xlsx' ? '文件名表明是 CSV，但内容是 XLSX（ZIP）工作簿；请确认文件后重新上传' : '文件名表明是 XLSX，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件）；请用 Excel 另存为 .xlsx 后重新上传',
       });
     }
     const bytes = replay(head, input);
@@ -132,7 +132,7 @@ export async function* readRows(source: AsyncIterable<Uint8Array>, opts: ReadRow
 }
 
 function tooLarge(fileName: string, max: number): ImportFileError {
-  return new ImportFileError({ fileName, code: 'too-large', reason: `文件超过 ${formatBytes(max)} 上限;请按区县拆分后分别上传` });
+  return new ImportFileError({ fileName, code: 'too-large', reason: `文件超过 ${formatBytes(max)} 上限；请按区县拆分后分别上传` });
 }
 
 async function* countBytes(source: AsyncIterable<Uint8Array>, max: number, fileName: string, counter: { bytes: number }): AsyncGenerator<Uint8Array> {

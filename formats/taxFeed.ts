@@ -25,7 +25,7 @@ import type { ImportRow } from './types';
 export const TAX_FEED_HEADERS: FieldAliases<TaxFeedField> = {
   unitCode: ['单位代码', '区划代码', '行政区划代码', 'unit_code', 'code'],
   paid: ['缴费人数', '已缴费人数', 'paid'],
-  amount: ['缴费金额', '征收金额', '金额(元)', '缴费金额(元)', '征收金额(元)', 'amount'],
+  amount: ['缴费金额', '征收金额', '金额（元）', '缴费金额（元）', '征收金额（元）', 'amount'],
   asOf: ['统计日期', '截至日期', '截止日期', '日期', 'as_of'],
 };
 
@@ -42,7 +42,7 @@ export function parseTaxFeed(bytes: Uint8Array, opts: TaxFeedParseOptions): TaxF
   const file = opts.fileName;
   const errors = new TaxFeedErrors(file);
   if (bytes.length > TAX_FEED_MAX_BYTES) {
-    errors.addFileError(`文件大小 ${bytes.length} 字节,超过 5 MiB(${TAX_FEED_MAX_BYTES} 字节)上限;请按区县拆分后分别提交`);
+    errors.addFileError(`文件大小 ${bytes.length} 字节，超过 5 MiB（${TAX_FEED_MAX_BYTES} 字节）上限；请按区县拆分后分别提交`);
     return taxFeedRefusal(null, errors);
   }
   if (bytes.length === 0) {
@@ -95,7 +95,7 @@ export function parseTaxFeed(bytes: Uint8Array, opts: TaxFeedParseOptions): TaxF
     // Two columns of one meaning: the first is the field's, each other one an error, left to right.
     const repeated = FIELDS.flatMap((f) => match.candidates[f].slice(1).map((column) => ({ column, first: match.candidates[f][0] }))).sort((a, b) => a.column - b.column);
     for (const { column, first } of repeated) {
-      errors.add({ line: header.line, column: header.cells[column].trim(), value: header.cells[column], reason: `与“${header.cells[first].trim()}”列含义相同,无法确定使用哪一列` });
+      errors.add({ line: header.line, column: header.cells[column].trim(), value: header.cells[column], reason: `与“${header.cells[first].trim()}”列含义相同，无法确定使用哪一列` });
     }
     for (const f of match.missing) {
       const { name } = TAX_FEED_FIELDS[f];
@@ -103,7 +103,7 @@ export function parseTaxFeed(bytes: Uint8Array, opts: TaxFeedParseOptions): TaxF
         line: header.line,
         column: name,
         value: found.join(','),
-        reason: `缺少必需的列“${name}”(可用的表头:${TAX_FEED_HEADERS[f].join('、')});文件中的表头为:${found.join('、') || '(无)'}`,
+        reason: `缺少必需的列“${name}”（可用的表头：${TAX_FEED_HEADERS[f].join('、')}）；文件中的表头为：${found.join('、') || '（无）'}`,
       });
     }
     if (errors.size > 0) return cut ? broken(cut) : taxFeedRefusal(encoding, errors);

@@ -81,7 +81,7 @@ export async function* readXlsxRows(
     try {
       unzip.push(piece, final);
     } catch (e) {
-      reader.fail(reader.error('malformed', `压缩包已损坏或被截断(${e instanceof Error ? e.message : String(e)})`));
+      reader.fail(reader.error('malformed', `压缩包已损坏或被截断（${e instanceof Error ? e.message : String(e)}）`));
     }
     if (reader.fatal) throw reader.fatal;
   };
@@ -151,9 +151,9 @@ class XlsxReader {
   fail(e: unknown, entry?: string): void {
     if (this.fatal) return;
     if (e instanceof ImportFileError) this.fatal = e;
-    else if (e instanceof XmlSyntaxError) this.fatal = this.error('malformed', `工作簿内容有误(${entry ?? '?'}):${e.message}`);
-    else if (e instanceof TypeError && /encod/i.test(e.message)) this.fatal = this.error('malformed', `工作簿内容不是有效的 UTF-8 XML(${entry ?? '?'})`);
-    else this.fatal = this.error('malformed', `无法读取工作簿(${entry ?? '?'}):${e instanceof Error ? e.message : String(e)}`);
+    else if (e instanceof XmlSyntaxError) this.fatal = this.error('malformed', `工作簿内容有误（${entry ?? '?'}）：${e.message}`);
+    else if (e instanceof TypeError && /encod/i.test(e.message)) this.fatal = this.error('malformed', `工作簿内容不是有效的 UTF-8 XML（${entry ?? '?'}）`);
+    else this.fatal = this.error('malformed', `无法读取工作簿（${entry ?? '?'}）：${e instanceof Error ? e.message : String(e)}`);
   }
 
   /** A zip decoder for one compression method that hands each entry to the consumer its route chose. */
@@ -177,20 +177,20 @@ class XlsxReader {
   onFile(file: UnzipFile): void {
     if (this.fatal) return;
     if (++this.entries > this.limits.maxEntries) {
-      return this.fail(this.error('too-many-entries', `压缩包中的条目超过 ${this.limits.maxEntries} 个,不像是正常的 Excel 工作簿`));
+      return this.fail(this.error('too-many-entries', `压缩包中的条目超过 ${this.limits.maxEntries} 个，不像是正常的 Excel 工作簿`));
     }
     const name = partName(file.name);
     if (file.compression !== 0 && file.compression !== 8) {
-      return this.fail(this.error('wrong-type', `压缩包条目“${file.name}”使用了不支持的压缩方式(${file.compression});请用 Excel 打开后另存为“Excel 工作簿(*.xlsx)”再上传`));
+      return this.fail(this.error('wrong-type', `压缩包条目“${file.name}”使用了不支持的压缩方式（${file.compression}）；请用 Excel 打开后另存为“Excel 工作簿（*.xlsx）”再上传`));
     }
     const route = this.route(name);
     if (route !== 'skip' && file.originalSize !== undefined) {
       const { maxUncompressedBytes, maxExpansionRatio } = this.limits;
       if (file.originalSize > maxUncompressedBytes) {
-        return this.fail(this.error('zip-bomb', `条目“${file.name}”声明解压后有 ${formatBytes(file.originalSize)},超过 ${formatBytes(maxUncompressedBytes)} 上限`));
+        return this.fail(this.error('zip-bomb', `条目“${file.name}”声明解压后有 ${formatBytes(file.originalSize)}，超过 ${formatBytes(maxUncompressedBytes)} 上限`));
       }
       if (file.originalSize > Math.max(maxExpansionRatio * (file.size ?? 0), RATIO_FLOOR)) {
-        return this.fail(this.error('zip-bomb', `条目“${file.name}”声明的解压大小是压缩大小的 ${Math.round(file.originalSize / Math.max(1, file.size ?? 0))} 倍,超过 ${maxExpansionRatio} 倍上限(疑似压缩炸弹)`));
+        return this.fail(this.error('zip-bomb', `条目“${file.name}”声明的解压大小是压缩大小的 ${Math.round(file.originalSize / Math.max(1, file.size ?? 0))} 倍，超过 ${maxExpansionRatio} 倍上限（疑似压缩炸弹）`));
       }
     }
     this.routesTaken.add(route);
@@ -338,7 +338,7 @@ class XlsxReader {
     if (!chosen) {
       const names = this.sheets.map((s) => `“${s.name}”`).join('、');
       const asked = typeof want === 'number' ? `第 ${want + 1} 个工作表` : `名为“${want}”的工作表`;
-      throw this.error('malformed', `工作簿中没有${asked};工作簿的工作表依次为:${names}`);
+      throw this.error('malformed', `工作簿中没有${asked}；工作簿的工作表依次为：${names}`);
     }
     this.chosen = chosen;
     this.sheetName = this.relTargets.get(this.declared[chosen.index].rid) ?? (chosen.index === 0 ? DEFAULT_SHEET : undefined);
@@ -347,15 +347,15 @@ class XlsxReader {
   }
 
   sharedString(index: number, line: number): string {
-    if (!this.sharedStrings) throw this.error('malformed', '单元格引用了共享字符串,但工作簿中没有共享字符串表', line);
+    if (!this.sharedStrings) throw this.error('malformed', '单元格引用了共享字符串，但工作簿中没有共享字符串表', line);
     const s = this.sharedStrings.get(index);
-    if (s === undefined) throw this.error('malformed', `单元格引用的共享字符串(第 ${index} 项)不存在`, line);
+    if (s === undefined) throw this.error('malformed', `单元格引用的共享字符串（第 ${index} 项）不存在`, line);
     return s;
   }
 
   pushRow(row: ImportRow): void {
     if (++this.rowCount > this.limits.maxRows) {
-      throw this.error('too-many-rows', `数据超过 ${this.limits.maxRows} 行上限;请按区县拆分后分别上传`, row.line);
+      throw this.error('too-many-rows', `数据超过 ${this.limits.maxRows} 行上限；请按区县拆分后分别上传`, row.line);
     }
     this.rows.push(row);
   }
@@ -375,7 +375,7 @@ class XlsxReader {
   *settle(endOfArchive: boolean): Generator<ImportRow> {
     yield* this.takeRows();
     if (this.sheetState !== 'waiting') {
-      if (endOfArchive && this.sheetState !== 'done') throw this.error('malformed', '工作表没有完整读完(文件可能被截断)');
+      if (endOfArchive && this.sheetState !== 'done') throw this.error('malformed', '工作表没有完整读完（文件可能被截断）');
       return;
     }
     if (this.sheetName !== undefined) {
@@ -392,15 +392,15 @@ class XlsxReader {
     if (!entry || !entry.complete) {
       if (!endOfArchive) return;
       if (!this.routesTaken.has('workbook')) {
-        throw this.error('wrong-type', '文件是 ZIP 压缩包,但不是 Excel 工作簿(.xlsx);请上传 CSV 或 XLSX 格式的名单');
+        throw this.error('wrong-type', '文件是 ZIP 压缩包，但不是 Excel 工作簿（.xlsx）；请上传 CSV 或 XLSX 格式的名单');
       }
-      throw this.error('malformed', `工作簿中找不到${this.chosen ? `工作表“${this.chosen.name}”` : '第一个工作表'}(${target ?? DEFAULT_SHEET})`);
+      throw this.error('malformed', `工作簿中找不到${this.chosen ? `工作表“${this.chosen.name}”` : '第一个工作表'}（${target ?? DEFAULT_SHEET}）`);
     }
     this.pending.clear();
     this.sheetName = target;
     yield* this.replay(entry);
     // replay() moved the state on; read it afresh.
-    if ((this.sheetState as string) !== 'done') throw this.error('malformed', '工作表没有完整读完(文件可能被截断)');
+    if ((this.sheetState as string) !== 'done') throw this.error('malformed', '工作表没有完整读完（文件可能被截断）');
   }
 
   /** Every part read whole, checked against the archive's central directory (see the header). */
@@ -408,12 +408,12 @@ class XlsxReader {
     const directory = tail.directory(this);
     for (const [name, got] of this.readWhole) {
       const listed = directory.get(name);
-      if (!listed) throw this.error('malformed', `工作簿已损坏:“${name}”不在压缩包的目录中(文件可能在复制或上传时损坏);请重新导出后上传`);
+      if (!listed) throw this.error('malformed', `工作簿已损坏：“${name}”不在压缩包的目录中（文件可能在复制或上传时损坏）；请重新导出后上传`);
       if (listed.some((e) => e.flags & ENCRYPTED)) {
-        throw this.error('wrong-type', `工作簿的“${name}”经过加密(设置了密码);请在 Excel 中取消密码并另存为“Excel 工作簿(*.xlsx)”后重新上传`);
+        throw this.error('wrong-type', `工作簿的“${name}”经过加密（设置了密码）；请在 Excel 中取消密码并另存为“Excel 工作簿（*.xlsx）”后重新上传`);
       }
       if (!listed.some((e) => e.crc === got.crc && e.size === got.size)) {
-        throw this.error('malformed', `工作簿已损坏:“${name}”的内容与压缩包记录的校验值不符(文件可能在复制或上传时损坏);请重新导出后上传`);
+        throw this.error('malformed', `工作簿已损坏：“${name}”的内容与压缩包记录的校验值不符（文件可能在复制或上传时损坏）；请重新导出后上传`);
       }
     }
   }
@@ -487,7 +487,7 @@ class ArchiveTail {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const u16 = (i: number) => view.getUint16(i, true);
     const u32 = (i: number) => view.getUint32(i, true);
-    const damaged = (why: string) => reader.error('malformed', `工作簿不完整或已损坏(${why}):文件可能在复制或上传时被截断;请重新导出后上传`);
+    const damaged = (why: string) => reader.error('malformed', `工作簿不完整或已损坏（${why}）：文件可能在复制或上传时被截断；请重新导出后上传`);
 
     // The end record: its signature, with its comment running exactly to the end of the file.
     let end = -1;
@@ -514,7 +514,7 @@ class ArchiveTail {
       cdLimit = record;
     }
     const start = cdOffset - base;
-    if (start < 0) throw reader.error('malformed', '工作簿的压缩包目录过大,不像是正常的 Excel 工作簿');
+    if (start < 0) throw reader.error('malformed', '工作簿的压缩包目录过大，不像是正常的 Excel 工作簿');
     if (start + cdSize > cdLimit) throw damaged('压缩包目录无效');
 
     const entries = new Map<string, DirectoryEntry[]>();
@@ -589,18 +589,18 @@ class EntryStream implements EntryConsumer {
     const reader = this.reader;
     if (reader.fatal) return;
     if (this.sink.done) return;
-    if (err || !data) return reader.fail(reader.error('malformed', `压缩数据已损坏(${this.name}):${err?.message ?? ''}`));
+    if (err || !data) return reader.fail(reader.error('malformed', `压缩数据已损坏（${this.name}）：${err?.message ?? ''}`));
     this.inflatedOut += data.length;
     reader.inflatedTotal += data.length;
     const { maxExpansionRatio, maxUncompressedBytes } = reader.limits;
     const compressed = this.compressedSize ?? this.compressedIn;
     if (this.inflatedOut > Math.max(maxExpansionRatio * compressed, RATIO_FLOOR)) {
       return reader.fail(
-        reader.error('zip-bomb', `条目“${this.name}”解压后超过压缩大小(${formatBytes(compressed)})的 ${maxExpansionRatio} 倍,疑似压缩炸弹,已停止读取`),
+        reader.error('zip-bomb', `条目“${this.name}”解压后超过压缩大小（${formatBytes(compressed)}）的 ${maxExpansionRatio} 倍，疑似压缩炸弹，已停止读取`),
       );
     }
     if (reader.inflatedTotal > maxUncompressedBytes) {
-      return reader.fail(reader.error('zip-bomb', `工作簿解压后的内容超过 ${formatBytes(maxUncompressedBytes)} 上限,已停止读取`));
+      return reader.fail(reader.error('zip-bomb', `工作簿解压后的内容超过 ${formatBytes(maxUncompressedBytes)} 上限，已停止读取`));
     }
     this.sink.data(data, final);
   }
@@ -775,7 +775,7 @@ class SharedStringsHandler implements XmlHandler {
     } else if (name === 'sst') {
       const declared = Number(attr(attrs, 'uniqueCount'));
       const max = this.reader.limits.maxSharedStrings;
-      if (declared > max) throw this.reader.error('too-large', `共享字符串表声明有 ${declared} 项,超过 ${max} 项上限`);
+      if (declared > max) throw this.reader.error('too-large', `共享字符串表声明有 ${declared} 项，超过 ${max} 项上限`);
     }
   }
 
@@ -878,7 +878,7 @@ class SheetHandler implements XmlHandler {
     const rows = dimensionRows(ref);
     if (rows !== null && this.reader.chosen && this.reader.chosen.rows === null) this.reader.chosen.rows = rows;
     if (rows !== null && rows > this.reader.limits.maxRows) {
-      throw this.reader.error('too-many-rows', `工作表的数据区域(${ref})有 ${rows} 行,超过 ${this.reader.limits.maxRows} 行上限;请按区县拆分后分别上传`);
+      throw this.reader.error('too-many-rows', `工作表的数据区域（${ref}）有 ${rows} 行，超过 ${this.reader.limits.maxRows} 行上限；请按区县拆分后分别上传`);
     }
   }
 

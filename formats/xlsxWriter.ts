@@ -173,7 +173,7 @@ export async function writeXlsx(out: Writable, sheets: Iterable<SheetSource> | A
   const zip = new XlsxZip((bytes) => pending.push(bytes));
   const flush = async () => {
     for (let chunk = pending.shift(); chunk; chunk = pending.shift()) {
-      if (out.destroyed || out.writableEnded) throw new Error('XLSX 写出中断:接收方已关闭连接');
+      if (out.destroyed || out.writableEnded) throw new Error('XLSX 写出中断：接收方已关闭连接');
       if (!out.write(chunk)) await drained(out);
     }
   };
@@ -199,7 +199,7 @@ function drained(out: Writable): Promise<void> {
       else resolve();
     };
     const onDrain = () => done();
-    const onClose = () => done(new Error('XLSX 写出中断:接收方已关闭连接'));
+    const onClose = () => done(new Error('XLSX 写出中断：接收方已关闭连接'));
     out.on('drain', onDrain);
     out.on('close', onClose);
     out.on('error', done);

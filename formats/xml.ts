@@ -71,13 +71,13 @@ export class XmlTokenizer {
     }
     if (i < n) {
       this.rest = s.slice(i);
-      if (this.rest.length > this.maxPending) throw new XmlSyntaxError(`XML 标记过长(超过 ${this.maxPending} 个字符)或没有结束`);
+      if (this.rest.length > this.maxPending) throw new XmlSyntaxError(`XML 标记过长（超过 ${this.maxPending} 个字符）或没有结束`);
     }
   }
 
   /** Call once after the last piece. */
   end(): void {
-    if (this.rest.trim() !== '') throw new XmlSyntaxError('XML 在标记中间结束(文件可能被截断)');
+    if (this.rest.trim() !== '') throw new XmlSyntaxError('XML 在标记中间结束（文件可能被截断）');
     this.rest = '';
   }
 
@@ -118,7 +118,7 @@ export class XmlTokenizer {
     // Too little to tell yet (the piece ends inside '<![CD'): wait for more. Otherwise a declaration.
     const head = s.slice(lt, lt + 9);
     if ('<![CDATA['.startsWith(head) || '<!--'.startsWith(head)) return -1;
-    throw new XmlSyntaxError('文件包含 DOCTYPE 或其他 XML 声明,不是有效的 Excel 工作簿内容');
+    throw new XmlSyntaxError('文件包含 DOCTYPE 或其他 XML 声明，不是有效的 Excel 工作簿内容');
   }
 }
 
@@ -152,7 +152,7 @@ export function decodeEntities(raw: string): string {
     if (ch === undefined) {
       const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
       const cp = m ? parseInt(m[1] ?? m[2], m[1] ? 16 : 10) : NaN;
-      if (!(cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff))) throw new XmlSyntaxError(`无法识别的 XML 字符引用“&${ref};”`);
+      if (!(cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff))) throw new XmlSyntaxError(`无法识别的 XML 字符引用“&${ref}；”`);
       ch = String.fromCodePoint(cp);
     }
     out += raw.slice(from, amp) + ch;

@@ -43,7 +43,7 @@ const [command, file] = args;
 /** Asks on the terminal; `hidden` does not echo (passwords). */
 async function ask(question: string, hidden = false): Promise<string> {
   if (!process.stdin.isTTY) {
-    console.error(`✗ 需要${question.replace(/[::\s]+$/, '')}:请在终端中运行,或设置相应的环境变量`);
+    console.error(`✗ 需要${question.replace(/[::\s]+$/, '')}：请在终端中运行，或设置相应的环境变量`);
     process.exit(2);
   }
   process.stderr.write(question);
@@ -81,7 +81,7 @@ async function orExit<T>(call: Promise<T>): Promise<T> {
     return await call;
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    if (e.status === 0) console.error(`无法连接 ${api}:请先运行 npm start(或用 --api 指定地址)`);
+    if (e.status === 0) console.error(`无法连接 ${api}：请先运行 npm start（或用 --api 指定地址）`);
     else {
       console.error(`✗ ${e.title}${e.detail ? `:${e.detail}` : ''}`);
       for (const x of e.errors) console.error(`  - ${x.path}: ${x.message}`);
@@ -95,9 +95,9 @@ let signedIn: Promise<unknown> | undefined;
 /** Signs in once per run (password, and the second factor when the account has one). */
 async function signIn(): Promise<void> {
   signedIn ??= (async () => {
-    const username = userFlag ?? process.env.CAMPAIGN_USER ?? (await ask('账号:'));
-    const password = process.env.CAMPAIGN_PASSWORD ?? (await ask('密码:', true));
-    const totp = async () => process.env.CAMPAIGN_TOTP ?? (await ask('动态口令(6 位):'));
+    const username = userFlag ?? process.env.CAMPAIGN_USER ?? (await ask('账号：'));
+    const password = process.env.CAMPAIGN_PASSWORD ?? (await ask('密码：', true));
+    const totp = async () => process.env.CAMPAIGN_TOTP ?? (await ask('动态口令（6 位）：'));
     return orExit(client.signIn({ username, password, totp }));
   })();
   await signedIn;
@@ -109,7 +109,7 @@ async function call<T>(method: Method, path: string, body?: unknown): Promise<T>
 }
 
 function printLaunch(r: LaunchResult) {
-  console.log(`${r.created ? '✓ 已启动' : '• 已存在(未重复启动)'} ${r.campaign.title}`);
+  console.log(`${r.created ? '✓ 已启动' : '• 已存在（未重复启动）'} ${r.campaign.title}`);
   console.log(`  ${api}/campaigns/${encodeURIComponent(r.campaign.id)}`);
   for (const w of r.warnings ?? []) console.log(`  ! ${w}`);
 }
@@ -175,7 +175,7 @@ async function followImport(campaignId: string, importId: string): Promise<Impor
 }
 
 async function importList(campaignId: string | undefined, path: string | undefined) {
-  const usage = '用法:npm run cli -- import <活动ID> <文件.csv|.xlsx> --list roster|hardship|payments [--category 类别 --department 部门 --list-date YYYY-MM-DD] [--screen]';
+  const usage = '用法：npm run cli -- import <活动ID> <文件.csv|.xlsx> --list roster|hardship|payments [--category 类别 --department 部门 --list-date YYYY-MM-DD] [--screen]';
   if (!campaignId || !path || (listFlag !== 'roster' && listFlag !== 'hardship' && listFlag !== 'payments')) {
     console.error(usage);
     process.exit(2);
@@ -192,9 +192,9 @@ async function importList(campaignId: string | undefined, path: string | undefin
     const problems: string[] = [];
     category = categoryFlag ? parseCategory(categoryFlag) ?? undefined : undefined;
     if (!categoryFlag) problems.push('请用 --category 指定困难群体类别');
-    else if (!category) problems.push(`无法识别类别“${categoryFlag}”,可用:${HARDSHIP_CATEGORIES.map((c) => `${c.key}(${c.zh})`).join('、')}`);
-    if (!departmentFlag) problems.push('请用 --department 指定名单提供部门(如 民政局、残联、农业农村局)');
-    if (!listDateFlag || !/^\d{4}-\d{2}-\d{2}$/.test(listDateFlag)) problems.push('请用 --list-date 指定名单日期(YYYY-MM-DD)');
+    else if (!category) problems.push(`无法识别类别“${categoryFlag}”，可用：${HARDSHIP_CATEGORIES.map((c) => `${c.key}(${c.zh})`).join('、')}`);
+    if (!departmentFlag) problems.push('请用 --department 指定名单提供部门（如 民政局、残联、农业农村局）');
+    if (!listDateFlag || !/^\d{4}-\d{2}-\d{2}$/.test(listDateFlag)) problems.push('请用 --list-date 指定名单日期（YYYY-MM-DD）');
     if (problems.length > 0) {
       for (const p of problems) console.error(`✗ ${p}`);
       console.error(usage);
@@ -202,24 +202,24 @@ async function importList(campaignId: string | undefined, path: string | undefin
     }
   }
 
-  console.error(`上传 ${basename(path)}(${(size / 1024 / 1024).toFixed(1)} MB)…`);
+  console.error(`上传 ${basename(path)}（${(size / 1024 / 1024).toFixed(1)} MB）…`);
   const upload = await uploadFile(campaignId, path, listFlag);
   const label = (key: string) => upload.fields.find((f) => f.key === key)?.label ?? key;
   if (!upload.mapping.ok) {
     const parts = [
-      upload.mapping.missing?.length ? `缺少:${upload.mapping.missing.map(label).join('、')}` : '',
-      upload.mapping.ambiguous?.length ? `有多列可能对应:${upload.mapping.ambiguous.map(label).join('、')}` : '',
+      upload.mapping.missing?.length ? `缺少：${upload.mapping.missing.map(label).join('、')}` : '',
+      upload.mapping.ambiguous?.length ? `有多列可能对应：${upload.mapping.ambiguous.map(label).join('、')}` : '',
     ].filter(Boolean);
-    console.error(`✗ 表头无法完全识别(${parts.join(';')})。`);
-    console.error(`  文件表头:${upload.headers.map((h, i) => `${i + 1}.${h}`).join('  ')}`);
-    console.error(`  需要的字段:${upload.fields.map((f) => `${f.label}${f.required ? '' : '(选填)'}`).join('、')}`);
-    console.error('  请把表头改成上述字段名后重试,或在控制台“困难群体”页面上传并手工选择各字段对应的列。');
+    console.error(`✗ 表头无法完全识别（${parts.join(';')}）。`);
+    console.error(`  文件表头：${upload.headers.map((h, i) => `${i + 1}.${h}`).join('  ')}`);
+    console.error(`  需要的字段：${upload.fields.map((f) => `${f.label}${f.required ? '' : '（选填）'}`).join('、')}`);
+    console.error('  请把表头改成上述字段名后重试，或在控制台“困难群体”页面上传并手工选择各字段对应的列。');
     process.exit(1);
   }
-  console.log(`表头识别(${upload.fileKind.toUpperCase()},${upload.headers.length} 列):`);
+  console.log(`表头识别（${upload.fileKind.toUpperCase()}，${upload.headers.length} 列）：`);
   for (const f of upload.fields) {
     const c = upload.mapping.columns?.[f.key];
-    console.log(`  ${f.label.padEnd(10, '　')} ← ${c === undefined ? '(无)' : `第 ${c + 1} 列“${upload.headers[c]}”`}`);
+    console.log(`  ${f.label.padEnd(10, '　')} ← ${c === undefined ? '（无）' : `第 ${c + 1} 列“${upload.headers[c]}”`}`);
   }
 
   const started = await call<{ importId: string; created: boolean }>(
@@ -234,11 +234,11 @@ async function importList(campaignId: string | undefined, path: string | undefin
           screenAfter: screenFlag,
         },
   );
-  if (!started.created) console.error('• 该文件此前已提交导入,显示原导入的结果');
+  if (!started.created) console.error('• 该文件此前已提交导入，显示原导入的结果');
   const done = await followImport(campaignId, started.importId);
 
   if (done.status === 'stored') {
-    console.log(`✓ 已导入 ${grouped(done.rowsStored)} 行${done.version ? `(第 ${done.version} 版)` : ''}`);
+    console.log(`✓ 已导入 ${grouped(done.rowsStored)} 行${done.version ? `（第 ${done.version} 版）` : ''}`);
     if (done.screeningRunId) {
       console.log(`  已开始筛查 ${done.screeningRunId}`);
       console.log(`  ${api}/campaigns/${encodeURIComponent(campaignId)}/hardship?run=${encodeURIComponent(done.screeningRunId)}`);
@@ -249,13 +249,13 @@ async function importList(campaignId: string | undefined, path: string | undefin
     console.log('• 该导入已被更新的版本替换');
     return;
   }
-  console.error(`✗ ${done.status === 'refused' ? '未通过校验,未导入任何数据' : '导入失败'}${done.message ? `:${done.message}` : ''}`);
+  console.error(`✗ ${done.status === 'refused' ? '未通过校验，未导入任何数据' : '导入失败'}${done.message ? `:${done.message}` : ''}`);
   const errors = done.errors ?? [];
   if (errors.length > 0) {
-    console.error(`  前 ${Math.min(20, errors.length)} 处错误(共 ${grouped(done.errorCount)} 处):`);
+    console.error(`  前 ${Math.min(20, errors.length)} 处错误（共 ${grouped(done.errorCount)} 处）：`);
     for (const e of errors.slice(0, 20)) console.error(`  第 ${e.line} 行  ${e.column}  “${e.value}”  ${e.reason}`);
   }
-  if (done.errorCount > 0 && listFlag !== 'payments') console.error(`  完整错误报告:${api}${hardshipBase(campaignId)}/imports/${encodeURIComponent(done.id)}/errors.xlsx`);
+  if (done.errorCount > 0 && listFlag !== 'payments') console.error(`  完整错误报告：${api}${hardshipBase(campaignId)}/imports/${encodeURIComponent(done.id)}/errors.xlsx`);
   process.exit(1);
 }
 
@@ -271,7 +271,7 @@ switch (command) {
   case 'launch':
   case 'preview': {
     if (!file) {
-      console.error(`用法:npm run cli -- ${command} <方案文件.yaml|.json>`);
+      console.error(`用法：npm run cli -- ${command} <方案文件.yaml|.json>`);
       process.exit(2);
     }
     const text = readFileSync(file, 'utf8');
@@ -279,9 +279,9 @@ switch (command) {
       const p = await call<Preview>('POST', '/api/plans/preview', { plan: text });
       console.log(`${p.plan.title}(${p.plan.timeZone})`);
       for (const ph of p.phases) console.log(`  ${ph.nameZh}  ${ph.startLocal} → ${ph.deadlineLocal}`);
-      console.log(`  单位:${JSON.stringify(p.unitCounts)},工作流 ${p.workflowCount} 个`);
+      console.log(`  单位：${JSON.stringify(p.unitCounts)}，工作流 ${p.workflowCount} 个`);
       for (const level of p.reporting?.levels ?? []) {
-        console.log(`  ${level.level === 'county' ? '区县' : '乡镇'}报送:`);
+        console.log(`  ${level.level === 'county' ? '区县' : '乡镇'}报送：`);
         for (const q of level.periods) console.log(`    ${q.key} → ${q.dueLocal}${q.reason ? `  (${q.reason.zh})` : ''}`);
       }
       for (const w of p.warnings) console.log(`  ! ${w}`);
@@ -300,7 +300,7 @@ switch (command) {
   }
   default:
     console.error(
-      '用法:npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship|payments [...]  [--api URL] [--user 账号]',
+      '用法：npm run demo | npm run cli -- launch|preview <file> | npm run cli -- list | npm run cli -- import <活动ID> <文件> --list roster|hardship|payments [...]  [--api URL] [--user 账号]',
     );
     process.exit(2);
 }

@@ -15,7 +15,7 @@ import { REGION_CODE } from '../domain/access';
 import { AuthError, createAuthService, SYSTEM_ACTOR } from '../server/auth/service';
 import { loadConfigOrExit } from '../server/config';
 
-const USAGE = '用法:npm run create-admin -- --username <账号名> --region <区划代码> [--name <姓名>] [--if-not-exists]';
+const USAGE = '用法：npm run create-admin -- --username <账号名> --region <区划代码> [--name <姓名>] [--if-not-exists]';
 
 function fail(message: string, code = 1): never {
   console.error(`✗ ${message}`);
@@ -76,8 +76,8 @@ function promptHidden(question: string): Promise<string> {
 async function readPassword(fromEnv: string | undefined): Promise<string> {
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (!process.stdin.isTTY) fail('非交互环境下请通过环境变量 ADMIN_PASSWORD 提供密码', 2);
-  const first = await promptHidden('新管理员密码(至少 10 位,不回显):');
-  const second = await promptHidden('再次输入密码:');
+  const first = await promptHidden('新管理员密码（至少 10 位，不回显）：');
+  const second = await promptHidden('再次输入密码：');
   if (first !== second) fail('两次输入的密码不一致');
   return first;
 }
@@ -106,11 +106,11 @@ async function main() {
         regionCode: args.region,
         password,
       });
-      console.log(`✓ 已创建管理员 ${user.username}(区划 ${user.regionCode},${database.kind === 'pglite' ? `PGlite ${config.PGLITE_DIR}` : 'PostgreSQL'})`);
-      console.log('  首次登录时需绑定动态口令(TOTP 验证器,如微信小程序或 Google Authenticator)。');
+      console.log(`✓ 已创建管理员 ${user.username}（区划 ${user.regionCode}，${database.kind === 'pglite' ? `PGlite ${config.PGLITE_DIR}` : 'PostgreSQL'}）`);
+      console.log('  首次登录时需绑定动态口令（TOTP 验证器，如微信小程序或 Google Authenticator）。');
     } catch (e) {
       if (e instanceof AuthError && e.code === 'username_taken' && args['if-not-exists']) {
-        console.log(`• 账号 ${args.username.toLowerCase()} 已存在,未作改动`);
+        console.log(`• 账号 ${args.username.toLowerCase()} 已存在，未作改动`);
         return;
       }
       if (e instanceof AuthError) {

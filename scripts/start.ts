@@ -56,7 +56,7 @@ const pgliteDir = env.PGLITE_DIR ?? path.join(dataDir, 'pglite');
   await database.close();
   if (n === 0) {
     if (process.stdin.isTTY || env.ADMIN_PASSWORD) {
-      console.error('[start] 尚无任何账户:先创建管理员(账号 admin,区划 ' + (env.ADMIN_REGION ?? '440700') + ')');
+      console.error('[start] 尚无任何账户：先创建管理员（账号 admin，区划 ' + (env.ADMIN_REGION ?? '440700') + '）');
       const created = run(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--username', env.ADMIN_USERNAME ?? 'admin', '--region', env.ADMIN_REGION ?? '440700', '--if-not-exists'], { PGLITE_DIR: pgliteDir });
       const code = await new Promise<number>((r) => created.once('exit', (c) => r(c ?? 1)));
       if (code !== 0) {
@@ -64,7 +64,7 @@ const pgliteDir = env.PGLITE_DIR ?? path.join(dataDir, 'pglite');
         process.exit(code);
       }
     } else {
-      console.error('[start] 尚无任何账户:停止后运行 npm run create-admin -- --username admin --region 440700(或设置 ADMIN_PASSWORD 后再 npm start)');
+      console.error('[start] 尚无任何账户：停止后运行 npm run create-admin -- --username admin --region 440700（或设置 ADMIN_PASSWORD 后再 npm start）');
     }
   }
 }
@@ -83,7 +83,7 @@ const app = run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
   AUTH_SECRET_FILE: env.AUTH_SECRET_FILE ?? path.join(dataDir, 'auth-secret.key'),
   UPLOAD_DIR: env.UPLOAD_DIR ?? path.join(dataDir, 'uploads'),
 });
-console.error(`[start] console: http://localhost:${config.PORT}  (首次使用：管理员登录后，按首页“首次使用”的三步创建业务主管账户；业务主管登录后启动演示活动)`);
+console.error(`[start] console: http://localhost:${config.PORT}  （首次使用：管理员登录后，按首页“首次使用”的三步创建业务主管账户；业务主管登录后启动演示活动）`);
 
 let stopping = false;
 async function stop(code: number) {

@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps) {
   app.use(securityHeaders(deps.auth.cookieSecure));
   // PostgreSQL text and jsonb cannot hold U+0000: a request carrying one is refused at the door, before
   // it can reach a query or a workflow whose activities would then fail on every retry.
-  app.use('/api', (req, _res, next) => next(/%00/.test(req.originalUrl) ? badRequest('请求地址含有 NUL 字符(%00)') : undefined));
+  app.use('/api', (req, _res, next) => next(/%00/.test(req.originalUrl) ? badRequest('请求地址含有 NUL 字符（%00）') : undefined));
   app.use('/api/codec', codecCors(deps.config.temporalUiUrl ? new URL(deps.config.temporalUiUrl).origin : null));
 
   const api: ApiDeps = {
@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps) {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
     app.get('/{*path}', (_req, res) => {
       if (existsSync(index)) res.sendFile(index);
-      else res.status(503).type('text/plain; charset=utf-8').send('控制台尚未构建：请运行 npm run build:web(npm start 会自动构建)');
+      else res.status(503).type('text/plain; charset=utf-8').send('控制台尚未构建：请运行 npm run build:web（npm start 会自动构建）');
     });
   }
 

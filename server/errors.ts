@@ -21,7 +21,7 @@ export class HttpProblem extends Error {
   }
 }
 
-export const TEMPORAL_UNAVAILABLE = '工作流服务(Temporal)暂时无法连接,本操作未执行;请稍后再试,如持续出现请联系运维人员';
+export const TEMPORAL_UNAVAILABLE = '工作流服务（Temporal）暂时无法连接，本操作未执行；请稍后再试，如持续出现请联系运维人员';
 export const temporalUnavailable = () => new HttpProblem(503, '服务暂不可用', TEMPORAL_UNAVAILABLE, undefined, 'urn:problem:temporal-unavailable');
 
 /** gRPC status codes (google.rpc.Code): the service did not answer in time, or cannot be reached. */
@@ -41,7 +41,7 @@ export function isTemporalUnavailable(err: unknown): boolean {
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${String(seg)}` : String(seg);
-  return out || '(请求体)';
+  return out || '（请求体）';
 }
 
 /** A path or query parameter parsed by its schema; a failure names the parameter. */
@@ -107,8 +107,8 @@ export function toProblem(err: unknown): HttpProblem {
   // percent-encoding, an unsupported charset): their status and message are meant for the client.
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, '请求无效', e.message);
   // Text PostgreSQL cannot store (U+0000, in text or jsonb) that got past the request checks, e.g. in a YAML plan.
-  if (e?.cause?.code === '22P05' || e?.cause?.code === '22021') return badRequest('请求内容含有数据库无法保存的字符(NUL)');
-  return new HttpProblem(500, '服务器内部错误', '请稍后再试;详情已记录在服务器日志');
+  if (e?.cause?.code === '22P05' || e?.cause?.code === '22021') return badRequest('请求内容含有数据库无法保存的字符（NUL）');
+  return new HttpProblem(500, '服务器内部错误', '请稍后再试；详情已记录在服务器日志');
 }
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {

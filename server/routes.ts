@@ -20,7 +20,7 @@ const systemRoutes = [
   route({
     method: 'GET',
     path: '/api/health',
-    summary: 'Temporal 与数据库可达性(一秒内应答)',
+    summary: 'Temporal 与数据库可达性（一秒内应答）',
     scope: { kind: 'public' },
     answers: { 200: { description: '正常', schema: HealthDto }, 503: { description: '不可用', schema: HealthDto } },
     handler: async (_ctx, d) => {
@@ -31,7 +31,7 @@ const systemRoutes = [
   route({
     method: 'GET',
     path: '/api/openapi.json',
-    summary: '本接口文档(OpenAPI 3.1)',
+    summary: '本接口文档（OpenAPI 3.1）',
     scope: { kind: 'public' },
     answers: { 200: { description: 'OpenAPI 文档', schema: z.record(z.string(), z.unknown()) } },
     handler: async () => openApiDocument(API_ROUTES),

@@ -304,7 +304,7 @@ export async function recordVisit(
     .select({ status: paymentStatuses.status })
     .from(paymentStatuses)
     .where(and(eq(paymentStatuses.campaignId, input.campaignId), eq(paymentStatuses.idNumber, idNumber), eq(paymentStatuses.villageCode, input.village), isNotNull(paymentStatuses.villageCode)));
-  if (!person) throw new ServiceError(PERSON_NOT_FOUND, '该人员不在本村(居)的花名册中', 404);
+  if (!person) throw new ServiceError(PERSON_NOT_FOUND, '该人员不在本村（居）的花名册中', 404);
   await db.insert(visitOutcomes).values({ campaignId: input.campaignId, idNumber, villageCode: input.village, outcome: input.outcome, note: input.note, actor: input.actor, recordedAt: input.at });
   return { outcome: input.outcome, at: input.at.toISOString() };
 }

@@ -382,7 +382,7 @@ export async function recordEscalationResponse(db: Db, input: {
     const status = { acknowledge: 'acknowledged', answer: 'answered', waive: 'waived' }[input.kind];
     await tx
       .update(escalations)
-      .set({ status, ...(input.kind === 'waive' ? { resolvedAt: new Date(input.at), resolution: `豁免:${input.actor}:${input.text}`, nextRungAt: null } : {}) })
+      .set({ status, ...(input.kind === 'waive' ? { resolvedAt: new Date(input.at), resolution: `豁免：${input.actor}：${input.text}`, nextRungAt: null } : {}) })
       .where(and(eq(escalations.id, input.escalationId), notInArray(escalations.status, CLOSED_STATUSES)));
   });
 }
@@ -486,7 +486,7 @@ export async function draftCircular(db: Db, input: {
       periodKey: input.periodKey,
       stream,
       seq: input.seq,
-      title: `${campaign?.title ?? input.campaignId} 工作进度通报(${period})`,
+      title: `${campaign?.title ?? input.campaignId} 工作进度通报（${period}）`,
       content,
       draftedAt: new Date(input.at),
     })
@@ -535,7 +535,7 @@ export async function confirmMilestone(db: Db, input: { campaignId: string; regi
       .where(and(eq(milestones.campaignId, input.campaignId), eq(milestones.key, input.key)));
     await tx
       .update(escalations)
-      .set({ status: 'resolved', resolvedAt: new Date(input.at), resolution: `已确认完成:${input.by}`, nextRungAt: null })
+      .set({ status: 'resolved', resolvedAt: new Date(input.at), resolution: `已确认完成：${input.by}`, nextRungAt: null })
       .where(
         and(
           eq(escalations.campaignId, input.campaignId),
@@ -570,7 +570,7 @@ export async function publishCircular(db: Db, input: { circularId: string; actor
         refId: c.id,
         recipient,
         subject: c.title,
-        body: `已发布。迟报或未报:${lateNames}。`,
+        body: `已发布。迟报或未报：${lateNames}。`,
         payload: { periodKey: c.periodKey },
       })),
       channels,

@@ -31,7 +31,7 @@ export const taxFeedFileError = (fileName: string, reason: string, value: string
 
 /** A file over the cap, refused before it is read. */
 export const taxFeedTooLarge = (fileName: string, size: number) =>
-  taxFeedInvalid(fileName, null, [taxFeedFileError(fileName, `文件大小 ${size} 字节,超过 5 MiB(${TAX_FEED_MAX_BYTES} 字节)上限;请按区县拆分后分别提交`)]);
+  taxFeedInvalid(fileName, null, [taxFeedFileError(fileName, `文件大小 ${size} 字节，超过 5 MiB（${TAX_FEED_MAX_BYTES} 字节）上限；请按区县拆分后分别提交`)]);
 
 /**
  * Imports one file: its rows, and the units' tax figures where the file is not older than what they
@@ -50,7 +50,7 @@ export async function importTaxFeed(db: Db, input: ImportTaxFeedInput): Promise<
     if (!prior) return undefined;
     if (prior.campaignId !== input.campaignId) {
       throw taxFeedInvalid(input.fileName, null, [
-        taxFeedFileError(input.fileName, `同一文件已于 ${prior.importedAt.toISOString()} 导入征缴活动 ${prior.campaignId}(文件名 ${prior.fileName}),不能再导入另一个活动`),
+        taxFeedFileError(input.fileName, `同一文件已于 ${prior.importedAt.toISOString()} 导入征缴活动 ${prior.campaignId}（文件名 ${prior.fileName}），不能再导入另一个活动`),
       ]);
     }
     return { importId, status: 'duplicate', rows: prior.rows, asOf: prior.asOf, encoding: prior.encoding as TaxFeedEncoding, unitsUpdated: 0 };
@@ -60,7 +60,7 @@ export async function importTaxFeed(db: Db, input: ImportTaxFeedInput): Promise<
 
   const known = await db.select({ code: units.code, name: units.name }).from(units).where(eq(units.campaignId, input.campaignId));
   if (known.length === 0) {
-    throw taxFeedInvalid(input.fileName, null, [taxFeedFileError(input.fileName, `征缴活动 ${input.campaignId} 还没有单位数据(活动尚未启动完成),请稍后再提交`)]);
+    throw taxFeedInvalid(input.fileName, null, [taxFeedFileError(input.fileName, `征缴活动 ${input.campaignId} 还没有单位数据（活动尚未启动完成），请稍后再提交`)]);
   }
   const parsed = parseTaxFeed(bytes, { fileName: input.fileName, knownUnits: new Map(known.map((u) => [u.code, u.name])) });
   if (!parsed.ok) throw taxFeedInvalid(input.fileName, parsed.encoding, parsed.errors);

@@ -249,7 +249,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
         campaignId,
         key: m.key,
         recipients: recipients.unit,
-        subject: `节点任务提醒:${m.name}`,
+        subject: `节点任务提醒：${m.name}`,
         body: text.zh,
         bodyEn: text.en,
         sent: m.remindersSent,
@@ -307,8 +307,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
   const actionId = (kind: string) => `${campaignId}/${kind}/${currentUpdateInfo()?.id ?? workflowInfo().runId}`;
 
   const ensureOpen = () => {
-    if (!state.materialised) throw reject('活动仍在初始化,请稍后再试');
-    if (terminal()) throw reject(`活动已${state.status === 'completed' ? '结束' : '撤销'},不能再操作`);
+    if (!state.materialised) throw reject('活动仍在初始化，请稍后再试');
+    if (terminal()) throw reject(`活动已${state.status === 'completed' ? '结束' : '撤销'}，不能再操作`);
   };
 
   setHandler(campaignViewQuery, view);
@@ -331,10 +331,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     {
       validator: (req) => {
         ensureOpen();
-        if (!current()) throw reject('各阶段均已结束,活动因节点任务尚未完成而保持进行,没有可进入的下一阶段');
+        if (!current()) throw reject('各阶段均已结束，活动因节点任务尚未完成而保持进行，没有可进入的下一阶段');
         const key = activeKey();
         if (req.expectedPhaseKey !== undefined && req.expectedPhaseKey !== key) {
-          throw reject(`当前阶段已是 ${key ?? '(阶段之间)'},不是 ${req.expectedPhaseKey};请刷新后再试`);
+          throw reject(`当前阶段已是 ${key ?? '（阶段之间）'}，不是 ${req.expectedPhaseKey}；请刷新后再试`);
         }
       },
     },
@@ -373,14 +373,14 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
         const i = state.phases.findIndex((p) => p.key === req.phaseKey);
         if (i < 0) throw reject(`没有键为 ${req.phaseKey} 的阶段`);
         const p = state.phases[i];
-        if (p.status === 'done') throw reject(`阶段「${p.nameZh}」已结束,不能调整截止时间`);
+        if (p.status === 'done') throw reject(`阶段「${p.nameZh}」已结束，不能调整截止时间`);
         if (!Number.isFinite(req.deadlineAt)) throw reject('截止时间无效');
         if (req.deadlineAt <= Date.now()) throw reject('新的截止时间已经过去');
         if (req.deadlineAt === p.deadlineAt) throw reject('新的截止时间与原截止时间相同');
         if (p.status === 'pending' && req.deadlineAt <= p.startAt) throw reject(`新的截止时间应晚于阶段「${p.nameZh}」的开始时间`);
         const next = state.phases[i + 1];
         if (next && req.deadlineAt >= next.deadlineAt) {
-          throw reject(`新的截止时间应早于下一阶段「${next.nameZh}」的截止时间(阶段顺序不能颠倒)`);
+          throw reject(`新的截止时间应早于下一阶段「${next.nameZh}」的截止时间（阶段顺序不能颠倒）`);
         }
       },
     },
@@ -424,7 +424,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     },
     {
       validator: (req) => {
-        if (!state.materialised) throw reject('活动仍在初始化,请稍后再试');
+        if (!state.materialised) throw reject('活动仍在初始化，请稍后再试');
         const c = state.reporting?.circulars.find((x) => x.id === req.circularId);
         if (!c) throw reject(`没有编号为 ${req.circularId} 的通报草稿`);
         if (c.approved) throw reject('该通报已发布');
@@ -447,12 +447,12 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     },
     {
       validator: (req) => {
-        if (!state.materialised) throw reject('活动仍在初始化,请稍后再试');
-        if (state.status === 'cancelled') throw reject('活动已撤销,不能再操作');
+        if (!state.materialised) throw reject('活动仍在初始化，请稍后再试');
+        if (state.status === 'cancelled') throw reject('活动已撤销，不能再操作');
         const ms = milestoneStates();
         const problem = milestoneConfirmationProblem(ms, new Set(ms.filter((x) => x.confirmed).map((x) => x.key)), req.key, Date.now(), state.reporting?.timeZone ?? 'Asia/Shanghai');
         if (problem) throw reject(problem);
-        if (terminal()) throw reject('活动已结束,不能再操作');
+        if (terminal()) throw reject('活动已结束，不能再操作');
       },
     },
   );

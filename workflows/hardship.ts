@@ -73,12 +73,12 @@ export async function listImportWorkflow(input: ListImportWorkflowInput): Promis
 /** Why an import's workflow gave up, in Chinese; the activity masks anything like an ID number. */
 function importFailureReason(e: unknown): string {
   if (isCancellation(e)) return '导入已被取消';
-  if (e instanceof ChildWorkflowFailure) return '名单已保存,但随后的筛查未能完成';
+  if (e instanceof ChildWorkflowFailure) return '名单已保存，但随后的筛查未能完成';
   const cause = e instanceof ActivityFailure ? e.cause : e;
-  if (cause instanceof TimeoutFailure) return '处理超时(工作进程可能已停止或负载过高)';
+  if (cause instanceof TimeoutFailure) return '处理超时（工作进程可能已停止或负载过高）';
   if (cause instanceof ApplicationFailure && cause.type && NON_RETRYABLE.includes(cause.type)) return cause.message;
   const message = cause instanceof Error ? cause.message : String(cause);
-  return e instanceof ActivityFailure ? `多次重试后仍然失败,最后一次的错误:${message}` : `系统内部错误:${message}`;
+  return e instanceof ActivityFailure ? `多次重试后仍然失败，最后一次的错误：${message}` : `系统内部错误：${message}`;
 }
 
 export async function screeningWorkflow(input: ScreeningInput): Promise<ScreeningResult> {

@@ -449,7 +449,7 @@ export class UnitReporting {
   // ---- Updates ----
 
   validateReport(req: ReportRequest, campaignOpen: boolean): void {
-    if (!campaignOpen) throw reject('活动已结束或撤销,不能再报送');
+    if (!campaignOpen) throw reject('活动已结束或撤销，不能再报送');
     const f = req.figures;
     for (const [name, v] of Object.entries(f)) {
       if (!Number.isInteger(v) || v < 0) throw reject(`${FIGURE_NAMES[name as keyof typeof FIGURE_NAMES] ?? name} 应为非负整数`);
@@ -459,14 +459,14 @@ export class UnitReporting {
     if (f.hardshipCovered > f.enrolled) throw reject(`困难群体代缴人数 ${f.hardshipCovered} 不能大于参保人数 ${f.enrolled}`);
     const i = this.state.periods.findIndex((p) => p.key === req.periodKey);
     if (i < 0) {
-      const keys = this.state.periods.map((p) => p.key).join('、') || '(本单位无报送任务)';
-      throw reject(`没有 ${req.periodKey} 这一报送期;本单位的报送期为 ${keys}`);
+      const keys = this.state.periods.map((p) => p.key).join('、') || '（本单位无报送任务）';
+      throw reject(`没有 ${req.periodKey} 这一报送期；本单位的报送期为 ${keys}`);
     }
     // The period before it in the same stream must have closed (a 旬报 is not held back by a 月调度).
     const period = this.state.periods[i];
     const previous = this.state.periods.slice(0, i).reverse().find((p) => this.streamKey(p) === this.streamKey(period));
     if (previous && previous.dueAt > Date.now()) {
-      throw reject(`${req.periodKey} 期尚未开始:上一期(${previous.key})截止后才能报送`);
+      throw reject(`${req.periodKey} 期尚未开始：上一期（${previous.key}）截止后才能报送`);
     }
   }
 
@@ -502,8 +502,8 @@ export class UnitReporting {
     const f = this.state.fired[req.escalationId];
     if (!f) throw reject(`本单位没有编号为 ${req.escalationId} 的督办记录`);
     if (!req.text.trim()) throw reject(req.kind === 'waive' ? '豁免须说明理由' : '请填写内容');
-    if (f.status === 'waived') throw reject('该记录已豁免,不能再处理');
-    if (req.kind === 'waive' && f.status === 'resolved') throw reject('该记录已解除,无需豁免');
+    if (f.status === 'waived') throw reject('该记录已豁免，不能再处理');
+    if (req.kind === 'waive' && f.status === 'resolved') throw reject('该记录已解除，无需豁免');
   }
 
   async respond(req: EscalationResponseRequest): Promise<EscalationResponseReceipt> {
@@ -535,7 +535,7 @@ export class UnitReporting {
       track: f.track,
       episode: f.episode,
       status: 'waived',
-      resolution: `豁免:${req.actor}:${req.text}`,
+      resolution: `豁免：${req.actor}：${req.text}`,
       at,
     });
     return { escalationId: req.escalationId, status: 'waived' };
@@ -559,10 +559,10 @@ export class UnitReporting {
     }
     const note = (from: TrackedPeriod, to: ScheduledPeriod | PeriodRecord): PeriodRecord['changeNote'] => {
       const why = change.calendar
-        ? { zh: `${change.calendar.year}年节假日安排由${change.calendar.actor}更新(${change.calendar.summary.zh})`, en: `the ${change.calendar.year} calendar was updated by ${change.calendar.actor} (${change.calendar.summary.en})` }
+        ? { zh: `${change.calendar.year}年节假日安排由${change.calendar.actor}更新（${change.calendar.summary.zh}）`, en: `the ${change.calendar.year} calendar was updated by ${change.calendar.actor} (${change.calendar.summary.en})` }
         : { zh: '阶段截止时间调整', en: 'a phase deadline was amended' };
       return {
-        zh: `${why.zh}:应报日期由 ${from.dueDate} 调整为 ${to.dueDate}`,
+        zh: `${why.zh}：应报日期由 ${from.dueDate} 调整为 ${to.dueDate}`,
         en: `${why.en}: due date moved from ${from.dueDate} to ${to.dueDate}`,
       };
     };
@@ -610,7 +610,7 @@ const joinTexts = (texts: Text[]): Text => ({ zh: texts.map((t) => t.zh).join(''
 const FIGURE_NAMES = {
   enrolled: '参保人数',
   paid: '缴费人数',
-  amountFen: '缴费金额(分)',
+  amountFen: '缴费金额（分）',
   mobilePaid: '线上缴费人数',
   hardshipCovered: '困难群体代缴人数',
 } as const;

@@ -14,7 +14,7 @@ import {
 } from '../../domain/status';
 
 const actor = z.string().trim().min(1).max(64).default('市人社局');
-const reason = z.string().trim().min(2, '请填写理由(至少 2 个字)').max(500);
+const reason = z.string().trim().min(2, '请填写理由（至少 2 个字）').max(500);
 
 /** A plan as an object, or as JSON/YAML text (what a user pastes or uploads). */
 export const PlanSourceSchema = z.union([z.record(z.string(), z.unknown()), z.string().min(1).max(20_000_000)]);

@@ -87,7 +87,7 @@ export const ReportDto = z.object({
 export const SubmitReportRequestSchema = z
   .object({
     /** `YYYY-MM-DD` (the single reporting block) or `<stream>:YYYY-MM-DD` (a named stream's period). */
-    periodKey: z.string().regex(/^([a-z][a-z0-9-]{0,39}:)?\d{4}-\d{2}-\d{2}$/, '报送期应为日期 YYYY-MM-DD,或报送安排的期号(如 weekly:2024-05-10)'),
+    periodKey: z.string().regex(/^([a-z][a-z0-9-]{0,39}:)?\d{4}-\d{2}-\d{2}$/, '报送期应为日期 YYYY-MM-DD，或报送安排的期号（如 weekly:2024-05-10）'),
     enrolled: count('参保人数'),
     paid: count('缴费人数'),
     /** Yuan with at most two decimals; stored in fen. */

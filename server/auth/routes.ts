@@ -56,7 +56,7 @@ export const authRoutes = [
   route({
     method: 'POST',
     path: '/api/auth/login',
-    summary: '登录(设置 httpOnly 会话 Cookie)',
+    summary: '登录（设置 httpOnly 会话 Cookie）',
     scope: { kind: 'public' },
     bodyLimit: '16kb',
     // Sign-in is the one body anybody may send before any session: a coarse per-address limit comes
@@ -120,7 +120,7 @@ export const authRoutes = [
   route({
     method: 'POST',
     path: '/api/auth/password',
-    summary: '修改密码(管理员设置的密码须在首次登录时修改)',
+    summary: '修改密码（管理员设置的密码须在首次登录时修改）',
     scope: { kind: 'session' },
     duringPasswordChange: true,
     bodyLimit: '16kb',
@@ -143,7 +143,7 @@ export const authRoutes = [
   route({
     method: 'GET',
     path: '/api/users',
-    summary: '账户列表(管理员)',
+    summary: '账户列表（管理员）',
     scope: { kind: 'role', action: 'user.manage' },
     answers: { 200: { description: '列表', schema: z.object({ users: z.array(UserDto) }) } },
     handler: async ({ res }, d) => ({ users: (await d.auth.listUsers(actor(res), { limit: 500 })).map(userView) }),
@@ -151,7 +151,7 @@ export const authRoutes = [
   route({
     method: 'POST',
     path: '/api/users',
-    summary: '新建账户(管理员)',
+    summary: '新建账户（管理员）',
     scope: { kind: 'role', action: 'user.manage' },
     bodyLimit: '16kb',
     body: NewUserSchema,

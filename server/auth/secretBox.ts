@@ -29,7 +29,7 @@ export interface SecretBox {
 
 export function createSecretBox(key: Uint8Array): SecretBox {
   if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
-    throw new SecretBoxError(`加密密钥必须是 ${KEY_BYTES} 字节(AES-256)`);
+    throw new SecretBoxError(`加密密钥必须是 ${KEY_BYTES} 字节（AES-256）`);
   }
   // A private copy: the caller's buffer may be zeroed or reused.
   const k = Buffer.from(key);
@@ -53,7 +53,7 @@ export function createSecretBox(key: Uint8Array): SecretBox {
       try {
         return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
       } catch {
-        throw new SecretBoxError('无法解密:密钥不符或数据被改动');
+        throw new SecretBoxError('无法解密：密钥不符或数据被改动');
       }
     },
   };

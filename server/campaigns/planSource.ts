@@ -11,7 +11,7 @@ export function readPlanSource(source: PlanSource): { ok: true; value: unknown }
     // YAML 1.2 is a superset of JSON, so one parser reads both.
     const value = parseYaml(text, { maxAliasCount: 100 });
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { ok: false, errors: [{ path: '(plan)', message: '方案应为一个对象(JSON 或 YAML 映射)' }] };
+      return { ok: false, errors: [{ path: '(plan)', message: '方案应为一个对象（JSON 或 YAML 映射）' }] };
     }
     return { ok: true, value };
   } catch (e) {

@@ -22,8 +22,8 @@ import { demoPlan, listExamples, loadExample } from './examples';
 const C = '/api/campaigns/:id';
 /** Plans can be large (a province's breakdown): their routes read up to this much. */
 const PLAN_BODY_LIMIT = '10mb';
-const closed = '活动已结束或撤销,或被工作流拒绝';
-const updated = { 200: { description: '更新后的活动', schema: CampaignDetailDto }, 404: { description: '活动不存在' }, 422: { description: `${closed}(例如截止时间已过)` } };
+const closed = '活动已结束或撤销，或被工作流拒绝';
+const updated = { 200: { description: '更新后的活动', schema: CampaignDetailDto }, 404: { description: '活动不存在' }, 422: { description: `${closed}（例如截止时间已过）` } };
 
 export const campaignRoutes = [
   route({
@@ -46,12 +46,12 @@ export const campaignRoutes = [
   route({
     method: 'POST',
     path: '/api/plans/preview',
-    summary: '校验并预览方案(不启动)',
+    summary: '校验并预览方案（不启动）',
     scope: { kind: 'role', action: 'campaign.launch' },
     bodyKind: 'json-or-yaml',
     bodyLimit: PLAN_BODY_LIMIT,
     body: PreviewRequestSchema,
-    answers: { 200: { description: '预览', schema: PreviewDto }, 400: { description: '方案错误,errors 列出每处路径与原因' } },
+    answers: { 200: { description: '预览', schema: PreviewDto }, 400: { description: '方案错误，errors 列出每处路径与原因' } },
     handler: async ({ body, res }, d) => d.campaigns.preview(body.plan, subjectOf(res)),
   }),
   route({
@@ -68,14 +68,14 @@ export const campaignRoutes = [
   route({
     method: 'POST',
     path: '/api/campaigns',
-    summary: '启动活动(同一方案编号重复启动返回已有活动)',
+    summary: '启动活动（同一方案编号重复启动返回已有活动）',
     scope: { kind: 'plan', action: 'campaign.launch' },
     temporal: true,
     bodyKind: 'json-or-yaml',
     bodyLimit: PLAN_BODY_LIMIT,
     body: LaunchRequestSchema,
     status: 201,
-    answers: { 201: { description: '已启动', schema: LaunchResultDto }, 200: { description: '已存在', schema: LaunchResultDto }, 400: { description: '方案错误' }, 403: { description: '方案所属区域不在您的管辖区域之内(detail 说明),或角色无权启动' } },
+    answers: { 201: { description: '已启动', schema: LaunchResultDto }, 200: { description: '已存在', schema: LaunchResultDto }, 400: { description: '方案错误' }, 403: { description: '方案所属区域不在您的管辖区域之内（detail 说明），或角色无权启动' } },
     handler: async ({ body, res }, d) => {
       const result = await d.campaigns.launch(body.plan, actorName(res));
       return result.created ? result : new Reply(200, result);
@@ -84,7 +84,7 @@ export const campaignRoutes = [
   route({
     method: 'POST',
     path: '/api/demo',
-    summary: '启动演示活动(江门方案平移到今天)',
+    summary: '启动演示活动（江门方案平移到今天）',
     scope: { kind: 'plan', action: 'campaign.launch' },
     temporal: true,
     status: 201,
@@ -144,13 +144,13 @@ export const campaignRoutes = [
   route({
     method: 'POST',
     path: `${C}/milestones/confirm`,
-    summary: '确认节点任务已完成(本活动区域或其上级的业务主管)',
+    summary: '确认节点任务已完成（本活动区域或其上级的业务主管）',
     scope: { kind: 'campaign', action: 'campaign.phase' },
     temporal: true,
     idempotent: true,
     params: CampaignParams,
     body: ConfirmMilestoneRequestSchema,
-    answers: { ...updated, 422: { description: '没有该节点任务、已确认、尚未开始,或活动已结束或撤销' } },
+    answers: { ...updated, 422: { description: '没有该节点任务、已确认、尚未开始，或活动已结束或撤销' } },
     handler: async ({ params, body, res, idempotencyKey }, d) =>
       d.campaigns.confirmMilestone(params.id, { actor: actorName(res), key: body.key, note: body.note ?? null }, idempotencyKey),
   }),

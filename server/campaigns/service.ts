@@ -198,7 +198,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     const t = now();
     const running = resolved.find((p) => p.startAt <= t && t < p.deadlineAt);
     const past = resolved.filter((p) => p.deadlineAt <= t);
-    if (past.length) warnings.push(`${past.map((p) => p.nameZh).join('、')}已过截止时间,启动后将直接标记为已结束`);
+    if (past.length) warnings.push(`${past.map((p) => p.nameZh).join('、')}已过截止时间，启动后将直接标记为已结束`);
     if (running) warnings.push(`启动后立即进入「${running.nameZh}」`);
     return {
       plan: { id: plan.id, title: plan.title, year: plan.year, regionName: plan.region.name, timeZone: plan.timeZone, regionCode: plan.region.code, regionLevel: plan.region.level },
@@ -415,7 +415,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   async function handleFor(id: string) {
     const s = await summary(id);
     if (s.status === 'completed' || s.status === 'cancelled') {
-      throw new HttpProblem(422, '操作被拒绝', `活动已${s.status === 'completed' ? '结束' : '撤销'},不能再操作`);
+      throw new HttpProblem(422, '操作被拒绝', `活动已${s.status === 'completed' ? '结束' : '撤销'}，不能再操作`);
     }
     return { handle: client.workflow.getHandle<typeof campaignWorkflow>(s.workflowId), summary: s };
   }

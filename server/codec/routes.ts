@@ -94,13 +94,13 @@ export const codecRoutes = [
   route({
     method: 'POST',
     path: '/api/codec/decode',
-    summary: 'Temporal 界面的载荷解码(仅限本辖区的工作流,记入审计日志)',
+    summary: 'Temporal 界面的载荷解码（仅限本辖区的工作流，记入审计日志）',
     scope: { kind: 'role', action: 'pii.unmask' },
     csrfExempt: true,
     bodyLimit: '8mb',
     anyContentType: true,
     body: CodecRequestSchema,
-    answers: { 200: { description: '解码后的载荷(无权查看的仍为密文)', schema: CodecRequestSchema } },
+    answers: { 200: { description: '解码后的载荷（无权查看的仍为密文）', schema: CodecRequestSchema } },
     handler: async ({ body, res }, { codec, db }) => {
       const input = body.payloads.map(fromJson);
       if (!codec) return { payloads: input.map(toJson) };

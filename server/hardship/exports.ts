@@ -38,14 +38,14 @@ export const exportRoutes = [
       const part = partOf(res, campaign);
       const row = await importRow(d.db, campaign.id, params.importId);
       async function* rows(): AsyncGenerator<Cell[]> {
-        yield ['文件', '行号', '列', '值(已脱敏)', '错误原因'];
+        yield ['文件', '行号', '列', '值（已脱敏）', '错误原因'];
         let listed = 0;
         for await (const page of importErrorPages(d.db, row.id, part)) {
           for (const e of page) yield [row.fileName, e.line, e.column, e.value, e.reason];
           listed += page.length;
         }
-        if (part !== null) yield [`只列出本辖区(${part})村(居)的错误;其他辖区的错误和不属于任何村(居)的错误未列出`];
-        else if (row.errorCount > listed) yield [`另有 ${row.errorCount - listed} 处错误未列出(错误报告最多列 ${listed} 处);请先修改以上错误后重新上传`];
+        if (part !== null) yield [`只列出本辖区（${part}）村（居）的错误；其他辖区的错误和不属于任何村（居）的错误未列出`];
+        else if (row.errorCount > listed) yield [`另有 ${row.errorCount - listed} 处错误未列出（错误报告最多列 ${listed} 处）；请先修改以上错误后重新上传`];
         if (row.message && listed === 0) yield [row.fileName, null, null, null, row.message];
       }
       await sendXlsx(res, `导入错误报告-${row.fileName.replace(/\.[^.]+$/, '')}.xlsx`, [{ name: '错误报告', rows: rows(), widths: [28, 8, 20, 22, 70] }]);
@@ -64,8 +64,8 @@ export const exportRoutes = [
       const { campaign, code, run, names, unitName } = await exportScope(d, res, params, query.unit);
       async function* rows(): AsyncGenerator<Cell[]> {
         yield [`${unitName} 困难群体参保实名登记管理台账`];
-        yield [`筛查批次 ${run.id},完成于 ${run.finishedAt?.toISOString().slice(0, 10) ?? '—'};身份证号已脱敏`];
-        yield ['序号', '姓名', '身份证号', '困难类别', '户籍村(居)', '核查结果', '不符合条件原因', '缴费档次(元)', '政府代缴(元)', '个人缴费(元)', '缴费补贴(元)', '拒绝参保证明', '本次变化'];
+        yield [`筛查批次 ${run.id}，完成于 ${run.finishedAt?.toISOString().slice(0, 10) ?? '—'}；身份证号已脱敏`];
+        yield ['序号', '姓名', '身份证号', '困难类别', '户籍村（居）', '核查结果', '不符合条件原因', '缴费档次（元）', '政府代缴（元）', '个人缴费（元）', '缴费补贴（元）', '拒绝参保证明', '本次变化'];
         let n = 0;
         for await (const page of resultPages(d.db, { runId: run.id, campaignRegion: campaign.regionCode, unitCode: code })) {
           const refusalOf = await refusalsOf(d.db, campaign.id, page);
@@ -83,7 +83,7 @@ export const exportRoutes = [
               yuan(r.govPaidFen),
               yuan(r.personalFen),
               yuan(r.subsidyFen),
-              refusal ? `${REFUSAL_STATEMENT_ZH[refusal.statementBy as keyof typeof REFUSAL_STATEMENT_ZH]}(走访 ${refusal.visits} 次,${refusal.evidenceName})` : '',
+              refusal ? `${REFUSAL_STATEMENT_ZH[refusal.statementBy as keyof typeof REFUSAL_STATEMENT_ZH]}（走访 ${refusal.visits} 次，${refusal.evidenceName}）` : '',
               changeZh(r.change),
             ];
           }
@@ -110,7 +110,7 @@ export const exportRoutes = [
         })();
         let next = await people.next();
         if (next.done) {
-          yield { name: '待动员名单', widths: [60], rows: [[`${unitName}:本批次没有待动员参保人员`]] };
+          yield { name: '待动员名单', widths: [60], rows: [[`${unitName}：本批次没有待动员参保人员`]] };
           return;
         }
         while (!next.done) {
@@ -118,8 +118,8 @@ export const exportRoutes = [
           const villageName = names.get(village)?.name ?? village;
           const rows = async function* (): AsyncGenerator<Cell[]> {
             yield [`${villageName} 困难群体待动员参保名单`];
-            yield [`筛查批次 ${run.id};身份证号已脱敏;请逐户走访并记录,拒绝参保的须取得书面声明`];
-            yield ['序号', '姓名', '身份证号', '困难类别', '缴费档次(元)', '政府代缴(元)', '个人应缴(元)', '走访记录', '备注'];
+            yield [`筛查批次 ${run.id}；身份证号已脱敏；请逐户走访并记录，拒绝参保的须取得书面声明`];
+            yield ['序号', '姓名', '身份证号', '困难类别', '缴费档次（元）', '政府代缴（元）', '个人应缴（元）', '走访记录', '备注'];
             for (let i = 0; !next.done && (next.value.villageCode ?? '') === village; next = await people.next()) {
               const r = next.value;
               yield [++i, r.name, maskIdNumber(r.idNumber), r.categories.map(categoryName).join('、'), yuan(r.tierFen), yuan(r.govPaidFen), yuan(r.personalFen), '', changeZh(r.change)];

@@ -37,7 +37,7 @@ export const uploadRoutes = [
     summary: '上传花名册或困难群体名单（CSV/XLSX 原始字节），返回表头与列对应',
     scope: campaignAccess('hardship.import'),
     bodyKind: 'stream',
-    headers: [{ name: 'X-File-Name', description: 'encodeURIComponent(文件名)' }],
+    headers: [{ name: 'X-File-Name', description: '文件名，经 encodeURIComponent 编码' }],
     query: z.object({
       list: z.enum(HARDSHIP_LIST_KINDS),
       sheet: z.string().optional().describe('XLSX：要读取的工作表，序号（从 0 起）或名称；默认第一个未隐藏的工作表'),
@@ -59,7 +59,7 @@ export const uploadRoutes = [
       const fileName = fileNameOf(req, '上传文件');
       const declared = Number(req.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > maxUploadBytes(list)) throw uploadTooLarge(fileName, maxUploadBytes(list));
-      if (!(await d.limits.upload.hit(String(authOf(res).auth.user.id), d.now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁,请稍后再试');
+      if (!(await d.limits.upload.hit(String(authOf(res).auth.user.id), d.now())).allowed) throw new HttpProblem(429, '请求过于频繁', '上传过于频繁，请稍后再试');
       return storeUpload(d.db, { uploadDir: d.uploadDir, now: d.now }, { campaignId: campaign.id, list, fileName, source: req, actor: actorName(res), sheet });
     },
   }),

@@ -74,7 +74,7 @@ async function pendingOf<T>(client: Client, workflowId: string, activityType: st
     const payload = pending?.heartbeatDetails?.payloads?.[0];
     return {
       details: payload ? await decodePayload<T>(client, payload) : null,
-      lastError: pending?.lastFailure ? `第 ${pending.attempt ?? '?'} 次尝试,上次失败:${(await failureMessage(client, pending.lastFailure)) ?? '未知原因'}` : null,
+      lastError: pending?.lastFailure ? `第 ${pending.attempt ?? '?'} 次尝试，上次失败：${(await failureMessage(client, pending.lastFailure)) ?? '未知原因'}` : null,
     };
   } catch (e) {
     if (e instanceof WorkflowNotFoundError || isTemporalUnavailable(e)) return { details: null, lastError: null };

@@ -52,7 +52,7 @@ function responses(r: RouteSpec): Json {
   if (r.body || r.bodyKind === 'stream') add(413, '请求体过大');
   if (r.scope.kind !== 'public') {
     add(401, '未登录或尚未完成动态口令验证');
-    add(403, '角色无权,或缺少 CSRF 令牌');
+    add(403, '角色无权，或缺少 CSRF 令牌');
   }
   if (r.temporal) add(503, '工作流服务暂不可用');
   return out;

@@ -16,7 +16,7 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text
 
 /** JSON.parse reviver: body-parser answers what it throws as a 400 (entity.parse.failed). */
 function refuseNul(_key: string, value: unknown): unknown {
-  if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('字符串中含有 NUL 字符(\\u0000)');
+  if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('字符串中含有 NUL 字符（\\u0000）');
   return value;
 }
 
@@ -34,7 +34,7 @@ function refuseDeepNesting(_req: IncomingMessage, _res: unknown, buf: Buffer): v
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > MAX_BODY_DEPTH) {
-        throw Object.assign(new Error(`请求体嵌套超过 ${MAX_BODY_DEPTH} 层,已拒绝`), { status: 400, expose: true, type: 'entity.verify.failed' });
+        throw Object.assign(new Error(`请求体嵌套超过 ${MAX_BODY_DEPTH} 层，已拒绝`), { status: 400, expose: true, type: 'entity.verify.failed' });
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }

@@ -97,7 +97,7 @@ export const paymentRoutes = [
     summary: '上传税务逐人缴费明细（CSV/XLSX 原始字节），返回表头与列对应',
     scope: { kind: 'campaign', action: 'taxfeed.import' },
     bodyKind: 'stream',
-    headers: [{ name: 'X-File-Name', description: 'encodeURIComponent(文件名)' }],
+    headers: [{ name: 'X-File-Name', description: '文件名，经 encodeURIComponent 编码' }],
     query: z.object({ sheet: z.string().optional().describe('XLSX：工作表序号（从 0 起）或名称') }),
     answers: {
       201: { description: '已上传', schema: UploadDto },

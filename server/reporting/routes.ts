@@ -25,14 +25,14 @@ import { CampaignParams, IntRowIdSchema, UnitParams, route } from '../http/route
 import { sendXlsx, XLSX_TYPE } from '../http/files';
 
 const C = '/api/campaigns/:id';
-const closed = '活动已结束或撤销,或被工作流拒绝';
+const closed = '活动已结束或撤销，或被工作流拒绝';
 const CircularParams = z.object({ id: z.string(), seq: IntRowIdSchema });
 
 export const reportingRoutes = [
   route({
     method: 'GET',
     path: '/api/calendar',
-    summary: '节假日安排(内置与修订)及修改记录',
+    summary: '节假日安排（内置与修订）及修改记录',
     scope: { kind: 'session' },
     answers: { 200: { description: '日历', schema: CalendarDto } },
     handler: async (_ctx, d) => d.reporting.calendar(),
@@ -40,7 +40,7 @@ export const reportingRoutes = [
   route({
     method: 'PUT',
     path: '/api/calendar/:year',
-    summary: '新增或修订一年的节假日安排(通知进行中的活动重算截止日)',
+    summary: '新增或修订一年的节假日安排（通知进行中的活动重算截止日）',
     scope: { kind: 'role', action: 'calendar.edit' },
     temporal: true,
     params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
@@ -51,7 +51,7 @@ export const reportingRoutes = [
   route({
     method: 'GET',
     path: '/api/deadlines',
-    summary: '今后若干天的截止事项(本辖区)',
+    summary: '今后若干天的截止事项（本辖区）',
     scope: { kind: 'session' },
     query: DeadlinesQuerySchema,
     answers: { 200: { description: '截止事项', schema: DeadlinesDto } },
@@ -66,7 +66,7 @@ export const reportingRoutes = [
   route({
     method: 'GET',
     path: '/api/inbox',
-    summary: '站内通知(本辖区)',
+    summary: '站内通知（本辖区）',
     scope: { kind: 'session' },
     query: InboxQuerySchema,
     answers: { 200: { description: '通知', schema: z.object({ messages: z.array(InboxMessageDto) }) }, 404: { description: '收件单位不在本辖区' } },
@@ -89,21 +89,21 @@ export const reportingRoutes = [
   route({
     method: 'POST',
     path: `${C}/units/:code/reports`,
-    summary: '报送一期进度(同一期再报为更正)',
+    summary: '报送一期进度（同一期再报为更正）',
     scope: { kind: 'unit', action: 'report.submit' },
     temporal: true,
     idempotent: true,
     headers: [{ name: 'X-Source', description: 'console 表示由控制台提交' }],
     params: UnitParams,
     body: SubmitReportRequestSchema,
-    answers: { 201: { description: '回执', schema: ReportReceiptDto }, 404: { description: '活动或单位不存在' }, 422: { description: `${closed}(例如不是报送单位、报送期不存在)` } },
+    answers: { 201: { description: '回执', schema: ReportReceiptDto }, 404: { description: '活动或单位不存在' }, 422: { description: `${closed}（例如不是报送单位、报送期不存在）` } },
     handler: async ({ params, body, req, res, idempotencyKey }, d) =>
       d.reporting.submitReport(params.id, params.code, { ...body, actor: actorName(res) }, req.get('X-Source') === 'console' ? 'console' : 'api', idempotencyKey),
   }),
   route({
     method: 'GET',
     path: `${C}/escalations`,
-    summary: '督办记录(本辖区)',
+    summary: '督办记录（本辖区）',
     scope: { kind: 'campaign', action: 'campaign.read' },
     params: CampaignParams,
     query: EscalationQuerySchema,

@@ -70,11 +70,11 @@ export function createReportingService(deps: ReportingServiceDeps) {
   async function runningUnit(id: string, code: string) {
     const c = await campaignRow(id);
     if (c.status === 'completed' || c.status === 'cancelled') {
-      throw new HttpProblem(422, '操作被拒绝', `活动已${c.status === 'completed' ? '结束' : '撤销'},不能再报送或处理`);
+      throw new HttpProblem(422, '操作被拒绝', `活动已${c.status === 'completed' ? '结束' : '撤销'}，不能再报送或处理`);
     }
     const u = await unitRow(id, code);
     // Who runs as a workflow is the plan's (domain/streams.ts workflowLayout, kept as `workflow_parent`).
-    if (u.workflowParent === null) throw new HttpProblem(422, '操作被拒绝', `${u.name} 不是报送单位(本活动中该单位不报送,由上级单位汇总报送)`);
+    if (u.workflowParent === null) throw new HttpProblem(422, '操作被拒绝', `${u.name} 不是报送单位（本活动中该单位不报送，由上级单位汇总报送）`);
     return client.workflow.getHandle(workflowIds.unit(id, code));
   }
 
@@ -348,7 +348,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
         unitName,
         at: p.dueAt.toISOString(),
         label: {
-          zh: `${unitName} ${p.periodKey} 期报表截止 ${formatDueLocal(p.dueAt.getTime(), tz)}${p.shifted ? '(节假日顺延)' : ''}`,
+          zh: `${unitName} ${p.periodKey} 期报表截止 ${formatDueLocal(p.dueAt.getTime(), tz)}${p.shifted ? '（节假日顺延）' : ''}`,
           en: `${unitName}: report for ${p.periodKey} due ${formatDueLocal(p.dueAt.getTime(), tz)}${p.shifted ? ' (moved past a holiday)' : ''}`,
         },
       })),
@@ -369,7 +369,7 @@ export function createReportingService(deps: ReportingServiceDeps) {
         unitName,
         at: e.nextRungAt!.toISOString(),
         label: {
-          zh: `${unitName} ${e.episode} 期仍未报送,将于 ${formatDueLocal(e.nextRungAt!.getTime(), tz)} 升级(当前「${e.rungName}」)`,
+          zh: `${unitName} ${e.episode} 期仍未报送，将于 ${formatDueLocal(e.nextRungAt!.getTime(), tz)} 升级（当前「${e.rungName}」）`,
           en: `${unitName}: still no report for ${e.episode}; escalates at ${formatDueLocal(e.nextRungAt!.getTime(), tz)} (now: ${e.rung})`,
         },
       })),

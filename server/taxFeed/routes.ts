@@ -31,7 +31,7 @@ function readCsv(req: Request): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) =>
     rawCsv(req, req.res!, (err?: unknown) => {
       if ((err as { type?: string } | undefined)?.type === 'entity.too.large') {
-        reject(new HttpProblem(413, '请求体过大', `税务数据文件不得超过 5 MiB(${TAX_FEED_MAX_BYTES} 字节)；请按区县拆分后分别提交`));
+        reject(new HttpProblem(413, '请求体过大', `税务数据文件不得超过 5 MiB（${TAX_FEED_MAX_BYTES} 字节）；请按区县拆分后分别提交`));
       } else if (err) reject(err);
       else resolve(Buffer.isBuffer(req.body) ? req.body : undefined);
     }),
@@ -42,11 +42,11 @@ export const taxFeedRoutes = [
   route({
     method: 'POST',
     path: '/api/campaigns/:id/tax-feed',
-    summary: '导入税务缴费数据(一个 CSV 文件，整份导入或整份拒绝；同一文件再次提交返回已有导入)',
+    summary: '导入税务缴费数据（一个 CSV 文件，整份导入或整份拒绝；同一文件再次提交返回已有导入）',
     scope: { kind: 'campaign', action: 'taxfeed.import' },
     bodyKind: 'stream',
     streamTypes: CSV_TYPES,
-    headers: [{ name: 'X-File-Name', description: 'encodeURIComponent(文件名)' }],
+    headers: [{ name: 'X-File-Name', description: 'encodeURIComponent（文件名）' }],
     params: CampaignParams,
     status: 201,
     answers: {
@@ -61,7 +61,7 @@ export const taxFeedRoutes = [
       const bytes = await readCsv(req);
       if (!bytes) {
         if (req.is(CSV_TYPES)) throw badRequest('请求体为空：请在请求体中提交 CSV 文件');
-        throw new HttpProblem(415, '不支持的内容类型', `请以 Content-Type: text/csv 或 application/octet-stream 提交 CSV 文件(收到 ${req.get('Content-Type') ?? '无'})`);
+        throw new HttpProblem(415, '不支持的内容类型', `请以 Content-Type: text/csv 或 application/octet-stream 提交 CSV 文件（收到 ${req.get('Content-Type') ?? '无'}）`);
       }
       if (bytes.length === 0) throw badRequest('请求体为空：请在请求体中提交 CSV 文件');
       const fileName = baseName(headerText(req, 'X-File-Name') ?? '') || '上传文件.csv';

@@ -41,7 +41,7 @@ export async function ensureTaxFeedSchedule(client: Client, opts: TaxFeedSchedul
       spec,
       action,
       policies,
-      state: { note: '税务缴费数据收件箱定时导入(由服务启动时创建)' },
+      state: { note: '税务缴费数据收件箱定时导入（由服务启动时创建）' },
     });
     return { scheduleId, created: true };
   } catch (e) {

@@ -109,8 +109,8 @@ function makeRowReader(
     // Plain Han or Latin names (nearly all) need no compatibility folding.
     const name = PLAIN_NAME.test(rawName) ? rawName : rawName.normalize('NFKC').replace(/\s+/g, ' ');
     if (name === '') err('name', '', '姓名为空');
-    else if (name.length > 50) err('name', '', `姓名过长(${name.length} 个字符,上限 50)`);
-    else if (/^\d{6,}[\dXx]*$/.test(name)) err('name', '', '姓名列是一串数字,可能与身份证号列错位;请检查列对应关系');
+    else if (name.length > 50) err('name', '', `姓名过长（${name.length} 个字符，上限 50）`);
+    else if (/^\d{6,}[\dXx]*$/.test(name)) err('name', '', '姓名列是一串数字，可能与身份证号列错位；请检查列对应关系');
 
     if (list === 'payments') return paymentRow(row, { importId, id, name, cell, err, errors, year: ctx.year, today: ctx.today, tiersFen: ctx.tiersFen });
 
@@ -118,26 +118,26 @@ function makeRowReader(
       // A 困难类别 column: a known category is the row's own; empty means the one chosen for the import.
       const categoryText = cell(row, 'category');
       const category = categoryText === '' ? ctx.category : parseCategory(categoryText);
-      if (!category) err('category', clip(categoryText), `困难类别“${clip(categoryText, 20)}”无法识别:应为 ${CATEGORY_NAMES} 之一${chosen ? `,或留空(按导入时选择的“${chosen}”)` : ''}`);
+      if (!category) err('category', clip(categoryText), `困难类别“${clip(categoryText, 20)}”无法识别：应为 ${CATEGORY_NAMES} 之一${chosen ? `，或留空（按导入时选择的“${chosen}”）` : ''}`);
       if (errors.length > 0 || !id.ok) return { errors };
       return { values: [importId, id.id, row.line, name, category, id.birthDate] };
     }
 
     const rawVillage = cell(row, 'villageCode');
     const village = TWELVE_DIGITS.test(rawVillage) ? rawVillage : rawVillage.normalize('NFKC').replace(/\s/g, '');
-    if (!/^\d{12}$/.test(village)) err('villageCode', clip(village), '户籍地行政区划代码应为 12 位数字(村、社区级)');
+    if (!/^\d{12}$/.test(village)) err('villageCode', clip(village), '户籍地行政区划代码应为 12 位数字（村、社区级）');
     const statusText = cell(row, 'enrolmentStatus');
     const status = parseEnrolmentStatus(statusText);
-    if (!status) err('enrolmentStatus', clip(statusText), '参保状态无法识别:应为 已参保、未参保、暂停/终止 或 死亡');
+    if (!status) err('enrolmentStatus', clip(statusText), '参保状态无法识别：应为 已参保、未参保、暂停/终止 或 死亡');
     const tierText = cell(row, 'tier');
     const tier = parseTier(tierText);
-    if (tier === undefined) err('tier', clip(tierText), '缴费档次应为金额数字(元),如 180');
+    if (tier === undefined) err('tier', clip(tierText), '缴费档次应为金额数字（元），如 180');
     else if (tier !== null && ctx.tiersFen && !ctx.tiersFen.has(yuanToFen(tier))) {
       err('tier', clip(tierText), `缴费档次 ${tier} 元不在本年方案的档次中`);
     }
     const lastText = cell(row, 'lastYearTier');
     const last = parseTier(lastText);
-    if (last === undefined) err('lastYearTier', clip(lastText), '上年缴费档次应为金额数字(元)');
+    if (last === undefined) err('lastYearTier', clip(lastText), '上年缴费档次应为金额数字（元）');
     const drawingText = cell(row, 'drawingPension');
     const drawing = parseYesNo(drawingText);
     if (drawing === null) err('drawingPension', clip(drawingText), '是否领取待遇应为 是 或 否');
@@ -183,26 +183,26 @@ function paymentRow(
   const { cell, err } = r;
   const yearText = cell(row, 'payYear');
   const year = parsePayYear(yearText);
-  if (year === null) err('payYear', clip(yearText), '缴费年度应为四位年份,如 2023');
-  else if (year !== r.year) err('payYear', clip(yearText), `缴费年度 ${year} 不是本次征缴活动的年度 ${r.year};请只提交本年度的缴费明细`);
+  if (year === null) err('payYear', clip(yearText), '缴费年度应为四位年份，如 2023');
+  else if (year !== r.year) err('payYear', clip(yearText), `缴费年度 ${year} 不是本次征缴活动的年度 ${r.year}；请只提交本年度的缴费明细`);
   const dateText = cell(row, 'paidOn');
   const paidOn = parseFeedDate(dateText);
-  if (!paidOn) err('paidOn', clip(dateText), '缴费日期无效;应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
-  else if (paidOn > r.today) err('paidOn', clip(dateText), `缴费日期晚于今天(${r.today})`);
+  if (!paidOn) err('paidOn', clip(dateText), '缴费日期无效；应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日 的真实日期');
+  else if (paidOn > r.today) err('paidOn', clip(dateText), `缴费日期晚于今天（${r.today}）`);
   const channelText = cell(row, 'channel');
   const channel = parseChannel(channelText);
-  if (!channel) err('channel', clip(channelText), `渠道无法识别:应为 ${PAYMENT_CHANNELS.map((c) => PAYMENT_CHANNEL_ZH[c]).join('、')} 之一`);
+  if (!channel) err('channel', clip(channelText), `渠道无法识别：应为 ${PAYMENT_CHANNELS.map((c) => PAYMENT_CHANNEL_ZH[c]).join('、')} 之一`);
   const statusText = cell(row, 'payStatus');
   const status = parseDeductionStatus(statusText);
-  if (!status) err('payStatus', clip(statusText), '状态无法识别:应为 扣费成功、扣费失败 或 退费');
+  if (!status) err('payStatus', clip(statusText), '状态无法识别：应为 扣费成功、扣费失败 或 退费');
   const tierText = cell(row, 'payTier');
   const tier = parseTier(tierText);
-  if (tier === undefined) err('payTier', clip(tierText), '档次应为金额数字(元),如 360');
+  if (tier === undefined) err('payTier', clip(tierText), '档次应为金额数字（元），如 360');
   else if (tier !== null && r.tiersFen && !r.tiersFen.has(yuanToFen(tier))) err('payTier', clip(tierText), `档次 ${tier} 元不在本年方案的档次中`);
   const amountText = cell(row, 'payAmount');
   const amount = parseTier(amountText);
-  if (amount === undefined) err('payAmount', clip(amountText), '金额应为以元为单位的数字,最多两位小数,如 360.00');
-  if (tier === null && amount === null) err('payAmount', '', '档次和金额均为空:每行至少填写其中一项');
+  if (amount === undefined) err('payAmount', clip(amountText), '金额应为以元为单位的数字，最多两位小数，如 360.00');
+  if (tier === null && amount === null) err('payAmount', '', '档次和金额均为空：每行至少填写其中一项');
   const regionText = cell(row, 'insuredRegion').replace(/\s/g, '');
   if (regionText !== '' && !/^\d{6}(\d{3}){0,2}$/.test(regionText)) err('insuredRegion', clip(regionText), '参保地应为 6、9 或 12 位数字的行政区划代码');
   if (r.errors.length > 0 || !r.id.ok) return { errors: r.errors };
@@ -235,7 +235,7 @@ function dataError(e: unknown): ServiceError | null {
   const state = sqlStateOf(e);
   if (!state || !(state.startsWith('22') || state.startsWith('23'))) return null;
   // The driver's message may quote a value (a name, an ID number): only the code goes into the reason.
-  return new ServiceError(IMPORT_DATA_ERROR, `文件中有数据库无法保存的内容(错误代码 ${state});请检查文件,用 Excel 打开后另存再上传`, 422);
+  return new ServiceError(IMPORT_DATA_ERROR, `文件中有数据库无法保存的内容（错误代码 ${state}）；请检查文件，用 Excel 打开后另存再上传`, 422);
 }
 
 const ID_LIKE = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9])[0-9]{15}(?![0-9])/g;
@@ -313,7 +313,7 @@ export async function failImport(db: Db, store: UploadStore, input: { importId: 
       status: 'failed',
       rowsStored: 0,
       errorCount: 0,
-      message: `${imp.fileName}:导入未能完成(${safeReason(input.reason)})。整个文件未导入,现有名单未受影响;上传的文件已从服务器删除,请检查后重新上传`,
+      message: `${imp.fileName}：导入未能完成（${safeReason(input.reason)}）。整个文件未导入，现有名单未受影响；上传的文件已从服务器删除，请检查后重新上传`,
     });
   }
   await forgetUpload(db, store, imp.uploadId, imp.id);
@@ -342,7 +342,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
     () => null,
   );
   if (totalBytes === null) {
-    await finish(db, now, imp.id, { status: 'failed', message: `${imp.fileName}:上传的文件已不在服务器上(已导入过或已清理);请重新上传` });
+    await finish(db, now, imp.id, { status: 'failed', message: `${imp.fileName}：上传的文件已不在服务器上（已导入过或已清理）；请重新上传` });
     throw new ServiceError(IMPORT_NOT_FOUND, `导入 ${imp.id} 的文件已不存在`, 404);
   }
 
@@ -472,7 +472,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   const rowsTotal = progress.rowsRead;
   if (!header || rowsTotal === 0) {
     await dropRows(db, list, imp.id);
-    await finish(db, now, imp.id, { status: 'refused', rowsTotal: 0, rowsStored: 0, errorCount: 0, message: `${imp.fileName}:文件没有数据行(只有表头或为空)`, encoding });
+    await finish(db, now, imp.id, { status: 'refused', rowsTotal: 0, rowsStored: 0, errorCount: 0, message: `${imp.fileName}：文件没有数据行（只有表头或为空）`, encoding });
     await forgetUpload(db, run, imp.uploadId, imp.id);
     return resultOf(db, imp.id);
   }
@@ -501,7 +501,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
     for (const d of dups) {
       d.lines.slice(1).forEach((line, i) => {
         errorCount++;
-        if (errorCount <= MAX_STORED_ERRORS) dupErrors.push([imp.id, errorCount, line, idCol, maskIdNumber(d.idNumber), `身份证号与第 ${d.lines[0]} 行重复(同一名单中每人只能出现一次)`, d.villages[i + 1] ?? null]);
+        if (errorCount <= MAX_STORED_ERRORS) dupErrors.push([imp.id, errorCount, line, idCol, maskIdNumber(d.idNumber), `身份证号与第 ${d.lines[0]} 行重复（同一名单中每人只能出现一次）`, d.villages[i + 1] ?? null]);
       });
     }
     const copy = await openCopy(db, 'import_errors', ERROR_COLUMNS);
@@ -517,7 +517,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
       rowsStored: 0,
       errorCount,
       encoding,
-      message: `${imp.fileName}:${errorCount} 处错误,整个文件未导入;请按错误报告修改后重新上传(现有名单未受影响)`,
+      message: `${imp.fileName}：${errorCount} 处错误，整个文件未导入；请按错误报告修改后重新上传（现有名单未受影响）`,
     });
     await forgetUpload(db, run, imp.uploadId, imp.id);
     return resultOf(db, imp.id);
@@ -526,7 +526,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   const notices: string[] = [];
   if (hiddenCount > 0) {
     const named = hidden.map((l) => `第 ${l} 行`).join('、');
-    notices.push(`${named}${hiddenCount > hidden.length ? ` 等 ${hiddenCount} 行` : ''}为 Excel 中的隐藏行,已与其他行一并导入;如这些行不应导入,请删除后重新上传`);
+    notices.push(`${named}${hiddenCount > hidden.length ? ` 等 ${hiddenCount} 行` : ''}为 Excel 中的隐藏行，已与其他行一并导入；如这些行不应导入，请删除后重新上传`);
   }
   if (list === 'hardship' && mapping.columns.category !== undefined) {
     // Counted over the stored rows, so that a resumed import counts the same.
@@ -538,7 +538,7 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
     if (byCategory.some((c) => c.category !== imp.category)) {
       const order = (key: string) => HARDSHIP_CATEGORIES.findIndex((c) => c.key === key);
       const parts = byCategory.sort((a, b) => b.n - a.n || order(a.category) - order(b.category)).map((c) => `${categoryName(c.category)} ${c.n} 人`);
-      notices.push(`按文件中的“${storableText(header[mapping.columns.category]?.trim() || '困难类别')}”列保存各行的类别:${parts.join(',')}(导入时选择的“${categoryName(imp.category ?? '')}”只用于该列为空的行)`);
+      notices.push(`按文件中的“${storableText(header[mapping.columns.category]?.trim() || '困难类别')}”列保存各行的类别：${parts.join('，')}（导入时选择的“${categoryName(imp.category ?? '')}”只用于该列为空的行）`);
     }
   }
 

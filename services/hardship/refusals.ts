@@ -69,7 +69,7 @@ export async function recordRefusal(db: Db, r: NewRefusal): Promise<{ refusalId:
     const [result] = await tx.select().from(screeningResults).where(and(eq(screeningResults.id, r.resultId), eq(screeningResults.runId, r.runId))).for('update');
     if (!result) throw resultNotFound();
     if (result.outcome !== 'to-mobilise') {
-      throw new ServiceError(NOT_TO_MOBILISE, `该人员的核查结果为“${OUTCOME_ZH[result.outcome as Outcome]}”,只有待动员参保人员可以登记拒绝参保`, 409, undefined, '无法登记');
+      throw new ServiceError(NOT_TO_MOBILISE, `该人员的核查结果为“${OUTCOME_ZH[result.outcome as Outcome]}”，只有待动员参保人员可以登记拒绝参保`, 409, undefined, '无法登记');
     }
     const [refusal] = await tx
       .insert(refusals)

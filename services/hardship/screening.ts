@@ -105,8 +105,8 @@ export async function beginScreening(db: Db, input: ScreeningInput, now: () => n
   const current = await currentListsOf(db, input.campaignId);
   const roster = current.find((l) => l.list === 'roster');
   const hardship = current.filter((l) => l.list === 'hardship');
-  if (!roster) throw nothingToScreen('尚未导入花名册:请先导入本年应参保花名册,再进行筛查');
-  if (hardship.length === 0) throw nothingToScreen('尚未导入困难群体名单:请先导入至少一份名单');
+  if (!roster) throw nothingToScreen('尚未导入花名册：请先导入本年应参保花名册，再进行筛查');
+  if (hardship.length === 0) throw nothingToScreen('尚未导入困难群体名单：请先导入至少一份名单');
   const plan = campaign.plan as { contributionPolicy?: ContributionRules };
   const policy = resolvePolicy(plan.contributionPolicy, campaign.year);
   const lists: RunList[] = current.filter((l) => l.list === 'roster' || l.list === 'hardship').map((l) => ({ importId: l.importId, list: l.list as RunList['list'], category: l.category, version: l.version }));

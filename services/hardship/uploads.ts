@@ -44,11 +44,11 @@ export const UPLOAD_IS_FORM = 'UploadIsForm';
 const invalid = (message: string, errors?: { path: string; message: string }[]) => new ServiceError(UPLOAD_INVALID, message, 400, errors ? { errors } : undefined);
 
 export const maxUploadBytes = (list: ListKind) => LIST_LIMITS[list].maxBytes ?? DEFAULT_LIMITS.maxBytes;
-export const uploadTooLarge = (fileName: string, max: number) => new ServiceError(UPLOAD_TOO_LARGE, `${fileName}:超过 ${Math.round(max / 1024 / 1024)} MB 上限`, 413, undefined, '文件过大');
+export const uploadTooLarge = (fileName: string, max: number) => new ServiceError(UPLOAD_TOO_LARGE, `${fileName}：超过 ${Math.round(max / 1024 / 1024)} MB 上限`, 413, undefined, '文件过大');
 export const multipartRefused = () =>
   new ServiceError(
     UPLOAD_IS_FORM,
-    '请把文件内容直接作为请求体发送(Content-Type: application/octet-stream,文件名放在 X-File-Name 头中,用 encodeURIComponent 编码),不要使用 multipart/form-data 表单方式',
+    '请把文件内容直接作为请求体发送（Content-Type: application/octet-stream，文件名放在 X-File-Name 头中，用 encodeURIComponent 编码），不要使用 multipart/form-data 表单方式',
     415,
     undefined,
     '不支持表单上传',
@@ -142,7 +142,7 @@ export async function storeUpload(db: Db, store: UploadStore, upload: NewUpload)
   }
   let layout: FileLayout;
   try {
-    if (size === 0) throw invalid(`${fileName}:文件为空`);
+    if (size === 0) throw invalid(`${fileName}：文件为空`);
     if (await isMultipart(tmp)) throw multipartRefused();
     layout = await readLayout(tmp, fileName, list, size, upload.sheet, true);
   } catch (e) {
@@ -216,14 +216,14 @@ async function readLayout(path: string, fileName: string, list: ListKind, size: 
   const chosen = info.sheet ? (sheets[info.sheet.index] ?? null) : null;
   if (first.length === 0) {
     const others = sheets.filter((s) => s !== chosen).map(sheetLabel);
-    throw invalid(`${fileName}:${chosen ? `工作表“${chosen.name}”中` : '文件中'}没有任何数据${others.length > 0 ? `;工作簿中还有工作表:${others.join('、')},请选择名单所在的工作表` : ''}`);
+    throw invalid(`${fileName}：${chosen ? `工作表“${chosen.name}”中` : '文件中'}没有任何数据${others.length > 0 ? `；工作簿中还有工作表：${others.join('、')}，请选择名单所在的工作表` : ''}`);
   }
   const headerRow = findHeaderRow(list, first);
   const warnings: string[] = [];
   if (hiddenRows > 0) {
-    warnings.push(`${hiddenLines.map((l) => `第 ${l} 行`).join('、')}${hiddenRows > hiddenLines.length ? ` 等 ${hiddenRows} 行` : ''}为 Excel 中的隐藏行,导入时将与其他行一并导入;如这些行不应导入,请删除后重新上传`);
+    warnings.push(`${hiddenLines.map((l) => `第 ${l} 行`).join('、')}${hiddenRows > hiddenLines.length ? ` 等 ${hiddenRows} 行` : ''}为 Excel 中的隐藏行，导入时将与其他行一并导入；如这些行不应导入，请删除后重新上传`);
   }
-  if (chosen?.hidden) warnings.push(`工作表“${chosen.name}”在 Excel 中是隐藏的,请确认名单确实在这个工作表中`);
+  if (chosen?.hidden) warnings.push(`工作表“${chosen.name}”在 Excel 中是隐藏的，请确认名单确实在这个工作表中`);
   return {
     kind: info.kind ?? 'csv',
     headerRow,
@@ -253,7 +253,7 @@ function withHints(mapping: ListMapping, hints: string[]): ListMapping & { hints
   return mapping.ok || hints.length === 0 ? mapping : { ...mapping, hints };
 }
 
-const sheetLabel = (s: SheetView) => `“${s.name}”(第 ${s.index + 1} 个${s.hidden ? ',隐藏' : ''}${s.rows !== null ? `,${s.rows.toLocaleString('en-US')} 行` : ''})`;
+const sheetLabel = (s: SheetView) => `“${s.name}”（第 ${s.index + 1} 个${s.hidden ? '，隐藏' : ''}${s.rows !== null ? `，${s.rows.toLocaleString('en-US')} 行` : ''}）`;
 const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': '逗号', ';': '分号', '\t': '制表符' };
 
 /** Why the columns may not have been found: the list is on another sheet, or the CSV delimiter was guessed wrong. */
@@ -262,13 +262,13 @@ function mappingHints(layout: Pick<FileLayout, 'sheets' | 'sheet' | 'delimiter' 
   const others = layout.sheets.filter((s) => s.index !== layout.sheet?.index);
   if (layout.sheet && others.length > 0) {
     hints.push(
-      `${sheetChosen ? '' : '未指定工作表,'}只读取了工作表“${layout.sheet.name}”(第 ${layout.sheet.index + 1} 个);工作簿中还有:${others.map(sheetLabel).join('、')}。如名单在其他工作表,请选择工作表(接口参数 sheet:工作表序号,从 0 起,或工作表名称)`,
+      `${sheetChosen ? '' : '未指定工作表，'}只读取了工作表“${layout.sheet.name}”（第 ${layout.sheet.index + 1} 个）；工作簿中还有：${others.map(sheetLabel).join('、')}。如名单在其他工作表，请选择工作表（接口参数 sheet：工作表序号，从 0 起，或工作表名称）`,
     );
   }
   const suspect = layout.suspectDelimiter;
   if (layout.delimiter && suspect) {
     const [used, other] = [DELIMITER_NAMES[layout.delimiter], DELIMITER_NAMES[suspect.delimiter]];
-    hints.push(`本文件按${used}分隔读取,但“${suspect.cell}”中含有多个${other}:文件可能以${other}分隔(第一行的${used}使系统误判);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传`);
+    hints.push(`本文件按${used}分隔读取，但“${suspect.cell}”中含有多个${other}：文件可能以${other}分隔（第一行的${used}使系统误判）；请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传`);
   }
   return hints;
 }
@@ -313,9 +313,9 @@ export async function prepareImport(
 ): Promise<PreparedImport> {
   const now = store.now ?? Date.now;
   const [upload] = await db.select().from(uploads).where(and(eq(uploads.id, body.uploadId), eq(uploads.campaignId, campaignId)));
-  if (!upload) throw new ServiceError(UPLOAD_NOT_FOUND, '上传的文件不存在或不属于该活动;请重新上传', 404);
+  if (!upload) throw new ServiceError(UPLOAD_NOT_FOUND, '上传的文件不存在或不属于该活动；请重新上传', 404);
   const path = join(store.uploadDir, upload.id);
-  const gone = () => new ServiceError(UPLOAD_GONE, `${upload.fileName}:该文件已导入过或已超过保留期限,服务器不再保留;如需再次导入请重新上传`, 409, undefined, '请重新上传');
+  const gone = () => new ServiceError(UPLOAD_GONE, `${upload.fileName}：该文件已导入过或已超过保留期限，服务器不再保留；如需再次导入请重新上传`, 409, undefined, '请重新上传');
   const stored = upload.headers as StoredUploadLayout;
   const sheets = stored.sheets ?? [];
   let layout: Pick<FileLayout, 'headerRow' | 'headers' | 'sheets' | 'sheet' | 'delimiter' | 'suspectDelimiter'> = {
@@ -328,12 +328,12 @@ export async function prepareImport(
   };
   if (body.sheet !== undefined) {
     if (upload.fileKind !== 'xlsx') {
-      if (body.sheet !== 0) throw invalid('CSV 文件没有工作表', [{ path: 'sheet', message: 'CSV 文件只有一张表,请不要指定 sheet' }]);
+      if (body.sheet !== 0) throw invalid('CSV 文件没有工作表', [{ path: 'sheet', message: 'CSV 文件只有一张表，请不要指定 sheet' }]);
     } else {
       const want = body.sheet;
       const chosen = typeof want === 'number' ? sheets[want] : (sheets.find((s) => s.name === want) ?? sheets.find((s) => s.name.trim().toLowerCase() === want.trim().toLowerCase()));
       if (!chosen) {
-        throw invalid('工作表不存在', [{ path: 'sheet', message: `工作簿中没有${typeof want === 'number' ? `第 ${want + 1} 个工作表` : `名为“${want}”的工作表`};工作表依次为:${sheets.map(sheetLabel).join('、')}` }]);
+        throw invalid('工作表不存在', [{ path: 'sheet', message: `工作簿中没有${typeof want === 'number' ? `第 ${want + 1} 个工作表` : `名为“${want}”的工作表`}；工作表依次为：${sheets.map(sheetLabel).join('、')}` }]);
       }
       if (chosen.index !== layout.sheet?.index) {
         if (upload.fileDeletedAt || !existsSync(path)) throw gone();
@@ -345,8 +345,8 @@ export async function prepareImport(
   const mapping = mapListHeaders(body.list, layout.headers, body.override);
   if (!mapping.ok) {
     const errors = [
-      ...(mapping.missing ?? []).map((k) => ({ path: `override.${k}`, message: `未找到“${FIELD_LABELS[k]}”列,请指定对应的列` })),
-      ...(mapping.ambiguous ?? []).map((k) => ({ path: `override.${k}`, message: `“${FIELD_LABELS[k]}”可对应多列,请指定其中一列` })),
+      ...(mapping.missing ?? []).map((k) => ({ path: `override.${k}`, message: `未找到“${FIELD_LABELS[k]}”列，请指定对应的列` })),
+      ...(mapping.ambiguous ?? []).map((k) => ({ path: `override.${k}`, message: `“${FIELD_LABELS[k]}”可对应多列，请指定其中一列` })),
     ];
     const hints = mappingHints(layout, body.sheet !== undefined);
     throw invalid(['文件的列与名单字段对应不上', ...hints].join('。'), [...errors, ...hints.map((h) => ({ path: layout.sheet ? 'sheet' : 'file', message: h }))]);
@@ -441,7 +441,7 @@ export async function cleanUploads(db: Db, opts: UploadLifetime & { now?: Date }
     .set({
       status: 'failed',
       finishedAt: now,
-      message: sql`${listImports.fileName} || ${`:导入在 ${opts.retentionHours} 小时内没有开始(工作进程可能未运行),上传的文件已按保留期限从服务器删除;请重新上传后再导入`}`,
+      message: sql`${listImports.fileName} || ${`：导入在 ${opts.retentionHours} 小时内没有开始（工作进程可能未运行），上传的文件已按保留期限从服务器删除；请重新上传后再导入`}`,
     })
     .where(and(eq(listImports.status, 'pending'), lt(listImports.createdAt, cutoff)))
     .returning({ id: listImports.id });

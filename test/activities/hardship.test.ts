@@ -89,11 +89,11 @@ describe.each(['pglite', 'postgres'] as const)('hardship screening on %s', (kind
     const errors = await database.db.select().from(importErrors).where(eq(importErrors.importId, importId)).orderBy(asc(importErrors.line));
     const wrong = P.K.id[17] === '0' ? '1' : '0';
     expect(errors.map((e) => [e.line, e.column, e.value, e.reason])).toEqual([
-      [5, '身份证号', `${P.K.id.slice(0, 6)}********${P.K.id.slice(14, 17)}${wrong}`, `校验码错误:按前17位计算,第18位应为“${P.K.id[17]}”,实际为“${wrong}”;请核对号码是否录错`],
-      [6, '户籍地行政区划代码', '4407030010', '户籍地行政区划代码应为 12 位数字(村、社区级)'],
-      [7, '参保状态', '在外务工', '参保状态无法识别:应为 已参保、未参保、暂停/终止 或 死亡'],
+      [5, '身份证号', `${P.K.id.slice(0, 6)}********${P.K.id.slice(14, 17)}${wrong}`, `校验码错误：按前17位计算，第18位应为“${P.K.id[17]}”，实际为“${wrong}”；请核对号码是否录错`],
+      [6, '户籍地行政区划代码', '4407030010', '户籍地行政区划代码应为 12 位数字（村、社区级）'],
+      [7, '参保状态', '在外务工', '参保状态无法识别：应为 已参保、未参保、暂停/终止 或 死亡'],
       [8, '本年缴费档次', '150', '缴费档次 150 元不在本年方案的档次中'],
-      [9, '身份证号', `${P.A.id.slice(0, 6)}********${P.A.id.slice(14)}`, '身份证号与第 2 行重复(同一名单中每人只能出现一次)'],
+      [9, '身份证号', `${P.A.id.slice(0, 6)}********${P.A.id.slice(14)}`, '身份证号与第 2 行重复（同一名单中每人只能出现一次）'],
     ]);
     const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(rosterRows).where(eq(rosterRows.importId, importId));
     expect(n).toBe(0);
@@ -278,7 +278,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     const csv = await prepare('低保-损坏.csv', utf8(text), list('民政局-NUL'));
     const result = await imports.importList({ importId: csv.importId });
     expect(result).toMatchObject({ status: 'refused', errorCount: 1, rowsStored: 0 });
-    expect(await errorsOf(csv.importId)).toEqual([[3002, '姓名', '', '含有空字符(0x00),数据库无法保存;文件可能已损坏或混入了二进制内容,请用 Excel 打开后重新另存再上传']]);
+    expect(await errorsOf(csv.importId)).toEqual([[3002, '姓名', '', '含有空字符（0x00），数据库无法保存；文件可能已损坏或混入了二进制内容，请用 Excel 打开后重新另存再上传']]);
     expect(existsSync(join(uploadDir, csv.upload.uploadId))).toBe(false);
 
     // Bytes invalid in the encoding chosen from the start of the file: the rows holding them, each with its line.
@@ -307,7 +307,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     const bad = await prepare('低保-类别有误.csv', utf8(csvOf(header, [...rows, [P.L.id, P.L.name, '孤儿']])), list('民政局-类别'));
     expect(await imports.importList({ importId: bad.importId })).toMatchObject({ status: 'refused', errorCount: 1 });
     expect(await errorsOf(bad.importId)).toEqual([
-      [8, '困难类别', '孤儿', '困难类别“孤儿”无法识别:应为 低保对象、特困人员、易返贫致贫人口、重度残疾人、精神/智力残疾人、重点优抚对象 之一,或留空(按导入时选择的“低保对象”)'],
+      [8, '困难类别', '孤儿', '困难类别“孤儿”无法识别：应为 低保对象、特困人员、易返贫致贫人口、重度残疾人、精神/智力残疾人、重点优抚对象 之一，或留空（按导入时选择的“低保对象”）'],
     ]);
 
     const good = await prepare('低保-含特困.csv', utf8(csvOf(header, rows)), list('民政局-类别'));
@@ -322,7 +322,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
       [P.K.id]: 'tekun',
       [P.J.id]: 'dibao',
     });
-    expect((await importRow(good.importId)).notices).toEqual(['按文件中的“困难类别”列保存各行的类别:低保对象 3 人,特困人员 3 人(导入时选择的“低保对象”只用于该列为空的行)']);
+    expect((await importRow(good.importId)).notices).toEqual(['按文件中的“困难类别”列保存各行的类别：低保对象 3 人，特困人员 3 人（导入时选择的“低保对象”只用于该列为空的行）']);
 
     // Dongfang-style partial payment: 80 yuan for 特困, 70 for 低保, never above the tier.
     const screening = createScreeningActivities(database.db);
@@ -364,7 +364,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     try {
       const failure = await imports.importList({ importId: data.importId }).then(() => null, (e: unknown) => e);
       expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect(failure).toMatchObject({ type: 'ImportDataError', nonRetryable: true, message: '文件中有数据库无法保存的内容(错误代码 22023);请检查文件,用 Excel 打开后另存再上传' });
+      expect(failure).toMatchObject({ type: 'ImportDataError', nonRetryable: true, message: '文件中有数据库无法保存的内容（错误代码 22023）；请检查文件，用 Excel 打开后另存再上传' });
       const retryable = await imports.importList({ importId: other.importId }).then(() => null, (e: unknown) => e);
       expect(retryable).not.toBeInstanceOf(ApplicationFailure);
       expect(sqlStateOf(retryable)).toBe('P0001');
@@ -372,13 +372,13 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
     } finally {
       await database.db.execute(sql`drop trigger refuse_test_rows on hardship_rows`);
     }
-    await imports.failImport({ importId: data.importId, reason: '文件中有数据库无法保存的内容(错误代码 22023)' });
-    await imports.failImport({ importId: other.importId, reason: `多次重试后仍然失败,最后一次的错误:row ${P.C.id} refused` });
+    await imports.failImport({ importId: data.importId, reason: '文件中有数据库无法保存的内容（错误代码 22023）' });
+    await imports.failImport({ importId: other.importId, reason: `多次重试后仍然失败，最后一次的错误：row ${P.C.id} refused` });
     await imports.failImport({ importId: other.importId, reason: 'again' }); // idempotent: the first reason stays
     const ended = await importRow(other.importId);
     expect(ended).toMatchObject({ status: 'failed', rowsStored: 0, errorCount: 0 });
     expect(ended.message).toBe(
-      `低保-数据库故障.csv:导入未能完成(多次重试后仍然失败,最后一次的错误:row ${P.C.id.slice(0, 6)}********${P.C.id.slice(14)} refused)。整个文件未导入,现有名单未受影响;上传的文件已从服务器删除,请检查后重新上传`,
+      `低保-数据库故障.csv：导入未能完成（多次重试后仍然失败，最后一次的错误：row ${P.C.id.slice(0, 6)}********${P.C.id.slice(14)} refused）。整个文件未导入，现有名单未受影响；上传的文件已从服务器删除，请检查后重新上传`,
     );
     expect((await importRow(data.importId)).status).toBe('failed');
     for (const r of [data, other]) {
@@ -427,7 +427,7 @@ describe.each(['pglite', 'postgres'] as const)('imports that end and files as of
       [neverStarted.uploadId]: later.toISOString(),
       [recent.uploadId]: null,
     });
-    expect(await importRow(pending.importId)).toMatchObject({ status: 'failed', message: '未开始.csv:导入在 24 小时内没有开始(工作进程可能未运行),上传的文件已按保留期限从服务器删除;请重新上传后再导入' });
+    expect(await importRow(pending.importId)).toMatchObject({ status: 'failed', message: '未开始.csv：导入在 24 小时内没有开始（工作进程可能未运行），上传的文件已按保留期限从服务器删除；请重新上传后再导入' });
     await expect(prepareImport(database.db, store(), ID, { ...list('民政局-过期'), uploadId: leftAlone.uploadId, screenAfter: false, actor: '测试员' })).rejects.toThrow('已超过保留期限');
     // A second process running the same clean-up finds nothing left to do; uploading the bytes again brings the file back.
     expect(await cleanUploads(database.db, { ...lifetime, now: later })).toEqual({ filesDeleted: 0, strayFilesDeleted: 0, importsFailed: 0 });

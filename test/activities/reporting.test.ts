@@ -183,7 +183,7 @@ describe.each(['pglite', 'postgres'] as const)('reporting activities on %s', (ki
     await acts.recordEscalationResponse({ id: 'resp-1', escalationId: `${plan.id}/${COUNTY}/behind-pace/2031-10-15/reminder`, kind: 'waive', actor: '李局长', text: '台风停工', at });
     await acts.closeEpisode({ campaignId: plan.id, unitCode: COUNTY, track: 'behind-pace', episode: '2031-10-15', status: 'waived', resolution: '豁免:李局长:台风停工', at });
     const [waived] = await database.db.select().from(escalations).where(eq(escalations.id, `${plan.id}/${COUNTY}/behind-pace/2031-10-15/reminder`));
-    expect(waived).toMatchObject({ status: 'waived', resolution: '豁免:李局长:台风停工' });
+    expect(waived).toMatchObject({ status: 'waived', resolution: '豁免：李局长：台风停工' });
     expect((await unit(COUNTY)).paceBehind).toBe(false);
 
     const draft = await acts.draftCircular({ campaignId: plan.id, periodKey: '2031-10-15', seq: 1, dueAt: Date.parse('2031-10-15T16:00:00Z'), level: 'county', at });

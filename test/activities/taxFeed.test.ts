@@ -91,7 +91,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     expect(err).toBeInstanceOf(ServiceError);
     expect(err).toMatchObject({ type: 'TaxFeedInvalid', status: 400 });
     const details = err.details as TaxFeedInvalidDetails;
-    expect(details.errors).toEqual([{ file: 'bad.csv', line: 3, column: '缴费金额', value: '12.345', reason: '缴费金额最多保留两位小数(精确到分)' }]);
+    expect(details.errors).toEqual([{ file: 'bad.csv', line: 3, column: '缴费金额', value: '12.345', reason: '缴费金额最多保留两位小数（精确到分）' }]);
     expect(await counts()).toEqual(before);
     expect(await unit('440703')).toEqual(unitBefore);
   });
@@ -153,8 +153,8 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
     );
     const errorsTxt = await readFile(join(dir, 'failed', `${CAMPAIGN}__bad.csv.errors.txt`), 'utf8');
     expect(errorsTxt.trimEnd().split('\n')).toEqual([
-      `${CAMPAIGN}__bad.csv 第 2 行 “缴费人数”列,值“-1”:缴费人数不能为负数`,
-      `${CAMPAIGN}__bad.csv 第 3 行 “单位代码”列,值“123”:单位代码应为 6、9 或 12 位数字的区划代码`,
+      `${CAMPAIGN}__bad.csv 第 2 行 “缴费人数”列，值“-1”：缴费人数不能为负数`,
+      `${CAMPAIGN}__bad.csv 第 3 行 “单位代码”列，值“123”：单位代码应为 6、9 或 12 位数字的区划代码`,
     ]);
     expect(await readFile(join(dir, 'failed', 'no-such-campaign__x.csv.errors.txt'), 'utf8')).toContain('征缴活动 no-such-campaign 不存在');
     expect(await readFile(join(dir, 'failed', 'no-prefix.csv.errors.txt'), 'utf8')).toContain('文件名应为');
@@ -180,7 +180,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
         file: name,
         campaignId: CAMPAIGN,
         errorCount: 1,
-        errors: [{ file: name, line: null, column: null, value: null, reason: '文件大小 5242881 字节,超过 5 MiB(5242880 字节)上限;请按区县拆分后分别提交' }],
+        errors: [{ file: name, line: null, column: null, value: null, reason: '文件大小 5242881 字节，超过 5 MiB（5242880 字节）上限；请按区县拆分后分别提交' }],
         errorsFile: join(dir, 'failed', `${name}.errors.txt`),
       },
     ]);
@@ -240,7 +240,7 @@ describe.each(['pglite', 'postgres'] as const)('tax feed on %s', (kind) => {
       expect(problem).toMatchObject({ type: 'urn:problem:invalid-request', status: 400, title: '请求无效' });
       expect(problem.detail).toContain('2 处错误');
       expect(problem.errors).toEqual([
-        { file: 'bad-2031-11-20.csv', line: 3, column: '单位代码', value: '440783', reason: '单位代码重复:第 2 行已有该单位的数据' },
+        { file: 'bad-2031-11-20.csv', line: 3, column: '单位代码', value: '440783', reason: '单位代码重复：第 2 行已有该单位的数据' },
         { file: 'bad-2031-11-20.csv', line: 3, column: '缴费人数', value: 'x', reason: expect.stringContaining('缴费人数应为非负整数') },
       ]);
       expect(await counts()).toEqual(before);

@@ -98,7 +98,7 @@ describe('hardship API', () => {
     const empty = 'hardship-api-empty';
     await seedCampaign(database.db, jiangmenPlan(empty));
     const started = await fetch(`${origin}/api/campaigns/${empty}/hardship/screenings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(await json(started, 409)).toMatchObject({ title: '无法筛查', detail: '尚未导入花名册:请先导入本年应参保花名册,再进行筛查' });
+    expect(await json(started, 409)).toMatchObject({ title: '无法筛查', detail: '尚未导入花名册：请先导入本年应参保花名册，再进行筛查' });
     expect((await json<HardshipOverview>(await fetch(`${origin}/api/campaigns/${empty}/hardship`), 200)).runs).toEqual([]);
   });
 
@@ -111,7 +111,7 @@ describe('hardship API', () => {
     expect(up.headers).toEqual(header);
     expect(up.mapping).toEqual({ ok: false, missing: ['villageCode'], ambiguous: [], columns: { idNumber: 0, name: 1, enrolmentStatus: 3, tier: 4, lastYearTier: 5, paymentStatus: 6, drawingPension: 7 } });
     const refused = await json<{ errors: { path: string; message: string }[] }>(await post('/imports', { uploadId: up.uploadId, list: 'roster' }), 400);
-    expect(refused.errors).toEqual([{ path: 'override.villageCode', message: '未找到“户籍地行政区划代码”列,请指定对应的列' }]);
+    expect(refused.errors).toEqual([{ path: 'override.villageCode', message: '未找到“户籍地行政区划代码”列，请指定对应的列' }]);
     const started = await json<{ importId: string; created: boolean }>(await post('/imports', { uploadId: up.uploadId, list: 'roster', override: { villageCode: 2 } }), 202);
     expect(started.created).toBe(true);
     // The same request again is the same import.
@@ -125,7 +125,7 @@ describe('hardship API', () => {
     refusedImport = badImport.importId;
     const badDone = await importDone(badImport.importId);
     expect(badDone).toMatchObject({ status: 'refused', errorCount: 1, rowsStored: 0 });
-    expect(badDone.errors).toEqual([{ line: 4, column: '身份证号', value: '***************23', reason: '身份证号应为18位(或1999年以前签发的15位旧号码),实际为17位' }]);
+    expect(badDone.errors).toEqual([{ line: 4, column: '身份证号', value: '***************23', reason: '身份证号应为18位（或1999年以前签发的15位旧号码），实际为17位' }]);
     const report = await fetch(`${base}/imports/${badImport.importId}/errors.xlsx`);
     expect(report.headers.get('content-type')).toContain('spreadsheetml');
     expect(sheetText(await report.arrayBuffer())).toContain('实际为17位');
@@ -182,7 +182,7 @@ describe('hardship API', () => {
     expect(once.errors).toEqual([{ path: 'visits', message: '须经至少 2 次上门动员后方可登记拒绝参保' }]);
     const ok = await json<{ refusalId: number; outcome: string }>(await post('/refusals', body), 201);
     expect(ok.outcome).toBe('refused');
-    expect(await json(await post('/refusals', body), 409)).toMatchObject({ type: 'urn:problem:conflict', title: '无法登记', detail: '该人员的核查结果为“经动员拒绝参保”,只有待动员参保人员可以登记拒绝参保' });
+    expect(await json(await post('/refusals', body), 409)).toMatchObject({ type: 'urn:problem:conflict', title: '无法登记', detail: '该人员的核查结果为“经动员拒绝参保”，只有待动员参保人员可以登记拒绝参保' });
     const run = await json<RunView>(await fetch(`${base}/runs/${runId}`), 200);
     expect(run.counts).toMatchObject({ toMobilise: 2, refused: 1 });
     const summary = await json<UnitSummaries>(await fetch(`${base}/runs/${runId}/summary?unit=440703001`), 200);
@@ -256,7 +256,7 @@ describe('hardship files as officials have them', () => {
     form.append('file', new Blob([csvOf(LIST_HEADER, TEKUN)], { type: 'text/csv' }), '特困.csv');
     const byHeader = await json<{ type: string; title: string; detail: string }>(await fetch(`${base}/uploads?list=hardship`, { method: 'POST', body: form }), 415);
     expect([byHeader.type, byHeader.title]).toEqual(['urn:problem:unsupported-media-type', '不支持表单上传']);
-    expect(byHeader.detail).toBe('请把文件内容直接作为请求体发送(Content-Type: application/octet-stream,文件名放在 X-File-Name 头中,用 encodeURIComponent 编码),不要使用 multipart/form-data 表单方式');
+    expect(byHeader.detail).toBe('请把文件内容直接作为请求体发送（Content-Type: application/octet-stream，文件名放在 X-File-Name 头中，用 encodeURIComponent 编码），不要使用 multipart/form-data 表单方式');
     const raw = `------WebKitFormBoundaryx7\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n${csvOf(LIST_HEADER, TEKUN)}\r\n------WebKitFormBoundaryx7--\r\n`;
     expect((await upload('hardship', '特困.csv', raw)).status).toBe(415);
     expect(await readdir(uploadDir)).toEqual(before);
@@ -272,7 +272,7 @@ describe('hardship files as officials have them', () => {
     ]);
     expect(up.sheet).toEqual(up.sheets[0]);
     expect(up.mapping.ok).toBe(false);
-    const hint = '未指定工作表,只读取了工作表“填表说明”(第 1 个);工作簿中还有:“特困名单”(第 2 个)。如名单在其他工作表,请选择工作表(接口参数 sheet:工作表序号,从 0 起,或工作表名称)';
+    const hint = '未指定工作表，只读取了工作表“填表说明”（第 1 个）；工作簿中还有：“特困名单”（第 2 个）。如名单在其他工作表，请选择工作表（接口参数 sheet：工作表序号，从 0 起，或工作表名称）';
     expect(up.mapping.hints).toEqual([hint]);
     const refused = await json<{ detail: string; errors: { path: string; message: string }[] }>(await post('/imports', { uploadId: up.uploadId, ...tekunList('民政局-两张表') }), 400);
     expect(refused.detail).toBe(`文件的列与名单字段对应不上。${hint}`);
@@ -281,11 +281,11 @@ describe('hardship files as officials have them', () => {
 
     const started = await json<{ importId: string }>(await post('/imports', { uploadId: up.uploadId, ...tekunList('民政局-两张表', { sheet: 1 }) }), 202);
     const done = await importDone(started.importId);
-    expect(done).toMatchObject({ status: 'stored', rowsStored: 3, notices: ['第 3 行为 Excel 中的隐藏行,已与其他行一并导入;如这些行不应导入,请删除后重新上传'] });
+    expect(done).toMatchObject({ status: 'stored', rowsStored: 3, notices: ['第 3 行为 Excel 中的隐藏行，已与其他行一并导入；如这些行不应导入，请删除后重新上传'] });
 
     // Chosen at upload, by name: the answer warns of the hidden row before any import.
     const named = await json<UploadView>(await upload(`hardship&sheet=${encodeURIComponent('特困名单')}`, '特困(两张表).xlsx', book), 201);
-    expect(named).toMatchObject({ sheet: { index: 1, name: '特困名单' }, hiddenRows: 1, mapping: { ok: true }, warnings: ['第 3 行为 Excel 中的隐藏行,导入时将与其他行一并导入;如这些行不应导入,请删除后重新上传'] });
+    expect(named).toMatchObject({ sheet: { index: 1, name: '特困名单' }, hiddenRows: 1, mapping: { ok: true }, warnings: ['第 3 行为 Excel 中的隐藏行，导入时将与其他行一并导入；如这些行不应导入，请删除后重新上传'] });
   });
 
   it('reads a semicolon-delimited CSV, and hints at the delimiter when a title line misleads the guess', async () => {
@@ -295,7 +295,7 @@ describe('hardship files as officials have them', () => {
     const misled = await json<UploadView>(await upload('hardship', '特困-标题.csv', `江门市特困人员名单,2031年9月\r\n${semicolons(csvOf([...LIST_HEADER, '困难类别'], TEKUN.map((r) => [...r, '特困'])))}`), 201);
     expect(misled.delimiter).toBe(',');
     expect(misled.mapping.ok).toBe(false);
-    const hint = '本文件按逗号分隔读取,但“身份证号;姓名;困难类别”中含有多个分号:文件可能以分号分隔(第一行的逗号使系统误判);请用 Excel 打开后另存为“CSV UTF-8(逗号分隔)”再上传';
+    const hint = '本文件按逗号分隔读取，但“身份证号;姓名;困难类别”中含有多个分号：文件可能以分号分隔（第一行的逗号使系统误判）；请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传';
     expect(misled.mapping.hints).toEqual([hint]);
     const refused = await json<{ detail: string }>(await post('/imports', { uploadId: misled.uploadId, ...tekunList('民政局-标题') }), 400);
     expect(refused.detail).toBe(`文件的列与名单字段对应不上。${hint}`);

@@ -199,7 +199,7 @@ describe.each(['pglite', 'postgres'] as const)('payment feed API on %s', (kind) 
     ];
     const done = await deliver(`逐人缴费明细-${Y}-11-12.csv`, bad);
     expect(done).toMatchObject({ status: 'refused', rowsStored: 0, errorCount: 2 });
-    expect(done.errors![0]).toEqual({ line: FEED.length + 2, column: '渠道', value: '现金', reason: '渠道无法识别:应为 手机、银行批扣、办税服务厅、政府代缴 之一' });
+    expect(done.errors![0]).toEqual({ line: FEED.length + 2, column: '渠道', value: '现金', reason: '渠道无法识别：应为 手机、银行批扣、办税服务厅、政府代缴 之一' });
     expect(done.errors![1]).toMatchObject({ line: FEED.length + 3, column: '身份证号', value: `${P.D.id.slice(0, 6)}********${P.D.id.slice(14, 17)}0` });
     expect(done.errors![1].reason).toContain('校验');
     expect(JSON.stringify(done)).not.toContain(P.D.id.slice(0, 17));

@@ -162,8 +162,8 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
       const res = await xiayi.post(path, { plan }, { 'content-type': 'application/json' });
       expect(res.status).toBe(400);
       const body = await res.json();
-      expect(body.errors).toContainEqual({ path: 'reporting[1].levels[0]', message: '夏邑县为县(区)级区域,县(区)级不在其下,不能报送' });
-      expect(body.errors).toContainEqual({ path: 'reporting[1].levels', message: '「村周报」的报送层级(县(区))在任务分解中没有任何单位,请按分解的层级填写' });
+      expect(body.errors).toContainEqual({ path: 'reporting[1].levels[0]', message: '夏邑县为县（区）级区域，县（区）级不在其下，不能报送' });
+      expect(body.errors).toContainEqual({ path: 'reporting[1].levels', message: '「村周报」的报送层级（县（区））在任务分解中没有任何单位，请按分解的层级填写' });
     }
     expect(await (await xiayi.get('/api/campaigns')).json()).toEqual([]);
   });
@@ -185,7 +185,7 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
       for (const route of ['/api/plans/preview', '/api/campaigns']) {
         const res = await official.post(route, { plan }, { 'content-type': 'application/json' });
         expect(res.status, `${route} ${key}`).toBe(400);
-        expect((await res.json()).errors, `${route} ${key}`).toContainEqual({ path, message: `含产品不使用的字段:${key}(方案只接受会被计算或执行的字段)` });
+        expect((await res.json()).errors, `${route} ${key}`).toContainEqual({ path, message: `含产品不使用的字段：${key}（方案只接受会被计算或执行的字段）` });
       }
     }
     expect(await (await official.get('/api/campaigns')).json()).toEqual([]);
@@ -258,12 +258,12 @@ describe.each(['pglite', 'postgres'] as const)('plans before launch on %s', (kin
     expect(detail.actions.find((a: { kind: string }) => a.kind === 'confirm-milestone')).toMatchObject({ actor: '530502业务主管(official530502)', reason: '已在各社区公示栏张贴' });
     const again = await confirm(official, lanchen, { key: 'publicity', note: '再次确认' });
     expect(again.status).toBe(422);
-    expect((await again.json()).detail).toContain('已确认完成,无需重复确认');
+    expect((await again.json()).detail).toContain('已确认完成，无需重复确认');
     // The enterprise plan's census window opens in (moved) May: not yet.
     const enterprise = `${kind}-enterprise-expansion`;
     const early = await confirm(await officialOf('990100'), enterprise, { key: 'census' });
     expect(early.status).toBe(422);
-    expect((await early.json()).detail).toMatch(/^「参保资源普查」自 2031-05-0\d 00:00 起开展,尚未开始,不能确认完成$/);
+    expect((await early.json()).detail).toMatch(/^「参保资源普查」自 2031-05-0\d 00:00 起开展，尚未开始，不能确认完成$/);
     // A clerk of the street may not confirm (403, role); an official elsewhere does not see the campaign (404).
     const clerk = await signIn(base, await createAccount(testAuthService(h.database.db), 'clerk', '530502001', { username: `clerk-${kind}`, displayName: '社区专干' }));
     expect((await confirm(clerk, lanchen, { key: 'publicity' })).status).toBe(403);

@@ -167,7 +167,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
     expect(advance.res.status).toBe(400);
     const paths = (advance.body.errors as { path: string }[]).map((e) => e.path);
     expect(paths).not.toContain('(plan)');
-    expect(paths).toEqual(['(请求体)']);
+    expect(paths).toEqual(['（请求体）']);
   });
 });
 

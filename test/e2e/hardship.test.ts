@@ -308,7 +308,7 @@ describe('hardship console', () => {
     await panel.getByTestId('upload-send').click();
     await panel.getByTestId('upload-mapping').waitFor();
     expect(await panel.getByTestId('upload-mapping').getAttribute('data-ok')).toBe('false');
-    expect(await panel.getByTestId('mapping-hints').innerText()).toContain('只读取了工作表“填表说明”(第 1 个);工作簿中还有:“特困名单”(第 2 个)');
+    expect(await panel.getByTestId('mapping-hints').innerText()).toContain('只读取了工作表“填表说明”（第 1 个）；工作簿中还有：“特困名单”（第 2 个）');
     expect(await panel.getByTestId('upload-sheet').locator('option').allInnerTexts()).toEqual(['第 1 个：填表说明', '第 2 个：特困名单']);
     await panel.getByTestId('upload-sheet').selectOption({ label: '第 2 个：特困名单' });
     await page.waitForFunction(() => document.querySelector('[data-testid="upload-mapping"]')?.getAttribute('data-ok') === 'true', null, { timeout: WORK_TIMEOUT_MS });

@@ -127,7 +127,7 @@ describe('reporting console', () => {
     // Every county row carries its light as a coloured dot and a word.
     const light = page.getByTestId(`unit-light-${REPORTER.code}`);
     expect(await light.getAttribute('data-light')).toMatch(/^(red|yellow|blue|green)$/);
-    expect((await light.innerText()).trim()).toMatch(/^(红|黄|蓝|绿)/);
+    expect((await light.innerText()).trim()).toMatch(/^（红|黄|蓝|绿）/);
 
     // ---- one county reports on time through the form ----
     await page.getByTestId('county-table').getByRole('link', { name: REPORTER.name }).click();

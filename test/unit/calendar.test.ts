@@ -115,7 +115,7 @@ describe('nextWorkingDay', () => {
       shifted: true,
       explanation: {
         en: 'due Sun 2023-10-01 -> Sat 2023-10-07: Mid-Autumn Festival and National Day holiday Sep 29 - Oct 6; Oct 7 is a make-up working day',
-        zh: '10月1日(周日)适逢中秋节、国庆节假期(9月29日至10月6日),顺延至10月7日(周六,调休上班)',
+        zh: '10月1日（周日）适逢中秋节、国庆节假期（9月29日至10月6日），顺延至10月7日（周六，调休上班）',
       },
       yearsUnknown: [],
     });
@@ -124,7 +124,7 @@ describe('nextWorkingDay', () => {
   it('a plain weekend moves to Monday', () => {
     expect(nextWorkingDay(cal, '2023-11-04').explanation).toEqual({
       en: 'due Sat 2023-11-04 -> Mon 2023-11-06: weekend',
-      zh: '11月4日(周六)为周末,顺延至11月6日(周一)',
+      zh: '11月4日（周六）为周末，顺延至11月6日（周一）',
     });
   });
 
@@ -134,7 +134,7 @@ describe('nextWorkingDay', () => {
       date: '2026-01-04',
       explanation: {
         en: "due Thu 2026-01-01 -> Sun 2026-01-04: New Year's Day holiday Jan 1 - Jan 3; Jan 4 is a make-up working day",
-        zh: '1月1日(周四)适逢元旦假期(1月1日至3日),顺延至1月4日(周日,调休上班)',
+        zh: '1月1日（周四）适逢元旦假期（1月1日至3日），顺延至1月4日（周日，调休上班）',
       },
     });
   });
@@ -146,7 +146,7 @@ describe('nextWorkingDay', () => {
       yearsUnknown: [],
       explanation: {
         en: "due Sat 2022-12-31 -> Tue 2023-01-03: New Year's Day holiday Dec 31 2022 - Jan 2 2023",
-        zh: '2022年12月31日(周六)适逢元旦假期(2022年12月31日至2023年1月2日),顺延至2023年1月3日(周二)',
+        zh: '2022年12月31日（周六）适逢元旦假期（2022年12月31日至2023年1月2日），顺延至2023年1月3日（周二）',
       },
     });
   });
@@ -156,7 +156,7 @@ describe('nextWorkingDay', () => {
       date: '2024-01-02',
       explanation: {
         en: "due Sat 2023-12-30 -> Tue 2024-01-02: weekend, then New Year's Day holiday Jan 1",
-        zh: '2023年12月30日(周六)为周末,其后为元旦假期(1月1日),顺延至2024年1月2日(周二)',
+        zh: '2023年12月30日（周六）为周末，其后为元旦假期（1月1日），顺延至2024年1月2日（周二）',
       },
     });
   });
@@ -168,7 +168,7 @@ describe('nextWorkingDay', () => {
       yearsUnknown: [2027],
       explanation: {
         en: 'due Sat 2027-01-02 -> Mon 2027-01-04: weekend; 2027 calendar not published yet: weekends only',
-        zh: '1月2日(周六)为周末,顺延至1月4日(周一);2027年节假日安排尚未公布,暂按周末计',
+        zh: '1月2日（周六）为周末，顺延至1月4日（周一）；2027年节假日安排尚未公布，暂按周末计',
       },
     });
     // A working day in an unknown year is not shifted, but the guess is reported.
@@ -227,13 +227,13 @@ describe('CalendarYearSchema', () => {
     const y = copy2023();
     y.holidays[5].to = '2023-12-06';
     y.makeupWorkdays = y.makeupWorkdays.filter((m) => m.for !== '中秋节、国庆节');
-    expect(errorsOf(y)).toEqual([{ path: 'holidays[5].to', message: '假期 2023-09-29 至 2023-12-06 超过 31 天,请检查日期' }]);
+    expect(errorsOf(y)).toEqual([{ path: 'holidays[5].to', message: '假期 2023-09-29 至 2023-12-06 超过 31 天，请检查日期' }]);
   });
 
   it('only a range starting in the previous December may start before the year', () => {
     const y = copy2023();
     y.holidays[0].from = '2022-11-30';
-    expect(errorsOf(y)).toContainEqual({ path: 'holidays[0].from', message: '开始日期 2022-11-30 应在 2023 年内(元旦假期可从上一年 12 月开始)' });
+    expect(errorsOf(y)).toContainEqual({ path: 'holidays[0].from', message: '开始日期 2022-11-30 应在 2023 年内（元旦假期可从上一年 12 月开始）' });
     expect(CalendarYearSchema.safeParse(y2023).success).toBe(true);
   });
 
@@ -258,10 +258,10 @@ describe('CalendarYearSchema', () => {
     y.makeupWorkdays[4].for = '重阳节';
     y.makeupWorkdays[5].date = '2024-01-06';
     const errors = errorsOf(y);
-    expect(errors).toContainEqual({ path: 'makeupWorkdays[0].date', message: '调休上班日 2023-01-30 是周一,应为周六或周日' });
+    expect(errors).toContainEqual({ path: 'makeupWorkdays[0].date', message: '调休上班日 2023-01-30 是周一，应为周六或周日' });
     expect(errors).toContainEqual({
       path: 'makeupWorkdays[1].date',
-      message: '调休上班日 2023-01-22 在 holidays[1](春节 2023-01-21 至 2023-01-27)之内',
+      message: '调休上班日 2023-01-22 在 holidays[1]（春节 2023-01-21 至 2023-01-27）之内',
     });
     expect(errors).toContainEqual({ path: 'makeupWorkdays[3].date', message: '调休上班日 2023-05-06 与 makeupWorkdays[2] 重复' });
     expect(errors).toContainEqual({ path: 'makeupWorkdays[4].for', message: '本年没有名为 重阳节 的假期' });
@@ -277,7 +277,7 @@ describe('CalendarYearSchema', () => {
     expect(errors).toContainEqual({ path: 'source.publishedOn', message: '应为有效的日期 YYYY-MM-DD' });
     expect(errors).toContainEqual({ path: 'holidays[0].from', message: '应为有效的日期 YYYY-MM-DD' });
     expect(errors).toContainEqual({ path: 'year', message: '年份应为整数' });
-    expect(errorsOf({ ...y2023, extra: 1 })).toEqual([{ path: '(calendar)', message: '节假日安排含未知字段: extra' }]);
+    expect(errorsOf({ ...y2023, extra: 1 })).toEqual([{ path: '(calendar)', message: '节假日安排含未知字段：extra' }]);
     expect(errorsOf({ ...y2023, source: 'gov.cn' })).toEqual([{ path: 'source', message: '来源应为对象' }]);
   });
 });
@@ -286,12 +286,12 @@ describe('calendarDiff', () => {
   it('a new year', () => {
     expect(calendarDiff(undefined, cal.years['2026'])).toEqual({
       en: '2026 calendar added: 7 holidays, 6 make-up working days',
-      zh: '新增2026年节假日安排:7个假期,6个调休上班日',
+      zh: '新增2026年节假日安排：7个假期，6个调休上班日',
     });
   });
 
   it('no change', () => {
-    expect(calendarDiff(y2023, copy2023())).toEqual({ en: '2023 calendar: no changes', zh: '2023年节假日安排:无变化' });
+    expect(calendarDiff(y2023, copy2023())).toEqual({ en: '2023 calendar: no changes', zh: '2023年节假日安排：无变化' });
   });
 
   it('a moved holiday, an added and a removed one, make-up days and the source', () => {
@@ -310,9 +310,9 @@ describe('calendarDiff', () => {
         'make-up working days added: Sep 23, Oct 14; make-up working days removed: Oct 7, Oct 8; ' +
         'source: 国办发明电〔2022〕16号 (2022-12-08) -> 国办发明电〔2022〕17号 (2022-12-08)',
       zh:
-        '2023年节假日安排:端午节由6月22日至24日改为6月22日至23日;新增假期国庆节(10月1日至7日);新增假期重阳节(10月23日);' +
-        '取消假期中秋节、国庆节(9月29日至10月6日);新增调休上班日9月23日、10月14日;取消调休上班日10月7日、10月8日;' +
-        '依据由国办发明电〔2022〕16号(2022-12-08)改为国办发明电〔2022〕17号(2022-12-08)',
+        '2023年节假日安排：端午节由6月22日至24日改为6月22日至23日；新增假期国庆节（10月1日至7日）；新增假期重阳节（10月23日）；' +
+        '取消假期中秋节、国庆节（9月29日至10月6日）；新增调休上班日9月23日、10月14日；取消调休上班日10月7日、10月8日；' +
+        '依据由国办发明电〔2022〕16号（2022-12-08）改为国办发明电〔2022〕17号（2022-12-08）',
     });
   });
 });

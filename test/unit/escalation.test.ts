@@ -53,7 +53,7 @@ describe('missed-report rungs', () => {
       delayWorkingDays: 1,
       rungDate: '2023-10-08',
     });
-    expect(reason.zh).toBe('2023-10-01 期报表应于 2023-10-07 24:00 前报送(顺延至10月7日),逾期 1 个工作日(至 2023-10-08)仍未报送,按方案升级为「预警」。');
+    expect(reason.zh).toBe('2023-10-01 期报表应于 2023-10-07 24:00 前报送（顺延至10月7日），逾期 1 个工作日（至 2023-10-08）仍未报送，按方案升级为「预警」。');
     expect(reason.en).toMatch(/due by 2023-10-07 24:00 \(moved to Oct 7\)/);
   });
 
@@ -86,7 +86,7 @@ describe('pace', () => {
     const behind = evaluatePace({ metric: 'paying', target: 9000, actual: 3200, expectedShare: share, margin: 0.05, at, timeZone: TZ })!;
     expect(behind.behind).toBe(true);
     expect(behind.expected).toBe(4500);
-    expect(behind.reason.zh).toBe('截至 2023-11-15 24:00,缴费人数 3,200(目标 9,000 的 35.6%),按序时进度应达 4,500(50.0%),落后 14.4 个百分点,超过允许的 5.0 个百分点。');
+    expect(behind.reason.zh).toBe('截至 2023-11-15 24:00，缴费人数 3,200（目标 9,000 的 35.6%），按序时进度应达 4,500（50.0%），落后 14.4 个百分点，超过允许的 5.0 个百分点。');
     expect(evaluatePace({ metric: 'paying', target: 9000, actual: 4100, expectedShare: share, margin: 0.05, at, timeZone: TZ })!.behind).toBe(false);
     expect(evaluatePace({ metric: 'paying', target: null, actual: 0, expectedShare: share, margin: 0.05, at, timeZone: TZ })).toBeNull();
   });

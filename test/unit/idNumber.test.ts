@@ -216,7 +216,7 @@ describe('validateIdNumber: refusals and their reasons', () => {
     expect(refusal('11010519491231')).toEqual({
       ok: false,
       code: 'length',
-      reason: '身份证号应为18位(或1999年以前签发的15位旧号码),实际为14位',
+      reason: '身份证号应为18位（或1999年以前签发的15位旧号码），实际为14位',
     });
     expect(refusal('11010519491231002X1').reason).toContain('实际为19位');
     expect(refusal('1101051949123100').reason).toContain('实际为16位');
@@ -226,7 +226,7 @@ describe('validateIdNumber: refusals and their reasons', () => {
     expect(refusal('1101051949123100AB')).toEqual({
       ok: false,
       code: 'characters',
-      reason: '第17位是字母“A”:身份证号只能由数字组成,仅第18位可以是X',
+      reason: '第17位是字母“A”：身份证号只能由数字组成，仅第18位可以是X',
     });
     expect(refusal('abc').code).toBe('characters');
   });
@@ -251,7 +251,7 @@ describe('validateIdNumber: refusals and their reasons', () => {
     expect(refusal(withCheck('99010519491231002'))).toEqual({
       ok: false,
       code: 'region',
-      reason: '前两位“99”不是有效的省级行政区划代码(GB/T 2260)',
+      reason: '前两位“99”不是有效的省级行政区划代码（GB/T 2260）',
     });
     expect(refusal(withCheck('00010519491231002')).code).toBe('region');
   });
@@ -268,9 +268,9 @@ describe('validateIdNumber: refusals and their reasons', () => {
 
   it('2023-02-30 is not a real date; the reason does not repeat the birth date', () => {
     const r = refusal(withCheck('44070320230230123'));
-    expect(r).toEqual({ ok: false, code: 'birthDate', reason: '第7-14位的出生日期不是真实日期:该月没有这一天' });
+    expect(r).toEqual({ ok: false, code: 'birthDate', reason: '第7-14位的出生日期不是真实日期：该月没有这一天' });
     expect(r.reason).not.toContain('20230230');
-    expect(refusal(withCheck('44070320231301123')).reason).toBe('第7-14位的出生日期不是真实日期:月份不在01-12之间');
+    expect(refusal(withCheck('44070320231301123')).reason).toBe('第7-14位的出生日期不是真实日期：月份不在01-12之间');
     expect(refusal(withCheck('44070320230000123')).code).toBe('birthDate');
     expect(refusal(withCheck('44070320230229123')).code).toBe('birthDate');
     expect(validateIdNumber(withCheck('44070320240229123'), opts)).toMatchObject({ ok: true, birthDate: '2024-02-29' });
@@ -282,7 +282,7 @@ describe('validateIdNumber: refusals and their reasons', () => {
     expect(refusal(withCheck('44070320250701123'))).toEqual({
       ok: false,
       code: 'birthDate',
-      reason: '第7-14位的出生日期晚于今天(2025-06-30),不可能是真实出生日期',
+      reason: '第7-14位的出生日期晚于今天（2025-06-30），不可能是真实出生日期',
     });
     expect(validateIdNumber(withCheck('44070320250630123'), opts)).toMatchObject({ ok: true, birthDate: '2025-06-30' });
     expect(validateIdNumber(withCheck('44070320250701123'), { today: '2025-07-01' }).ok).toBe(true);
@@ -297,7 +297,7 @@ describe('validateIdNumber: refusals and their reasons', () => {
     expect(refusal('110105194912310021')).toEqual({
       ok: false,
       code: 'checkDigit',
-      reason: '校验码错误:按前17位计算,第18位应为“X”,实际为“1”;请核对号码是否录错',
+      reason: '校验码错误：按前17位计算，第18位应为“X”，实际为“1”；请核对号码是否录错',
     });
     const good = withCheck('44070319900101123');
     const wrong = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
@@ -357,7 +357,7 @@ describe('15-digit legacy numbers', () => {
     expect(validateIdNumber('110105490230002', opts)).toEqual({
       ok: false,
       code: 'birthDate',
-      reason: '第7-12位的出生日期不是真实日期:该月没有这一天',
+      reason: '第7-12位的出生日期不是真实日期：该月没有这一天',
     });
     // YY=00 is 1900, a common year.
     expect(validateIdNumber('110105000229002', opts)).toMatchObject({ ok: false, code: 'birthDate' });

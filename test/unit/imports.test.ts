@@ -416,7 +416,7 @@ describe('sheets, hidden rows and cells as officials make them', () => {
     expect(rows).toEqual([{ line: 1, cells: ['x'] }]);
     expect(summary.sheets!.map((s) => s.rows)).toEqual([1, 2, ALL.length]);
     const e = await refusal(read(book(), 4096, { sheet: 5 }));
-    expect(e.reason).toBe('工作簿中没有第 6 个工作表;工作簿的工作表依次为:“配置”、“说明”、“低保名单”');
+    expect(e.reason).toBe('工作簿中没有第 6 个工作表；工作簿的工作表依次为：“配置”、“说明”、“低保名单”');
     expect((await refusal(read(book(), 4096, { sheet: '特困名单' }))).reason).toContain('名为“特困名单”的工作表');
   });
 
@@ -437,7 +437,7 @@ describe('sheets, hidden rows and cells as officials make them', () => {
     expect(body.indexOf('\u0000')).toBeGreaterThan(64 * 1024);
     const { rows } = await read(utf8(body), 4096);
     expect(rows.at(-1)).toEqual({ line: 4002, cells: ['440703199001011234', '李\u0000四'] });
-    expect(unstorableReason(rows.at(-1)!.cells[1])).toContain('空字符(0x00)');
+    expect(unstorableReason(rows.at(-1)!.cells[1])).toContain('空字符（0x00）');
     const xlsx = zipSync(
       u8Parts({
         ...packageParts([{ target: 'worksheets/sheet1.xml' }], false),

@@ -71,7 +71,7 @@ describe('a milestone\'s instants', () => {
   it('a due date on a holiday moves to the next working day only when the plan says so', () => {
     const shifted = milestoneSchedule(milestone({ due: '2025-01-01', shift: 'next-working-day' }), { timeZone: TZ, calendar: cal, ladder: null });
     expect(shifted).toMatchObject({ rawDueDate: '2025-01-01', dueDate: '2025-01-02', shifted: true, onHoliday: false, rungs: [] });
-    expect(shifted.reason?.zh).toBe('1月1日(周三)适逢元旦假期(1月1日),顺延至1月2日(周四)');
+    expect(shifted.reason?.zh).toBe('1月1日（周三）适逢元旦假期（1月1日），顺延至1月2日（周四）');
     const kept = milestoneSchedule(milestone({ due: '2025-01-01' }), { timeZone: TZ, calendar: cal, ladder: null });
     expect(kept).toMatchObject({ dueDate: '2025-01-01', shifted: false, onHoliday: true });
   });
@@ -122,9 +122,9 @@ describe('who is told, who confirms, and what they read', () => {
   it('reminders and rungs explain themselves', () => {
     const { plan } = lanchen();
     const [m] = planMilestones(plan, cal);
-    expect(milestoneReminderText(m, 3, TZ).zh).toBe('「缴费明细公示(已缴费及未缴费人员清册)」应于 2025-02-28 24:00 前完成,距截止还有 3 个工作日,请按时完成并报请确认。');
-    expect(milestoneRungReason(m, m.rungs[0], TZ).zh).toBe('「缴费明细公示(已缴费及未缴费人员清册)」应于 2025-02-28 24:00 前完成,到期未经确认完成,按方案「提醒」。');
-    expect(milestoneRungReason(m, m.rungs[2], TZ).zh).toBe('「缴费明细公示(已缴费及未缴费人员清册)」应于 2025-02-28 24:00 前完成,逾期 2 个工作日(至 2025-03-04)仍未经确认完成,按方案升级为「通报」。');
+    expect(milestoneReminderText(m, 3, TZ).zh).toBe('「缴费明细公示（已缴费及未缴费人员清册）」应于 2025-02-28 24:00 前完成，距截止还有 3 个工作日，请按时完成并报请确认。');
+    expect(milestoneRungReason(m, m.rungs[0], TZ).zh).toBe('「缴费明细公示（已缴费及未缴费人员清册）」应于 2025-02-28 24:00 前完成，到期未经确认完成，按方案「提醒」。');
+    expect(milestoneRungReason(m, m.rungs[2], TZ).zh).toBe('「缴费明细公示（已缴费及未缴费人员清册）」应于 2025-02-28 24:00 前完成，逾期 2 个工作日（至 2025-03-04）仍未经确认完成，按方案升级为「通报」。');
   });
 
   it('an official of the campaign\'s region (or above) confirms it, once, after its window opens', () => {
@@ -134,9 +134,9 @@ describe('who is told, who confirms, and what they read', () => {
     expect(canConfirmMilestone({ role: 'official', regionCode: '440700' }, '530502001')).toBe(false);
     const schedules = [{ key: 'census', name: '参保资源普查', startAt: Date.parse('2025-05-04T16:00:00Z') }];
     expect(milestoneConfirmationProblem(schedules, new Set(), 'nope', 0, TZ)).toBe('没有键为 nope 的节点任务');
-    expect(milestoneConfirmationProblem(schedules, new Set(), 'census', Date.parse('2025-05-01T00:00:00Z'), TZ)).toBe('「参保资源普查」自 2025-05-05 00:00 起开展,尚未开始,不能确认完成');
+    expect(milestoneConfirmationProblem(schedules, new Set(), 'census', Date.parse('2025-05-01T00:00:00Z'), TZ)).toBe('「参保资源普查」自 2025-05-05 00:00 起开展，尚未开始，不能确认完成');
     expect(milestoneConfirmationProblem(schedules, new Set(), 'census', Date.parse('2025-06-01T00:00:00Z'), TZ)).toBeNull();
-    expect(milestoneConfirmationProblem(schedules, new Set(['census']), 'census', Date.parse('2025-06-01T00:00:00Z'), TZ)).toBe('「参保资源普查」已确认完成,无需重复确认');
+    expect(milestoneConfirmationProblem(schedules, new Set(['census']), 'census', Date.parse('2025-06-01T00:00:00Z'), TZ)).toBe('「参保资源普查」已确认完成，无需重复确认');
   });
 
   it('the preview says when the plan\'s region is outside the user\'s, before launch refuses it', () => {
@@ -160,15 +160,15 @@ describe('milestones refused, with their paths', () => {
   };
 
   it('due before the campaign starts, a window that closes before it opens, duplicate keys', () => {
-    expect(with_((p) => (p.milestones[0].due = '2024-04-30'))).toEqual([{ path: 'milestones[0].due', message: '节点「缴费明细公示(已缴费及未缴费人员清册)」的截止 2024-04-30 不晚于活动开始,请检查日期' }]);
+    expect(with_((p) => (p.milestones[0].due = '2024-04-30'))).toEqual([{ path: 'milestones[0].due', message: '节点「缴费明细公示（已缴费及未缴费人员清册）」的截止 2024-04-30 不晚于活动开始，请检查日期' }]);
     expect(with_((p) => (p.milestones[0].start = '2025-03-01'))).toEqual([{ path: 'milestones[0].start', message: '开始 2025-03-01 应早于截止 2025-02-28' }]);
     expect(with_((p) => p.milestones.push({ ...p.milestones[0] })).map((e) => e.path)).toEqual(['milestones[1].key']);
   });
 
   it('levels the breakdown does not have, reminders of 0 days, an unknown field', () => {
-    expect(with_((p) => (p.milestones[0].levels = ['county']))).toEqual([{ path: 'milestones[0].levels[0]', message: '任务分解中兰城街道之下没有县(区)级单位' }]);
+    expect(with_((p) => (p.milestones[0].levels = ['county']))).toEqual([{ path: 'milestones[0].levels[0]', message: '任务分解中兰城街道之下没有县（区）级单位' }]);
     expect(with_((p) => (p.milestones[0].remindWorkingDays = [0])).map((e) => e.path)).toEqual(['milestones[0].remindWorkingDays[0]']);
-    expect(with_((p) => (p.milestones[0].confirmedBy = '街道办'))).toEqual([{ path: 'milestones[0]', message: '含产品不使用的字段:confirmedBy(方案只接受会被计算或执行的字段)' }]);
+    expect(with_((p) => (p.milestones[0].confirmedBy = '街道办'))).toEqual([{ path: 'milestones[0]', message: '含产品不使用的字段：confirmedBy（方案只接受会被计算或执行的字段）' }]);
     expect(with_((p) => (p.milestones = [])).map((e) => e.path)).toEqual(['milestones']);
   });
 });

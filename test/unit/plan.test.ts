@@ -579,7 +579,7 @@ describe('a field the product does not use is refused anywhere, with its path', 
       const errors = errorsOf(validatePlan(copy, at));
       const where = formatted(path);
       // perCategory is keyed by category: an unknown key there is an unknown category.
-      const expected = where.endsWith('perCategory') ? /类别/ : /含产品不使用的字段:unusedField/;
+      const expected = where.endsWith('perCategory') ? /类别/ : /含产品不使用的字段：unusedField/;
       expect(errors, where).toContainEqual({ path: where, message: expect.stringMatching(expected) });
     }
   });

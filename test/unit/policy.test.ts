@@ -74,7 +74,7 @@ describe('the category registry', () => {
     expect(policy.perCategoryFen['only-child-certificate']).toBe(2000);
     expect(contribution(policy, { tierFen: 10000, categories: ['only-child-certificate'] }).govPaidFen).toBe(2000);
     expect(refused('dongfang.yaml', (p) => (p.contributionPolicy.categories = [{ code: 'poor', name: '低保对象', department: '民政局' }]))).toEqual([
-      { path: 'contributionPolicy.categories[0].code', message: '类别「低保对象」(poor)与内置类别「低保对象」(dibao)重复' },
+      { path: 'contributionPolicy.categories[0].code', message: '类别「低保对象」（poor）与内置类别「低保对象」（dibao）重复' },
     ]);
   });
 });
@@ -241,14 +241,14 @@ describe('samples for the preview', () => {
     const samples = policySamples(dongfang);
     expect(samples).toHaveLength(7 * 10);
     const dibao = samples.find((s) => s.category === 'dibao' && s.contribution.tierFen === 10000)!;
-    expect(dibao.text.zh).toBe('低保对象,100元档:政府代缴 70.00 元(以个人缴纳差额为条件),个人缴纳 30.00 元,缴费补贴 30.00 元;财政:省级 60.00 元、市级 40.00 元。');
+    expect(dibao.text.zh).toBe('低保对象，100元档：政府代缴 70.00 元（以个人缴纳差额为条件），个人缴纳 30.00 元，缴费补贴 30.00 元；财政：省级 60.00 元、市级 40.00 元。');
     const severe = samples.find((s) => s.category === 'severe-disability' && s.contribution.tierFen === 20000)!;
-    expect(severe.text.zh).toBe('重度残疾人,200元档:政府代缴 100.00 元,个人缴纳 100.00 元,缴费补贴 45.00 元(含加发 15.00 元);财政:省级 78.00 元、市级 67.00 元。');
+    expect(severe.text.zh).toBe('重度残疾人，200元档：政府代缴 100.00 元，个人缴纳 100.00 元，缴费补贴 45.00 元（含加发 15.00 元）；财政：省级 78.00 元、市级 67.00 元。');
     // Changchun's subsidy differs by residence: each sample twice.
     const cc = policySamples(changchun);
     expect(cc).toHaveLength(4 * 2 * 10);
     expect(cc.find((s) => s.category === null && s.residence === 'urban' && s.contribution.tierFen === 70000)!.text.zh).toBe(
-      '一般参保人(城镇居民),700元档:个人缴纳 700.00 元,缴费补贴 60.00 元;财政:省级 36.00 元、市级 12.00 元、县级 12.00 元。',
+      '一般参保人（城镇居民），700元档：个人缴纳 700.00 元，缴费补贴 60.00 元；财政：省级 36.00 元、市级 12.00 元、县级 12.00 元。',
     );
   });
 });
@@ -304,7 +304,7 @@ describe('every field computes something: the rest is refused with its path', ()
     expect(paths((p) => (p.contributionPolicy.subsidies[0].payer = 'city'))).toEqual(['contributionPolicy.subsidies[0]']);
     expect(paths((p) => (p.contributionPolicy.extraSubsidies[2].residence = 'suburban'))).toEqual(['contributionPolicy.extraSubsidies[2].residence']);
     expect(refused('dongfang.yaml', (p) => (p.contributionPolicy.costSplit.subsidy.state = 1))).toEqual([
-      { path: 'contributionPolicy.costSplit.subsidy', message: '含产品不使用的字段:state(方案只接受会被计算或执行的字段)' },
+      { path: 'contributionPolicy.costSplit.subsidy', message: '含产品不使用的字段：state（方案只接受会被计算或执行的字段）' },
     ]);
     expect(paths((p) => (p.contributionPolicy.costSplit.basic = { city: 1 }))).toEqual(['contributionPolicy.costSplit']);
     expect(paths((p) => (p.contributionPolicy.costSplit.govPaid = { province: 0 }))).toEqual(['contributionPolicy.costSplit.govPaid']);
@@ -313,13 +313,13 @@ describe('every field computes something: the rest is refused with its path', ()
 
   it('categories that are unknown, unpaid, or paid without an amount', () => {
     expect(refused('dongfang.yaml', (p) => (p.contributionPolicy.hardship.paidCategories = ['dibao', 'veterans']))).toEqual([
-      { path: 'contributionPolicy.hardship.paidCategories[1]', message: expect.stringMatching(/^未知类别“veterans”,可用:dibao\(低保对象\)、/) },
+      { path: 'contributionPolicy.hardship.paidCategories[1]', message: expect.stringMatching(/^未知类别“veterans”，可用：dibao\（低保对象\）、/) },
       { path: 'contributionPolicy.hardship.balanceRequired[1]', message: '“special-care”不在政府代缴的类别之中' },
-      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“severe-disability”不在 paidCategories 之中,其金额不会使用' },
-      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“only-child-disabled”不在 paidCategories 之中,其金额不会使用' },
-      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“only-child-deceased”不在 paidCategories 之中,其金额不会使用' },
-      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“family-planning-complication”不在 paidCategories 之中,其金额不会使用' },
-      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“special-care”不在 paidCategories 之中,其金额不会使用' },
+      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“severe-disability”不在 paidCategories 之中，其金额不会使用' },
+      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“only-child-disabled”不在 paidCategories 之中，其金额不会使用' },
+      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“only-child-deceased”不在 paidCategories 之中，其金额不会使用' },
+      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“family-planning-complication”不在 paidCategories 之中，其金额不会使用' },
+      { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“special-care”不在 paidCategories 之中，其金额不会使用' },
     ]);
     expect(refused('dongfang.yaml', (p) => (p.contributionPolicy.hardship.perCategory.veterans = 50)).map((e) => e.path)).toEqual(['contributionPolicy.hardship.perCategory']);
     expect(refused('dongfang.yaml', (p) => (p.contributionPolicy.hardship.balanceRequired = ['tekun']))).toEqual([

@@ -74,20 +74,20 @@ describe('what the preview shows', () => {
         code: 'deadline-on-holiday',
         path: 'phases[0].deadline',
         message: {
-          zh: '「工作部署阶段」截止日9月30日(周六)适逢中秋节、国庆节假期(9月29日至10月6日),阶段截止不顺延',
+          zh: '「工作部署阶段」截止日9月30日（周六）适逢中秋节、国庆节假期（9月29日至10月6日），阶段截止不顺延',
           en: 'Deployment: deadline Sat 2023-09-30 falls in the Mid-Autumn Festival and National Day holiday (Sep 29 - Oct 6); phase deadlines are not shifted',
         },
       },
     ]);
     const s = p.streams[0];
     expect(s).toMatchObject({ key: 'reports', legacy: true, ruleText: '每月1日、15日', levels: [{ level: 'county', count: 7 }, { level: 'town', count: 73 }] });
-    expect(s.schedules[0].periods[0]).toMatchObject({ key: '2023-10-15', dueDate: '2023-10-16', reason: { zh: '10月15日(周日)为周末,顺延至10月16日(周一)' } });
+    expect(s.schedules[0].periods[0]).toMatchObject({ key: '2023-10-15', dueDate: '2023-10-16', reason: { zh: '10月15日（周日）为周末，顺延至10月16日（周一）' } });
     expect(p.workflows.count).toBe(80);
     expect(p.milestones[0]).toMatchObject({ key: 'publicity-october', dueDate: '2023-10-31' });
     const youfu = p.policy!.samples.find((x) => x.category === 'special-care');
     expect(youfu).toBeUndefined(); // not a paid group in Jiangmen
     expect(p.policy!.samples.find((x) => x.category === 'dibao' && x.contribution.tierFen === 18000)!.text.zh).toBe(
-      '低保对象,180元档:政府代缴 120.00 元,个人缴纳 60.00 元,缴费补贴 30.00 元;财政:市级 30.00 元、县级 120.00 元。',
+      '低保对象，180元档：政府代缴 120.00 元，个人缴纳 60.00 元，缴费补贴 30.00 元；财政：市级 30.00 元、县级 120.00 元。',
     );
   });
 
@@ -96,9 +96,9 @@ describe('what the preview shows', () => {
     const v = validated(input, startOf(input));
     const p = previewPlan(v.plan, v.phases, cal);
     expect(p.streams.map((s) => [s.key, s.ruleText, s.reports, s.circulars, s.paceChecks, s.schedules[0].periods.length, s.ladder?.length ?? null])).toEqual([
-      ['xunbao', '每月10日、20日、30日(当月无该日的,为月末)', true, false, true, 20, 4],
+      ['xunbao', '每月10日、20日、30日（当月无该日的，为月末）', true, false, true, 20, 4],
       ['diaodu', '每月5日', true, true, false, 7, 4],
-      ['jitongbao', '每季度第3个月31日(当月无该日的,为月末)', false, true, false, 3, null],
+      ['jitongbao', '每季度第3个月31日（当月无该日的，为月末）', false, true, false, 3, null],
     ]);
     expect(p.targets.metrics.map((m) => [m.name, m.planTarget])).toEqual([
       ['扩面人数', 432_000],
@@ -111,7 +111,7 @@ describe('what the preview shows', () => {
       ['calendar-year-missing', 2022],
       ['deadline-on-holiday', 'phases[2].deadline'],
     ]);
-    expect(p.warnings[1].message.zh).toBe('「总结验收阶段」截止日12月31日(周六)适逢元旦假期(2022年12月31日至2023年1月2日),阶段截止不顺延;未收录2022年节假日安排,暂按周末计');
+    expect(p.warnings[1].message.zh).toBe('「总结验收阶段」截止日12月31日（周六）适逢元旦假期（2022年12月31日至2023年1月2日），阶段截止不顺延；未收录2022年节假日安排，暂按周末计');
     // The report-schedule view the API serves today lists every stream's levels.
     expect(previewReporting(v.plan, v.phases, cal).levels.map((l) => [l.stream, l.level, l.periods.length])).toEqual([
       ['xunbao', 'county', 20],
@@ -136,7 +136,7 @@ describe('what the preview warns about', () => {
     const p = base() as any;
     p.reporting[1].rule.months = [2];
     expect(preview(p).warnings).toEqual([
-      { code: 'stream-no-periods', path: 'reporting[1]', message: { zh: '「每周督查」在镇(街道)级没有任何报送日(检查开始、结束日期和规则)', en: '"每周督查" has no due date for level town (check its start, end and rule)' } },
+      { code: 'stream-no-periods', path: 'reporting[1]', message: { zh: '「每周督查」在镇（街道）级没有任何报送日（检查开始、结束日期和规则）', en: '"每周督查" has no due date for level town (check its start, end and rule)' } },
     ]);
   });
 
@@ -146,8 +146,8 @@ describe('what the preview warns about', () => {
     p.milestones = [{ key: 'roster', name: '花名册送达各村', due: '2023-10-02' }];
     const w = preview(p).warnings;
     expect(w).toEqual([
-      { code: 'deadline-on-holiday', path: 'reporting[1]', message: { zh: '「每周督查」镇(街道)级有 1 个报送日适逢节假日且不顺延:10月1日(周日)', en: '"每周督查" (town) has 1 due date(s) on public holidays, not shifted: Sun 2023-10-01' } },
-      { code: 'deadline-on-holiday', path: 'milestones[0].due', message: { zh: '节点「花名册送达各村」的截止日10月2日(周一)适逢节假日,且未设顺延', en: 'milestone "花名册送达各村" is due on a public holiday, Mon 2023-10-02, not shifted' } },
+      { code: 'deadline-on-holiday', path: 'reporting[1]', message: { zh: '「每周督查」镇（街道）级有 1 个报送日适逢节假日且不顺延：10月1日（周日）', en: '"每周督查" (town) has 1 due date(s) on public holidays, not shifted: Sun 2023-10-01' } },
+      { code: 'deadline-on-holiday', path: 'milestones[0].due', message: { zh: '节点「花名册送达各村」的截止日10月2日（周一）适逢节假日，且未设顺延', en: 'milestone "花名册送达各村" is due on a public holiday, Mon 2023-10-02, not shifted' } },
     ]);
     // The daily calendar-day stream runs through National Day on purpose: no warning for it.
     expect(w.some((x) => x.path === 'reporting[0]')).toBe(false);
@@ -158,7 +158,7 @@ describe('what the preview warns about', () => {
     const v = validated(p, Date.parse('2026-01-01'));
     const w = previewPlan(v.plan, v.phases, cal).warnings;
     expect(w.map((x) => [x.code, x.year])).toEqual([['calendar-year-missing', 2027]]);
-    expect(w[0].message.zh).toBe('2027年节假日安排尚未公布,暂按周末计;录入该年安排后,2027年的截止日期可能变化');
+    expect(w[0].message.zh).toBe('2027年节假日安排尚未公布，暂按周末计；录入该年安排后，2027年的截止日期可能变化');
   });
 
   it('a stream that reaches nobody (the preview of a plan that was not validated)', () => {

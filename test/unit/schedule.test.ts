@@ -92,7 +92,7 @@ describe('days-of-month', () => {
       dueDate: '2023-10-16',
       dueAt: Date.parse('2023-10-16T16:00:00Z'),
       shifted: true,
-      reason: { en: 'due Sun 2023-10-15 -> Mon 2023-10-16: weekend', zh: '10月15日(周日)为周末,顺延至10月16日(周一)' },
+      reason: { en: 'due Sun 2023-10-15 -> Mon 2023-10-16: weekend', zh: '10月15日（周日）为周末，顺延至10月16日（周一）' },
       calendarKnown: true,
     });
     expect(s.periods[1]).toMatchObject({ seq: 2, shifted: false, reason: null });
@@ -127,7 +127,7 @@ describe('days-of-month', () => {
       ['2024-02-29', '2024-02-29'],
       ['2024-03-10', '2024-03-11'],
     ]);
-    expect(leap.periods[0].reason?.zh).toBe('2月10日(周六)适逢春节假期(2月10日至17日),顺延至2月18日(周日,调休上班)');
+    expect(leap.periods[0].reason?.zh).toBe('2月10日（周六）适逢春节假期（2月10日至17日），顺延至2月18日（周日，调休上班）');
   });
 
   it('days that collapse onto the last day count once', () => {
@@ -211,7 +211,7 @@ describe('calendar years not on file', () => {
         year: 2027,
         message: {
           en: '2027 calendar not published yet: weekends only; due dates in 2027 may change once its calendar is entered',
-          zh: '2027年节假日安排尚未公布,暂按周末计;录入该年安排后,2027年的截止日期可能变化',
+          zh: '2027年节假日安排尚未公布，暂按周末计；录入该年安排后，2027年的截止日期可能变化',
         },
       },
     ]);
@@ -247,10 +247,10 @@ describe('previewReporting', () => {
     ]);
     expect(p.phases[0].note).toEqual({
       en: 'deadline Sat 2023-09-30 falls in the Mid-Autumn Festival and National Day holiday (Sep 29 - Oct 6); phase deadlines are not shifted',
-      zh: '截止日9月30日(周六)适逢中秋节、国庆节假期(9月29日至10月6日),阶段截止不顺延',
+      zh: '截止日9月30日（周六）适逢中秋节、国庆节假期（9月29日至10月6日），阶段截止不顺延',
     });
     expect(p.phases[1].note).toBeNull();
-    expect(p.phases[3].note?.zh).toBe('截止日12月31日(周日)为周末,阶段截止不顺延');
+    expect(p.phases[3].note?.zh).toBe('截止日12月31日（周日）为周末，阶段截止不顺延');
     // Phases are not shifted: the deadline instant is the plan's.
     expect(iso(p.phases[0].deadlineAt)).toBe('2023-09-30T16:00:00.000Z');
     expect(p.levels.map((l) => l.level)).toEqual(['county', 'town']);

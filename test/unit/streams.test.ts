@@ -117,7 +117,7 @@ describe('the legacy single block', () => {
     const lanchen = example('lanchen-2024.yaml');
     const legacyLanchen = { ...lanchen, reporting: { rule: { kind: 'weekly', weekday: 5 }, start: '2024-05-10' }, escalation: { ...lanchen.escalation!, pace: undefined } };
     expect(errorsOf(validatePlan(legacyLanchen, Date.parse('2024-05-01')))).toEqual([
-      { path: 'reporting.levels', message: '「统计报表」的报送层级(县(区)、镇(街道))在任务分解中没有任何单位,请按分解的层级填写' },
+      { path: 'reporting.levels', message: '「统计报表」的报送层级（县（区）、镇（街道））在任务分解中没有任何单位，请按分解的层级填写' },
     ]);
   });
 });
@@ -178,7 +178,7 @@ describe('rules', () => {
       ['quarter:2023-09-30', '2023-10-07'],
       ['quarter:2023-12-31', '2024-01-02'],
     ]);
-    expect(s.periods[0].reason?.zh).toBe('9月30日(周六)适逢中秋节、国庆节假期(9月29日至10月6日),顺延至10月7日(周六,调休上班)');
+    expect(s.periods[0].reason?.zh).toBe('9月30日（周六）适逢中秋节、国庆节假期（9月29日至10月6日），顺延至10月7日（周六，调休上班）');
   });
 
   it('daily on calendar days: every date, holidays and weekends included, never shifted', () => {
@@ -202,12 +202,12 @@ describe('rules', () => {
   });
 
   it('read as an official writes them', () => {
-    expect(describeRule({ kind: 'days-of-month', days: [10, 20, 30] })).toBe('每月10日、20日、30日(当月无该日的,为月末)');
+    expect(describeRule({ kind: 'days-of-month', days: [10, 20, 30] })).toBe('每月10日、20日、30日（当月无该日的，为月末）');
     expect(describeRule({ kind: 'days-of-month', days: [5] })).toBe('每月5日');
-    expect(describeRule({ kind: 'weekly', weekday: 5, months: [2, 6, 10] })).toBe('每周五(仅2、6、10月)');
+    expect(describeRule({ kind: 'weekly', weekday: 5, months: [2, 6, 10] })).toBe('每周五（仅2、6、10月）');
     expect(describeRule({ kind: 'daily' })).toBe('每个工作日');
-    expect(describeRule({ kind: 'daily', on: 'calendar-days' })).toBe('每天(自然日)');
-    expect(describeRule({ kind: 'quarterly', month: 3, day: 31 })).toBe('每季度第3个月31日(当月无该日的,为月末)');
+    expect(describeRule({ kind: 'daily', on: 'calendar-days' })).toBe('每天（自然日）');
+    expect(describeRule({ kind: 'quarterly', month: 3, day: 31 })).toBe('每季度第3个月31日（当月无该日的，为月末）');
   });
 });
 
@@ -216,7 +216,7 @@ describe('streams refused, with their paths', () => {
 
   it('an unknown field in a stream or its rule', () => {
     const e = errorsOf(validatePlan(countyPlan([stream({ rule: { kind: 'daily' }, owner: '县人社局' })]), BEFORE));
-    expect(e).toEqual([{ path: 'reporting[0]', message: '含产品不使用的字段:owner(方案只接受会被计算或执行的字段)' }]);
+    expect(e).toEqual([{ path: 'reporting[0]', message: '含产品不使用的字段：owner（方案只接受会被计算或执行的字段）' }]);
     expect(paths(countyPlan([stream({ rule: { kind: 'quarterly', month: 1, day: 10, months: [1] } })]))).toEqual(['reporting[0].rule']);
   });
 
@@ -230,10 +230,10 @@ describe('streams refused, with their paths', () => {
 
   it('levels that are not below the region, or that the breakdown does not have', () => {
     const e = errorsOf(validatePlan(countyPlan([stream({ rule: { kind: 'daily' }, levels: ['county', 'village', 'town'] })]), BEFORE));
-    expect(e).toEqual([{ path: 'reporting[0].levels[0]', message: '测试县为县(区)级区域,县(区)级不在其下,不能报送' }]);
+    expect(e).toEqual([{ path: 'reporting[0].levels[0]', message: '测试县为县（区）级区域，县（区）级不在其下，不能报送' }]);
     const noVillages = countyPlan([stream({ rule: { kind: 'daily' }, levels: ['town', 'village'] })]);
     (noVillages.breakdown as RegionNode[]).forEach((t) => (t.children = []));
-    expect(errorsOf(validatePlan(noVillages, BEFORE))).toEqual([{ path: 'reporting[0].levels[1]', message: '任务分解中没有村(社区)级单位,「日报」在该层级无人报送' }]);
+    expect(errorsOf(validatePlan(noVillages, BEFORE))).toEqual([{ path: 'reporting[0].levels[1]', message: '任务分解中没有村（社区）级单位，「日报」在该层级无人报送' }]);
   });
 
   it('an override for a level that does not report, unknown phases, an end before the start', () => {
@@ -303,7 +303,7 @@ describe('who reports, and which units run as workflows', () => {
       {
         path: 'breakdown',
         message:
-          '测试县(411426)下有 2,001 个单位须以工作流运行(报送或被督办),超过 Temporal 单个父工作流 2,000 个子工作流的上限。请让更低层级不报送、作为数据行汇总,或由其上级单位逐级分担,或按省、市分别发起活动。',
+          '测试县（411426）下有 2,001 个单位须以工作流运行（报送或被督办），超过 Temporal 单个父工作流 2,000 个子工作流的上限。请让更低层级不报送、作为数据行汇总，或由其上级单位逐级分担，或按省、市分别发起活动。',
       },
     ]);
   });

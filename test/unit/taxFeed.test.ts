@@ -137,7 +137,7 @@ describe('headers', () => {
     expect(r.rows).toEqual([{ line: 2, unitCode: '440703', paid: 3, amountFen: 1850, asOf: '2023-11-01' }]);
     const [scaled] = errorsOf(parse('单位代码,缴费人数,缴费金额(万元)\n440703,3,1.5\n'));
     expect(scaled).toMatchObject({ line: 1, column: '缴费金额' });
-    expect(scaled.reason).toContain('文件中的表头为:单位代码、缴费人数、缴费金额(万元)');
+    expect(scaled.reason).toContain('文件中的表头为：单位代码、缴费人数、缴费金额(万元)');
   });
 
   it('reads a semicolon-separated file (a spreadsheet saved where the comma is the decimal mark), as the lists are read', () => {
@@ -163,7 +163,7 @@ describe('values', () => {
     expect(yuanToFen('0')).toEqual({ value: 0 });
     expect(yuanToFen('90071992547409.91')).toEqual({ value: 9007199254740991 });
     expect(yuanToFen('90071992547409.92')).toEqual({ reason: '缴费金额过大' });
-    expect(yuanToFen('12.345')).toEqual({ reason: '缴费金额最多保留两位小数(精确到分)' });
+    expect(yuanToFen('12.345')).toEqual({ reason: '缴费金额最多保留两位小数（精确到分）' });
     expect(yuanToFen('-1')).toEqual({ reason: '缴费金额不能为负数' });
     expect(yuanToFen('1e3')).toHaveProperty('reason');
     expect(yuanToFen('12,34')).toHaveProperty('reason');
@@ -238,16 +238,16 @@ describe('row errors name file, line, column, value and reason', () => {
     const reasons = errors.map((e) => e.reason);
     expect(reasons[0]).toBe('单位代码不在本次征缴活动的单位中');
     expect(reasons[1]).toContain('科学计数法');
-    expect(reasons[2]).toBe('单位代码重复:第 2 行已有该单位的数据');
+    expect(reasons[2]).toBe('单位代码重复：第 2 行已有该单位的数据');
     expect(reasons[3]).toBe('缴费人数不能为负数');
-    expect(reasons[4]).toBe('缴费人数应为整数,不能有小数');
+    expect(reasons[4]).toBe('缴费人数应为整数，不能有小数');
     expect(reasons[5]).toContain('缴费人数应为非负整数');
-    expect(reasons[6]).toBe('缴费金额最多保留两位小数(精确到分)');
+    expect(reasons[6]).toBe('缴费金额最多保留两位小数（精确到分）');
     expect(reasons[8]).toBe('缴费金额不能为负数');
     expect(reasons[9]).toBe('单位代码为空');
-    expect(reasons[10]).toBe('单位代码重复:第 7 行已有该单位的数据');
+    expect(reasons[10]).toBe('单位代码重复：第 7 行已有该单位的数据');
     expect(reasons[11]).toContain('统计日期无效');
-    expect(formatTaxFeedError(errors[3])).toBe('feed.csv 第 6 行 “缴费人数”列,值“-3”:缴费人数不能为负数');
+    expect(formatTaxFeedError(errors[3])).toBe('feed.csv 第 6 行 “缴费人数”列，值“-3”：缴费人数不能为负数');
   });
 
   it('refuses a row without a date when the file name has none, naming the date column', () => {
@@ -262,7 +262,7 @@ describe('row errors name file, line, column, value and reason', () => {
   it('refuses empty files and a header without rows', () => {
     expect(errorsOf(parse(''))[0].reason).toBe('文件为空');
     expect(errorsOf(parse('\r\n\r\n'))[0].reason).toBe('文件中没有内容');
-    expect(errorsOf(parse('单位代码,缴费人数,缴费金额\r\n'))[0].reason).toBe('文件中没有数据行(只有表头)');
+    expect(errorsOf(parse('单位代码,缴费人数,缴费金额\r\n'))[0].reason).toBe('文件中没有数据行（只有表头）');
   });
 
   it('lists at most TAX_FEED_MAX_ERRORS errors and counts the rest', () => {
@@ -271,7 +271,7 @@ describe('row errors name file, line, column, value and reason', () => {
     const errors = errorsOf(parse(lines.join('\n')));
     expect(errors).toHaveLength(TAX_FEED_MAX_ERRORS + 1);
     // Each row: a bad count, and from the second row on a duplicate code; 2 * 1005 - 1 in all.
-    expect(errors.at(-1)!.reason).toBe(`另有 ${2 * (TAX_FEED_MAX_ERRORS + 5) - 1 - TAX_FEED_MAX_ERRORS} 处错误未列出(最多列出 ${TAX_FEED_MAX_ERRORS} 处)`);
+    expect(errors.at(-1)!.reason).toBe(`另有 ${2 * (TAX_FEED_MAX_ERRORS + 5) - 1 - TAX_FEED_MAX_ERRORS} 处错误未列出（最多列出 ${TAX_FEED_MAX_ERRORS} 处）`);
   });
 });
 

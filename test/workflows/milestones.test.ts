@@ -80,7 +80,7 @@ describe('milestones', () => {
       await sleepUntil('2031-11-10T02:00:00.000Z');
       await h.campaigns.confirmMilestone(plan.id, { actor: '王处长(wangchu)', key: 'census', note: '普查台账已归档' });
       await expect(h.campaigns.confirmMilestone(plan.id, { actor: '王处长(wangchu)', key: 'census', note: null })).rejects.toMatchObject({
-        cause: { message: '「参保资源普查」已确认完成,无需重复确认' },
+        cause: { message: '「参保资源普查」已确认完成，无需重复确认' },
       });
       await expect(h.campaigns.confirmMilestone(plan.id, { actor: '王处长(wangchu)', key: 'nope', note: null })).rejects.toMatchObject({ cause: { message: '没有键为 nope 的节点任务' } });
       // After the last phase's deadline the campaign is still running: the 公示 is to come.
@@ -97,7 +97,7 @@ describe('milestones', () => {
     await worker.runUntil(async () => {
       await sleepUntil('2032-02-24T01:01:00.000Z');
       expect((await reminders()).map((r) => [r.refId, r.recipient])).toEqual([[`${plan.id}/milestone/publicity/reminder/3`, '440700']]);
-      expect((await reminders())[0].body).toBe('「缴费明细公示」应于 2032-02-27 24:00 前完成,距截止还有 3 个工作日,请按时完成并报请确认。');
+      expect((await reminders())[0].body).toBe('「缴费明细公示」应于 2032-02-27 24:00 前完成，距截止还有 3 个工作日，请按时完成并报请确认。');
       result = await h.client.workflow.getHandle(workflowIds.campaign(plan.id)).result();
     });
 
@@ -109,7 +109,7 @@ describe('milestones', () => {
       ['publicity', 'warning', '440700', PUBLICITY_WARNING, 'open'],
     ]);
     expect(new Set(fired.map((r) => r.id)).size).toBe(2);
-    expect((fired[1].reason as { zh: string }).zh).toBe('「缴费明细公示」应于 2032-02-27 24:00 前完成,逾期 1 个工作日(至 2032-03-01)仍未经确认完成,按方案升级为「预警」。');
+    expect((fired[1].reason as { zh: string }).zh).toBe('「缴费明细公示」应于 2032-02-27 24:00 前完成，逾期 1 个工作日（至 2032-03-01）仍未经确认完成，按方案升级为「预警」。');
     expect((await reminders()).length).toBe(1);
 
     const rows = await db.select().from(milestones).where(eq(milestones.campaignId, plan.id)).orderBy(asc(milestones.seq));

@@ -130,8 +130,8 @@ describe('a unit serialises its Updates and its timer loop', () => {
       .orderBy(asc(escalations.rungIndex));
     // Both rungs fired, at their instants, once; both resolved by the late report, in the database…
     expect(rows.map((r) => [r.rung, r.firedAt.toISOString(), r.status, r.resolution])).toEqual([
-      ['reminder', new Date(DUE).toISOString(), 'resolved', '迟报:甲区填报员'],
-      ['warning', new Date(WARNING_AT).toISOString(), 'resolved', '迟报:甲区填报员'],
+      ['reminder', new Date(DUE).toISOString(), 'resolved', '迟报：甲区填报员'],
+      ['warning', new Date(WARNING_AT).toISOString(), 'resolved', '迟报：甲区填报员'],
     ]);
     // …and in the workflow, which agrees.
     const fired = (viewAfter as { fired: Array<{ id: string; track: string; status: string }> }).fired.filter((f) => f.track === 'missed-report');
