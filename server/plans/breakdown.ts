@@ -100,7 +100,7 @@ export function breakdownFromRows(rows: readonly ImportRow[], regionCode: string
 function readBody(req: Request): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) =>
     raw(req, req.res!, (err?: unknown) => {
-      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') reject(new HttpProblem(413, '请求体过大', `任务分解表不得超过 2 MiB(${BREAKDOWN_MAX_BYTES} 字节)`));
+      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') reject(new HttpProblem(413, '请求体过大', `任务分解表不得超过 2 MiB（${BREAKDOWN_MAX_BYTES} 字节）`));
       else if (err) reject(err);
       else resolve(Buffer.isBuffer(req.body) ? req.body : undefined);
     }),
@@ -115,7 +115,7 @@ export const breakdownRoutes = [
   route({
     method: 'POST',
     path: '/api/plans/breakdown',
-    summary: '读取任务分解表(XLSX 或 CSV:区划代码、单位名称、上级代码、目标);不保存，返回分解行或每处错误的行、列与原因',
+    summary: '读取任务分解表（XLSX 或 CSV：区划代码、单位名称、上级代码、目标）；不保存，返回分解行或每处错误的行、列与原因',
     scope: { kind: 'role', action: 'campaign.launch' },
     bodyKind: 'stream',
     streamTypes: TYPES,
@@ -128,7 +128,7 @@ export const breakdownRoutes = [
     },
     handler: async ({ req, query }) => {
       const bytes = await readBody(req);
-      if (!bytes) throw new HttpProblem(415, '不支持的内容类型', `请以 XLSX 或 CSV 文件提交(收到 ${req.get('Content-Type') ?? '无'})`);
+      if (!bytes) throw new HttpProblem(415, '不支持的内容类型', `请以 XLSX 或 CSV 文件提交（收到 ${req.get('Content-Type') ?? '无'}）`);
       if (bytes.length === 0) throw badRequest('请求体为空：请提交任务分解表');
       const rows: ImportRow[] = [];
       let sheet: string | null | undefined;

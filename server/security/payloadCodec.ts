@@ -221,31 +221,31 @@ export function parseKeyRing(value: string, variable = 'PAYLOAD_KEYS'): KeyRing 
     .map((e) => e.trim())
     .filter((e) => e !== '');
   if (entries.length === 0) {
-    throw new KeyRingError(`${variable} is empty: expected "id:base64key[,id:base64key…]" / ${variable} 为空，格式应为 "标识:base64密钥,…"`);
+    throw new KeyRingError(`${variable} is empty: expected "id:base64key[,id:base64key…]" / ${variable} 为空，格式应为 "id:base64key[,id:base64key…]"（标识与 base64 密钥以冒号分隔，多个之间以逗号分隔）`);
   }
   const keys: Record<string, Uint8Array> = {};
   entries.forEach((entry, index) => {
     const n = index + 1;
     const colon = entry.indexOf(':');
     if (colon < 0) {
-      throw new KeyRingError(`${variable} entry ${n} has no "id:" prefix / ${variable} 第 ${n} 项缺少 "标识：" 前缀`);
+      throw new KeyRingError(`${variable} entry ${n} has no "id:" prefix / ${variable} 第 ${n} 项缺少 "id:" 前缀（标识与冒号）`);
     }
     const id = entry.slice(0, colon).trim();
     const encoded = entry.slice(colon + 1).trim();
     const where = `${variable} entry ${n} ("${id}")`;
     const whereZh = `${variable} 第 ${n} 项（"${id}"）`;
     if (!KEY_ID.test(id)) {
-      throw new KeyRingError(`${where}：key id must be 1–64 of A–Z a–z 0–9 . _ - / ${whereZh}：密钥标识只能由 1–64 个字母、数字、. _ - 组成`);
+      throw new KeyRingError(`${where}: key id must be 1–64 of A–Z a–z 0–9 . _ - / ${whereZh}：密钥标识只能由 1–64 个字母、数字、. _ - 组成`);
     }
-    if (Object.hasOwn(keys, id)) throw new KeyRingError(`${where}：duplicate key id / ${whereZh}：密钥标识重复`);
+    if (Object.hasOwn(keys, id)) throw new KeyRingError(`${where}: duplicate key id / ${whereZh}：密钥标识重复`);
     // Buffer.from(…, 'base64') silently drops characters it does not know; a key must be exact.
     if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded)) {
-      throw new KeyRingError(`${where}：key is not base64 / ${whereZh}：密钥不是有效的 base64`);
+      throw new KeyRingError(`${where}: key is not base64 / ${whereZh}：密钥不是有效的 base64`);
     }
     const key = Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (key.length !== KEY_BYTES) {
       throw new KeyRingError(
-        `${where}：key must be ${KEY_BYTES} bytes, got ${key.length} / ${whereZh}：密钥必须为 ${KEY_BYTES} 字节，实际为 ${key.length} 字节`,
+        `${where}: key must be ${KEY_BYTES} bytes, got ${key.length} / ${whereZh}：密钥必须为 ${KEY_BYTES} 字节，实际为 ${key.length} 字节`,
       );
     }
     keys[id] = key;

@@ -580,9 +580,9 @@ describe('PAYLOAD_KEYS parsing', () => {
   it('names the bad entry in English and Chinese, never the key', () => {
     const short = b64(31, 5);
     const cases: Array<[string, string]> = [
-      ['', 'PAYLOAD_KEYS is empty: expected "id:base64key[,id:base64key…]" / PAYLOAD_KEYS 为空，格式应为 "标识:base64密钥,…"'],
+      ['', 'PAYLOAD_KEYS is empty: expected "id:base64key[,id:base64key…]" / PAYLOAD_KEYS 为空，格式应为 "id:base64key[,id:base64key…]"（标识与 base64 密钥以冒号分隔，多个之间以逗号分隔）'],
       [' , ', 'PAYLOAD_KEYS is empty'],
-      [`k2:${b64(32, 2)},${b64(32, 1)}`, 'PAYLOAD_KEYS entry 2 has no "id:" prefix / PAYLOAD_KEYS 第 2 项缺少 "标识:" 前缀'],
+      [`k2:${b64(32, 2)},${b64(32, 1)}`, 'PAYLOAD_KEYS entry 2 has no "id:" prefix / PAYLOAD_KEYS 第 2 项缺少 "id:" 前缀（标识与冒号）'],
       [`k2:${b64(32, 2)},k1:${short}`, 'PAYLOAD_KEYS entry 2 ("k1"): key must be 32 bytes, got 31 / PAYLOAD_KEYS 第 2 项（"k1"）：密钥必须为 32 字节，实际为 31 字节'],
       [`k1:${b64(32, 1)},k1:${b64(32, 2)}`, 'PAYLOAD_KEYS entry 2 ("k1"): duplicate key id / PAYLOAD_KEYS 第 2 项（"k1"）：密钥标识重复'],
       [`k1:${b64(32, 1).slice(0, -2)}!!`, 'PAYLOAD_KEYS entry 1 ("k1"): key is not base64 / PAYLOAD_KEYS 第 1 项（"k1"）：密钥不是有效的 base64'],
