@@ -56,7 +56,7 @@ export function PlanPreview({ preview }: { preview: Preview }) {
                 <td className="nowrap">{p.startLocal}</td>
                 <td className="nowrap">{p.deadlineLocal}</td>
                 {preview.reporting && (
-                  <td data-testid={`phase-note-${p.key}`}>
+                  <td className="note-cell" data-testid={`phase-note-${p.key}`}>
                     {note ? (language === 'zh-CN' ? note.zh : note.en) : <span className="muted">{t('common.none')}</span>}
                   </td>
                 )}

@@ -84,7 +84,7 @@ export function ReportingPreview({ reporting, timeZone }: { reporting: Reporting
                         <td className="nowrap">
                           <strong>{formatDue(p.dueAt, timeZone)}</strong>
                         </td>
-                        <td>
+                        <td className="note-cell">
                           {p.shifted ? <span className="shift-reason">{text(p.reason) ?? t('schedule.shifted')}</span> : <span className="muted">{t('schedule.notShifted')}</span>}
                           {!p.calendarKnown && <div className="small warn-text">{t('schedule.calendarUnknown')}</div>}
                         </td>
