@@ -28,6 +28,8 @@ const ROUTE_VERBS: ReadonlyArray<[method: string, pattern: string, verb: string]
   ['GET', '/api/campaigns/:id/progress-table', '导出各单位进度表'],
   ['PUT', '/api/calendar/:year', '修改节假日安排'],
   ['POST', '/api/campaigns/:id/tax-feed', '导入税务缴费数据'],
+  ['POST', '/api/campaigns/:id/discrepancies/check', '核查报送数与税务核实数的差异'],
+  ['POST', '/api/campaigns/:id/units/:code/discrepancies/:metric/answer', '答复核查差异（说明或更正）'],
   ['POST', '/api/campaigns/:id/hardship/uploads', '上传困难群体名单文件'],
   ['POST', '/api/campaigns/:id/hardship/imports', '导入困难群体名单'],
   ['POST', '/api/campaigns/:id/hardship/screenings', '开始困难群体筛查'],

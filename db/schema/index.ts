@@ -4,3 +4,4 @@ export * from './hardship';
 export * from './auth';
 export * from './todo';
 export * from './payments';
+export * from './discrepancies';
