@@ -78,6 +78,7 @@ export const AUDIT_ACTION_FILTERS: ReadonlyArray<{ value: string; label: string 
   { value: 'campaign.cancel', label: '撤销活动' },
   { value: 'campaign.phase', label: '调整阶段' },
   { value: 'report.submit', label: '报送进度' },
+  { value: 'discrepancy.*', label: '核查差异（核查、说明、更正）' },
   { value: 'escalation.respond', label: '答复督办' },
   { value: 'circular.approve', label: '审核发布通报' },
   { value: 'calendar.edit', label: '修改节假日安排' },

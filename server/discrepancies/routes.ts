@@ -52,6 +52,7 @@ export const discrepancyRoutes = [
     path: `${C}/discrepancies/check`,
     summary: '核查：按当前税务核实数比对各单位报送数，超出允许误差的开立差异（重复核查不重复开立）',
     scope: { kind: 'campaign', action: 'campaign.phase' },
+    auditAction: 'discrepancy.check',
     temporal: true,
     answers: { 200: { description: '核查结果', schema: CheckResultDto }, 404: { description: '活动不存在' }, 409: { description: '方案未设置核查验收容差' } },
     handler: async ({ params }, d) => {
@@ -66,6 +67,7 @@ export const discrepancyRoutes = [
     path: `${C}/units/:code/discrepancies/:metric/answer`,
     summary: '答复核查差异：说明原因，或更正报送数（人数；金额以元计）',
     scope: { kind: 'unit', action: 'report.submit' },
+    auditAction: 'discrepancy.answer',
     params: UnitParams.extend({ metric: z.enum(DISCREPANCY_METRICS, { error: '指标应为 paid（实缴人数）或 amount（实缴金额）' }) }),
     body: AnswerDiscrepancySchema,
     answers: { 200: { description: '已答复', schema: AnswerResultDto }, 400: { description: '字段无效' }, 404: { description: '没有该差异' }, 409: { description: '差异已消除' } },
