@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { ErrorMessage } from '../../../components/ui/error-message';
 import { Loading } from '../../../components/ui/loading';
-import { formatDateProse, formatDeadlineProse, formatNumber, formatYuan } from '../../../lib/format';
+import { formatActor, formatDateProse, formatDeadlineProse, formatNumber, formatYuan } from '../../../lib/format';
 import { useCan } from '../../../lib/auth';
 import type { DiscrepancyItem } from '../../../types/api';
 import { useAnswerDiscrepancy, useUnitDiscrepancies } from '../api/discrepancies';
@@ -16,6 +16,13 @@ const TONE = { open: 'danger', explained: 'info', corrected: 'info', closed: 'ok
 
 function value(t: DiscrepanciesTranslate, language: Language, metric: DiscrepancyItem['metric'], v: number): string {
   return metric === 'paid' ? t('persons', { n: formatNumber(v, language) }) : t('yuan', { n: formatYuan(v / 100, language) });
+}
+
+/** The report period compared, in prose (a period key ends with its raw date: `xunbao:2026-11-15`). */
+function periodText(t: DiscrepanciesTranslate, language: Language, timeZone: string, period: string | null): string {
+  if (period === '更正') return t('period.corrected');
+  const date = period?.match(/\d{4}-\d{2}-\d{2}$/)?.[0];
+  return date ? t('period.report', { date: formatDateProse(`${date}T12:00:00+08:00`, timeZone, language) }) : '—';
 }
 
 export function UnitDiscrepanciesCard({ campaignId, unitCode, timeZone }: { campaignId: string; unitCode: string; timeZone: string }) {
@@ -41,7 +48,7 @@ export function UnitDiscrepanciesCard({ campaignId, unitCode, timeZone }: { camp
             <p className="small">
               {t('figures', {
                 reported: value(t, language, d.metric, d.reported),
-                period: d.reportedPeriod === '更正' ? t('period.corrected') : (d.reportedPeriod ?? '—'),
+                period: periodText(t, language, timeZone, d.reportedPeriod),
                 verified: value(t, language, d.metric, d.verified),
                 asOf: formatDateProse(`${d.asOf}T12:00:00+08:00`, timeZone, language),
                 difference: value(t, language, d.metric, d.difference),
@@ -54,7 +61,7 @@ export function UnitDiscrepanciesCard({ campaignId, unitCode, timeZone }: { camp
                 {d.answers.map((a) => (
                   <li key={a.at}>
                     {a.kind === 'explain' ? t('answer.kind.explain') : t('answer.kind.correct', { value: value(t, language, d.metric, a.corrected ?? 0) })}：{a.text}
-                    <span className="muted">（{t('answer.by', { actor: a.actor, at: formatDeadlineProse(a.at, timeZone, language) })}）</span>
+                    <span className="muted">——{t('answer.by', { actor: formatActor(a.actor, language), at: formatDeadlineProse(a.at, timeZone, language) })}</span>
                   </li>
                 ))}
               </ul>
