@@ -42,7 +42,7 @@ export const AnswerDiscrepancySchema = z
     kind: z.enum(['explain', 'correct'], { error: '答复方式应为 explain（说明）或 correct（更正）' }),
     text: z.string({ error: '请填写说明' }).trim().min(2, '说明至少 2 个字').max(500, '说明至多 500 字'),
     /** The corrected figure: persons for 实缴人数, 元 for 实缴金额 (two decimals at most). */
-    corrected: z.number({ error: '更正数应为数字' }).min(0, '更正数不能为负').optional(),
+    corrected: z.number({ error: '更正数应为数字' }).min(0, '更正数不能为负').max(10_000_000_000, '更正数过大').optional(),
   })
   .strict()
   .refine((b) => b.kind !== 'correct' || b.corrected !== undefined, { path: ['corrected'], message: '更正须填写更正后的数字' });
