@@ -341,9 +341,9 @@ export async function recordVisit(
       ? rowsOf<{ run_id: string; id: number }>(
           await db.execute(sql`
             select r.run_id, r.id from ${screeningResults} r
-            join ${screeningRuns} s on s.id = r.run_id
-            where s.campaign_id = ${input.campaignId} and s.status = 'completed' and r.id_number = ${idNumber}
-            order by s.finished_at desc nulls last limit 1`),
+            where r.id_number = ${idNumber} and r.run_id = (
+              select s.id from ${screeningRuns} s where s.campaign_id = ${input.campaignId} and s.status = 'completed'
+              order by s.finished_at desc nulls last limit 1)`),
         )[0]
       : undefined;
   const names = toMobilise ? await unitsOf(db, input.campaignId) : null;
