@@ -49,6 +49,11 @@ async function verificationOf(db: Conn, campaignId: string): Promise<CampaignVer
   return plan.verification ? { verification: plan.verification, timeZone: plan.timeZone, regionCode: row.regionCode, currentPhaseKey: row.currentPhaseKey } : null;
 }
 
+/** The plan's verification block (defaults applied), or null when the plan has none. */
+export async function verificationSettings(db: Db, campaignId: string): Promise<Verification | null> {
+  return (await verificationOf(db, campaignId))?.verification ?? null;
+}
+
 interface OwnFigures {
   periodKey: string;
   figures: { paid: number; amountFen: number };

@@ -27,7 +27,17 @@ export const DiscrepancyDto = z.object({
 });
 export type DiscrepancyItem = z.infer<typeof DiscrepancyDto>;
 
-export const DiscrepancyListDto = z.object({ discrepancies: z.array(DiscrepancyDto) });
+export const DiscrepancyListDto = z.object({
+  /** The plan's verification block, or null: without one no discrepancy opens and no check can be asked. */
+  verification: z
+    .object({
+      phase: z.string(),
+      tolerance: z.object({ share: z.number().optional(), persons: z.number().optional(), amountYuan: z.number().optional() }),
+      answerWithinWorkingDays: z.number(),
+    })
+    .nullable(),
+  discrepancies: z.array(DiscrepancyDto),
+});
 export type DiscrepancyList = z.infer<typeof DiscrepancyListDto>;
 
 export const DiscrepancyQuery = z.object({

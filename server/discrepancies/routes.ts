@@ -8,7 +8,7 @@ import { AnswerDiscrepancySchema, AnswerResultDto, CheckResultDto, DiscrepancyLi
 import { DISCREPANCY_WORKFLOW, discrepanciesChangedSignal, discrepancyWorkflowId, type DiscrepancyWatchInput } from '../../contracts/discrepancy';
 import { campaigns } from '../../db/schema';
 import { DISCREPANCY_METRICS } from '../../domain/discrepancy';
-import { answerDiscrepancy, checkDiscrepancies, listDiscrepancies } from '../../services/discrepancies';
+import { answerDiscrepancy, checkDiscrepancies, listDiscrepancies, verificationSettings } from '../../services/discrepancies';
 import { mobilisationOf, paymentsCampaign } from '../../services/payments';
 import { actorName, authOf } from '../http/access';
 import type { ApiDeps } from '../http/deps';
@@ -44,7 +44,7 @@ export const discrepancyRoutes = [
     handler: async ({ params, query, res }, d) => {
       const campaign = await paymentsCampaign(d.db, params.id);
       const list = await listDiscrepancies(d.db, campaign.id, { region: authOf(res).scope, unitCode: query.unit, includeClosed: query.closed === 'true' });
-      return { discrepancies: list };
+      return { verification: await verificationSettings(d.db, campaign.id), discrepancies: list };
     },
   }),
   route({

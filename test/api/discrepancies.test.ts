@@ -82,6 +82,7 @@ describe.each(['pglite', 'postgres'] as const)('discrepancies API on %s', (kind)
     expect(await json(await post(official, `${C}/discrepancies/check`), 200)).toEqual({ opened: 0, updated: 0, closed: 0 });
     expect((await env.client.workflow.getHandle(discrepancyWorkflowId(CAMPAIGN)).describe()).status.name).toBe('RUNNING');
     const list = await json<DiscrepancyList>(await county.fetch(`${C}/discrepancies`), 200);
+    expect(list.verification).toEqual({ phase: 'verification', tolerance: { share: 0.02 }, answerWithinWorkingDays: 3 });
     expect(list.discrepancies.map((d) => [d.unitCode, d.metric, d.reported, d.verified, d.difference, d.asOf, d.status])).toEqual([[COUNTY, 'paid', 500, 480, 20, '2026-11-30', 'open']]);
     expect((await json<DiscrepancyList>(await otherCounty.fetch(`${C}/discrepancies`), 200)).discrepancies).toEqual([]);
     const todo = await json<TodoView>(await county.fetch('/api/todo'), 200);

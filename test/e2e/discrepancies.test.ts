@@ -1,12 +1,12 @@
 // 核查差异 in a real browser against the real stack, on a phone (375 px): the demo campaign's 蓬江区
-// reported 500 paid while the tax feed verifies 480; an official's check opens the discrepancy; the
+// reported 500 paid while the tax feed verifies 480; the official's check on the campaign page opens the
+// discrepancy; the
 // county's supervisor finds it in 待办, opens the unit page, corrects the figure with a note, and the
 // discrepancy reads 已消除; the page never scrolls sideways. The mobilisation card shows the visits.
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { paymentStatuses, units, visitOutcomes } from '../../db/schema';
-import { checkDiscrepancies } from '../../services/discrepancies';
 import { recordReport } from '../../services/reporting';
 import { artifacts, startConsole, type ConsoleHarness } from '../support/browser';
 import type { TestUser } from '../support/stack';
@@ -45,7 +45,10 @@ describe('核查差异 on a phone', () => {
     for (let i = 0; i < 100 && (await db.select().from(units).where(and(eq(units.campaignId, campaignId), eq(units.code, COUNTY)))).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     await recordReport(db, { id: `${campaignId}/e2e`, campaignId, unitCode: COUNTY, periodKey: '2026-11-15', revision: 1, figures: { enrolled: 900, paid: 500, amountFen: 9_000_000, mobilePaid: 0, hardshipCovered: 0 }, late: false, source: 'api', actor: '测试', note: null, at: Date.now() });
     await db.update(units).set({ verifiedPaid: 480, verifiedAmountFen: 9_000_000, verifiedMobilePaid: 0, verifiedAsOf: '2026-11-30' }).where(and(eq(units.campaignId, campaignId), eq(units.code, COUNTY)));
-    expect(await checkDiscrepancies(db, campaignId, Date.now())).toMatchObject({ opened: 1 });
+    // The official asks for the check on the campaign page.
+    await officialPage.getByTestId('discrepancies-check').click();
+    await officialPage.getByText('核查完成：新开立差异 1 项，更新 0 项，消除 0 项。').waitFor();
+    await officialPage.getByText('待答复 1 项（其中已逾期提请上级 0 项），已说明或更正 0 项，已消除 0 项。').waitFor();
     const person = '440703197202021105';
     await db.insert(paymentStatuses).values({ campaignId, idNumber: person, importId: 'e2e', name: '郑十', villageCode: '440703001001', status: 'unpaid' });
     await db.insert(visitOutcomes).values({ campaignId, idNumber: person, villageCode: '440703001001', outcome: 'promised', actor: '协管员', recordedAt: new Date() });

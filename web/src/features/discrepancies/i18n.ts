@@ -27,6 +27,9 @@ export const discrepanciesZhCN = {
   'answer.by': '{actor}，{at}',
   'answer.kind.explain': '说明',
   'answer.kind.correct': '更正为 {value}',
+  'campaign.counts': '待答复 {open} 项（其中已逾期提请上级 {escalated} 项），已说明或更正 {answered} 项，已消除 {closed} 项。',
+  'campaign.check': '核查报送数与税务核实数',
+  'campaign.checked': '核查完成：新开立差异 {opened} 项，更新 {updated} 项，消除 {closed} 项。',
   persons: '{n} 人',
   yuan: '{n} 元',
 };
@@ -58,6 +61,9 @@ const discrepanciesEn: Record<DiscrepanciesKey, string> = {
   'answer.by': '{actor}, {at}',
   'answer.kind.explain': 'Explanation',
   'answer.kind.correct': 'Corrected to {value}',
+  'campaign.counts': '{open} to answer ({escalated} escalated), {answered} explained or corrected, {closed} settled.',
+  'campaign.check': 'Compare reported and verified figures',
+  'campaign.checked': 'Checked: {opened} opened, {updated} updated, {closed} settled.',
   persons: '{n} persons',
   yuan: '¥{n}',
 };
