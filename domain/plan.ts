@@ -17,6 +17,7 @@ import { breakdownUnits, LEVEL_RANK, RegionNodeSchema, RegionSchema, type Region
 import type { RegionLevel } from './status';
 import { checkStreams, checkWorkflowLimit, ReportingFieldSchema, workflowLayout } from './streams';
 import { ROLLUP_RULES } from './rollup';
+import { VerificationSchema } from './discrepancy';
 import { COUNT_TARGETS, METRIC_INFO, metricNeeds, metricTarget, TargetsSchema, type Targets } from './targets';
 import { DEFAULT_TIME_ZONE, addDaysLocal, daysBetweenLocal, formatLocal, isValidTimeZone, localToInstant } from './time';
 
@@ -73,6 +74,8 @@ export const PlanSchema = z
     rollup: z.enum(ROLLUP_RULES, { error: `rollup 应为 ${ROLLUP_RULES.join('、')} 之一` }).optional(),
     /** The 缴费情况公示: its milestone, registers and masking (domain/notices.ts); absent: both registers, 张*明, 前6后4. */
     notice: NoticeSchema.optional(),
+    /** 核查验收: the tolerance between reported and verified figures, and the answer window (domain/discrepancy.ts). */
+    verification: VerificationSchema.optional(),
   })
   .strict();
 
@@ -235,6 +238,9 @@ export function validatePlan(input: unknown, now: number): PlanValidation {
     if (point.share < curve[i - 1].share) errors.push({ path: `escalation.pace.curve[${i}].share`, message: '进度曲线的比例不应下降' });
   });
   if (breakdownOk) checkJudgedMetrics(plan, errors);
+  if (plan.verification && !seenKeys.has(plan.verification.phase)) {
+    errors.push({ path: 'verification.phase', message: `没有键为 ${plan.verification.phase} 的阶段（核查验收所在阶段）` });
+  }
 
   checkMilestones(plan, phases[0].startAt, errors);
   checkNotice(plan, errors);

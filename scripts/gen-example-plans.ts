@@ -287,6 +287,9 @@ export function buildJiangmen2023(): ExamplePlan {
       shift: 'next-working-day',
     },
     escalation: jiangmenEscalation(),
+    // 核查验收阶段: the city verifies the counts, which are the successful deductions in the tax system
+    // (seed 001). Made up: the 2% tolerance and the three working days to answer.
+    verification: { phase: 'verification', tolerance: { share: 0.02 }, answerWithinWorkingDays: 3 },
     // "在每年2月、6月、10月开展城乡居民参保宣传活动": October falls in this campaign (February and June
     // belong to the year-round work, not to this campaign).
     milestones: [
@@ -635,6 +638,9 @@ export function buildXiayiCounty(): ExamplePlan {
       paceMargin: 0.05,
       warningWindowDays: 1,
     },
+    // 督查验收阶段: the inspection compares the towns' counts with the system's. Made up: 5 persons or
+    // 1,000 元 of difference allowed, two working days to answer.
+    verification: { phase: 'inspection', tolerance: { persons: 5, amountYuan: 1000 }, answerWithinWorkingDays: 2 },
     breakdown,
   };
 }

@@ -5,6 +5,7 @@ import { AppConfigDto, HealthDto } from '../contracts/api/campaigns';
 import { authRoutes } from './auth/routes';
 import { campaignRoutes } from './campaigns/routes';
 import { codecRoutes } from './codec/routes';
+import { discrepancyRoutes } from './discrepancies/routes';
 import { hardshipRoutes } from './hardship/routes';
 import { openApiDocument } from './http/openapi';
 import { noticeRoutes } from './notices/routes';
@@ -46,7 +47,7 @@ const systemRoutes = [
   }),
 ];
 
-export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...breakdownRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...noticeRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes, ...regionRoutes];
+export const API_ROUTES: readonly RouteSpec[] = [...systemRoutes, ...authRoutes, ...campaignRoutes, ...breakdownRoutes, ...reportingRoutes, ...taxFeedRoutes, ...paymentRoutes, ...noticeRoutes, ...discrepancyRoutes, ...hardshipRoutes, ...codecRoutes, ...todoRoutes, ...regionRoutes];
 
 /** The access policy, one entry per route: what the authorization matrix test walks. */
 export const POLICY: readonly PolicyEntry[] = API_ROUTES.map(policyEntry);

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createDbActivities } from '../activities/db';
+import { createDiscrepancyActivities } from '../activities/discrepancy';
 import { createListImportActivities } from '../activities/listImport';
 import { createScreeningActivities } from '../activities/screening';
 import { channelsFrom, createOutboxActivities, type NotifyConfig } from '../activities/outbox';
@@ -42,6 +43,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createTaxFeedActivities(deps.db, { uploadDir: deps.uploadDir ?? DEFAULT_UPLOAD_DIR }),
       ...createListImportActivities(deps.db, { uploadDir: deps.uploadDir ?? DEFAULT_UPLOAD_DIR }),
       ...createScreeningActivities(deps.db),
+      ...createDiscrepancyActivities(deps.db, deps.notify ? channelsFrom(deps.notify) : undefined),
     },
     // Imports and screenings report progress through heartbeats, shown in the console: send them often.
     maxHeartbeatThrottleInterval: '2 seconds',

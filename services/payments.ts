@@ -5,18 +5,24 @@
 // `refreshPayments` in the same transaction, so the current delivery, every roster person's status, the
 // units' verified figures and the campaign's totals change together or not at all (a year-to-date
 // snapshot: domain/payments.ts). A new roster refreshes them too.
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
-import { campaigns, currentLists, paymentState, paymentStatuses, units, visitOutcomes } from '../db/schema';
+import { campaigns, currentLists, paymentState, paymentStatuses, refusals, screeningResults, screeningRuns, units, visitOutcomes } from '../db/schema';
+import { recordRefusal } from './hardship/refusals';
+import { unitsOf } from './hardship/reads';
 import { maskIdNumber } from '../domain/idNumber';
 import {
   maskName,
   PAID_REGISTER,
   PERSON_PAYMENT_STATUSES,
+  regionPrefix,
   VERIFIED_STATUSES,
+  VISIT_OUTCOMES,
   type PersonPaymentStatus,
   type VisitOutcome,
 } from '../domain/payments';
+import { syncDiscrepancies } from './discrepancies';
 import { ServiceError } from './errors';
 import { rollupRuleOf } from './reporting';
 
@@ -151,6 +157,9 @@ export async function refreshPayments(tx: Tx, campaignId: string): Promise<{ sta
       .set({ paid: sql`${units.verifiedPaid}`, amountFen: sql`${units.verifiedAmountFen}`, mobilePaid: sql`${units.verifiedMobilePaid}`, rollupSource: 'verified' })
       .where(eq(units.campaignId, campaignId));
   }
+  // 核查验收: the new verified figures update (or close) every discrepancy, and open new ones while the
+  // plan's verification phase runs (services/discrepancies.ts).
+  await syncDiscrepancies(tx, campaignId, { now: Date.now(), open: 'phase' });
   return { statuses: totals.statuses };
 }
 
@@ -289,24 +298,131 @@ export async function payersNotInRoster(db: Db, campaignId: string, limit: numbe
 }
 
 export const PERSON_NOT_FOUND = 'PersonNotFound';
+export const REFUSAL_NOTE_REQUIRED = 'RefusalNoteRequired';
+
+/** Repeated visits before a refusal may be recorded (contracts/api/hardship.ts RecordRefusalRequestSchema: at least 2). */
+export const REFUSAL_MIN_VISITS = 2;
+
+export interface VisitRecorded {
+  outcome: VisitOutcome;
+  at: string;
+  /** For a refusal: whether it was recorded as refusal evidence (拒绝参保证明) for the hardship rule, and why not. */
+  refusal?: { recorded: boolean; refusalId: number | null; visits: number; reason: string | null };
+}
 
 /**
  * Records a visit outcome for a person of the village's unpaid register. The person is named by the
  * register's ref and must be on this village's roster (the route has already checked the caller's
  * region covers the village).
+ *
+ * A refusal (拒缴) needs a note, and is the hardship refusal rule's evidence (domain/hardship.ts rule 6:
+ * "a refusal is on record, statement from the person, guardian or village committee") once the person
+ * has been visited at least twice: a refusal record by the village committee, its evidence the visit
+ * record itself (a text document: date, clerk, visits, note), in the same transaction. If the latest
+ * screening has the person to mobilise, their result turns refused at once, with its run's counts (as a
+ * refusal recorded on the screening page does); otherwise the next screening reads the record.
  */
 export async function recordVisit(
   db: Db,
   input: { campaignId: string; village: string; ref: string; outcome: VisitOutcome; note: string | null; actor: string; at: Date },
-): Promise<{ outcome: VisitOutcome; at: string }> {
+): Promise<VisitRecorded> {
   const idNumber = idOfRef(input.ref);
   const [person] = await db
     .select({ status: paymentStatuses.status })
     .from(paymentStatuses)
     .where(and(eq(paymentStatuses.campaignId, input.campaignId), eq(paymentStatuses.idNumber, idNumber), eq(paymentStatuses.villageCode, input.village), isNotNull(paymentStatuses.villageCode)));
   if (!person) throw new ServiceError(PERSON_NOT_FOUND, '该人员不在本村（居）的花名册中', 404);
-  await db.insert(visitOutcomes).values({ campaignId: input.campaignId, idNumber, villageCode: input.village, outcome: input.outcome, note: input.note, actor: input.actor, recordedAt: input.at });
-  return { outcome: input.outcome, at: input.at.toISOString() };
+  if (input.outcome === 'refused' && !input.note) {
+    throw new ServiceError(REFUSAL_NOTE_REQUIRED, '登记拒缴须填写走访说明（拒缴理由、在场人员）', 400, { errors: [{ path: 'note', message: '拒缴须填写说明' }] });
+  }
+  // The screening result to turn refused, read before the transaction (recordRefusal takes its own row lock).
+  const toMobilise =
+    input.outcome === 'refused'
+      ? rowsOf<{ run_id: string; id: number }>(
+          await db.execute(sql`
+            select r.run_id, r.id from ${screeningResults} r
+            where r.id_number = ${idNumber} and r.run_id = (
+              select s.id from ${screeningRuns} s where s.campaign_id = ${input.campaignId} and s.status = 'completed'
+              order by s.finished_at desc nulls last limit 1)`),
+        )[0]
+      : undefined;
+  const names = toMobilise ? await unitsOf(db, input.campaignId) : null;
+  return db.transaction(async (tx) => {
+    await tx.insert(visitOutcomes).values({ campaignId: input.campaignId, idNumber, villageCode: input.village, outcome: input.outcome, note: input.note, actor: input.actor, recordedAt: input.at });
+    const out: VisitRecorded = { outcome: input.outcome, at: input.at.toISOString() };
+    if (input.outcome !== 'refused') return out;
+    const [{ visits }] = await tx
+      .select({ visits: sql<number>`count(*)::int` })
+      .from(visitOutcomes)
+      .where(and(eq(visitOutcomes.campaignId, input.campaignId), eq(visitOutcomes.idNumber, idNumber)));
+    if (visits < REFUSAL_MIN_VISITS) {
+      out.refusal = { recorded: false, refusalId: null, visits, reason: `已走访 ${visits} 次：须经至少 ${REFUSAL_MIN_VISITS} 次上门动员，拒缴方可作为拒绝参保证明` };
+      return out;
+    }
+    const [campaign] = await tx.select({ id: campaigns.id, regionCode: campaigns.regionCode }).from(campaigns).where(eq(campaigns.id, input.campaignId));
+    const record = [
+      '走访记录（拒绝参保）',
+      `村（居）：${input.village}`,
+      `走访日期：${input.at.toISOString().slice(0, 10)}`,
+      `走访人：${input.actor}`,
+      `累计走访次数：${visits}`,
+      `说明：${input.note}`,
+    ].join('\n');
+    const evidence = { fileName: `走访记录-拒缴-${input.at.toISOString().slice(0, 10)}.txt`, contentType: 'text/plain; charset=utf-8', bytes: Buffer.from(record, 'utf8') };
+    const statement = { statementBy: 'village-committee', visits, note: input.note!, evidence, actor: input.actor };
+    const [result] = toMobilise
+      ? await tx.select({ outcome: screeningResults.outcome }).from(screeningResults).where(eq(screeningResults.id, toMobilise.id))
+      : [];
+    if (toMobilise && result?.outcome === 'to-mobilise') {
+      const r = await recordRefusal(tx as unknown as Db, { campaign: campaign, runId: toMobilise.run_id, resultId: Number(toMobilise.id), ...statement, names: names!, now: () => input.at.getTime() });
+      out.refusal = { recorded: true, refusalId: r.refusalId, visits, reason: null };
+      return out;
+    }
+    const [r] = await tx
+      .insert(refusals)
+      .values({
+        campaignId: input.campaignId,
+        idNumber,
+        statementBy: statement.statementBy,
+        visits,
+        note: statement.note,
+        evidenceName: evidence.fileName,
+        evidenceType: evidence.contentType,
+        evidenceSha256: createHash('sha256').update(evidence.bytes).digest('hex'),
+        evidence: evidence.bytes,
+        actor: input.actor,
+        recordedAt: input.at,
+      })
+      .returning({ id: refusals.id });
+    out.refusal = { recorded: true, refusalId: r.id, visits, reason: null };
+    return out;
+  });
+}
+
+export interface Mobilisation {
+  /** People with at least one recorded visit. */
+  people: number;
+  /** People by their latest visit outcome. */
+  byOutcome: Record<VisitOutcome, number>;
+}
+
+/**
+ * The mobilisation figures (已走访、承诺缴费、拒缴、迁出、死亡、在校) of a unit: each roster person of a
+ * village under it counted once, by their latest visit outcome; a parent's figures are the sum of its
+ * villages' (its code's significant prefix, domain/payments.ts regionPrefix).
+ */
+export async function mobilisationOf(db: Db, campaignId: string, code: string): Promise<Mobilisation> {
+  const rows = rowsOf<{ outcome: string; n: number }>(
+    await db.execute(sql`
+      select outcome, count(*)::int as n from (
+        select distinct on (id_number) outcome
+        from ${visitOutcomes}
+        where campaign_id = ${campaignId} and village_code like ${`${regionPrefix(code)}%`}
+        order by id_number, recorded_at desc, id desc
+      ) latest group by outcome`),
+  );
+  const byOutcome = Object.fromEntries(VISIT_OUTCOMES.map((o) => [o, rows.find((r) => r.outcome === o)?.n ?? 0])) as Record<VisitOutcome, number>;
+  return { people: rows.reduce((s, r) => s + r.n, 0), byOutcome };
 }
 
 /** The campaign's year and region, or a 404. */

@@ -3,11 +3,13 @@
 //   - report.submit: the next open reporting period of the user's own unit, per running campaign;
 //   - escalation.respond: open escalations on units in the user's subtree (the newest first);
 //   - circular.approve: draft circulars of campaigns in the user's region;
-//   - mobilisation.export: the user's unit's people still to mobilise in the latest completed screening.
+//   - mobilisation.export: the user's unit's people still to mobilise in the latest completed screening;
+//   - report.submit: 核查验收 discrepancies of the user's own unit awaiting an answer (services/discrepancies.ts).
 // An item's key names the object and its state, so a new rung of the same escalation is unread again.
 import { and, asc, desc, eq, gt, inArray, like, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { campaigns, circulars, escalations, reportPeriods, screeningRuns, screeningSummaries, todoReads, units } from '../db/schema';
+import { campaigns, circulars, discrepancies, escalations, reportPeriods, screeningRuns, screeningSummaries, todoReads, units } from '../db/schema';
+import { DISCREPANCY_METRIC_ZH, formatMetric, type DiscrepancyMetric } from '../domain/discrepancy';
 import { regionContains, regionPrefix, roleAllows, type Role } from '../domain/access';
 import { TERMINAL_CAMPAIGN_STATUSES } from '../domain/status';
 import type { TodoItem, TodoView } from '../contracts/api/todo';
@@ -80,6 +82,30 @@ export async function listTodo(db: Db, user: TodoUser): Promise<TodoView> {
         title: `${e.unitName}：${e.rungName}，待签收答复`,
         detail: reason,
         dueAt: e.nextRungAt?.toISOString() ?? null,
+        seq: null,
+      });
+    }
+  }
+
+  if (roleAllows(user.role, 'report.submit')) {
+    const open = await db
+      .select({ d: discrepancies, unitName: units.name })
+      .from(discrepancies)
+      .innerJoin(units, and(eq(units.campaignId, discrepancies.campaignId), eq(units.code, discrepancies.unitCode)))
+      .where(and(inArray(discrepancies.campaignId, ids), eq(discrepancies.unitCode, user.regionCode), eq(discrepancies.status, 'open')))
+      .orderBy(asc(discrepancies.answerBy));
+    for (const { d, unitName } of open) {
+      const metric = d.metric as DiscrepancyMetric;
+      items.push({
+        key: `discrepancy:${d.campaignId}/${d.unitCode}/${d.metric}/${d.episode}`,
+        kind: 'discrepancy',
+        campaignId: d.campaignId,
+        campaignTitle: titleOf.get(d.campaignId)!,
+        unitCode: d.unitCode,
+        unitName,
+        title: `${unitName}${DISCREPANCY_METRIC_ZH[metric]}核查差异待说明或更正`,
+        detail: `报送${formatMetric(metric, d.reported)}，税务核实${formatMetric(metric, d.verified)}（数据截至${d.asOf}），超出允许误差。请说明原因或更正报送数。`,
+        dueAt: d.answerBy.toISOString(),
         seq: null,
       });
     }

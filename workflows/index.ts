@@ -4,3 +4,4 @@ export { unitWorkflow } from './unit';
 export * from './taxFeed';
 export * from './outbox';
 export * from './hardship';
+export * from './discrepancy';

@@ -69,5 +69,10 @@ export const VisitRequestSchema = z
     note: z.string().trim().max(200).optional(),
   })
   .strict();
-export const VisitResultDto = z.object({ outcome: z.enum(VISIT_OUTCOMES), at: z.string() });
+export const VisitResultDto = z.object({
+  outcome: z.enum(VISIT_OUTCOMES),
+  at: z.string(),
+  /** A refusal: recorded as the hardship rule's refusal evidence (拒绝参保证明), or why not yet. */
+  refusal: z.object({ recorded: z.boolean(), refusalId: z.number().nullable(), visits: z.number(), reason: z.string().nullable() }).optional(),
+});
 export type VisitResult = z.infer<typeof VisitResultDto>;

@@ -1,7 +1,7 @@
 // 待办: the signed-in user's open work, as GET /api/todo answers it, and the read marks.
 import { z } from 'zod';
 
-export const TODO_KINDS = ['period', 'escalation', 'circular', 'list'] as const;
+export const TODO_KINDS = ['period', 'escalation', 'circular', 'list', 'discrepancy'] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
 export const TodoItemDto = z.object({

@@ -5,3 +5,4 @@ export * from './auth';
 export * from './todo';
 export * from './payments';
 export * from './notices';
+export * from './discrepancies';

@@ -20,6 +20,7 @@ import { fileNameOf, sendXlsx } from '../http/files';
 import type { ApiDeps } from '../http/deps';
 import { route } from '../http/route';
 import { startListImport } from '../hardship/uploads';
+import { watchDiscrepancies } from '../discrepancies/routes';
 import { importView, XLSX_TYPE } from '../hardship/views';
 
 const P = '/api/campaigns/:id/payments';
@@ -135,7 +136,10 @@ export const paymentRoutes = [
     handler: async ({ params, body, res }, d) => {
       const campaign = await paymentsCampaign(d.db, params.id);
       const prepared = await prepareImport(d.db, { uploadDir: d.uploadDir, now: d.now }, campaign.id, { ...body, list: 'payments', screenAfter: false, actor: actorName(res) });
-      return startListImport(d, prepared, campaign.id);
+      const started = await startListImport(d, prepared, campaign.id);
+      // 核查验收: the delivery may open discrepancies; their answer-deadline timer watches (server/discrepancies).
+      await watchDiscrepancies(d, campaign.id);
+      return started;
     },
   }),
   route({

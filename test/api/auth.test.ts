@@ -112,6 +112,7 @@ function concrete(path: string, unit: string): string {
     .replace(':runId', 'none')
     .replace(':resultId', '1')
     .replace(':refusalId', '1')
+    .replace(':metric', 'paid')
     .replace(':userId', '999999');
 }
 

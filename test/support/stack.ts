@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Db } from '../../db/client';
 import type { Role } from '../../domain/access';
 import { SYSTEM_ACTOR, type PublicUser } from '../../server/auth/service';
 import { loadConfig } from '../../server/config';
@@ -30,6 +31,8 @@ export interface TestUser extends PublicUser {
 
 export interface Stack {
   baseUrl: string;
+  /** The stack's database (PGlite in memory), for a test that sets up what no page can (verified figures). */
+  db: Db;
   temporalAddress: string;
   /** An account made directly through the auth service; officials and admins come already enrolled in TOTP. */
   createUser(user: NewTestUser, options?: { enrolMfa?: boolean }): Promise<TestUser>;
@@ -55,6 +58,7 @@ export async function startStack(): Promise<Stack> {
   const auth = runtime.auth!;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    db: runtime.database.db,
     temporalAddress: dev.address,
     async createUser(input, options = {}) {
       const created = await auth.createUser(SYSTEM_ACTOR, input);

@@ -15,7 +15,7 @@ describe('replay gate', () => {
       files.map((f) => temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
     );
     expect(files.length).toBeGreaterThan(0);
-    expect([...types].sort()).toEqual(['campaignWorkflow', 'listImportWorkflow', 'outboxDispatcherWorkflow', 'screeningWorkflow', 'taxFeedInboxWorkflow', 'unitWorkflow']);
+    expect([...types].sort()).toEqual(['campaignWorkflow', 'discrepancyWorkflow', 'listImportWorkflow', 'outboxDispatcherWorkflow', 'screeningWorkflow', 'taxFeedInboxWorkflow', 'unitWorkflow']);
   });
 
   it.each(files)('replays %s', async (file) => {

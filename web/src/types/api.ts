@@ -182,3 +182,4 @@ export interface AuditFilters {
 }
 
 export type { RegisterPage, VisitResult } from '../../../contracts/api/payments';
+export type { AnswerDiscrepancyRequest, DiscrepancyItem, DiscrepancyList, MobilisationView } from '../../../contracts/api/discrepancies';

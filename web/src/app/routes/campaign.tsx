@@ -9,6 +9,7 @@ import { ActionLog } from '../../features/campaigns/components/action-log';
 import { ActionsPanel } from '../../features/campaigns/components/actions-panel';
 import { PhaseTimeline } from '../../features/campaigns/components/phase-timeline';
 import { UnitsTable } from '../../features/units/components/units-table';
+import { CampaignDiscrepanciesCard } from '../../features/discrepancies/components/campaign-discrepancies-card';
 import { useCanIn } from '../../lib/auth';
 import { env } from '../../config/env';
 import { useI18n } from '../../lib/i18n';
@@ -59,6 +60,7 @@ export function CampaignRoute() {
         </div>
         <UnitsTable campaignId={c.id} units={c.units} timeZone={c.timeZone} testId="county-table" />
       </section>
+      <CampaignDiscrepanciesCard campaignId={c.id} canCheck={canAct} />
       {canAct && <ActionsPanel campaign={c} />}
       <ActionLog campaign={c} />
     </>

@@ -22,6 +22,8 @@ import { UnitBreadcrumbs } from '../../features/units/components/unit-breadcrumb
 import { UnitHeader } from '../../features/units/components/unit-header';
 import { usePaymentsI18n } from '../../features/payments/i18n';
 import { useNoticesI18n } from '../../features/notices/i18n';
+import { UnitMobilisationCard } from '../../features/payments/components/unit-mobilisation-card';
+import { UnitDiscrepanciesCard } from '../../features/discrepancies/components/unit-discrepancies-card';
 import { UnitReportingStatus } from '../../features/units/components/unit-reporting-status';
 import { UnitsTable } from '../../features/units/components/units-table';
 import { useCan } from '../../lib/auth';
@@ -79,6 +81,8 @@ export function UnitRoute() {
         <UnitReportingStatus unit={d.unit} timeZone={timeZone} />
         <Figures targets={d.unit.targets} progress={d.unit.progress} testId="unit-figures" />
       </section>
+      <UnitDiscrepanciesCard campaignId={d.campaignId} unitCode={d.unit.code} timeZone={timeZone} />
+      <UnitMobilisationCard campaignId={d.campaignId} unitCode={d.unit.code} />
       {reports && reporting.data && campaign.data && (
         <section className="card" data-testid="unit-charts">
           <h2>{t('chart.heading.unit')}</h2>

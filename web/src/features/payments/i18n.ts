@@ -37,6 +37,14 @@ export const paymentsZhCN = {
   'outcome.moved-away': '已迁出',
   'outcome.deceased': '已死亡',
   'outcome.studying': '在校学生',
+  'mobilisation.heading': '走访动员情况',
+  'mobilisation.people': '已走访人数',
+  'mobilisation.note': '按每人最近一次走访结果统计，含下辖各村（居）。拒绝参保经两次以上走访并填写说明的，作为拒绝参保证明计入困难群体筛查。',
+  'refusal.note': '拒缴说明（必填：拒缴理由、在场人员）',
+  'refusal.confirm': '登记拒绝参保',
+  'refusal.cancel': '取消',
+  'refusal.recorded': '已登记为拒绝参保证明（累计走访 {visits} 次）',
+  'refusal.notYet': '已记录走访；{reason}',
 };
 
 export type PaymentsKey = keyof typeof paymentsZhCN;
@@ -74,6 +82,14 @@ const paymentsEn: Record<PaymentsKey, string> = {
   'outcome.moved-away': 'Moved away',
   'outcome.deceased': 'Deceased',
   'outcome.studying': 'Student',
+  'mobilisation.heading': 'Household visits',
+  'mobilisation.people': 'People visited',
+  'mobilisation.note': 'Each person counted once, by their latest visit, over the unit’s villages. A refusal after two or more visits, with its note, counts as the refusal evidence in hardship screening.',
+  'refusal.note': 'Why they refuse, who was present (required)',
+  'refusal.confirm': 'Record the refusal',
+  'refusal.cancel': 'Cancel',
+  'refusal.recorded': 'Recorded as refusal evidence ({visits} visits)',
+  'refusal.notYet': 'Visit recorded; {reason}',
 };
 
 const dictionaries: Record<Language, Record<PaymentsKey, string>> = { 'zh-CN': paymentsZhCN, en: paymentsEn };

@@ -111,6 +111,7 @@ export const en: Record<MessageKey, string> = {
   'todo.kind.escalation': 'Escalations to answer',
   'todo.kind.circular': 'Circulars to approve',
   'todo.kind.list': 'People to mobilise',
+  'todo.kind.discrepancy': 'Verification discrepancies to answer',
   'todo.read': 'Read',
   'todo.unread': 'Unread',
   'todo.markRead': 'Mark read',

@@ -111,6 +111,7 @@ export const zhCN = {
   'todo.kind.escalation': '待签收答复的督办',
   'todo.kind.circular': '待审核的通报',
   'todo.kind.list': '待动员名单',
+  'todo.kind.discrepancy': '核查差异待答复',
   'todo.read': '已读',
   'todo.unread': '未读',
   'todo.markRead': '标为已读',

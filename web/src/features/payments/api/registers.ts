@@ -31,7 +31,7 @@ export const useRegister = (campaignId: string, village: string, register: Regis
 export const useRecordVisit = (campaignId: string, village: string) => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { ref: string; outcome: VisitOutcome }) => api.post<VisitResult>(`${unitPath(campaignId, village)}/visits`, input),
+    mutationFn: (input: { ref: string; outcome: VisitOutcome; note?: string }) => api.post<VisitResult>(`${unitPath(campaignId, village)}/visits`, input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: registerKeys.all(campaignId, village) }),
   });
 };

@@ -15,6 +15,9 @@ export function VillageRegisterPage({ campaignId, village }: { campaignId: strin
   const query = useRegister(campaignId, village, register);
   const visit = useRecordVisit(campaignId, village);
   const [saved, setSaved] = useState<string | null>(null);
+  // A refusal asks for its note first (it becomes the refusal evidence after repeated visits).
+  const [refusing, setRefusing] = useState<string | null>(null);
+  const [note, setNote] = useState('');
 
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorMessage error={query.error} />;
@@ -69,15 +72,56 @@ export function VillageRegisterPage({ campaignId, village }: { campaignId: strin
                       className={r.visit?.outcome === o ? 'button button-primary' : 'button'}
                       style={{ minHeight: '2.75rem', minWidth: '6rem' }}
                       disabled={visit.isPending}
-                      onClick={() =>
-                        visit.mutate({ ref: r.ref, outcome: o }, { onSuccess: () => setSaved(`${r.name} ${t('visit.saved', { outcome: t(outcomeKey(o)) })}`) })
-                      }
+                      onClick={() => {
+                        if (o === 'refused') {
+                          setRefusing(r.ref);
+                          setNote('');
+                          return;
+                        }
+                        visit.mutate({ ref: r.ref, outcome: o }, { onSuccess: () => setSaved(`${r.name} ${t('visit.saved', { outcome: t(outcomeKey(o)) })}`) });
+                      }}
                       data-testid={`visit-${o}`}
                     >
                       {t(outcomeKey(o))}
                     </button>
                   ))}
                 </div>
+                {refusing === r.ref && (
+                  <form
+                    style={{ display: 'grid', gap: '0.5rem', marginTop: '0.5rem' }}
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      visit.mutate(
+                        { ref: r.ref, outcome: 'refused', note: note.trim() },
+                        {
+                          onSuccess: (result) => {
+                            setRefusing(null);
+                            const refusal = result.refusal;
+                            setSaved(
+                              `${r.name} ${t('visit.saved', { outcome: t(outcomeKey('refused')) })}：${
+                                refusal?.recorded ? t('refusal.recorded', { visits: refusal.visits }) : t('refusal.notYet', { reason: refusal?.reason ?? '' })
+                              }`,
+                            );
+                          },
+                        },
+                      );
+                    }}
+                    data-testid="refusal-form"
+                  >
+                    <label style={{ display: 'grid', gap: '0.25rem' }}>
+                      {t('refusal.note')}
+                      <textarea rows={3} required maxLength={200} value={note} onChange={(e) => setNote(e.target.value)} style={{ width: '100%' }} data-testid="refusal-note" />
+                    </label>
+                    <div style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem' }}>
+                      <button type="submit" className="button button-primary" style={{ minHeight: '2.75rem' }} disabled={visit.isPending || note.trim() === ''} data-testid="refusal-confirm">
+                        {t('refusal.confirm')}
+                      </button>
+                      <button type="button" className="button" style={{ minHeight: '2.75rem' }} onClick={() => setRefusing(null)}>
+                        {t('refusal.cancel')}
+                      </button>
+                    </div>
+                  </form>
+                )}
               </>
             )}
           </li>

@@ -13,7 +13,7 @@ import { useCampaigns } from '../../campaigns/api/get-campaigns';
 import { FirstRunCard } from '../../campaigns/components/first-run-card';
 import { useMarkTodo, useTodo } from '../api/get-todo';
 
-const KINDS: TodoKind[] = ['period', 'escalation', 'circular', 'list'];
+const KINDS: TodoKind[] = ['discrepancy', 'period', 'escalation', 'circular', 'list'];
 
 function hrefOf(item: TodoItem): string {
   switch (item.kind) {
@@ -25,6 +25,8 @@ function hrefOf(item: TodoItem): string {
       return paths.circulars.getHref(item.campaignId);
     case 'list':
       return paths.hardship.getHref(item.campaignId, { unit: item.unitCode ?? undefined });
+    case 'discrepancy':
+      return paths.unit.getHref(item.campaignId, item.unitCode!);
   }
 }
 
