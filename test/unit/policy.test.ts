@@ -313,7 +313,7 @@ describe('every field computes something: the rest is refused with its path', ()
 
   it('categories that are unknown, unpaid, or paid without an amount', () => {
     expect(refused('dongfang.yaml', (p) => (p.contributionPolicy.hardship.paidCategories = ['dibao', 'veterans']))).toEqual([
-      { path: 'contributionPolicy.hardship.paidCategories[1]', message: expect.stringMatching(/^未知类别“veterans”，可用：dibao\（低保对象\）、/) },
+      { path: 'contributionPolicy.hardship.paidCategories[1]', message: expect.stringMatching(/^未知类别“veterans”，可用：dibao（低保对象）、/) },
       { path: 'contributionPolicy.hardship.balanceRequired[1]', message: '“special-care”不在政府代缴的类别之中' },
       { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“severe-disability”不在 paidCategories 之中，其金额不会使用' },
       { path: 'contributionPolicy.hardship.perCategory', message: 'perCategory 中的“only-child-disabled”不在 paidCategories 之中，其金额不会使用' },

@@ -206,7 +206,7 @@ describe('hardship workflows', () => {
       message: '数据库拒绝.csv：导入未能完成（文件中有数据库无法保存的内容（错误代码 22023）；请检查文件，用 Excel 打开后另存再上传）。整个文件未导入，现有名单未受影响；上传的文件已从服务器删除，请检查后重新上传',
     });
     expect(by[broken.importId]).toMatchObject({ status: 'failed', rowsStored: 0 });
-    expect(by[broken.importId].message).toMatch(/^数据库故障\.csv：导入未能完成\（多次重试后仍然失败，最后一次的错误：down for the test\）。/);
+    expect(by[broken.importId].message).toMatch(/^数据库故障\.csv：导入未能完成（多次重试后仍然失败，最后一次的错误：down for the test）。/);
     for (const r of [refused, broken]) expect(existsSync(join(uploadDir, r.uploadId))).toBe(false);
     const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(hardshipRows).where(inArray(hardshipRows.importId, [refused.importId, broken.importId]));
     expect(n).toBe(0);

@@ -228,7 +228,7 @@ describe('reporting and escalation', () => {
     // Each escalation says why, and the B ladder is closed by the late report.
     const byId = new Map(rows.map((e) => [e.id, e]));
     const cAccountability = rows.find((e) => e.unitCode === C && e.episode === '2031-10-01' && e.rung === 'accountability')!;
-    expect((cAccountability.reason as { zh: string }).zh).toMatch(/逾期 5 个工作日\（至 2031-10-14\）仍未报送/);
+    expect((cAccountability.reason as { zh: string }).zh).toMatch(/逾期 5 个工作日（至 2031-10-14）仍未报送/);
     expect((rows.find((e) => e.unitCode === D && e.rung === 'reminder')!.reason as { zh: string }).zh).toMatch(/缴费人数 10.*应达 145/);
     expect((rows.find((e) => e.unitCode === D && e.rung === 'circular')!.reason as { zh: string }).zh).toMatch(/未完成目标 1,000/);
     expect(rows.filter((e) => e.unitCode === B).every((e) => e.status === 'resolved')).toBe(true);
