@@ -61,7 +61,7 @@ export class ImportFileError extends Error {
   readonly line?: number;
 
   constructor(init: { fileName: string; code: ImportFileErrorCode; reason: string; line?: number }) {
-    super(`${init.fileName}${init.line === undefined ? '' : ` 第 ${init.line} 行`}:${init.reason}`);
+    super(`${init.fileName}${init.line === undefined ? '' : ` 第 ${init.line} 行`}：${init.reason}`);
     this.fileName = init.fileName;
     this.code = init.code;
     this.reason = init.reason;

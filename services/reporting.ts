@@ -220,7 +220,7 @@ export async function recordReport(db: Db, w: ReportWrite): Promise<{ stored: bo
       .where(and(eq(reportPeriods.campaignId, w.campaignId), eq(reportPeriods.unitCode, w.unitCode), eq(reportPeriods.periodKey, w.periodKey)));
     await tx
       .update(escalations)
-      .set({ status: 'resolved', resolvedAt: new Date(w.at), resolution: `${w.late ? '迟报' : '已报'}:${w.actor}`, nextRungAt: null })
+      .set({ status: 'resolved', resolvedAt: new Date(w.at), resolution: `${w.late ? '迟报' : '已报'}：${w.actor}`, nextRungAt: null })
       .where(
         and(
           eq(escalations.campaignId, w.campaignId),

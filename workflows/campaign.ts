@@ -518,7 +518,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     });
     if (prepared) {
       state.reporting = { ...prepared.reporting, calendar: prepared.calendar, circularLevel: null, circulars: [], calendarChanges: 0 };
-      if (prepared.reporting.circularLevels && patched(STREAMS_PATCH)) state.reporting.streams = true;
+      if (prepared.reporting.circularLevels && prepared.reporting.reporting && patched(STREAMS_PATCH)) state.reporting.streams = true;
       planCirculars(state.reporting);
       if (prepared.reporting.milestones?.length && patched(MILESTONES_PATCH)) initMilestones(state.reporting);
     } else if (patched('reporting-v1')) {

@@ -55,7 +55,8 @@ export async function unitWorkflow(input: UnitInput & { pending?: Pending[] }): 
     ended: null,
   };
   // Units started before reporting existed have no context and keep their old behaviour (replay-safe).
-  if (input.reporting && !state.reporting) state.reporting = initialReportingState(input.reporting, unit, patched(STREAMS_PATCH));
+  // Asked only where the plan reports at all: without streams both ways are the same (no periods, no checks).
+  if (input.reporting && !state.reporting) state.reporting = initialReportingState(input.reporting, unit, input.reporting.reporting !== null && patched(STREAMS_PATCH));
   const reporting = state.reporting ? new UnitReporting(campaignId, unit, state.reporting) : null;
   const alarm = new Alarm();
   const lock = reporting && patched(UNIT_LOCK_PATCH) ? new WorkflowLock() : NO_LOCK;

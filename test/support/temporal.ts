@@ -7,6 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import { createCampaignService, type CampaignService } from '../../server/campaigns/service';
 import { installRuntime } from '../../server/runtime';
@@ -75,3 +76,41 @@ export async function keepHistory(client: Client, workflowId: string, name: stri
   // Binary protobuf: exact, and free of the JSON converter's dependence on one protobufjs copy.
   writeFileSync(`test-artifacts/histories/${name}.binpb`, temporal.api.history.v1.History.encode(history).finish());
 }
+
+/**
+ * A test file's time-skipping server and harness (no sticky cache: a task left on a stopped worker's
+ * sticky queue would keep the server from skipping again), torn down after the file; `sleepUntil`
+ * moves the server's clock to an instant (nothing if it is already past).
+ */
+export function timeSkippingSuite(): { readonly env: TestWorkflowEnvironment; readonly h: Harness; sleepUntil(instant: string): Promise<void> } {
+  let env: TestWorkflowEnvironment | undefined;
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    h = await harness(env, { workerOptions: { maxCachedWorkflows: 0 } });
+  });
+  afterAll(async () => {
+    await h?.database.close();
+    await env?.teardown();
+  });
+  const ready = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error('the time-skipping suite is used before its beforeAll ran');
+    return x;
+  };
+  return {
+    get env() {
+      return ready(env);
+    },
+    get h() {
+      return ready(h);
+    },
+    async sleepUntil(instant: string) {
+      const e = ready(env);
+      const ms = Date.parse(instant) - (await e.currentTimeMs());
+      if (ms > 0) await e.sleep(ms);
+    },
+  };
+}
+
+/** A Beijing wall time as an ISO instant: `bj('2031-11-10', '18:00')` is 2031-11-10T10:00:00.000Z. */
+export const bj = (date: string, hhmm: string) => new Date(Date.parse(`${date}T${hhmm}:00+08:00`)).toISOString();

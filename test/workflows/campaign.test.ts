@@ -172,7 +172,7 @@ describe('a Jiangmen-shaped campaign', () => {
         ['advance', '张科长', '部署会已提前召开'],
         ['advance', '张科长', '部署完成'],
         ['amend-deadline', '张科长', '市里要求提前'],
-        ['cancel', '李局长', '方案调整，重新部署'],
+        ['cancel', '李局长', '方案调整,重新部署'],
       ]);
       await allClosed(h, id);
     });

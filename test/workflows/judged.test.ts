@@ -1,35 +1,21 @@
 // A level judged on pace without reporting (`escalation.pace.levels`) on the time-skipping server: a
 // county's villages report a 日报 on working days at 17:00; its towns do not report but are judged at
 // their villages' closes on the villages' sum. No holiday notice for 2033 is on file: weekends only.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escalations } from '../../db/schema';
 import type { PlanInput } from '../../domain/plan';
 import { submitReportUpdate, workflowIds, type ReportRequest } from '../../contracts/campaign';
-import { harness, timeSkippingEnv, type Harness } from '../support/temporal';
+import { bj, timeSkippingSuite } from '../support/temporal';
 
-/** Beijing is UTC+8. */
-const bj = (date: string, hhmm: string) => new Date(Date.parse(`${date}T${hhmm}:00+08:00`)).toISOString();
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  h = await harness(env, { workerOptions: { maxCachedWorkflows: 0 } });
-});
-afterAll(async () => {
-  await h?.database.close();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
+const { sleepUntil } = suite;
 
-async function sleepUntil(instant: string) {
-  const ms = Date.parse(instant) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
 
 describe('pace judged over reporting children', () => {
   it('checks a level judged without reporting (pace.levels) at the due instants of the villages below it', async () => {
+    const { h } = suite;
     const db = h.database.db;
     const village = (code: string, name: string) => ({ code, name, level: 'village' as const, targets: { paying: 100 }, children: [] });
     const county = {

@@ -3,14 +3,13 @@
 // the next February that nobody confirms: its reminder at 09:00 three working days before, its two rungs
 // at the due instant and one working day later, each once across a worker restart; the campaign stays
 // open after its last phase until the 公示's ladder has run out, then completes.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actions, campaigns, escalations, milestones, outbox } from '../../db/schema';
 import type { PlanInput } from '../../domain/plan';
 import { createWorker } from '../../server/worker';
 import { workflowIds } from '../../contracts/campaign';
-import { harness, timeSkippingEnv, workflowBundle, type Harness } from '../support/temporal';
+import { timeSkippingSuite, workflowBundle } from '../support/temporal';
 
 const plan = {
   id: 'milestones-2031',
@@ -46,24 +45,13 @@ const plan = {
 const PUBLICITY_DUE = '2032-02-27T16:00:00.000Z';
 const PUBLICITY_WARNING = '2032-03-01T16:00:00.000Z';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  h = await harness(env, { workerOptions: { maxCachedWorkflows: 0 } });
-});
-afterAll(async () => {
-  await h?.database.close();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
+const { sleepUntil } = suite;
 
-async function sleepUntil(instant: string) {
-  const ms = Date.parse(instant) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
 
 describe('milestones', () => {
   it('reminds, escalates and is confirmed at exact instants, once across a restart; the campaign stays open until its last milestone', async () => {
+    const { h, env } = suite;
     const db = h.database.db;
     await h.campaigns.launch(plan as unknown as Record<string, unknown>, '测试官员');
     const reminders = () => db.select({ refId: outbox.refId, recipient: outbox.recipient, body: outbox.body }).from(outbox).where(and(eq(outbox.campaignId, plan.id), eq(outbox.kind, 'reminder'))).orderBy(asc(outbox.refId));

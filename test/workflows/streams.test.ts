@@ -5,14 +5,13 @@
 // The 公示 is due the next February, so the campaign stays open until then. Every period, rung and
 // circular is written out below with its instant, and the histories prove none happened twice across a
 // worker restart. No holiday notice for 2031 is on file: weekends only.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { circulars, escalations, reportPeriods } from '../../db/schema';
 import type { PlanInput } from '../../domain/plan';
 import { createWorker } from '../../server/worker';
 import { submitReportUpdate, workflowIds, type ReportRequest } from '../../contracts/campaign';
-import { harness, keepHistory, timeSkippingEnv, workflowBundle, type Harness } from '../support/temporal';
+import { bj, keepHistory, timeSkippingSuite, workflowBundle } from '../support/temporal';
 
 const county = (code: string, name: string) => ({
   code,
@@ -63,34 +62,21 @@ const plan = {
 } satisfies PlanInput;
 
 const [A, B] = ['440701', '440702'];
-/** Beijing is UTC+8. */
-const bj = (date: string, hhmm: string) => new Date(Date.parse(`${date}T${hhmm}:00+08:00`)).toISOString();
 const PAYMENT_END = bj('2031-11-29', '00:00');
 const PUBLICITY_DUE = bj('2032-02-28', '00:00');
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  h = await harness(env, { workerOptions: { maxCachedWorkflows: 0 } });
-});
-afterAll(async () => {
-  await h?.database.close();
-  await env?.teardown();
-});
+const suite = timeSkippingSuite();
+const { sleepUntil } = suite;
 
 const report = (code: string, periodKey: string, paid: number) =>
-  h.client.workflow.getHandle(workflowIds.unit(plan.id, code)).executeUpdate(submitReportUpdate, {
+  suite.h.client.workflow.getHandle(workflowIds.unit(plan.id, code)).executeUpdate(submitReportUpdate, {
     args: [{ periodKey, figures: { enrolled: 1000, paid, amountFen: paid * 20_000, mobilePaid: paid, hardshipCovered: 0 }, actor: `${code}填报员`, source: 'api' } satisfies ReportRequest],
   });
 
-async function sleepUntil(instant: string) {
-  const ms = Date.parse(instant) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
 
 describe('reporting streams', () => {
   it('runs two streams with their own ladders, judges a rate target and waits for a next-year milestone, once across a restart', async () => {
+    const { h, env } = suite;
     const db = h.database.db;
     await h.campaigns.launch(plan as unknown as Record<string, unknown>, '测试官员');
     const receipts: Record<string, unknown> = {};
