@@ -12,6 +12,7 @@ import { campaigns, currentLists, paymentState, paymentStatuses, refusals, scree
 import { recordRefusal } from './hardship/refusals';
 import { unitsOf } from './hardship/reads';
 import { maskIdNumber } from '../domain/idNumber';
+import { localDateOf } from '../domain/time';
 import {
   maskName,
   PAID_REGISTER,
@@ -210,7 +211,7 @@ export interface RegisterRow {
   lastYearTierYuan: number | null;
   channel: string | null;
   paidOn: string | null;
-  visit: { outcome: VisitOutcome; at: string; actor: string } | null;
+  visit: { outcome: VisitOutcome; at: string; /** Its local date in the campaign's zone (registers and their XLSX). */ date: string; actor: string } | null;
 }
 
 /** A person's handle in registers and visit records: the ID number is never sent back in a URL or body. */
@@ -232,6 +233,8 @@ export async function villageRegister(
   db: Db,
   q: { campaignId: string; village: string; register: Register; limit: number; after?: string },
 ): Promise<{ rows: RegisterRow[]; total: number; next: string | null; asOf: string | null }> {
+  const [campaign] = await db.select({ timeZone: campaigns.timeZone }).from(campaigns).where(eq(campaigns.id, q.campaignId));
+  const timeZone = campaign?.timeZone ?? 'Asia/Shanghai';
   const where = and(registerFilter(q.campaignId, q.village, q.register), q.after ? sql`${paymentStatuses.idNumber} > ${idOfRef(q.after)}` : undefined);
   const rows = await db
     .select({
@@ -267,7 +270,8 @@ export async function villageRegister(
       lastYearTierYuan: r.lastYearTierFen === null ? null : r.lastYearTierFen / 100,
       channel: r.channel,
       paidOn: r.paidOn,
-      visit: r.outcome ? { outcome: r.outcome as VisitOutcome, at: new Date(r.visitAt!).toISOString(), actor: r.visitActor! } : null,
+      // The visit's day where the village is (a 7:00 visit in Beijing is 23:00 UTC the day before).
+      visit: r.outcome ? { outcome: r.outcome as VisitOutcome, at: new Date(r.visitAt!).toISOString(), date: localDateOf(new Date(r.visitAt!).getTime(), timeZone), actor: r.visitActor! } : null,
     })),
     total,
     next: rows.length > q.limit ? refOf(page[page.length - 1].idNumber) : null,

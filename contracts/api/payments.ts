@@ -56,7 +56,7 @@ export const RegisterPageDto = z.object({
       lastYearTierYuan: z.number().nullable(),
       channel: z.string().nullable(),
       paidOn: z.string().nullable(),
-      visit: z.object({ outcome: z.enum(VISIT_OUTCOMES), at: z.string(), actor: z.string() }).nullable(),
+      visit: z.object({ outcome: z.enum(VISIT_OUTCOMES), at: z.string(), /** The visit's local date in the campaign's zone. */ date: z.string(), actor: z.string() }).nullable(),
     }),
   ),
 });

@@ -80,7 +80,7 @@ const registerRoutes = (['paid', 'unpaid'] as const).flatMap((register) => [
             r.channel ? PAYMENT_CHANNEL_ZH[r.channel as PaymentChannel] : '',
             r.paidOn ?? '',
             r.visit ? VISIT_OUTCOME_ZH[r.visit.outcome] : '',
-            r.visit ? r.visit.at.slice(0, 10) : '',
+            r.visit ? r.visit.date : '',
           ];
         }
         if (n === 0) yield [`本村（居）${register === 'paid' ? '暂无已缴费人员' : '暂无未缴费人员'}`];

@@ -288,6 +288,9 @@ describe.each(['pglite', 'postgres'] as const)('payment feed API on %s', (kind) 
     expect(recorded.outcome).toBe('promised');
     const unpaid = await json<RegisterPage>(await clerkV1.fetch(`${C()}/units/${V1}/registers/unpaid`), 200);
     expect(unpaid.rows[0].visit).toMatchObject({ outcome: 'promised' });
+    // The visit's day is Beijing's, not UTC's (at 05:39 Beijing the UTC date is still yesterday's).
+    const v = unpaid.rows[0].visit!;
+    expect(v.date).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(v.at)));
     // A clerk of another village: refused on V1's route, and V1's person is not on their own roster.
     expect((await postJson(clerkV2, `${C()}/units/${V1}/visits`, { ref: refB, outcome: 'refused' })).status).toBe(404);
     expect((await postJson(clerkV2, `${C()}/units/${V2}/visits`, { ref: refB, outcome: 'refused' })).status).toBe(404);

@@ -62,7 +62,7 @@ export function VillageRegisterPage({ campaignId, village }: { campaignId: strin
             {register === 'unpaid' && (
               <>
                 <div className="small muted">
-                  {t('col.visit')}：{r.visit ? `${t(outcomeKey(r.visit.outcome))}（${r.visit.at.slice(0, 10)}）` : t('visit.none')}
+                  {t('col.visit')}：{r.visit ? `${t(outcomeKey(r.visit.outcome))}（${r.visit.date}）` : t('visit.none')}
                 </div>
                 <div style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem', marginTop: '0.5rem' }}>
                   {VISIT_OUTCOMES.map((o) => (
