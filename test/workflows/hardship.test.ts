@@ -108,7 +108,8 @@ describe('hardship workflows', () => {
     const clean = await prepare('hardship-wf-clean');
     let worker = await newWorker();
     await worker.runUntil(async () => {
-      await (await start(clean.list, 'hardship-wf-clean')).result();
+      // The list must be stored before the roster's screening reads it (under load a failure here says so, not the screening's 尚未导入).
+      expect(await (await start(clean.list, 'hardship-wf-clean')).result()).toMatchObject({ status: 'stored' });
       const r = (await (await start(clean.roster, 'hardship-wf-clean')).result()) as ListImportWorkflowResult;
       expect(r).toMatchObject({ status: 'stored', rowsStored: ROSTER_ROWS });
       expect(r.screening?.counts.listed).toBe(LISTED);
@@ -120,7 +121,7 @@ describe('hardship workflows', () => {
     // The time-skipping server does not list pending activities, so the first committed chunk is seen in the database.
     let committed = 0;
     await worker.runUntil(async () => {
-      await (await start(killed.list, 'hardship-wf-killed')).result();
+      expect(await (await start(killed.list, 'hardship-wf-killed')).result()).toMatchObject({ status: 'stored' });
       await start(killed.roster, 'hardship-wf-killed');
       for (let i = 0; i < 1200 && committed === 0; i++) {
         const [{ n }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(rosterRows).where(eq(rosterRows.importId, killed.roster.importId));
