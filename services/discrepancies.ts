@@ -180,7 +180,7 @@ export async function escalateDueDiscrepancies(db: Db, input: { campaignId: stri
         });
       }
     }
-    await enqueue(tx as unknown as Db, messages, channels);
+    await enqueue(tx, messages, channels);
     return due.length;
   });
   const [next] = await db

@@ -201,8 +201,9 @@ export class UnitReporting {
     const check = this.state.checks?.find((c) => !c.processed);
     if (check) times.push(check.at);
     for (const [key, m] of Object.entries(this.state.missed)) {
+      if (m.closed) continue;
       const ladder = this.ladderOf(this.state.periods.find((p) => p.key === key)!);
-      if (!ladder || m.closed || m.fired >= ladder.length) continue;
+      if (!ladder || m.fired >= ladder.length) continue;
       times.push(this.rungAt(key, ladder, m.fired).at);
     }
     const deadline = this.pendingDeadlineCheck();
@@ -253,9 +254,10 @@ export class UnitReporting {
   private async fireMissedRungsDue(at: number): Promise<number> {
     let count = 0;
     for (const [key, m] of Object.entries(this.state.missed)) {
+      if (m.closed) continue;
       const period = this.state.periods.find((p) => p.key === key)!;
       const ladder = this.ladderOf(period);
-      if (!ladder || m.closed || m.fired >= ladder.length) continue;
+      if (!ladder || m.fired >= ladder.length) continue;
       const due = this.rungAt(key, ladder, m.fired);
       if (due.at !== at) continue;
       const index = m.fired;
