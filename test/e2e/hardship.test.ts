@@ -449,8 +449,10 @@ describe('hardship console', () => {
 
     // ---- the county's page shows its hardship card ----
     await page.goto(`${harness!.stack.baseUrl}/campaigns/${plan.id}/units/${PENGJIANG.code}`);
+    // The page's own figures first, then the card (it waits on two more answers and a lazily loaded chunk).
+    await page.getByTestId('unit-figures').waitFor();
     const card = page.getByTestId('unit-hardship');
-    await card.waitFor();
+    await card.waitFor({ timeout: 60_000 });
     // 蓬江区: A, B, C (now refused), E, F.
     expect(await card.getByTestId('count-listed').getAttribute('data-value')).toBe('5');
     expect(await card.getByTestId('count-refused').getAttribute('data-value')).toBe('1');

@@ -24,9 +24,10 @@ export function runCoversUnit(runs: readonly Pick<RunView, 'status' | 'scope'>[]
 export function UnitHardshipCard({ campaignId, unitCode }: { campaignId: string; unitCode: string }) {
   const { t } = useHardshipI18n();
   const canRead = useCan('hardship.read');
-  const overview = useOverview({ campaignId, queryConfig: { enabled: canRead, retry: false } });
+  // The default retry (a network blip, a 5xx; never a 4xx): a failed overview would hide the card for good.
+  const overview = useOverview({ campaignId, queryConfig: { enabled: canRead } });
   const covered = !!overview.data && runCoversUnit(overview.data.runs, unitCode);
-  const summary = useUnitSummaries({ campaignId, runId: 'latest', unit: unitCode, queryConfig: { enabled: covered, retry: false } });
+  const summary = useUnitSummaries({ campaignId, runId: 'latest', unit: unitCode, queryConfig: { enabled: covered } });
   if (!covered || summary.isPending) return null;
   if (summary.isError) {
     // A run removed between the two answers: the same as no run yet.
