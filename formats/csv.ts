@@ -5,7 +5,7 @@
 // ./limits.ts checked as the text arrives (a cell over maxCellChars, a value past maxColumns, rows over
 // maxRows), so that a hostile file costs no more than one cell's worth of memory.
 //
-// Used by the list imports as a stream (`readCsvRows`: bytes → ./encoding.ts → rows) and by the tax feed
+// Used by the list imports as a stream (`readCsvBatches`: bytes → ./encoding.ts → rows) and by the tax feed
 // on a small file's whole text (`csvRows`).
 //
 // Why our own and not csv-parse (a well-kept library, in package.json): measured with `npm run
@@ -48,26 +48,28 @@ const QUOTE_IN_QUOTED = 3;
 const AFTER_QUOTED = 4;
 
 /**
- * The rows of a CSV file read as a stream of bytes. The encoding is decided by ./encoding.ts from the
+ * The rows of a CSV file read as a stream of bytes, in batches (the rows of each 64 KiB piece: a
+ * million-row file costs thousands of awaits, not millions). The encoding is decided by ./encoding.ts from the
  * first 64 KiB; bytes invalid in it are read as U+FFFD, in their own cell and line. Rows whose cells are
  * all empty are not yielded but count for `line`.
  */
-export async function* readCsvRows(
+export async function* readCsvBatches(
   source: AsyncIterable<Uint8Array>,
   fileName: string,
   limits: Limits,
   /** Told the delimiter as soon as it is decided (a caller that stops early still learns it). */
   onDelimiter?: (d: CsvDelimiter) => void,
-): AsyncGenerator<ImportRow, { encoding: TextEncodingName; rows: number; delimiter: CsvDelimiter }> {
+): AsyncGenerator<ImportRow[], { encoding: TextEncodingName; rows: number; delimiter: CsvDelimiter }> {
   const tokens = new CsvTokenizer(fileName, limits, onDelimiter);
   let decoder: StreamDecoder | undefined;
   let sniffed: Uint8Array[] = [];
   let sniffedBytes = 0;
 
-  const feed = function* (bytes: Uint8Array): Generator<ImportRow> {
+  const feed = function* (bytes: Uint8Array): Generator<ImportRow[]> {
     for (let off = 0; off < bytes.length; off += PIECE) {
       tokens.push(decoder!.decode(bytes.subarray(off, off + PIECE)));
-      yield* tokens.take();
+      const rows = tokens.takeBatch();
+      if (rows.length > 0) yield rows;
     }
   };
 
@@ -92,7 +94,8 @@ export async function* readCsvRows(
   }
   tokens.push(decoder.end());
   tokens.finish();
-  yield* tokens.take();
+  const last = tokens.takeBatch();
+  if (last.length > 0) yield last;
   return { encoding: decoder.encoding, rows: tokens.rows, delimiter: tokens.delimiterChar };
 }
 
@@ -141,10 +144,14 @@ class CsvTokenizer {
   }
 
   *take(): Generator<ImportRow> {
+    yield* this.takeBatch();
+  }
+
+  /** The rows completed so far, handed over at once. */
+  takeBatch(): ImportRow[] {
     const out = this.out;
-    if (out.length === 0) return;
-    this.out = [];
-    yield* out;
+    if (out.length > 0) this.out = [];
+    return out;
   }
 
   push(text: string): void {

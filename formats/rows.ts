@@ -4,10 +4,10 @@
 // reason an official can act on: an old .xls or a password-protected workbook, an image, a PDF, an
 // HTML table saved as ".xls", a file over a cap. Rows are raw text cells; mapping headers
 // (./headers.ts) and validating values are the caller's next steps.
-import { readCsvRows } from './csv';
+import { readCsvBatches } from './csv';
 import { formatBytes, ImportFileError, resolveLimits, type Limits } from './limits';
 import type { CsvDelimiter, ImportKind, ImportRow, TextEncodingName, XlsxSheet } from './types';
-import { readXlsxRows } from './xlsx';
+import { readXlsxBatches } from './xlsx';
 
 export type { CsvDelimiter, ImportKind, ImportRow, XlsxSheet };
 
@@ -77,7 +77,27 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
  * soon as a cap is hit or the file is seen to be of the wrong kind; a caller storing rows must treat
  * that as "store nothing" (imports are all or nothing). Breaking out of the loop closes the source.
  */
+/** The rows of a file one by one (`readRowBatches` in batches, for loops over millions of rows). */
 export async function* readRows(source: AsyncIterable<Uint8Array>, opts: ReadRowsOptions): AsyncGenerator<ImportRow, ReadRowsSummary, undefined> {
+  const batches = readRowBatches(source, opts);
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return next.value;
+      yield* next.value;
+    }
+  } finally {
+    // A consumer that stops early: the reader closes the source.
+    await batches.return?.(undefined as never);
+  }
+}
+
+/**
+ * The rows of a CSV or XLSX file in batches as they are parsed (a few hundred rows per 64 KiB read):
+ * a loop over a million rows then awaits a few thousand times, not a million (each await costs a
+ * promise, and more under the async hooks a Temporal worker runs with).
+ */
+export async function* readRowBatches(source: AsyncIterable<Uint8Array>, opts: ReadRowsOptions): AsyncGenerator<ImportRow[], ReadRowsSummary, undefined> {
   const { fileName } = opts;
   const limits = resolveLimits(opts.limits);
   if (opts.size !== undefined && opts.size > limits.maxBytes) throw tooLarge(fileName, limits.maxBytes);
@@ -120,10 +140,10 @@ export async function* readRows(source: AsyncIterable<Uint8Array>, opts: ReadRow
             info.sheet = chosen;
           }
         : undefined;
-      const done = yield* readXlsxRows(bytes, fileName, limits, { sheet: opts.sheet, onSheets });
+      const done = yield* readXlsxBatches(bytes, fileName, limits, { sheet: opts.sheet, onSheets });
       return { kind, sheet: done.sheet, sheetName: done.sheetName, sheets: done.sheets, rows: done.rows, bytes: counter.bytes };
     }
-    const done = yield* readCsvRows(bytes, fileName, limits, info ? (d) => (info.delimiter = d) : undefined);
+    const done = yield* readCsvBatches(bytes, fileName, limits, info ? (d) => (info.delimiter = d) : undefined);
     return { kind, encoding: done.encoding, delimiter: done.delimiter, rows: done.rows, bytes: counter.bytes };
   } finally {
     // Closes the caller's stream when we stop early (refusal or a consumer's break); a no-op otherwise.

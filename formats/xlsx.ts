@@ -66,12 +66,13 @@ export interface XlsxOptions {
   onSheets?: (sheets: XlsxSheet[], chosen: XlsxSheet) => void;
 }
 
-export async function* readXlsxRows(
+/** The rows of the chosen sheet, in batches (those parsed from each step of input). */
+export async function* readXlsxBatches(
   source: AsyncIterable<Uint8Array>,
   fileName: string,
   limits: Limits,
   opts: XlsxOptions = {},
-): AsyncGenerator<ImportRow, { rows: number; sheet: string; sheetName: string | null; sheets: XlsxSheet[] }> {
+): AsyncGenerator<ImportRow[], { rows: number; sheet: string; sheetName: string | null; sheets: XlsxSheet[] }> {
   const reader = new XlsxReader(fileName, limits, opts);
   const tail = new ArchiveTail();
   const unzip = new Unzip((file) => reader.onFile(file));
@@ -360,11 +361,11 @@ class XlsxReader {
     this.rows.push(row);
   }
 
-  private *takeRows(): Generator<ImportRow> {
+  private *takeRows(): Generator<ImportRow[]> {
     const rows = this.rows;
     if (rows.length === 0) return;
     this.rows = [];
-    yield* rows;
+    yield rows;
   }
 
   /**
@@ -372,7 +373,7 @@ class XlsxReader {
    * first sheet is known and the shared strings are settled (or the archive has ended), inflates a
    * sheet that had to be kept compressed.
    */
-  *settle(endOfArchive: boolean): Generator<ImportRow> {
+  *settle(endOfArchive: boolean): Generator<ImportRow[]> {
     yield* this.takeRows();
     if (this.sheetState !== 'waiting') {
       if (endOfArchive && this.sheetState !== 'done') throw this.error('malformed', '工作表没有完整读完（文件可能被截断）');
@@ -418,7 +419,7 @@ class XlsxReader {
     }
   }
 
-  private *replay(entry: BufferedEntry): Generator<ImportRow> {
+  private *replay(entry: BufferedEntry): Generator<ImportRow[]> {
     const stream = this.consumerFor({ name: entry.name, route: 'sheet', compression: entry.compression, size: entry.bytes });
     const blocks = entry.take();
     if (blocks.length === 0) stream.push(EMPTY, true);

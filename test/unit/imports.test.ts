@@ -708,8 +708,10 @@ describe('streaming', () => {
         `retained after GC at most ${(retained / MiB).toFixed(2)} MiB; arrayBuffers growth at most ${(buffers / MiB).toFixed(2)} MiB`,
     );
     expect(fileBytes).toBeGreaterThan(14 * MiB);
-    // Held whole, the file would be twice its size in UTF-16 strings alone; streamed, a chunk or two.
-    expect(retained).toBeLessThan(fileBytes / 8);
+    // Held whole, the file would be twice its size in UTF-16 strings alone; streamed, a chunk or two and
+    // one batch of rows (those of one 64 KiB piece, handed over together: formats/rows.ts readRowBatches),
+    // measured 0.9-1.9 MiB.
+    expect(retained).toBeLessThan(fileBytes / 6);
     expect(buffers).toBeLessThan(fileBytes / 8);
   });
 
