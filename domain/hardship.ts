@@ -27,24 +27,10 @@ import { z } from 'zod';
 import { squash } from './categories';
 import { ageOn } from './idNumber';
 import { contribution, type ResolvedPolicy } from './policy';
+import { memo } from './memo';
 import type { ResidenceType } from './status';
 
 export { HARDSHIP_CATEGORIES, HARDSHIP_CATEGORY_KEYS, categoryName, categoryRegistry, findCategory, parseCategory, type CategoryInfo, type HardshipCategory } from './categories';
-
-/**
- * Columns such as 参保状态 hold a handful of distinct texts over a million rows: each is read once.
- * Bounded, so a file of all-different junk cannot grow it without limit.
- */
-function memo<T>(read: (text: string) => T, max = 256): (text: string) => T {
-  const seen = new Map<string, T>();
-  return (text) => {
-    const hit = seen.get(text);
-    if (hit !== undefined || seen.has(text)) return hit as T;
-    const value = read(text);
-    if (seen.size < max) seen.set(text, value);
-    return value;
-  };
-}
 
 export const ENROLMENT_STATUSES = ['enrolled', 'not-enrolled', 'suspended', 'deceased'] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];

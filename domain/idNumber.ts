@@ -103,8 +103,10 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (isLeapYear(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return month === 2 ? (isLeapYear(year) ? 29 : 28) : MONTH_DAYS[month - 1];
 }
 
 function parseIsoDate(text: string): { year: number; month: number; day: number } | undefined {
@@ -224,17 +226,17 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 /** The full checks for a clean 18-character number, without allocations on the way; undefined if any fails. */
 function validClean18(id: string, today: string): ValidIdNumber | undefined {
   if (!PROVINCE_CODES.has(id.slice(0, 2))) return undefined;
-  const d = (i: number) => id.charCodeAt(i) - 48;
-  const year = d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9);
-  const month = d(10) * 10 + d(11);
-  const day = d(12) * 10 + d(13);
+  // Digits read in place (no helper closure: this runs for every row of a million-row file).
+  const year = (id.charCodeAt(6) - 48) * 1000 + (id.charCodeAt(7) - 48) * 100 + (id.charCodeAt(8) - 48) * 10 + (id.charCodeAt(9) - 48);
+  const month = (id.charCodeAt(10) - 48) * 10 + (id.charCodeAt(11) - 48);
+  const day = (id.charCodeAt(12) - 48) * 10 + (id.charCodeAt(13) - 48);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   const birthDate = `${year}-${pad2(month)}-${pad2(day)}`;
   if (birthDate < EARLIEST_BIRTH_DATE || birthDate > today) return undefined;
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += d(i) * CHECK_WEIGHTS[i];
+  for (let i = 0; i < 17; i++) sum += (id.charCodeAt(i) - 48) * CHECK_WEIGHTS[i];
   if (id[17] !== CHECK_CHARS[sum % 11]) return undefined;
-  return { ok: true, id, region: id.slice(0, 6), birthDate, sex: d(16) % 2 === 1 ? 'male' : 'female' };
+  return { ok: true, id, region: id.slice(0, 6), birthDate, sex: (id.charCodeAt(16) - 48) % 2 === 1 ? 'male' : 'female' };
 }
 
 /**

@@ -8,6 +8,8 @@
 // next one. Only successful deductions (扣费成功) count as paid (seed 001: verification counts only
 // successful deductions in the tax system); a refund (退费) cancels one successful deduction.
 
+import { memo } from './memo';
+
 export const PAYMENT_CHANNELS = ['mobile', 'bank', 'hall', 'government'] as const;
 export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
 export const PAYMENT_CHANNEL_ZH: Record<PaymentChannel, string> = { mobile: '手机', bank: '银行批扣', hall: '办税服务厅', government: '政府代缴' };
@@ -53,14 +55,14 @@ const STATUS_TEXT: Record<string, DeductionStatus> = {
 const squash = (t: string) => t.normalize('NFKC').replace(/\s/g, '').toLowerCase();
 
 /** 渠道 as the bureau writes it; null if unknown (the import names the row). */
-export const parseChannel = (text: string): PaymentChannel | null => CHANNEL_TEXT[squash(text)] ?? null;
+export const parseChannel: (text: string) => PaymentChannel | null = memo((text) => CHANNEL_TEXT[squash(text)] ?? null);
 /** 状态; null if unknown. */
-export const parseDeductionStatus = (text: string): DeductionStatus | null => STATUS_TEXT[squash(text)] ?? null;
+export const parseDeductionStatus: (text: string) => DeductionStatus | null = memo((text) => STATUS_TEXT[squash(text)] ?? null);
 /** 缴费年度: "2023", "2023年"; null if unreadable. */
-export function parsePayYear(text: string): number | null {
+export const parsePayYear: (text: string) => number | null = memo((text) => {
   const m = /^(\d{4})年?(度)?$/.exec(squash(text));
   return m ? Number(m[1]) : null;
-}
+});
 
 /**
  * What the feed says of one roster person for the campaign year, decided in SQL (services/payments.ts)

@@ -5,6 +5,8 @@
 // turned into fen with string arithmetic only (a float multiplication turns 1234.56 into
 // 123455.99999999999).
 
+import { memo } from './memo';
+
 export const TAX_FEED_MAX_BYTES = 5 * 1024 * 1024;
 export const TAX_FEED_MAX_ROWS = 100_000;
 /** Errors listed per file; the rest are counted in one closing line. */
@@ -68,14 +70,14 @@ const clip = (v: string) => (v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALU
 const DATE_PATTERNS = [/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/, /^(\d{4})年(\d{1,2})月(\d{1,2})日$/];
 
 /** YYYY-MM-DD from YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日; undefined when no such day exists. */
-export function parseFeedDate(raw: string): string | undefined {
+export const parseFeedDate: (raw: string) => string | undefined = memo((raw) => {
   const v = normaliseValue(raw);
   for (const p of DATE_PATTERNS) {
     const m = p.exec(v);
     if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
   }
   return undefined;
-}
+}, 4_096); // a year of days in several spellings
 
 function isoDate(year: number, month: number, day: number): string | undefined {
   const probe = new Date(Date.UTC(year, month - 1, day));
