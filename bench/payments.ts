@@ -173,7 +173,7 @@ async function main(argv: string[]) {
     for (;;) {
       const v = (await (await official.fetch(url)).json()) as ImportView;
       if (!['pending', 'running'].includes(v.status)) return v;
-      await sleep(500);
+      await sleep(100);
     }
   };
   const importStep = async (label: string, uploadUrl: string, importUrl: string, body: (uploadId: string) => unknown, followUrl: (id: string) => string, file: string) => {

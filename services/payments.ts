@@ -45,25 +45,31 @@ export async function refreshPayments(tx: Tx, campaignId: string): Promise<{ sta
   if (!paymentsId) return null;
   const rosterId = pointers.find((p) => p.key === 'roster')?.importId ?? '';
 
+  // The match sorts and hashes a roster and a delivery of up to millions of rows: in memory, not in
+  // batches on disk (this transaction only; PostgreSQL's default is 4 MB).
+  await tx.execute(sql`set local work_mem = '256MB'`);
   await tx.delete(paymentStatuses).where(eq(paymentStatuses.campaignId, campaignId));
   // One row per roster person, plus every net payer the roster does not know. The latest successful
-  // deduction gives tier, channel, date and 参保地; refunds cancel successes one for one.
+  // deduction gives tier, channel, date and 参保地; refunds cancel successes one for one. Written in the
+  // order of the table's key (village, ID number: db/schema/payments.ts), so its index grows at the end.
   await tx.execute(sql`
     insert into payment_statuses (campaign_id, id_number, import_id, name, village_code, status, tier_fen, channel, paid_on, amount_fen, last_year_tier_fen)
-    with p as (
+    with a as (
       select id_number,
         min(name) as name,
         count(*) filter (where status = 'success') - count(*) filter (where status = 'refund') as net,
         count(*) filter (where status = 'failed') as failed,
         count(*) filter (where status = 'refund') as refunds,
-        coalesce(sum(amount_fen) filter (where status = 'success'), 0) - coalesce(sum(amount_fen) filter (where status = 'refund'), 0) as amount,
-        (array_agg(tier_fen order by paid_on desc, line desc) filter (where status = 'success'))[1] as tier,
-        (array_agg(channel order by paid_on desc, line desc) filter (where status = 'success'))[1] as channel,
-        max(paid_on) filter (where status = 'success') as paid_on,
-        (array_agg(insured_region order by paid_on desc, line desc) filter (where status = 'success'))[1] as region
+        coalesce(sum(amount_fen) filter (where status = 'success'), 0) - coalesce(sum(amount_fen) filter (where status = 'refund'), 0) as amount
       from payment_rows where import_id = ${paymentsId}
       group by id_number
     ),
+    latest as (
+      select distinct on (id_number) id_number, tier_fen as tier, channel, paid_on, insured_region as region
+      from payment_rows where import_id = ${paymentsId} and status = 'success'
+      order by id_number, paid_on desc, line desc
+    ),
+    p as (select a.*, latest.tier, latest.channel, latest.paid_on, latest.region from a left join latest using (id_number)),
     r as (select id_number, name, village_code, last_year_tier_fen from roster_rows where import_id = ${rosterId})
     select ${campaignId}, coalesce(r.id_number, p.id_number), ${paymentsId}, coalesce(r.name, p.name), r.village_code,
       case
@@ -82,7 +88,8 @@ export async function refreshPayments(tx: Tx, campaignId: string): Promise<{ sta
       greatest(coalesce(p.amount, 0), 0),
       r.last_year_tier_fen
     from r full join p on p.id_number = r.id_number
-    where r.id_number is not null or p.net > 0`);
+    where r.id_number is not null or p.net > 0
+    order by 5, 2`);
 
   const [{ asOf }] = rowsOf<{ asOf: string }>(await tx.execute(sql`select coalesce(max(paid_on), current_date)::text as "asOf" from payment_rows where import_id = ${paymentsId}`));
   const counted = list(VERIFIED_STATUSES);
