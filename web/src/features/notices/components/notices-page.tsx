@@ -26,7 +26,9 @@ export function NoticesPage({ campaignId, unitCode, unitName, timeZone }: { camp
   if (list.isPending) return <Loading />;
   if (list.isError) return <ErrorMessage error={list.error} />;
   const notices = list.data.notices;
-  const milestone = notices.find((n) => n.milestone)?.milestone ?? null;
+  const progress = list.data.progress;
+  const milestone = progress.milestone ?? notices.find((n) => n.milestone)?.milestone ?? null;
+  const confirmed = progress.milestone?.confirmed ?? null;
   const skipped = prepare.data?.prepared.filter((p) => p.skipped) ?? [];
   const made = prepare.data?.prepared.filter((p) => p.notice).length ?? 0;
   return (
@@ -37,7 +39,18 @@ export function NoticesPage({ campaignId, unitCode, unitName, timeZone }: { camp
       <p className="muted">{official ? t('page.intro') : t('page.introClerk')}</p>
       {milestone && (
         <p data-testid="notice-deadline">
-          {t('page.deadline', { name: milestone.name, due: proseDate(milestone.due, language) })}
+          {t('page.deadline', { name: milestone.name, due: proseDate(milestone.due, language) })}{' '}
+          {confirmed ? (
+            <Badge tone="ok" testId="notice-progress" data="confirmed">
+              {t('page.confirmed', { at: confirmed.at ? formatDateTime(confirmed.at, timeZone) : '', actor: confirmed.by ? formatActor(confirmed.by, language) : '' })}
+            </Badge>
+          ) : (
+            progress.villages > 0 && (
+              <Badge tone={progress.released === progress.villages ? 'ok' : 'warn'} testId="notice-progress" data={`${progress.released}/${progress.villages}`}>
+                {t('page.progress', { released: progress.released, villages: progress.villages })}
+              </Badge>
+            )
+          )}
         </p>
       )}
       {official && (
