@@ -114,13 +114,14 @@ export const noticeRoutes = [
   route({
     method: 'GET',
     path: `${U}/notices`,
-    summary: '本单位（及下辖村居）的缴费情况公示；村（居）协管员只见已发布的',
+    summary: '本单位（及下辖村居）的缴费情况公示，及全活动公示节点的进度（已发布村居数／村居总数）；村（居）协管员只见已发布的',
     scope: { kind: 'unit', action: 'mobilisation.export' },
     params: UnitParams,
     answers: { 200: { description: '公示列表', schema: NoticeListDto }, 404: { description: '不存在或不在本辖区' } },
     handler: async ({ params, res }, d) => ({
       notices: await listNotices(d.db, { campaignId: params.id, code: params.code, states: approves(res) ? undefined : ['released'] }),
-      progress: await noticeProgress(d.db, { campaignId: params.id, code: params.code }),
+      // The campaign's, whatever the unit: it is what the 公示 milestone shown beside it waits for.
+      progress: await noticeProgress(d.db, { campaignId: params.id }),
     }),
   }),
   route({

@@ -41,6 +41,7 @@ export const noticesZhCN = {
   'col.name': '姓名',
   'col.id': '身份证号',
   'col.cell': '缴费档次（金额）',
+  'col.state': '缴费情况',
   'register.paid': '已缴费人员名单（{count}人）',
   'register.unpaid': '未缴费人员名单（{count}人）',
 };
@@ -85,6 +86,7 @@ const noticesEn: Record<NoticesKey, string> = {
   'col.name': 'Name',
   'col.id': 'ID number',
   'col.cell': 'Tier (amount)',
+  'col.state': 'Payment state',
   'register.paid': 'Paid ({count})',
   'register.unpaid': 'Not paid ({count})',
 };

@@ -183,26 +183,36 @@ function NoticePreview({ campaignId, notice: n }: { campaignId: string; notice: 
       <p className="small">{detail.data.body}</p>
       {registers.map((r) => {
         const rows = detail.data.rows.filter((x) => x.register === r);
+        // As the printable notice heads it: an amount for who paid, a state for who has not.
+        const cellColumn = t(r === 'paid' ? 'col.cell' : 'col.state');
         return (
           <div key={r}>
             <h3>{t(`register.${r}` as NoticesKey, { count: rows.length })}</h3>
+            {/* On a phone each person is a small card (name, then 序号, 身份证号 and the cell, each named): the
+                18-character ID and the 缴费档次 column cannot both fit 375 px. The printable page keeps the table. */}
             <div className="table-wrap">
-              <table className="table">
+              <table className="table table-stack" data-testid={`notice-table-${r}`}>
                 <thead>
                   <tr>
                     <th className="num">{t('col.seq')}</th>
                     <th>{t('col.name')}</th>
                     <th>{t('col.id')}</th>
-                    <th>{t('col.cell')}</th>
+                    <th>{cellColumn}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((x) => (
                     <tr key={x.seq}>
-                      <td className="num">{x.seq}</td>
-                      <td style={{ whiteSpace: 'nowrap' }}>{x.name}</td>
-                      <td style={{ whiteSpace: 'nowrap' }}>{x.idNumber}</td>
-                      <td>{x.cell}</td>
+                      <td className="num" data-label={t('col.seq')}>
+                        {x.seq}
+                      </td>
+                      <td className="stack-title" style={{ whiteSpace: 'nowrap' }}>
+                        {x.name}
+                      </td>
+                      <td data-label={t('col.id')} style={{ whiteSpace: 'nowrap' }}>
+                        {x.idNumber}
+                      </td>
+                      <td data-label={cellColumn}>{x.cell}</td>
                     </tr>
                   ))}
                 </tbody>
