@@ -65,6 +65,8 @@ async function visibleNotice(d: ApiDeps, res: Response, params: z.infer<typeof N
 const bodyOf = (n: NoticeSummary, year: number) =>
   noticeBody({ year, asOf: n.asOf, registers: noticeRegisterList(n.registers), periodStart: n.periodStart, periodEnd: n.periodEnd, days: n.days });
 
+const CONFIRM_WAIT_MS = 10_000;
+
 /**
  * After a release: once every village of the campaign has a released notice, the 公示 milestone is
  * confirmed done by the releasing official (its reminders and rungs stop). Already confirmed: nothing to
@@ -75,8 +77,15 @@ async function confirmNoticeMilestone(d: ApiDeps, res: Response, campaignId: str
   const p = await noticeProgress(d.db, { campaignId });
   if (!p.milestone || p.milestone.confirmed || p.villages === 0 || p.released < p.villages) return;
   try {
-    // One update id per campaign and milestone: a retried release does not confirm twice.
-    await d.campaigns.confirmMilestone(campaignId, { actor: actorName(res), key: p.milestone.key, note: `全部 ${p.villages} 个村（居）公示已发布` }, `notice-release/${campaignId}/${p.milestone.key}`);
+    // One update id per campaign and milestone: a retried release does not confirm twice. Bounded: with
+    // Temporal unreachable the client would retry for long, and the release itself is already stored.
+    const confirm = d.campaigns.confirmMilestone(campaignId, { actor: actorName(res), key: p.milestone.key, note: `全部 ${p.villages} 个村（居）公示已发布` }, `notice-release/${campaignId}/${p.milestone.key}`);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('工作流服务未在 10 秒内答复，节点任务未确认；可在活动页面手工确认')), CONFIRM_WAIT_MS);
+    });
+    confirm.catch(() => undefined);
+    await Promise.race([confirm, late]).finally(() => clearTimeout(timer));
     note(res, { milestone: p.milestone.key, milestoneConfirmed: true });
   } catch (e) {
     note(res, { milestone: p.milestone.key, milestoneConfirmed: false, milestoneRefused: messageOf(e) });
