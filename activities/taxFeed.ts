@@ -15,10 +15,14 @@
 // then runs the list-import workflow for it (long, heartbeating, resumable), which stores the delivery
 // whole or refuses it whole (its errors are the import's: GET /api/campaigns/:id/payments/imports/:importId).
 // The file moves to processed/ once recorded (it is then kept under UPLOAD_DIR until its import ends);
-// one whose columns cannot be found goes to failed/ with its reason.
+// one whose columns cannot be found goes to failed/ with its reason. Once a campaign's deliveries are
+// imported, the workflow has `watchDiscrepancies` start or poke the campaign's 核查差异 workflow, as the
+// API does after an uploaded delivery (server/discrepancies/routes.ts): the import may have opened
+// discrepancies whose answer deadlines must be watched.
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { DISCREPANCY_WORKFLOW, discrepanciesChangedSignal, discrepancyWorkflowId, type DiscrepancyWatchInput } from '../contracts/discrepancy';
 import type { Db } from '../db/client';
 import { formatTaxFeedError, TAX_FEED_MAX_BYTES, type TaxFeedError } from '../domain/taxFeed';
 import type { ImportTaxFeedResult, TaxInboxScanInput, TaxInboxScanResult } from '../contracts/taxFeed';
@@ -27,6 +31,8 @@ import { importTaxFeed, taxFeedErrorsOf, taxFeedFileError, taxFeedTooLarge } fro
 import { FIELD_LABELS } from '../formats/lists';
 import { prepareImport, storeUpload, type PreparedImport, type UploadStore } from '../services/hardship/uploads';
 import { paymentsCampaign } from '../services/payments';
+import { verificationSettings } from '../services/discrepancies';
+import { activityContext, serviceCall } from './context';
 
 export const TAX_INBOX_ACTOR = '税务数据收件箱';
 /** `<campaignId>__<anything>.csv`; the id pattern is the plan schema's. */
@@ -96,6 +102,26 @@ export function createTaxFeedActivities(db: Db, store?: UploadStore) {
   }
 
   return {
+    /**
+     * Starts the campaign's discrepancy workflow, or pokes the running one (signal-with-start, as the API's
+     * watchDiscrepancies), through the worker's own client on the worker's task queue. Only for a plan with
+     * a verification block: without one nothing can open. Idempotent: a second call is one more signal,
+     * which makes the workflow read the deadlines again.
+     */
+    async watchDiscrepancies(input: { campaignId: string }): Promise<{ watched: boolean }> {
+      if (!(await serviceCall(() => verificationSettings(db, input.campaignId)))) return { watched: false };
+      const ctx = activityContext();
+      if (!ctx) throw new Error('watchDiscrepancies runs as an activity only (it needs the worker’s Temporal client)');
+      await ctx.client.workflow.signalWithStart(DISCREPANCY_WORKFLOW, {
+        taskQueue: ctx.info.taskQueue,
+        workflowId: discrepancyWorkflowId(input.campaignId),
+        args: [{ campaignId: input.campaignId } satisfies DiscrepancyWatchInput],
+        signal: discrepanciesChangedSignal,
+        signalArgs: [],
+      });
+      return { watched: true };
+    },
+
     async scanTaxInbox(input: TaxInboxScanInput): Promise<TaxInboxScanResult> {
       const { dir } = input;
       const processed = join(dir, 'processed');

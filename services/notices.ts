@@ -5,7 +5,7 @@
 // released one is superseded only by a new version.
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { campaigns, noticeRows, notices, paymentState, paymentStatuses, units } from '../db/schema';
+import { campaigns, milestones, noticeRows, notices, paymentState, paymentStatuses, units } from '../db/schema';
 import {
   DEFAULT_NOTICE,
   defaultIssuer,
@@ -69,12 +69,15 @@ export interface NoticeRowView {
 
 /** The campaign's year, time zone and notice rule (the plan's, or the default), with the milestone it names. */
 async function noticeContext(db: Db, campaignId: string) {
-  const [c] = await db.select({ id: campaigns.id, year: campaigns.year, timeZone: campaigns.timeZone, plan: campaigns.plan }).from(campaigns).where(eq(campaigns.id, campaignId));
+  const [c] = await db
+    .select({ id: campaigns.id, year: campaigns.year, timeZone: campaigns.timeZone, plan: campaigns.plan, regionCode: campaigns.regionCode })
+    .from(campaigns)
+    .where(eq(campaigns.id, campaignId));
   if (!c) throw new ServiceError('CampaignNotFound', `征缴活动 ${campaignId} 不存在`, 404);
   const plan = PlanSchema.parse(c.plan);
   const rule = plan.notice ?? DEFAULT_NOTICE;
   const m = plan.notice ? plan.milestones?.find((x) => x.key === plan.notice!.milestone) : undefined;
-  return { year: c.year, timeZone: c.timeZone, rule, milestone: m ? { key: m.key, name: m.name, due: m.due.slice(0, 10) } : null };
+  return { year: c.year, timeZone: c.timeZone, regionCode: c.regionCode, rule, milestone: m ? { key: m.key, name: m.name, due: m.due.slice(0, 10) } : null };
 }
 
 type NoticeRecord = typeof notices.$inferSelect;
@@ -295,4 +298,37 @@ export async function releaseNotice(db: Db, q: { campaignId: string; village: st
     .returning();
   if (!n) throw new ServiceError(NOTICE_STATE, '该公示刚被他人办理，请刷新后再试。', 409, undefined, '不能发布');
   return summaryOf(n, ctx);
+}
+
+export interface NoticeProgress {
+  /** The plan's 公示 milestone, and when it was confirmed done (null while it is not). */
+  milestone: { key: string; name: string; due: string; confirmed: { by: string | null; at: string | null } | null } | null;
+  /** Villages under the unit with a released notice (any version). */
+  released: number;
+  /** Villages under the unit a prepare covers (the roster's). */
+  villages: number;
+}
+
+/**
+ * How far the 公示 has come under `code` (default: the campaign's whole region, which is what its
+ * milestone waits for): villages released of the villages a prepare covers, and the milestone's state.
+ */
+export async function noticeProgress(db: Db, q: { campaignId: string; code?: string }): Promise<NoticeProgress> {
+  const ctx = await noticeContext(db, q.campaignId);
+  const villages = await villagesUnder(db, q.campaignId, q.code ?? ctx.regionCode);
+  const released = villages.length
+    ? await db
+        .selectDistinct({ code: notices.villageCode })
+        .from(notices)
+        .where(and(eq(notices.campaignId, q.campaignId), eq(notices.state, 'released'), inArray(notices.villageCode, villages.map((v) => v.code))))
+    : [];
+  let milestone: NoticeProgress['milestone'] = null;
+  if (ctx.milestone) {
+    const [m] = await db
+      .select({ status: milestones.status, confirmedAt: milestones.confirmedAt, confirmedBy: milestones.confirmedBy })
+      .from(milestones)
+      .where(and(eq(milestones.campaignId, q.campaignId), eq(milestones.key, ctx.milestone.key)));
+    milestone = { ...ctx.milestone, confirmed: m?.status === 'confirmed' ? { by: m.confirmedBy, at: m.confirmedAt?.toISOString() ?? null } : null };
+  }
+  return { milestone, released: released.length, villages: villages.length };
 }

@@ -33,7 +33,17 @@ export const NoticeDto = z.object({
 });
 export type Notice = z.infer<typeof NoticeDto>;
 
-export const NoticeListDto = z.object({ notices: z.array(NoticeDto) });
+/** How far the 公示 has come under the unit: villages released of those a prepare covers, and the milestone. */
+export const NoticeProgressDto = z.object({
+  milestone: z
+    .object({ key: z.string(), name: z.string(), due: z.string(), confirmed: z.object({ by: z.string().nullable(), at: z.string().nullable() }).nullable() })
+    .nullable(),
+  released: z.number(),
+  villages: z.number(),
+});
+export type NoticeProgress = z.infer<typeof NoticeProgressDto>;
+
+export const NoticeListDto = z.object({ notices: z.array(NoticeDto), progress: NoticeProgressDto });
 export type NoticeList = z.infer<typeof NoticeListDto>;
 
 export const NoticeDetailDto = z.object({

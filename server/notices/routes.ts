@@ -4,6 +4,8 @@
 // official's (circular.approve: the same who issue circulars); the public version (the printable page and
 // the XLSX) is refused before approval, and a village clerk sees a notice only once released. Every
 // prepare, approval, release, read, print and download is in the audit log (domain/auditText.ts).
+// The release that makes every village of the campaign released confirms the plan's 公示 milestone
+// through the campaign workflow's update, as an official would (POST /api/campaigns/:id/milestones/confirm).
 import type { Response } from 'express';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -12,7 +14,7 @@ import { campaigns } from '../../db/schema';
 import { roleAllows } from '../../domain/access';
 import { dateZh, noticeBody, noticeRegisterList, NOTICE_REGISTER_ZH } from '../../domain/notices';
 import type { Cell } from '../../formats/xlsxWriter';
-import { approveNotice, listNotices, noticeOf, noticeRowsOf, prepareNotices, releaseNotice, type NoticeSummary } from '../../services/notices';
+import { approveNotice, listNotices, noticeOf, noticeProgress, noticeRowsOf, prepareNotices, releaseNotice, type NoticeSummary } from '../../services/notices';
 import { HttpProblem } from '../errors';
 import { actorName, authOf } from '../http/access';
 import { sendXlsx, XLSX_TYPE } from '../http/files';
@@ -63,6 +65,40 @@ async function visibleNotice(d: ApiDeps, res: Response, params: z.infer<typeof N
 const bodyOf = (n: NoticeSummary, year: number) =>
   noticeBody({ year, asOf: n.asOf, registers: noticeRegisterList(n.registers), periodStart: n.periodStart, periodEnd: n.periodEnd, days: n.days });
 
+const CONFIRM_WAIT_MS = 10_000;
+
+/**
+ * After a release: once every village of the campaign has a released notice, the 公示 milestone is
+ * confirmed done by the releasing official (its reminders and rungs stop). Already confirmed: nothing to
+ * do. The release stands whatever the campaign answers (ended, cancelled, or its workflow gone): the
+ * audit entry says why the milestone was not confirmed, and an official can still confirm it by hand.
+ */
+async function confirmNoticeMilestone(d: ApiDeps, res: Response, campaignId: string): Promise<void> {
+  const p = await noticeProgress(d.db, { campaignId });
+  if (!p.milestone || p.milestone.confirmed || p.villages === 0 || p.released < p.villages) return;
+  try {
+    // One update id per campaign and milestone: a retried release does not confirm twice. Bounded: with
+    // Temporal unreachable the client would retry for long, and the release itself is already stored.
+    const confirm = d.campaigns.confirmMilestone(campaignId, { actor: actorName(res), key: p.milestone.key, note: `全部 ${p.villages} 个村（居）公示已发布` }, `notice-release/${campaignId}/${p.milestone.key}`);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('工作流服务未在 10 秒内答复，节点任务未确认；可在活动页面手工确认')), CONFIRM_WAIT_MS);
+    });
+    confirm.catch(() => undefined);
+    await Promise.race([confirm, late]).finally(() => clearTimeout(timer));
+    note(res, { milestone: p.milestone.key, milestoneConfirmed: true });
+  } catch (e) {
+    note(res, { milestone: p.milestone.key, milestoneConfirmed: false, milestoneRefused: messageOf(e) });
+  }
+}
+
+/** The innermost reason of a refusal (an update's rejection is the cause of the client's error). */
+function messageOf(e: unknown): string {
+  let m = e instanceof Error ? e.message : String(e);
+  for (let c = (e as { cause?: unknown } | undefined)?.cause, i = 0; c instanceof Error && i < 4; c = (c as { cause?: unknown }).cause, i++) m = c.message;
+  return m;
+}
+
 const yearOf = async (d: ApiDeps, campaignId: string) => (await d.db.select({ year: campaigns.year }).from(campaigns).where(eq(campaigns.id, campaignId)))[0]?.year ?? 0;
 
 export const noticeRoutes = [
@@ -87,12 +123,14 @@ export const noticeRoutes = [
   route({
     method: 'GET',
     path: `${U}/notices`,
-    summary: '本单位（及下辖村居）的缴费情况公示；村（居）协管员只见已发布的',
+    summary: '本单位（及下辖村居）的缴费情况公示，及全活动公示节点的进度（已发布村居数／村居总数）；村（居）协管员只见已发布的',
     scope: { kind: 'unit', action: 'mobilisation.export' },
     params: UnitParams,
     answers: { 200: { description: '公示列表', schema: NoticeListDto }, 404: { description: '不存在或不在本辖区' } },
     handler: async ({ params, res }, d) => ({
       notices: await listNotices(d.db, { campaignId: params.id, code: params.code, states: approves(res) ? undefined : ['released'] }),
+      // The campaign's, whatever the unit: it is what the 公示 milestone shown beside it waits for.
+      progress: await noticeProgress(d.db, { campaignId: params.id }),
     }),
   }),
   route({
@@ -172,14 +210,16 @@ export const noticeRoutes = [
   route({
     method: 'POST',
     path: `${N}/release`,
-    summary: '发布已审批的缴费情况公示（公示期自发布之日起算）',
+    summary: '发布已审批的缴费情况公示（公示期自发布之日起算）；全部村（居）均已发布时，确认公示节点任务完成',
     scope: { kind: 'unit', action: 'circular.approve' },
     auditAction: 'notice.release',
     params: NoticeParams,
     answers: { 200: { description: '已发布', schema: NoticeDto }, 404: { description: '不存在或不在本辖区' }, 409: { description: '未审批或已发布' } },
     handler: async ({ params, res }, d) => {
       note(res, { noticeId: params.noticeId });
-      return releaseNotice(d.db, { campaignId: params.id, village: params.code, id: params.noticeId, actor: actorName(res), at: new Date(d.now()) });
+      const released = await releaseNotice(d.db, { campaignId: params.id, village: params.code, id: params.noticeId, actor: actorName(res), at: new Date(d.now()) });
+      await confirmNoticeMilestone(d, res, params.id);
+      return released;
     },
   }),
 ];

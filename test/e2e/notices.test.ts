@@ -172,6 +172,8 @@ describe('公示 and the clerk’s registers on a phone', () => {
     await card.waitFor();
     expect(await card.getAttribute('data-state')).toBe('draft');
     expect(await page.getByTestId('notice-deadline').innerText()).toContain('缴费明细公示（已缴费及未缴费人员清册）');
+    // The milestone waits for every village of the campaign: 北步社区 and 城西社区.
+    expect(await page.getByTestId('notice-progress').innerText()).toBe('已发布 0／2 个村（居）');
     expect(await card.innerText()).toContain('已缴费 2 人，未缴费 2 人');
     // No public version of a draft: neither link is offered.
     expect(await card.getByTestId('notice-print').count()).toBe(0);
@@ -183,6 +185,18 @@ describe('公示 and the clerk’s registers on a phone', () => {
     expect(shown).toContain(masked(people[0].id));
     expect(shown).toContain('未缴');
     expect(await scrollsSideways(page)).toBe(false);
+    // Every column of both registers is inside its box at 375 px: nothing clipped, nothing to scroll to.
+    for (const register of ['paid', 'unpaid']) {
+      const table = card.getByTestId(`notice-table-${register}`);
+      const box = await table.evaluate((t) => {
+        const wrap = t.parentElement!.getBoundingClientRect();
+        const cells = [...t.querySelectorAll('tbody td')].map((c) => c.getBoundingClientRect());
+        const named = [...t.querySelectorAll('tbody tr:first-child td')].map((c) => c.getAttribute('data-label') ?? '');
+        return { overflow: t.parentElement!.scrollWidth - t.parentElement!.clientWidth, outside: cells.filter((c) => c.left < wrap.left - 0.5 || c.right > wrap.right + 0.5).length, cells: cells.length, named };
+      });
+      // Each value says what it is (the column's name beside it), as the printable notice heads it.
+      expect(box, register).toEqual({ overflow: 0, outside: 0, cells: 8, named: ['序号', '', '身份证号', register === 'paid' ? '缴费档次（金额）' : '缴费情况'] });
+    }
     await page.screenshot({ path: path.join(artifacts, 'notices-official-draft-375.png'), fullPage: true });
 
     // Approval needs a note.
@@ -195,6 +209,7 @@ describe('公示 and the clerk’s registers on a phone', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="notice-card"]')?.getAttribute('data-state') === 'released');
     // The "prepared" message went with the draft.
     expect(await page.getByTestId('notice-prepared').count()).toBe(0);
+    expect(await page.getByTestId('notice-progress').innerText()).toBe('已发布 1／2 个村（居）');
     expect(await card.getByTestId('notice-period').innerText()).toMatch(/^公示期：\d{4}年\d{1,2}月\d{1,2}日 至 \d{4}年\d{1,2}月\d{1,2}日$/);
     expect(await scrollsSideways(page)).toBe(false);
     await page.screenshot({ path: path.join(artifacts, 'notices-official-released-375.png'), fullPage: true });

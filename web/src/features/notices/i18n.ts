@@ -9,6 +9,8 @@ export const noticesZhCN = {
   'page.intro': '各村（居）已缴费及未缴费人员名单，按方案规定脱敏，经业务主管审批后发布、打印张贴。名单在编制时冻结，之后的税务数据不改变已编制的公示。',
   'page.introClerk': '已发布的本村（居）缴费情况公示，可打印张贴或下载。',
   'page.deadline': '公示截止：「{name}」应于 {due} 前完成。',
+  'page.progress': '已发布 {released}／{villages} 个村（居）',
+  'page.confirmed': '已于 {at} 确认完成（{actor}）',
   'prepare.village': '按当前数据编制公示',
   'prepare.batch': '为辖区各村（居）编制公示',
   'prepare.done': '已编制 {count} 份公示草稿，请预览后审批。',
@@ -39,6 +41,7 @@ export const noticesZhCN = {
   'col.name': '姓名',
   'col.id': '身份证号',
   'col.cell': '缴费档次（金额）',
+  'col.state': '缴费情况',
   'register.paid': '已缴费人员名单（{count}人）',
   'register.unpaid': '未缴费人员名单（{count}人）',
 };
@@ -51,6 +54,8 @@ const noticesEn: Record<NoticesKey, string> = {
   'page.intro': 'Each village’s lists of who paid and who has not, masked as the plan says, published after an official approves them. A notice is frozen when prepared: later tax data does not change it.',
   'page.introClerk': 'Your village’s released notices, to print and post, or download.',
   'page.deadline': 'Deadline: “{name}” by {due}.',
+  'page.progress': '{released} of {villages} villages released',
+  'page.confirmed': 'confirmed done on {at} ({actor})',
   'prepare.village': 'Prepare from the current data',
   'prepare.batch': 'Prepare for every village below',
   'prepare.done': '{count} draft notice(s) prepared; preview and approve them.',
@@ -81,6 +86,7 @@ const noticesEn: Record<NoticesKey, string> = {
   'col.name': 'Name',
   'col.id': 'ID number',
   'col.cell': 'Tier (amount)',
+  'col.state': 'Payment state',
   'register.paid': 'Paid ({count})',
   'register.unpaid': 'Not paid ({count})',
 };

@@ -26,7 +26,9 @@ export function NoticesPage({ campaignId, unitCode, unitName, timeZone }: { camp
   if (list.isPending) return <Loading />;
   if (list.isError) return <ErrorMessage error={list.error} />;
   const notices = list.data.notices;
-  const milestone = notices.find((n) => n.milestone)?.milestone ?? null;
+  const progress = list.data.progress;
+  const milestone = progress.milestone ?? notices.find((n) => n.milestone)?.milestone ?? null;
+  const confirmed = progress.milestone?.confirmed ?? null;
   const skipped = prepare.data?.prepared.filter((p) => p.skipped) ?? [];
   const made = prepare.data?.prepared.filter((p) => p.notice).length ?? 0;
   return (
@@ -37,7 +39,18 @@ export function NoticesPage({ campaignId, unitCode, unitName, timeZone }: { camp
       <p className="muted">{official ? t('page.intro') : t('page.introClerk')}</p>
       {milestone && (
         <p data-testid="notice-deadline">
-          {t('page.deadline', { name: milestone.name, due: proseDate(milestone.due, language) })}
+          {t('page.deadline', { name: milestone.name, due: proseDate(milestone.due, language) })}{' '}
+          {confirmed ? (
+            <Badge tone="ok" testId="notice-progress" data="confirmed">
+              {t('page.confirmed', { at: confirmed.at ? formatDateTime(confirmed.at, timeZone) : '', actor: confirmed.by ? formatActor(confirmed.by, language) : '' })}
+            </Badge>
+          ) : (
+            progress.villages > 0 && (
+              <Badge tone={progress.released === progress.villages ? 'ok' : 'warn'} testId="notice-progress" data={`${progress.released}/${progress.villages}`}>
+                {t('page.progress', { released: progress.released, villages: progress.villages })}
+              </Badge>
+            )
+          )}
         </p>
       )}
       {official && (
@@ -170,26 +183,36 @@ function NoticePreview({ campaignId, notice: n }: { campaignId: string; notice: 
       <p className="small">{detail.data.body}</p>
       {registers.map((r) => {
         const rows = detail.data.rows.filter((x) => x.register === r);
+        // As the printable notice heads it: an amount for who paid, a state for who has not.
+        const cellColumn = t(r === 'paid' ? 'col.cell' : 'col.state');
         return (
           <div key={r}>
             <h3>{t(`register.${r}` as NoticesKey, { count: rows.length })}</h3>
+            {/* On a phone each person is a small card (name, then 序号, 身份证号 and the cell, each named): the
+                18-character ID and the 缴费档次 column cannot both fit 375 px. The printable page keeps the table. */}
             <div className="table-wrap">
-              <table className="table">
+              <table className="table table-stack" data-testid={`notice-table-${r}`}>
                 <thead>
                   <tr>
                     <th className="num">{t('col.seq')}</th>
                     <th>{t('col.name')}</th>
                     <th>{t('col.id')}</th>
-                    <th>{t('col.cell')}</th>
+                    <th>{cellColumn}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((x) => (
                     <tr key={x.seq}>
-                      <td className="num">{x.seq}</td>
-                      <td style={{ whiteSpace: 'nowrap' }}>{x.name}</td>
-                      <td style={{ whiteSpace: 'nowrap' }}>{x.idNumber}</td>
-                      <td>{x.cell}</td>
+                      <td className="num" data-label={t('col.seq')}>
+                        {x.seq}
+                      </td>
+                      <td className="stack-title" style={{ whiteSpace: 'nowrap' }}>
+                        {x.name}
+                      </td>
+                      <td data-label={t('col.id')} style={{ whiteSpace: 'nowrap' }}>
+                        {x.idNumber}
+                      </td>
+                      <td data-label={cellColumn}>{x.cell}</td>
                     </tr>
                   ))}
                 </tbody>
