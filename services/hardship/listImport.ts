@@ -515,20 +515,24 @@ async function importOnce(db: Db, input: ImportListInput, run: ImportAttempt): P
   const dups =
     list === 'payments'
       ? []
-      : await db
-          .select({
-            idNumber: t.idNumber,
-            lines: sql<number[]>`array_agg(${t.line} order by ${t.line})`,
-            villages: list === 'roster' ? sql<(string | null)[]>`array_agg(${rosterRows.villageCode} order by ${t.line})` : sql<(string | null)[]>`array_agg(null::text)`,
-          })
-          .from(t)
-          .where(
-            and(
-              eq(t.importId, imp.id),
-              sql`${t.idNumber} in (select ${t.idNumber} from ${t} where ${t.importId} = ${imp.id} group by ${t.idNumber} having count(*) > 1)`,
-            ),
-          )
-          .groupBy(t.idNumber);
+      : await db.transaction(async (tx) => {
+          // A million numbers hashed in memory, not in batches on disk (this transaction only).
+          await tx.execute(sql`set local work_mem = '256MB'`);
+          return tx
+            .select({
+              idNumber: t.idNumber,
+              lines: sql<number[]>`array_agg(${t.line} order by ${t.line})`,
+              villages: list === 'roster' ? sql<(string | null)[]>`array_agg(${rosterRows.villageCode} order by ${t.line})` : sql<(string | null)[]>`array_agg(null::text)`,
+            })
+            .from(t)
+            .where(
+              and(
+                eq(t.importId, imp.id),
+                sql`${t.idNumber} in (select ${t.idNumber} from ${t} where ${t.importId} = ${imp.id} group by ${t.idNumber} having count(*) > 1)`,
+              ),
+            )
+            .groupBy(t.idNumber);
+        });
   if (dups.length > 0) {
     const dupErrors: CopyValue[][] = [];
     for (const d of dups) {
