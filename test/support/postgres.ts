@@ -69,7 +69,8 @@ export async function pruneTestDatabases(adminUrl: string, maxAgeMs = 6 * 3600_0
 /**
  * DROP DATABASE … WITH (FORCE): a pool the test forgot to close must not keep the database alive. FORCE
  * cannot end a superuser's backend, and right after heavy writes autovacuum may be working in the
- * database (insufficient_privilege, 42501): it soon yields, so the drop is tried again for a while.
+ * database (insufficient_privilege, 42501): it yields, so the drop is tried again for up to a minute (after
+ * bench:payments' 1.5 million-row tables, ten seconds were not enough).
  */
 export async function dropForce(sql: postgres.Sql, name: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -77,7 +78,7 @@ export async function dropForce(sql: postgres.Sql, name: string): Promise<void> 
       await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       return;
     } catch (e) {
-      if ((e as { code?: string }).code !== '42501' || attempt >= 40) throw e;
+      if ((e as { code?: string }).code !== '42501' || attempt >= 240) throw e;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
