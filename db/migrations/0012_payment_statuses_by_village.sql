@@ -9,4 +9,6 @@ ALTER TABLE "payment_statuses" ADD CONSTRAINT "payment_statuses_person" UNIQUE N
 ALTER TABLE "payment_statuses" ALTER COLUMN "id_number" SET DATA TYPE text COLLATE "C";--> statement-breakpoint
 ALTER TABLE "payment_statuses" ALTER COLUMN "village_code" SET DATA TYPE text COLLATE "C";--> statement-breakpoint
 ALTER TABLE "payment_rows" ALTER COLUMN "id_number" SET DATA TYPE text COLLATE "C";--> statement-breakpoint
-ALTER TABLE "roster_rows" ALTER COLUMN "id_number" SET DATA TYPE text COLLATE "C";
+ALTER TABLE "roster_rows" ALTER COLUMN "id_number" SET DATA TYPE text COLLATE "C";--> statement-breakpoint
+-- Visits are looked up by the person of a register row: the same collation keeps their index usable there.
+ALTER TABLE "visit_outcomes" ALTER COLUMN "id_number" SET DATA TYPE text COLLATE "C";
