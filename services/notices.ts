@@ -4,7 +4,7 @@
 // keeps the states honest: a draft is re-prepared in place, an approved notice is never rewritten, a
 // released one is superseded only by a new version.
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { rowsOf, type Db } from '../db/client';
 import { campaigns, milestones, noticeRows, notices, paymentState, paymentStatuses, units } from '../db/schema';
 import {
   DEFAULT_NOTICE,
@@ -116,15 +116,21 @@ function summaryOf(n: NoticeRecord, ctx: { milestone: NoticeSummary['milestone']
 
 /** The villages a prepare covers: the one named, or every roster village under a town, county or city. */
 async function villagesUnder(db: Db, campaignId: string, code: string): Promise<Array<{ code: string; name: string }>> {
+  // The roster's villages, one index probe each (a loose index scan on the statuses' key: village, ID),
+  // not a DISTINCT over every person of the campaign: this runs on every notices page and release.
+  const prefix = `${regionPrefix(code)}%`;
   const codes = VILLAGE.test(code)
     ? [code]
-    : (
-        await db
-          .selectDistinct({ code: paymentStatuses.villageCode })
-          .from(paymentStatuses)
-          .where(and(eq(paymentStatuses.campaignId, campaignId), like(paymentStatuses.villageCode, `${regionPrefix(code)}%`)))
-          .orderBy(asc(paymentStatuses.villageCode))
-      ).map((r) => r.code!);
+    : rowsOf<{ code: string }>(
+        await db.execute(sql`
+          with recursive v(code) as (
+            select min(village_code) from ${paymentStatuses} where campaign_id = ${campaignId} and village_code like ${prefix}
+            union all
+            select (select min(village_code) from ${paymentStatuses} where campaign_id = ${campaignId} and village_code like ${prefix} and village_code > v.code)
+            from v where v.code is not null
+          )
+          select code from v where code is not null order by code`),
+      ).map((r) => r.code);
   if (codes.length === 0) return [];
   const named = await db.select({ code: units.code, name: units.name }).from(units).where(and(eq(units.campaignId, campaignId), inArray(units.code, codes)));
   const names = new Map(named.map((u) => [u.code, u.name]));
