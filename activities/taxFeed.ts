@@ -22,7 +22,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { DISCREPANCY_WORKFLOW, discrepanciesChangedSignal, discrepancyWorkflowId, type DiscrepancyWatchInput } from '../contracts/discrepancy';
 import type { Db } from '../db/client';
 import { formatTaxFeedError, TAX_FEED_MAX_BYTES, type TaxFeedError } from '../domain/taxFeed';
 import type { ImportTaxFeedResult, TaxInboxScanInput, TaxInboxScanResult } from '../contracts/taxFeed';
@@ -31,7 +30,7 @@ import { importTaxFeed, taxFeedErrorsOf, taxFeedFileError, taxFeedTooLarge } fro
 import { FIELD_LABELS } from '../formats/lists';
 import { prepareImport, storeUpload, type PreparedImport, type UploadStore } from '../services/hardship/uploads';
 import { paymentsCampaign } from '../services/payments';
-import { verificationSettings } from '../services/discrepancies';
+import { watchDiscrepancies } from '../services/discrepancies';
 import { activityContext, serviceCall } from './context';
 
 export const TAX_INBOX_ACTOR = '税务数据收件箱';
@@ -103,23 +102,14 @@ export function createTaxFeedActivities(db: Db, store?: UploadStore) {
 
   return {
     /**
-     * Starts the campaign's discrepancy workflow, or pokes the running one (signal-with-start, as the API's
-     * watchDiscrepancies), through the worker's own client on the worker's task queue. Only for a plan with
-     * a verification block: without one nothing can open. Idempotent: a second call is one more signal,
-     * which makes the workflow read the deadlines again.
+     * The campaign's 核查差异 workflow started or poked after inbox deliveries (services/discrepancies.ts
+     * watchDiscrepancies), through the worker's own client on the worker's task queue. Idempotent.
      */
     async watchDiscrepancies(input: { campaignId: string }): Promise<{ watched: boolean }> {
-      if (!(await serviceCall(() => verificationSettings(db, input.campaignId)))) return { watched: false };
       const ctx = activityContext();
       if (!ctx) throw new Error('watchDiscrepancies runs as an activity only (it needs the worker’s Temporal client)');
-      await ctx.client.workflow.signalWithStart(DISCREPANCY_WORKFLOW, {
-        taskQueue: ctx.info.taskQueue,
-        workflowId: discrepancyWorkflowId(input.campaignId),
-        args: [{ campaignId: input.campaignId } satisfies DiscrepancyWatchInput],
-        signal: discrepanciesChangedSignal,
-        signalArgs: [],
-      });
-      return { watched: true };
+      const watched = await serviceCall(() => watchDiscrepancies(db, { client: ctx.client, taskQueue: ctx.info.taskQueue }, input.campaignId));
+      return { watched };
     },
 
     async scanTaxInbox(input: TaxInboxScanInput): Promise<TaxInboxScanResult> {

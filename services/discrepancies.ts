@@ -9,6 +9,8 @@
 // marks the unanswered ones escalated to the parent unit and writes their notifications in the same
 // transaction, once.
 import { and, asc, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import type { Client } from '@temporalio/client';
+import { DISCREPANCY_WORKFLOW, discrepanciesChangedSignal, discrepancyWorkflowId, type DiscrepancyWatchInput } from '../contracts/discrepancy';
 import type { Db } from '../db/client';
 import { campaigns, discrepancies, discrepancyAnswers, phases, units } from '../db/schema';
 import { regionContains } from '../domain/access';
@@ -52,6 +54,25 @@ async function verificationOf(db: Conn, campaignId: string): Promise<CampaignVer
 /** The plan's verification block (defaults applied), or null when the plan has none. */
 export async function verificationSettings(db: Db, campaignId: string): Promise<Verification | null> {
   return (await verificationOf(db, campaignId))?.verification ?? null;
+}
+
+/**
+ * Starts the campaign's 核查差异 workflow, or pokes the running one (signal-with-start), after something
+ * that may have opened discrepancies: an official's check, an uploaded delivery (the API), an inbox
+ * delivery (the inbox activity, with the worker's own client). Only for a plan with a verification
+ * block: without one nothing can open. Idempotent: a second call is one more signal, which makes the
+ * workflow read the deadlines again. Whether the plan is watched.
+ */
+export async function watchDiscrepancies(db: Db, temporal: { client: Pick<Client, 'workflow'>; taskQueue: string }, campaignId: string): Promise<boolean> {
+  if (!(await verificationSettings(db, campaignId))) return false;
+  await temporal.client.workflow.signalWithStart(DISCREPANCY_WORKFLOW, {
+    taskQueue: temporal.taskQueue,
+    workflowId: discrepancyWorkflowId(campaignId),
+    args: [{ campaignId } satisfies DiscrepancyWatchInput],
+    signal: discrepanciesChangedSignal,
+    signalArgs: [],
+  });
+  return true;
 }
 
 interface OwnFigures {

@@ -3,12 +3,9 @@
 // every write is), and a unit's mobilisation figures from the clerks' visit outcomes. The check and a
 // payment delivery start the campaign's discrepancy workflow (its answer-deadline timer), or poke it.
 import { z } from 'zod';
-import { eq } from 'drizzle-orm';
 import { AnswerDiscrepancySchema, AnswerResultDto, CheckResultDto, DiscrepancyListDto, DiscrepancyQuery, MobilisationDto } from '../../contracts/api/discrepancies';
-import { DISCREPANCY_WORKFLOW, discrepanciesChangedSignal, discrepancyWorkflowId, type DiscrepancyWatchInput } from '../../contracts/discrepancy';
-import { campaigns } from '../../db/schema';
 import { DISCREPANCY_METRICS } from '../../domain/discrepancy';
-import { answerDiscrepancy, checkDiscrepancies, listDiscrepancies, verificationSettings } from '../../services/discrepancies';
+import { answerDiscrepancy, checkDiscrepancies, listDiscrepancies, verificationSettings, watchDiscrepancies as watchWith } from '../../services/discrepancies';
 import { mobilisationOf, paymentsCampaign } from '../../services/payments';
 import { actorName, authOf } from '../http/access';
 import type { ApiDeps } from '../http/deps';
@@ -17,20 +14,9 @@ import { route } from '../http/route';
 const C = '/api/campaigns/:id';
 const UnitParams = z.object({ id: z.string(), code: z.string() });
 
-/**
- * Starts the campaign's discrepancy workflow, or pokes the running one to read the deadlines now
- * (signal-with-start). Only for a plan with a verification block: without one nothing can open.
- */
+/** After a change that may open discrepancies: services/discrepancies.ts watchDiscrepancies, with the API's client. */
 export async function watchDiscrepancies(d: Pick<ApiDeps, 'db' | 'client' | 'taskQueue'>, campaignId: string): Promise<void> {
-  const [row] = await d.db.select({ verification: campaigns.plan }).from(campaigns).where(eq(campaigns.id, campaignId));
-  if (!(row?.verification as { verification?: unknown } | undefined)?.verification) return;
-  await d.client.workflow.signalWithStart(DISCREPANCY_WORKFLOW, {
-    taskQueue: d.taskQueue,
-    workflowId: discrepancyWorkflowId(campaignId),
-    args: [{ campaignId } satisfies DiscrepancyWatchInput],
-    signal: discrepanciesChangedSignal,
-    signalArgs: [],
-  });
+  await watchWith(d.db, { client: d.client, taskQueue: d.taskQueue }, campaignId);
 }
 
 export const discrepancyRoutes = [

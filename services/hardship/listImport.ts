@@ -100,7 +100,7 @@ interface RowContext {
  * in domain/ (measured: the closures alone were a quarter of the validation time, through esbuild's
  * `__name` wrapper that tsx adds to every function made).
  */
-export function makeRowReader(
+function makeRowReader(
   list: ListKind,
   importId: string,
   header: readonly string[],
