@@ -19,7 +19,7 @@ import type { ScryptParams } from './security/password';
 import { startHousekeeping } from './housekeeping';
 import { ensureTaxFeedSchedule } from './taxFeed/schedule';
 import { createReportingService } from './reporting/service';
-import { temporalStatus } from './temporalStatus';
+import { temporalStatus, type TemporalStatus } from './temporalStatus';
 
 export interface RuntimeOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -125,6 +125,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
   let app: ReturnType<typeof createApp> | undefined;
   let authService: AuthService | undefined;
   let stopHousekeeping: (() => void) | undefined;
+  let temporal: TemporalStatus | undefined;
   if (config.ROLE !== 'worker') {
     const campaigns = createCampaignService({
       db: database.db,
@@ -134,10 +135,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       temporalUiUrl: config.TEMPORAL_UI_URL,
       now: opts.now,
     });
-    const temporal = temporalStatus(connection);
+    const status = (temporal = temporalStatus(connection));
     // Health answers within a second either way: each part gets a deadline, never the SDK's retries.
     const health = async (): Promise<Health> => {
-      const [t, d] = await Promise.all([temporal.check(), withTimeout(database.ping(), 500, '数据库 500 ms 内无应答')]);
+      const [t, d] = await Promise.all([status.check(), withTimeout(database.ping(), 500, '数据库 500 ms 内无应答')]);
       const db = d.ok ? { ok: true, kind: database.kind } : { ok: false, kind: database.kind, error: d.error };
       return { status: t.ok && db.ok ? 'ok' : 'degraded', temporal: t.ok ? { ok: true } : { ok: false, error: t.error ?? '无法连接' }, database: db };
     };
@@ -162,7 +163,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       auth: { service: authService, cookieSecure: config.COOKIE_SECURE, trustProxy: config.TRUST_PROXY },
       codec: dataConverter?.payloadCodecs?.[0],
       health,
-      temporal,
+      temporal: status,
       config: { temporalUiUrl: config.TEMPORAL_UI_URL ?? null, namespace: config.TEMPORAL_NAMESPACE, defaultActor: '市人社局' },
       webDist: config.WEB_DIST,
       now: opts.now,
@@ -181,6 +182,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch((e) => console.error('[runtime] worker stopped with', e));
       await nativeConnection?.close();
+      // A probe's call left retrying against a stopped service would throw once the connection is closed.
+      await temporal?.settled(5_000);
       await connection.close();
       await database.close();
     },

@@ -20,6 +20,12 @@ export interface TemporalStatus {
   require(): Promise<void>;
   /** A call met an unavailable service: remember it until the next probe. */
   markDown(error: string): void;
+  /**
+   * Waits (at most `maxMs`) for the probes' own gRPC calls to end. A probe answers by its own timer, but
+   * the call it left behind is retried by the SDK on a timer of its own, which throws (uncaught) once
+   * the connection is closed: the runtime waits for them before closing it.
+   */
+  settled(maxMs: number): Promise<void>;
 }
 
 export interface TemporalStatusOptions {
@@ -39,14 +45,22 @@ export function temporalStatus(connection: Pick<Connection, 'withDeadline' | 'he
   const now = opts.now ?? Date.now;
   let last: TemporalProbe | null = null;
   let inFlight: Promise<TemporalProbe> | null = null;
+  /** The gRPC calls of probes, until each ends (answered, failed, or past its deadline). */
+  const calls = new Set<Promise<unknown>>();
 
   async function probe(): Promise<TemporalProbe> {
     // The gRPC deadline alone is loose: measured against a stopped server, a 500 ms deadline answered
     // after 520–940 ms (the channel's reconnect backoff runs past it). Our own timer bounds the wait.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${probeTimeoutMs} ms 内无应答`)), probeTimeoutMs)));
+    const call = connection.withDeadline(now() + probeTimeoutMs, () => connection.healthService.check({}));
+    const tracked: Promise<void> = call.then(
+      () => void calls.delete(tracked),
+      () => void calls.delete(tracked),
+    );
+    calls.add(tracked);
     try {
-      await Promise.race([connection.withDeadline(now() + probeTimeoutMs, () => connection.healthService.check({})), late]);
+      await Promise.race([call, late]);
       return (last = { ok: true, at: now() });
     } catch (e) {
       return (last = { ok: false, error: isGrpcDeadlineError(e) ? `${probeTimeoutMs} ms 内无应答` : (e as Error).message, at: now() });
@@ -68,6 +82,11 @@ export function temporalStatus(connection: Pick<Connection, 'withDeadline' | 'he
     },
     markDown(error) {
       last = { ok: false, error, at: now() };
+    },
+    async settled(maxMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((r) => (timer = setTimeout(r, maxMs)));
+      await Promise.race([Promise.all([...calls]), late]).finally(() => clearTimeout(timer));
     },
   };
 }
