@@ -1,10 +1,8 @@
-// The console in a real browser against the real stack: builds web/dist, starts the stack (dev server,
+// The console in a real browser against the real stack (web/dist built by the global setup): starts the stack (dev server,
 // PGlite, worker, API serving the build) and Debian's Chromium, and opens one fresh context per test.
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
 import { nextTotpCode } from './auth';
@@ -14,18 +12,6 @@ import { toolchain } from './toolchain';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const artifacts = path.join(root, 'test-artifacts');
-
-/**
- * Builds web/dist in a child process: inside vitest NODE_ENV is `test`, which would bundle React's
- * development build; the console under test should be the one `npm start` serves.
- */
-async function buildWeb(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, timeout: 300_000 },
-  );
-}
 
 /**
  * Signs in through the real login page (and the TOTP step for an enrolled account), then waits until
@@ -56,7 +42,7 @@ export interface ConsoleHarness {
 }
 
 export async function startConsole(prefix: string): Promise<ConsoleHarness> {
-  await buildWeb();
+  // web/dist is built once per run, before any test file starts (test/support/webBuild.ts).
   const writes = captureWrites();
   const stack = await startStack();
   let browser: Browser;
