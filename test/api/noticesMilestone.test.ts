@@ -158,7 +158,8 @@ describe.each(['pglite', 'postgres'] as const)('公示 milestone on %s', (kind) 
     await json<Notice>(await post(`${C}/units/${V1}/notices/${v2.id}/release`), 200);
     expect(await confirmations()).toHaveLength(1);
     const ours = new Set([approved[V1].id, approved[V2].id, v2.id]);
-    const releases = (await releaseAudits()).filter((d) => ours.has(d.noticeId!));
+    // The audit row is written as the answer finishes: waited for, not raced.
+    const releases = (await until(releaseAudits, (ds) => ds.filter((d) => ours.has(d.noticeId!)).length >= 3)).filter((d) => ours.has(d.noticeId!));
     expect(releases).toHaveLength(3);
     expect(releases.filter((d) => d.milestoneConfirmed === true)).toEqual([expect.objectContaining({ noticeId: approved[V2].id, milestone: 'publicity' })]);
   });
@@ -170,7 +171,8 @@ describe.each(['pglite', 'postgres'] as const)('公示 milestone on %s', (kind) 
     await json(await post(`${C}/cancel`, { actor: '王处长', reason: '测试撤销活动' }), 200);
     for (const v of [V1, V2]) expect((await json<Notice>(await post(`${C}/units/${v}/notices/${approved[v].id}/release`), 200)).state).toBe('released');
     expect((await milestoneRow(id)).status).not.toBe('confirmed');
-    const last = (await releaseAudits()).find((d) => d.noticeId === approved[V2].id);
+    // The audit row is written as the answer finishes: waited for, not raced.
+    const last = (await until(releaseAudits, (ds) => ds.some((d) => d.noticeId === approved[V2].id))).find((d) => d.noticeId === approved[V2].id);
     expect(last).toMatchObject({ milestone: 'publicity', milestoneConfirmed: false, milestoneRefused: '活动已撤销，不能再操作' });
   });
 });
