@@ -16,7 +16,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../db/client';
 import iconv from 'iconv-lite';
 import { computeCheckDigit } from '../domain/idNumber';
 import { paymentState, paymentStatuses, units } from '../db/schema';
@@ -85,6 +86,45 @@ async function psql(url: string, command: string): Promise<number> {
   return secondsSince(started);
 }
 
+/**
+ * Where an import's time goes, from the database's side: pg_stat_activity sampled every 50 ms and each
+ * active statement of the app put in a stage (loading the rows with COPY while they are read and
+ * validated, statistics, the duplicate check, the match that writes the statuses, the roll-ups).
+ */
+const STAGES: Array<[string, RegExp]> = [
+  ['match', /insert into payment_statuses|delete from "payment_statuses"/i],
+  ['roll-up', /with recursive v|from payment_statuses where campaign_id|update "units" set "paid"|discrepanc/i],
+  ['duplicate check', /having count\(\*\) > 1/i],
+  ['statistics', /^analyze /i],
+  ['read + load', /^COPY "(roster_rows|payment_rows|import_errors)"/],
+];
+class StageSampler {
+  private seconds = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = 0;
+  constructor(private readonly db: Db) {}
+  start(): void {
+    this.seconds.clear();
+    const run = ++this.running;
+    let last = Date.now();
+    const tick = async () => {
+      const rows = rowsOf<{ query: string }>(await this.db.execute(sql`select query from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'`));
+      if (run !== this.running) return;
+      const now = Date.now();
+      const stage = STAGES.find(([, re]) => rows.some((r) => re.test(r.query)))?.[0];
+      if (stage) this.seconds.set(stage, (this.seconds.get(stage) ?? 0) + (now - last) / 1000);
+      last = now;
+      this.timer = setTimeout(() => void tick(), 50);
+    };
+    void tick();
+  }
+  stop(): Map<string, number> {
+    this.running++;
+    clearTimeout(this.timer);
+    return new Map(this.seconds);
+  }
+}
+
 async function main(argv: string[]) {
   const o = parseArgs(argv);
   const stack = await startBenchStack(!o.pglite);
@@ -130,6 +170,7 @@ async function main(argv: string[]) {
 
   // ---- baseline: psql \copy of both files and one join ----
   let baseline: number | null = null;
+  let baselineLine = '';
   if (!o.pglite) {
     const pg = await ensurePostgres();
     const throwaway = await createBenchDatabase(pg.adminUrl);
@@ -143,6 +184,7 @@ async function main(argv: string[]) {
        from r full join (select id, count(*) filter (where status = '扣费成功') ok from f group by id) p on p.id = r.id`,
     );
     baseline = copyRoster + copyFeed + join;
+    baselineLine = `baseline: \\copy roster ${copyRoster.toFixed(1)} s, \\copy feed ${copyFeed.toFixed(1)} s, join ${join.toFixed(1)} s`;
     log(`baseline: \\copy roster ${copyRoster.toFixed(1)} s, \\copy feed ${copyFeed.toFixed(1)} s, join ${join.toFixed(1)} s`);
   }
 
@@ -176,15 +218,24 @@ async function main(argv: string[]) {
       await sleep(100);
     }
   };
+  // PGlite has one connection: a sampling query would wait behind the import's statements.
+  const sampler = o.pglite ? null : new StageSampler(db);
+  const stageLines: string[] = [];
   const importStep = async (label: string, uploadUrl: string, importUrl: string, body: (uploadId: string) => unknown, followUrl: (id: string) => string, file: string) => {
     rss.reset();
     const started = Date.now();
     const up = await upload(uploadUrl, file);
+    const uploaded = secondsSince(started);
+    sampler?.start();
     const res = await official.fetch(importUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(up.uploadId)) });
     const { importId } = (await res.json()) as { importId: string };
     const done = await follow(followUrl(importId));
+    const stages = sampler?.stop() ?? new Map<string, number>();
     const seconds = secondsSince(started);
     log(`${label}: ${done.status}, ${done.rowsStored} rows in ${seconds.toFixed(1)} s (${Math.round(n / seconds)} rows/s), peak RSS ${mb(rss.reset())}`);
+    const sampled = [...stages.values()].reduce((a, b) => a + b, 0);
+    const parts = [['upload', uploaded] as [string, number], ...STAGES.map(([k]) => [k, stages.get(k) ?? 0] as [string, number]).filter(([, v]) => v > 0), ['other', seconds - uploaded - sampled] as [string, number]];
+    if (sampler) stageLines.push(`  ${label}: ${parts.map(([k, v]) => `${k} ${v.toFixed(1)} s${v > 0.05 && k !== 'other' ? ` (${Math.round(n / v)} rows/s)` : ''}`).join(', ')}`);
     if (done.status !== 'stored') throw new Error(`${label} ${done.status}: ${done.message ?? JSON.stringify(done.errors?.slice(0, 3))}`);
     return seconds;
   };
@@ -209,6 +260,8 @@ async function main(argv: string[]) {
     `rows: ${n} roster, ${n} feed (GBK; 1% failed, 2% outside the roster), ${stack.dbLabel}`,
     `roster import: ${rosterSeconds.toFixed(1)} s (${Math.round(n / rosterSeconds)} rows/s)`,
     `feed import + match + roll-up: ${feedSeconds.toFixed(1)} s (${Math.round(n / feedSeconds)} rows/s)`,
+    ...(stageLines.length ? ['stages (the database\'s active statement, sampled every 50 ms; "other": starting the import, the swap\'s small statements, polling):', ...stageLines] : []),
+    ...(baselineLine ? [baselineLine] : []),
     baseline === null
       ? 'baseline: skipped (PGlite)'
       : `app total ${(rosterSeconds + feedSeconds).toFixed(1)} s vs psql \\copy + join ${baseline.toFixed(1)} s: ${((rosterSeconds + feedSeconds) / baseline).toFixed(2)}x (goal ≤ ${GOAL_RATIO}x)`,
