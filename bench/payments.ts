@@ -1,7 +1,9 @@
 // Per-person payment feed benchmark (issue 12): a roster and a year-to-date feed of the same size
 // (1% failed deductions, 2% paid outside the roster) through the API on PostgreSQL: the roster's
 // import, then the feed's in GBK (import, match and roll-up happen in its import's swap), then the
-// same file again (must change nothing), against `psql \copy` of both files and one SQL join.
+// same file again (must change nothing), then next week's delivery (the failed deductions gone
+// through: only the statuses that changed are written), against `psql \copy` of both files and one
+// SQL join.
 //
 //   npm run bench:payments                      # 1,500,000 roster rows and 1,500,000 feed rows
 //   npm run bench:payments -- --rows 100000     # a quick run
@@ -92,7 +94,7 @@ async function psql(url: string, command: string): Promise<number> {
  * validated, statistics, the duplicate check, the match that writes the statuses, the roll-ups).
  */
 const STAGES: Array<[string, RegExp]> = [
-  ['match', /insert into payment_statuses|delete from "payment_statuses"/i],
+  ['match', /insert into payment_statuses|next_statuses|status_changes/i],
   ['roll-up', /with recursive v|from payment_statuses where campaign_id|update "units" set "paid"|discrepanc/i],
   ['duplicate check', /having count\(\*\) > 1/i],
   ['statistics', /^analyze /i],
@@ -140,6 +142,7 @@ async function main(argv: string[]) {
   const n = o.rows;
   const rosterFile = path.join(tmp, 'roster.csv');
   const feedFile = path.join(tmp, 'feed-gbk.csv');
+  const nextWeekFile = path.join(tmp, 'feed-next-week-gbk.csv');
   const y = plan.year;
   const t = Date.now();
   await writeLines(
@@ -152,20 +155,20 @@ async function main(argv: string[]) {
   );
   const outsideEvery = 50; // 2%
   const failedEvery = 100; // 1%
-  await writeLines(
-    feedFile,
-    (function* () {
-      yield '身份证号,姓名,缴费年度,档次,金额,缴费日期,渠道,状态';
-      for (let i = 0; i < n; i++) {
-        const outside = i % outsideEvery === 7;
-        const id = outside ? idOf('440106001001', i) : idOf(villages[i % villages.length], i);
-        const status = i % failedEvery === 3 ? '扣费失败' : '扣费成功';
-        const channel = i % 3 === 0 ? '银行批扣' : '手机';
-        yield `${id},张${i % 97}明,${y},180,,${y}-${10 + (i % 2)}-${String(1 + (i % 28)).padStart(2, '0')},${channel},${status}`;
-      }
-    })(),
-    true,
-  );
+  // The first delivery, and next week's year-to-date delivery: the same deductions, the failed ones
+  // (1%) gone through since.
+  const feedLines = function* (week: number) {
+    yield '身份证号,姓名,缴费年度,档次,金额,缴费日期,渠道,状态';
+    for (let i = 0; i < n; i++) {
+      const outside = i % outsideEvery === 7;
+      const id = outside ? idOf('440106001001', i) : idOf(villages[i % villages.length], i);
+      const status = i % failedEvery === 3 && week === 1 ? '扣费失败' : '扣费成功';
+      const channel = i % 3 === 0 ? '银行批扣' : '手机';
+      yield `${id},张${i % 97}明,${y},180,,${y}-${10 + (i % 2)}-${String(1 + (i % 28)).padStart(2, '0')},${channel},${status}`;
+    }
+  };
+  await writeLines(feedFile, feedLines(1), true);
+  await writeLines(nextWeekFile, feedLines(2), true);
   log(`data: ${n} roster rows (${mb((await stat(rosterFile)).size)}), ${n} feed rows in GBK (${mb((await stat(feedFile)).size)}) in ${secondsSince(t).toFixed(1)} s`);
 
   // ---- baseline: psql \copy of both files and one join ----
@@ -220,9 +223,12 @@ async function main(argv: string[]) {
   };
   // PGlite has one connection: a sampling query would wait behind the import's statements.
   const sampler = o.pglite ? null : new StageSampler(db);
+  /** The WAL the server has written (the whole cluster's: the benchmark is all that runs on it). */
+  const walBytes = async () => (o.pglite ? null : Number(rowsOf<{ b: string }>(await db.execute(sql`select wal_bytes::text as b from pg_stat_wal`))[0].b));
   const stageLines: string[] = [];
   const importStep = async (label: string, uploadUrl: string, importUrl: string, body: (uploadId: string) => unknown, followUrl: (id: string) => string, file: string) => {
     rss.reset();
+    const walBefore = await walBytes();
     const started = Date.now();
     const up = await upload(uploadUrl, file);
     const uploaded = secondsSince(started);
@@ -232,16 +238,17 @@ async function main(argv: string[]) {
     const done = await follow(followUrl(importId));
     const stages = sampler?.stop() ?? new Map<string, number>();
     const seconds = secondsSince(started);
-    log(`${label}: ${done.status}, ${done.rowsStored} rows in ${seconds.toFixed(1)} s (${Math.round(n / seconds)} rows/s), peak RSS ${mb(rss.reset())}`);
+    const wal = walBefore === null ? '' : `, WAL ${mb((await walBytes())! - walBefore)}`;
+    log(`${label}: ${done.status}, ${done.rowsStored} rows in ${seconds.toFixed(1)} s (${Math.round(n / seconds)} rows/s), peak RSS ${mb(rss.reset())}${wal}`);
     const sampled = [...stages.values()].reduce((a, b) => a + b, 0);
     const parts = [['upload', uploaded] as [string, number], ...STAGES.map(([k]) => [k, stages.get(k) ?? 0] as [string, number]).filter(([, v]) => v > 0), ['other', seconds - uploaded - sampled] as [string, number]];
-    if (sampler) stageLines.push(`  ${label}: ${parts.map(([k, v]) => `${k} ${v.toFixed(1)} s${v > 0.05 && k !== 'other' ? ` (${Math.round(n / v)} rows/s)` : ''}`).join(', ')}`);
+    if (sampler) stageLines.push(`  ${label}: ${parts.map(([k, v]) => `${k} ${v.toFixed(1)} s${v > 0.05 && k !== 'other' ? ` (${Math.round(n / v)} rows/s)` : ''}`).join(', ')}${wal}`);
     if (done.status !== 'stored') throw new Error(`${label} ${done.status}: ${done.message ?? JSON.stringify(done.errors?.slice(0, 3))}`);
-    return seconds;
+    return { seconds, importId };
   };
 
-  const rosterSeconds = await importStep('roster import', `${C}/hardship/uploads?list=roster`, `${C}/hardship/imports`, (uploadId) => ({ uploadId, list: 'roster' }), (id) => `${C}/hardship/imports/${id}`, rosterFile);
-  const feedSeconds = await importStep('feed import + match + roll-up', `${C}/payments/uploads`, `${C}/payments/imports`, (uploadId) => ({ uploadId }), (id) => `${C}/payments/imports/${id}`, feedFile);
+  const { seconds: rosterSeconds } = await importStep('roster import', `${C}/hardship/uploads?list=roster`, `${C}/hardship/imports`, (uploadId) => ({ uploadId, list: 'roster' }), (id) => `${C}/hardship/imports/${id}`, rosterFile);
+  const { seconds: feedSeconds } = await importStep('feed import + match + roll-up', `${C}/payments/uploads`, `${C}/payments/imports`, (uploadId) => ({ uploadId }), (id) => `${C}/payments/imports/${id}`, feedFile);
   const [state] = await db.select().from(paymentState).where(eq(paymentState.campaignId, CAMPAIGN));
   const before = await db.select({ n: paymentStatuses.idNumber }).from(paymentStatuses).where(eq(paymentStatuses.campaignId, CAMPAIGN)).limit(1);
   log(`verified: paid ${state.paid}, not in roster ${state.notInRoster}, as of ${state.asOf}`);
@@ -253,6 +260,10 @@ async function main(argv: string[]) {
   const [stateAfter] = await db.select().from(paymentState).where(eq(paymentState.campaignId, CAMPAIGN));
   const unchanged = res.status === 200 && stateAfter.refreshedAt.getTime() === state.refreshedAt.getTime() && before.length === 1;
   log(`re-delivery: HTTP ${res.status}, ${unchanged ? 'no row changed' : 'ROWS CHANGED'} in ${secondsSince(again).toFixed(1)} s`);
+
+  // Next week's delivery: only the statuses that changed are written (services/payments.ts).
+  const week = await importStep('next week\'s delivery', `${C}/payments/uploads`, `${C}/payments/imports`, (uploadId) => ({ uploadId }), (id) => `${C}/payments/imports/${id}`, nextWeekFile);
+  const [{ written }] = rowsOf<{ written: number }>(await db.execute(sql`select count(*)::int as written from payment_statuses where campaign_id = ${CAMPAIGN} and import_id = ${week.importId}`));
   rss.stop();
 
   const serverRss = processPeakRss(stack.server.pid);
@@ -266,6 +277,7 @@ async function main(argv: string[]) {
       ? 'baseline: skipped (PGlite)'
       : `app total ${(rosterSeconds + feedSeconds).toFixed(1)} s vs psql \\copy + join ${baseline.toFixed(1)} s: ${((rosterSeconds + feedSeconds) / baseline).toFixed(2)}x (goal ≤ ${GOAL_RATIO}x)`,
     `re-delivery: ${unchanged ? 'no row changed (goal met)' : 'rows changed (goal missed)'}`,
+    `next week's delivery (the 1% failed deductions gone through): ${week.seconds.toFixed(1)} s, ${written} statuses written`,
     `peak RSS: app ${mb(rss.overall)} (goal < ${mb(GOAL_RSS)}), dev server ${serverRss === undefined ? '—' : mb(serverRss)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,7 +2,8 @@
 // list 'payments'), what the current delivery says of each roster person, the campaign's verified
 // totals, and the village clerks' visit outcomes. Deliveries are year-to-date snapshots
 // (domain/payments.ts): the current one is the `payments` pointer of `current_lists`, and
-// `payment_statuses` and the units' verified figures are rewritten in the same transaction that moves it.
+// `payment_statuses` and the units' verified figures are brought up to date (only the statuses that
+// change are written) in the same transaction that moves it.
 import { bigint, date, index, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns';
 
@@ -37,7 +38,7 @@ export const paymentStatuses = pgTable(
      */
     campaignId: text('campaign_id').notNull(),
     idNumber: text('id_number').notNull(),
-    /** The delivery this status was computed from. */
+    /** The delivery that last changed this status (a later delivery rewrites only the statuses it changes). */
     importId: text('import_id').notNull(),
     name: text('name').notNull(),
     /** The roster village; null for a payer not on the roster. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { strFromU8, unzipSync } from 'fflate';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rowsOf, type Database } from '../../db/client';
 import { auditLog, paymentState, paymentStatuses, units } from '../../db/schema';
@@ -20,9 +20,10 @@ import type { CampaignDetail, UnitDetail } from '../../contracts/api/campaigns';
 import type { RegisterPage } from '../../contracts/api/payments';
 import type { TaxInboxScanResult } from '../../contracts/taxFeed';
 import { recordReport } from '../../services/reporting';
+import { refreshPayments } from '../../services/payments';
 import { createWorker } from '../../server/worker';
 import { jiangmenPlan, seedCampaign } from '../support/plans';
-import { A15, csvOf, OUTSIDE, P, ROSTER, ROSTER_HEADER, V1, V2, V3 } from '../support/hardshipData';
+import { A15, csvOf, idOf, OUTSIDE, P, ROSTER, ROSTER_HEADER, V1, V2, V3 } from '../support/hardshipData';
 import { createAccount, signIn, testAuthService, type ApiClient } from '../support/auth';
 import { startTestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -207,12 +208,48 @@ describe.each(['pglite', 'postgres'] as const)('payment feed API on %s', (kind) 
     expect((await database.db.select().from(paymentState).where(eq(paymentState.campaignId, CAMPAIGN)))[0].importId).toBe(firstImport);
   });
 
-  it('a later delivery replaces the snapshot: J pays, and the registers and figures follow', async () => {
-    const done = await deliver(`逐人缴费明细-${Y}-11-19.csv`, [...FEED, [P.J.id, P.J.name, Y, '180', '', `${Y}-11-18`, '手机', '扣费成功', '']]);
+  /** The statuses as they are, and as a first delivery would write them afresh (in a transaction rolled back), without the delivery that wrote each. */
+  const statusesAndFresh = async () => {
+    const strip = (rows: (typeof paymentStatuses.$inferSelect)[]) => rows.map(({ importId: _, ...rest }) => rest);
+    const now = strip(await everything());
+    let fresh: ReturnType<typeof strip> = [];
+    await database.db
+      .transaction(async (tx) => {
+        await tx.delete(paymentStatuses).where(eq(paymentStatuses.campaignId, CAMPAIGN));
+        await refreshPayments(tx, CAMPAIGN);
+        fresh = strip(await tx.select().from(paymentStatuses).where(eq(paymentStatuses.campaignId, CAMPAIGN)).orderBy(paymentStatuses.idNumber));
+        tx.rollback();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof TransactionRollbackError)) throw e;
+      });
+    return { now, fresh };
+  };
+
+  it('a later delivery replaces the snapshot: J pays, and the registers and figures follow; only what changed is written, and it equals a fresh match', async () => {
+    const newcomer = { id: idOf('440106', '19900505', 301), name: '赵新' };
+    const before = await everything();
+    // J pays; B's failed deduction went through; G (outside the roster) is no longer in the delivery; a new payer outside the roster.
+    const later = [
+      ...FEED.filter((r) => r[0] !== P.G.id && r[0] !== P.B.id),
+      [P.B.id, P.B.name, Y, '240', '', `${Y}-11-12`, '银行批扣', '扣费成功', ''],
+      [P.J.id, P.J.name, Y, '180', '', `${Y}-11-18`, '手机', '扣费成功', ''],
+      [newcomer.id, newcomer.name, Y, '180', '', `${Y}-11-17`, '手机', '扣费成功', ''],
+    ];
+    const done = await deliver(`逐人缴费明细-${Y}-11-19.csv`, later);
     expect(done.status).toBe('stored');
-    expect((await statuses())[P.J.id]).toBe('paid');
+    const after = await statuses();
+    expect(after).toMatchObject({ [P.J.id]: 'paid', [P.B.id]: 'paid', [newcomer.id]: 'not-in-roster' });
+    expect(after[P.G.id]).toBeUndefined();
+    const { now, fresh } = await statusesAndFresh();
+    expect(now).toEqual(fresh);
+    // Written by this delivery: J, B and the newcomer; everyone else's status is the row the first delivery wrote.
+    const rewritten = (await everything()).filter((r) => r.importId === done.id).map((r) => r.idNumber);
+    expect(rewritten.sort()).toEqual([P.B.id, P.J.id, newcomer.id].sort());
+    expect((await everything()).filter((r) => r.importId !== done.id)).toEqual(before.filter((r) => ![P.B.id, P.J.id, P.G.id].includes(r.idNumber)));
     const v1 = await json<UnitDetail>(await official.fetch(`${C()}/units/${V1}`), 200);
-    expect(v1.unit.verified).toMatchObject({ paid: 3, asOf: `${Y}-11-18` });
+    // A, K, J and now B.
+    expect(v1.unit.verified).toMatchObject({ paid: 4, asOf: `${Y}-11-18` });
   });
 
   it('picks a delivery up from the tax inbox (the Schedule’s workflow), imports it whole, and changes nothing for the same file again', async () => {
@@ -225,7 +262,9 @@ describe.each(['pglite', 'postgres'] as const)('payment feed API on %s', (kind) 
       const first = (await run()) as TaxInboxScanResult;
       expect(first.payments).toEqual([expect.objectContaining({ file: name, campaignId: CAMPAIGN, created: true, status: 'stored' })]);
       expect(await readdir(join(dir, 'processed'))).toEqual([name]);
-      expect((await statuses())[P.F.id]).toBe('failed');
+      expect(await statuses()).toMatchObject({ [P.F.id]: 'failed', [P.B.id]: 'failed', [P.G.id]: 'not-in-roster' });
+      const { now, fresh } = await statusesAndFresh();
+      expect(now).toEqual(fresh);
       const before = await everything();
       await writeFile(join(dir, name), csvOf(FEED_HEADER, rows));
       const again = (await run()) as TaxInboxScanResult;
