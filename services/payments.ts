@@ -84,6 +84,11 @@ async function writeChangedStatuses(tx: Tx, campaignId: string, matched: SQL): P
  * the units tree (village → town → county → city). Without a current delivery it does nothing.
  */
 export async function refreshPayments(tx: Tx, campaignId: string): Promise<{ statuses: number } | null> {
+  // One refresh of a campaign at a time, until its transaction ends. A roster's swap and a delivery's
+  // hold different locks, and each refreshes: without this, the one begun second read the pointers
+  // before the other committed and wrote its figures from the old roster or delivery over the new
+  // ones. Waiting here, it reads both pointers afresh once the other has committed (READ COMMITTED).
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${campaignId}/payment-statuses`}))`);
   const pointers = await tx.select({ key: currentLists.listKey, importId: currentLists.importId }).from(currentLists).where(and(eq(currentLists.campaignId, campaignId), inArray(currentLists.listKey, ['payments', 'roster'])));
   const paymentsId = pointers.find((p) => p.key === 'payments')?.importId;
   if (!paymentsId) return null;

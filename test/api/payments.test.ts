@@ -343,4 +343,39 @@ describe.each(['pglite', 'postgres'] as const)('payment feed API on %s', (kind) 
     expect(v3.rows.map((r) => r.status)).toEqual(['paid-elsewhere']);
     expect(OUTSIDE).toHaveLength(12);
   });
+
+  it('serialises the refreshes of one campaign: a refresh begun while a delivery’s swap is still open waits for it, then matches what it committed', async () => {
+    // A roster swap and a delivery's swap hold different locks; each refreshes the statuses. The second
+    // must see the first's delivery, or it writes its figures over the new ones from the old delivery.
+    const [cur] = rowsOf<{ importId: string }>(await database.db.execute(sql`select import_id as "importId" from current_lists where campaign_id = ${CAMPAIGN} and list_key = 'payments'`));
+    const next = `${cur.importId}-next`;
+    // The next delivery: the current one without A's deduction (A is on the roster by an 18-digit number, delivered by a 15-digit one).
+    await database.db.execute(sql`insert into payment_rows select ${next}, line, id_number, name, pay_year, tier_fen, amount_fen, paid_on, channel, status, insured_region from payment_rows where import_id = ${cur.importId} and id_number <> ${P.A.id}`);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let swapped!: () => void;
+    const refreshed = new Promise<void>((r) => (swapped = r));
+    const order: string[] = [];
+    const first = database.db.transaction(async (tx) => {
+      await tx.execute(sql`update current_lists set import_id = ${next} where campaign_id = ${CAMPAIGN} and list_key = 'payments'`);
+      await refreshPayments(tx, CAMPAIGN);
+      swapped();
+      await held;
+      order.push('first');
+    });
+    await refreshed;
+    const second = database.db.transaction((tx) => refreshPayments(tx, CAMPAIGN)).then(() => order.push('second'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    const [state] = await database.db.select().from(paymentState).where(eq(paymentState.campaignId, CAMPAIGN));
+    expect(state.importId).toBe(next);
+    expect((await statuses())[P.A.id]).toBe('unpaid');
+    const { now, fresh } = await statusesAndFresh();
+    expect(now).toEqual(fresh);
+    const [sum] = rowsOf<{ paid: number }>(await database.db.execute(sql`select count(*)::int as paid from payment_statuses where campaign_id = ${CAMPAIGN} and status in ('paid', 'government-paid')`));
+    expect(state.paid).toBe(sum.paid);
+  });
 });
