@@ -188,7 +188,7 @@ async function main(argv: string[]) {
     );
     baseline = copyRoster + copyFeed + join;
     baselineLine = `baseline: \\copy roster ${copyRoster.toFixed(1)} s, \\copy feed ${copyFeed.toFixed(1)} s, join ${join.toFixed(1)} s`;
-    log(`baseline: \\copy roster ${copyRoster.toFixed(1)} s, \\copy feed ${copyFeed.toFixed(1)} s, join ${join.toFixed(1)} s`);
+    log(baselineLine);
   }
 
   // ---- the app ----

@@ -65,14 +65,13 @@ async function writeChangedStatuses(tx: Tx, campaignId: string, matched: SQL): P
     full join (select * from payment_statuses where campaign_id = ${campaignId}) s
       on s.id_number = n.id_number and coalesce(s.village_code, '') = coalesce(n.village_code, '')
     where n.id_number is null or s.id_number is null or ${differs}`);
-  const sameKey = (village: SQL, id: SQL) => sql`s.campaign_id = ${campaignId} and s.id_number = ${id} and (s.village_code = ${village} or (s.village_code is null and ${village} is null))`;
   await tx.execute(sql`
     delete from payment_statuses s using status_changes c
-    where c.id_number is null and ${sameKey(sql`c.old_village_code`, sql`c.old_id_number`)}`);
+    where c.id_number is null and s.campaign_id = ${campaignId} and s.id_number = c.old_id_number and s.village_code is not distinct from c.old_village_code`);
   await tx.execute(sql`
     update payment_statuses s set import_id = c.import_id, ${sql.raw(STATUS_VALUES.map((v) => `${v} = c.${v}`).join(', '))}
     from status_changes c
-    where c.id_number is not null and c.old_id_number is not null and ${sameKey(sql`c.village_code`, sql`c.id_number`)}`);
+    where c.old_id_number is not null and s.campaign_id = ${campaignId} and s.id_number = c.id_number and s.village_code is not distinct from c.village_code`);
   await tx.execute(sql`
     insert into payment_statuses (${STATUS_COLUMNS})
     select ${STATUS_COLUMNS} from status_changes where id_number is not null and old_id_number is null

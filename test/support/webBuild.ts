@@ -5,10 +5,8 @@
 // appeared within 30 s, in full runs only).
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { projectRoot as root } from '../../scripts/tools';
 
 /**
  * Builds web/dist in a child process: inside vitest NODE_ENV is `test`, which would bundle React's
